@@ -1,0 +1,94 @@
+# SPDX-License-Identifier: GPL-2.0
+# vrrpd: one non-recursive Makefile. Everything generated goes to build/.
+
+BUILD ?= build
+CC ?= gcc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+PREFIX ?= /usr/local
+
+ARCH_INC := /usr/include/$(shell uname -m)-linux-gnu
+NL_CFLAGS := $(shell pkg-config --cflags libnl-route-3.0 2>/dev/null)
+NL_LIBS := $(shell pkg-config --libs libnl-route-3.0 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes
+CFLAGS ?= -O2 -g
+USER_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Iuser -isystem $(BUILD) $(NL_CFLAGS) \
+	-D_GNU_SOURCE
+SAN_CFLAGS := -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Iinclude -Iuser -isystem $(BUILD) $(NL_CFLAGS) -D_GNU_SOURCE
+BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -I$(ARCH_INC) -Iinclude -Ibpf
+
+BPF_OBJ := $(BUILD)/vrrpd.bpf.o
+SKEL := $(BUILD)/vrrpd.skel.h
+
+# The daemon's modules; the pure ones are also linked into the unit tests.
+PURE_SRCS := user/fsm.c user/pkt.c
+VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/log.c user/xdp.c user/nl.c user/tx.c \
+	user/inst.c
+ATROPOS_SRCS := atropos/atropos.c
+
+VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
+ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
+
+UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts
+BPF_TESTS := $(BUILD)/tests/test_xdp
+
+.PHONY: all deps check check-unit demo clean format install
+all: $(BUILD)/vrrpd $(BUILD)/atropos $(BPF_OBJ)
+
+deps:
+	@bash tools/install-deps.sh
+
+$(BPF_OBJ): bpf/vrrpd.bpf.c bpf/parse.h include/vrrp_abi.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(SKEL): $(BPF_OBJ)
+	$(BPFTOOL) gen skeleton $< name vrrpd_bpf > $@
+
+$(BUILD)/obj/%.o: %.c $(SKEL) $(wildcard include/*.h user/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/vrrpd: $(VRRPD_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz $(NL_LIBS)
+
+$(BUILD)/atropos: $(ATROPOS_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz
+
+# Unit tests: no root, ASan/UBSan.
+$(BUILD)/tests/test_fsm: tests/unit/test_fsm.c user/fsm.c $(wildcard user/*.h include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_fsm.c user/fsm.c
+
+$(BUILD)/tests/test_pkt: tests/unit/test_pkt.c user/pkt.c $(wildcard user/*.h include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_pkt.c user/pkt.c
+
+$(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/log.c $(wildcard user/*.h include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_opts.c user/opts.c user/log.c
+
+# BPF_PROG_TEST_RUN tests: root.
+$(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c user/pkt.c $(SKEL) $(wildcard include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/bpf/test_xdp.c user/pkt.c -lbpf -lelf -lz
+
+check-unit: $(UNIT_TESTS)
+	@bash tests/run.sh unit
+
+check: deps all $(UNIT_TESTS) $(BPF_TESTS)
+	@bash tests/run.sh all
+
+demo: deps all
+	@bash tools/demo.sh
+
+$(BUILD):
+	@mkdir -p $@
+
+format:
+	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h atropos/*.c \
+		tests/unit/*.c tests/unit/*.h tests/bpf/*.c)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,338 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vrrpd XDP program: validates and timestamps VRRP advertisements (RFC.md R1..R12), keeps
+ * routine adverts away from the controller (the fast path) and pushes the others as events.
+ * Everything that is not VRRP passes untouched.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/socket.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "vrrp_abi.h"
+#include "parse.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+/* Longest VRRP message: header, 255 IPv4 addresses, v2 authentication data. */
+#define VRRP_MAX_MSG (8 + 4 * VRRP_MAX_ADDRS + VRRP_V2_AUTH_LEN)
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VRRPD_MAX_INSTANCES);
+	__type(key, struct vrrpd_key);
+	__type(value, struct vrrpd_cfg);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vrrpd_cfg SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VRRPD_MAX_INSTANCES);
+	__type(key, struct vrrpd_key);
+	__type(value, struct vrrpd_rx);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vrrpd_rx SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VRRPD_MAX_INSTANCES * 8);
+	__type(key, struct vrrpd_vip_key);
+	__type(value, struct vrrpd_key);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vrrpd_vip SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, VRRPD_MAX_INSTANCES * 8);
+	__type(key, struct vrrpd_key);
+	__type(value, struct vrrpd_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vrrpd_stats SEC(".maps");
+
+/*
+ * One ring buffer per vrrpd process, keyed by its pid: several processes share this program,
+ * and a ring buffer has a single consumer.
+ */
+struct vrrpd_ring {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, VRRPD_RINGBUF_BYTES);
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH_OF_MAPS);
+	__uint(max_entries, VRRPD_MAX_PROCS);
+	__type(key, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+	__array(values, struct vrrpd_ring);
+} vrrpd_events SEC(".maps");
+
+/* A copy of the advert being checked: one per CPU, not pinned (nothing outside reads it). */
+struct scratch {
+	__u8 msg[CSUM_BUF_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} vrrpd_scratch SEC(".maps");
+
+/* Counter ids are offsets into struct vrrpd_stats, so both sides name them the same way. */
+#define CNT(field) __builtin_offsetof(struct vrrpd_stats, field)
+
+static __always_inline struct vrrpd_stats *stats_get(struct vrrpd_key *key)
+{
+	struct vrrpd_stats *st = bpf_map_lookup_elem(&vrrpd_stats, key);
+
+	if (!st) {
+		struct vrrpd_stats zero = {};
+
+		bpf_map_update_elem(&vrrpd_stats, key, &zero, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&vrrpd_stats, key);
+	}
+	return st;
+}
+
+static __always_inline void count(struct vrrpd_key *key, __u32 off)
+{
+	struct vrrpd_stats *st = stats_get(key);
+
+	if (st && off < sizeof(*st))
+		(*(__u64 *)((char *)st + off))++;
+}
+
+static __always_inline int drop(struct vrrpd_key *key, __u32 off)
+{
+	count(key, off);
+	return XDP_DROP;
+}
+
+static __always_inline void push_event(struct vrrpd_cfg *cfg, struct vrrpd_key *key,
+				       struct vrrpd_stats *st, __u64 now, __be32 saddr,
+				       struct vrrp_hdr *vh, __u16 int_cs, __u8 form)
+{
+	__be32 *addr = (__be32 *)(vh + 1); /* in the scratch copy, which holds them all */
+	__u32 pid = cfg->owner_pid;
+	struct vrrpd_event *ev;
+	void *ring;
+	int i;
+
+	ring = bpf_map_lookup_elem(&vrrpd_events, &pid);
+	if (!ring)
+		goto lost;
+	ev = bpf_ringbuf_reserve(ring, sizeof(*ev), 0);
+	if (!ev)
+		goto lost;
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = now;
+	ev->key = *key;
+	ev->saddr = saddr;
+	ev->adver_int_cs = int_cs;
+	ev->type = VRRPD_EV_ADVERT;
+	ev->priority = vh->priority;
+	ev->version = vh->vers_type >> 4;
+	ev->csum_form = form;
+	ev->count = vh->count;
+#pragma unroll
+	for (i = 0; i < VRRPD_EV_MAX_ADDRS; i++) {
+		if (i >= vh->count)
+			break;
+		ev->addrs[i] = addr[i];
+	}
+	bpf_ringbuf_submit(ev, 0);
+	if (st)
+		st->events++;
+	return;
+lost:
+	if (st)
+		st->events_lost++;
+}
+
+/* Validates one IPv4 VRRP advert (RFC.md R1..R12) and records it. */
+static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 vlan)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct vrrpd_key key = { .ifindex = ctx->ingress_ifindex, .vlan = vlan, .family = AF_INET };
+	__u32 ihl, tot_len, msg_len, need, zero = 0;
+	__u8 version, form = VRRPD_CSUM_AUTO, preempt;
+	struct vrrpd_stats *st;
+	struct scratch *sc;
+	struct vrrpd_cfg *cfg;
+	struct vrrpd_rx *rx;
+	struct vrrp_hdr *vh;
+	__u64 now, sum = 0;
+	__be32 saddr;
+	__u16 int_cs;
+
+	/* R4: the IP header, its total length and the fixed VRRP header must be in the frame. */
+	ihl = iph->ihl * 4;
+	tot_len = bpf_ntohs(iph->tot_len);
+	if (ihl < sizeof(*iph) || ihl > 60)
+		return drop(&key, CNT(length_errors));
+	vh = (void *)iph + ihl;
+	if ((void *)(vh + 1) > data_end || (void *)iph + tot_len > data_end ||
+	    tot_len < ihl + sizeof(*vh))
+		return drop(&key, CNT(length_errors));
+	msg_len = tot_len - ihl;
+
+	/* R6: the VRID must be configured on this interface and VLAN (checked first: cheap). */
+	key.vrid = vh->vrid;
+	cfg = bpf_map_lookup_elem(&vrrpd_cfg, &key);
+	if (!cfg) {
+		key.vrid = 0;
+		return drop(&key, CNT(vrid_errors));
+	}
+
+	/* R1: TTL 255 proves the sender is on this link (RFC 9568 7.1). */
+	if (iph->ttl != VRRP_TTL)
+		return drop(&key, CNT(ip_ttl_errors));
+	/* R2, R3 */
+	version = vh->vers_type >> 4;
+	if (version != cfg->version)
+		return drop(&key, CNT(version_errors));
+	if ((vh->vers_type & 0x0f) != VRRP_TYPE_ADVERT)
+		return drop(&key, CNT(invalid_type));
+	/* R4: header + count addresses (+ authentication data in v2); whole 32-bit words. */
+	need = sizeof(*vh) + 4 * (__u32)vh->count + (version == 2 ? VRRP_V2_AUTH_LEN : 0);
+	if (msg_len < need || msg_len > VRRP_MAX_MSG || (msg_len & 3))
+		return drop(&key, CNT(length_errors));
+	/* R7 */
+	if (version == 3)
+		int_cs = bpf_ntohs(vh->rsvd_int) & VRRP_V3_INT_MASK;
+	else
+		int_cs = (__u16)vh->adver_int_s * 100;
+	if (vh->count == 0 || int_cs == 0)
+		return drop(&key, CNT(invalid_count));
+
+	/*
+	 * The rest reads a copy of the message: the verifier then sees one buffer of known size
+	 * instead of packet ranges that differ on every path.
+	 */
+	sc = bpf_map_lookup_elem(&vrrpd_scratch, &zero);
+	if (!sc)
+		return XDP_PASS;
+	if (bpf_xdp_load_bytes(ctx, (void *)vh - data, sc->msg, msg_len) < 0)
+		return drop(&key, CNT(length_errors));
+	saddr = iph->saddr;
+	/* R5: C1 for v2; for v3 over IPv4 either C3 (RFC 9568) or C4 (legacy pseudo-header). */
+	if (csum_buf(sc->msg, msg_len, &sum) < 0)
+		return drop(&key, CNT(length_errors));
+	if (version == 2) {
+		if (csum_fold(sum) != 0xffff)
+			return drop(&key, CNT(checksum_errors));
+	} else if (csum_fold(sum) == 0xffff) {
+		form = VRRPD_CSUM_RFC9568;
+	} else {
+		sum += (saddr & 0xffff) + (saddr >> 16);
+		sum += (iph->daddr & 0xffff) + (iph->daddr >> 16);
+		sum += bpf_htons(VRRP_PROTO) + bpf_htons((__u16)msg_len);
+		if (csum_fold(sum) != 0xffff)
+			return drop(&key, CNT(checksum_errors));
+		form = VRRPD_CSUM_LEGACY;
+	}
+	vh = (struct vrrp_hdr *)sc->msg;
+
+	/* R9: v2 authentication and interval must match ours (RFC 3768 7.1). */
+	if (version == 2) {
+		__u8 *auth = sc->msg + (need & 0x7ff) - VRRP_V2_AUTH_LEN;
+
+		if (need > VRRP_MAX_MSG || need < sizeof(*vh) + VRRP_V2_AUTH_LEN)
+			return drop(&key, CNT(length_errors));
+		if (vh->auth_type != cfg->auth_type)
+			return drop(&key, CNT(auth_errors));
+		if (cfg->auth_type == VRRP_AUTH_PASS) {
+			__u8 diff = 0;
+			int i;
+
+#pragma unroll
+			for (i = 0; i < VRRP_V2_AUTH_LEN; i++)
+				diff |= auth[i] ^ cfg->auth_data[i];
+			if (diff)
+				return drop(&key, CNT(auth_errors));
+		}
+		if (int_cs != cfg->adver_int_cs)
+			return drop(&key, CNT(adver_interval_errors));
+	}
+	/* R12: an address owner may refuse adverts for its own addresses (RFC 9568 relaxes it). */
+	if (cfg->cfg_priority == VRRP_PRIO_OWNER && (cfg->flags & VRRPD_F_OWNER_DROP))
+		return drop(&key, CNT(owner_adverts));
+
+	st = stats_get(&key);
+	if (st) {
+		st->adverts_rcvd++;
+		if (vh->priority == VRRP_PRIO_STOP)
+			st->pri_zero_rcvd++;
+		if (version == 3 && (bpf_ntohs(vh->rsvd_int) & ~VRRP_V3_INT_MASK)) /* R10 */
+			st->reserved_set++;
+		if (version == 3 && int_cs != cfg->adver_int_cs) /* R11: accepted */
+			st->interval_differs++;
+		if (cfg->cfg_priority == VRRP_PRIO_OWNER)
+			st->owner_adverts++;
+		if (form == VRRPD_CSUM_RFC9568)
+			st->csum_rfc9568++;
+		else if (form == VRRPD_CSUM_LEGACY)
+			st->csum_legacy++;
+	}
+
+	/* The timestamp is taken only now: it costs more than all the parsing above. */
+	now = bpf_ktime_get_ns();
+	rx = bpf_map_lookup_elem(&vrrpd_rx, &key);
+	preempt = (cfg->flags & VRRPD_F_PREEMPT) || cfg->priority == VRRP_PRIO_OWNER;
+	/*
+	 * Fast path: a Backup hearing the master it already follows, unchanged, with an advert
+	 * that RFC 9568 6.4.2 says only resets the Master_Down_Timer. Record it, wake nobody.
+	 */
+	if (rx && cfg->state == VRRPD_ST_BACKUP && saddr == cfg->master_ip &&
+	    vh->priority == cfg->master_priority && int_cs == cfg->master_adver_int_cs &&
+	    vh->priority != VRRP_PRIO_STOP && (!preempt || vh->priority >= cfg->priority) &&
+	    form == rx->csum_form) {
+		rx->last_ns = now;
+		rx->confirm_ns = now;
+		__sync_fetch_and_add(&rx->adverts, 1);
+		if (st)
+			st->fast_path++;
+		return XDP_PASS;
+	}
+	if (rx) {
+		rx->last_ns = now;
+		rx->master_ip = saddr;
+		rx->adver_int_cs = int_cs;
+		rx->priority = vh->priority;
+		rx->csum_form = form;
+		__sync_fetch_and_add(&rx->adverts, 1);
+	}
+	push_event(cfg, &key, st, now, saddr, vh, int_cs, form);
+	/* Valid adverts go on to the stack, so tcpdump on the router still shows them. */
+	return XDP_PASS;
+}
+
+SEC("xdp")
+int vrrpd_xdp(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct hdr_cursor nh = { .pos = data };
+	struct ethhdr *eth;
+	struct iphdr *iph;
+	__u16 vlan;
+	int proto;
+
+	proto = parse_ethhdr(&nh, data_end, &eth, &vlan);
+	if (proto != bpf_htons(ETH_P_IP))
+		return XDP_PASS;
+	iph = nh.pos;
+	if ((void *)(iph + 1) > data_end)
+		return XDP_PASS;
+	if (iph->protocol != VRRP_PROTO || iph->version != 4)
+		return XDP_PASS;
+	return handle_vrrp4(ctx, iph, vlan);
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the XDP program, the vrrpd controller and atropos share: the VRRP wire format, the pinned
+ * map keys and values, the ring-buffer events and the counter names. One definition, used by
+ * both sides. Fixed-width types, explicit padding, a size assertion per struct.
+ */
+#ifndef VRRP_ABI_H
+#define VRRP_ABI_H
+
+#include <linux/types.h>
+
+#define VRRP_PROTO 112
+#define VRRP_TTL 255
+#define VRRP_MCAST4 0xe0000012 /* 224.0.0.18, host order */
+#define VRRP_TYPE_ADVERT 1
+#define VRRP_PRIO_OWNER 255
+#define VRRP_PRIO_STOP 0
+#define VRRP_PRIO_DFL 100
+#define VRRP_V2_AUTH_LEN 8
+#define VRRP_AUTH_NONE 0
+#define VRRP_AUTH_PASS 1
+#define VRRP_MAX_ADDRS 255
+#define VRRP_V3_MAX_INT_CS 4095
+
+/* The common 8-byte VRRP header (RFC 3768 5.1, RFC 9568 5.1). */
+struct vrrp_hdr {
+	__u8 vers_type; /* version << 4 | type */
+	__u8 vrid;
+	__u8 priority;
+	__u8 count;
+	union {
+		__be16 rsvd_int; /* v3: 4 reserved bits + 12-bit max adver int (cs) */
+		struct {
+			__u8 auth_type; /* v2 */
+			__u8 adver_int_s; /* v2: seconds */
+		};
+	};
+	__be16 csum;
+};
+_Static_assert(sizeof(struct vrrp_hdr) == 8, "vrrp_hdr is 8 bytes on the wire");
+
+#define VRRP_V3_INT_MASK 0x0fff
+
+/* Instance states as the controller publishes them. */
+enum vrrpd_state {
+	VRRPD_ST_INIT = 0,
+	VRRPD_ST_BACKUP = 1,
+	VRRPD_ST_MASTER = 2,
+	VRRPD_ST_FAULT = 3,
+};
+
+/* Checksum forms for VRRPv3 over IPv4 (RFC.md C3/C4). */
+enum vrrpd_csum {
+	VRRPD_CSUM_AUTO = 0, /* tx: follow the peers; rx: accept both */
+	VRRPD_CSUM_RFC9568 = 1, /* no pseudo-header */
+	VRRPD_CSUM_LEGACY = 2, /* IPv4 pseudo-header (RFC 5798, keepalived, FRR) */
+};
+
+/* vrrpd_cfg.flags */
+#define VRRPD_F_PREEMPT (1u << 0)
+#define VRRPD_F_VMAC (1u << 1)
+#define VRRPD_F_OWNER_DROP (1u << 2) /* R12: an owner drops adverts instead of processing them */
+
+/* Identifies one instance: the receiving interface, its 802.1Q VLAN (0: untagged), family, VRID. */
+struct vrrpd_key {
+	__u32 ifindex;
+	__u16 vlan;
+	__u8 family; /* AF_INET (2) or AF_INET6 (10) */
+	__u8 vrid;
+};
+_Static_assert(sizeof(struct vrrpd_key) == 8, "vrrpd_key size");
+
+/* vrrpd_cfg: what the controller decided. Written by the instance's controller only. */
+struct vrrpd_cfg {
+	__u64 lease_until_ns; /* CLOCK_MONOTONIC; the kernel claims the VIPs only before this */
+	__u64 since_ns; /* time of the last state change */
+	__u64 master_transitions;
+	__u64 adverts_sent;
+	__u64 pri_zero_sent;
+	__u32 owner_pid; /* also the key of this process's ring buffer in vrrpd_events */
+	__be32 primary_ip; /* our own source address */
+	__be32 master_ip; /* the master we follow (Backup) */
+	__u16 adver_int_cs; /* configured */
+	__u16 master_adver_int_cs; /* learned from the master (v3) */
+	__u8 state; /* enum vrrpd_state */
+	__u8 priority; /* effective priority */
+	__u8 cfg_priority; /* configured priority */
+	__u8 master_priority;
+	__u8 version; /* 2 or 3 */
+	__u8 csum_mode; /* enum vrrpd_csum: receive accepts both unless forced */
+	__u8 flags; /* VRRPD_F_* */
+	__u8 auth_type; /* v2 */
+	__u8 auth_data[VRRP_V2_AUTH_LEN]; /* v2 simple password, zero padded */
+	__u8 vmac[6];
+	__u8 reason; /* enum vrrpd_reason of the last change */
+	__u8 naddrs;
+};
+_Static_assert(sizeof(struct vrrpd_cfg) == 80, "vrrpd_cfg size");
+
+/* vrrpd_rx: what the kernel saw. Written by the XDP program only. */
+struct vrrpd_rx {
+	__u64 last_ns; /* arrival of the last valid advert */
+	__u64 confirm_ns; /* arrival of the last advert that took the fast path */
+	__u64 adverts; /* valid adverts received */
+	__be32 master_ip; /* sender of the last valid advert */
+	__u16 adver_int_cs; /* its interval, in centiseconds (v2: converted) */
+	__u8 priority; /* its priority */
+	__u8 csum_form; /* enum vrrpd_csum that matched (v3 IPv4) */
+};
+_Static_assert(sizeof(struct vrrpd_rx) == 32, "vrrpd_rx size");
+
+/* vrrpd_vip: a virtual address on an interface -> its instance (used by the ARP responder). */
+struct vrrpd_vip_key {
+	__u32 ifindex;
+	__u8 family;
+	__u8 pad[3];
+	__u8 addr[16]; /* IPv4 in the first 4 bytes */
+};
+_Static_assert(sizeof(struct vrrpd_vip_key) == 24, "vrrpd_vip_key size");
+
+/*
+ * vrrpd_stats: per-CPU counters per instance, named after RFC 6527 and keepalived. Drops that
+ * cannot be tied to a configured instance are counted under the key with vrid 0 of the
+ * receiving interface and VLAN.
+ */
+struct vrrpd_stats {
+	__u64 adverts_rcvd; /* valid adverts */
+	__u64 pri_zero_rcvd;
+	__u64 fast_path; /* valid adverts that woke nobody */
+	__u64 events; /* adverts pushed to the controller */
+	__u64 events_lost; /* ring buffer full */
+	__u64 ip_ttl_errors; /* R1 */
+	__u64 version_errors; /* R2 */
+	__u64 invalid_type; /* R3 */
+	__u64 length_errors; /* R4 */
+	__u64 checksum_errors; /* R5 */
+	__u64 vrid_errors; /* R6 */
+	__u64 invalid_count; /* R7: count 0 or interval 0 */
+	__u64 address_list_errors; /* R8: family mismatch, IPv6 first address not link-local */
+	__u64 auth_errors; /* R9: auth type or password */
+	__u64 adver_interval_errors; /* R9: v2 interval differs */
+	__u64 reserved_set; /* R10: accepted */
+	__u64 interval_differs; /* R11: v3 interval differs from ours, accepted */
+	__u64 owner_adverts; /* R12: adverts received while we own the addresses */
+	__u64 csum_rfc9568; /* C3 form matched */
+	__u64 csum_legacy; /* C4 form matched */
+};
+_Static_assert(sizeof(struct vrrpd_stats) == 20 * 8, "vrrpd_stats size");
+
+/* Why an instance changed state; published in vrrpd_cfg.reason. */
+enum vrrpd_reason {
+	VRRPD_R_NONE = 0,
+	VRRPD_R_STARTUP = 1, /* S1 */
+	VRRPD_R_OWNER = 2, /* S1 with priority 255 */
+	VRRPD_R_MASTER_DOWN = 3, /* S2: no advert within Master_Down_Interval */
+	VRRPD_R_PRIO_ZERO = 4, /* S3 then S2: the master resigned */
+	VRRPD_R_HIGHER_PRIO = 5, /* S7 */
+	VRRPD_R_HIGHER_ADDR = 6, /* S7, equal priority */
+	VRRPD_R_PREEMPT = 7, /* S2 after discarding a lower priority master (preempt) */
+	VRRPD_R_SHUTDOWN = 8, /* S9 */
+	VRRPD_R_MAX,
+};
+
+enum vrrpd_event_type {
+	VRRPD_EV_ADVERT = 1,
+};
+
+#define VRRPD_EV_MAX_ADDRS 8
+
+/* One event on the ring buffer: an advert the controller must see. */
+struct vrrpd_event {
+	__u64 ts_ns; /* arrival, CLOCK_MONOTONIC */
+	struct vrrpd_key key;
+	__be32 saddr;
+	__u16 adver_int_cs;
+	__u8 type; /* enum vrrpd_event_type */
+	__u8 priority;
+	__u8 version;
+	__u8 csum_form;
+	__u8 count; /* addresses in the advert */
+	__u8 pad;
+	__be32 addrs[VRRPD_EV_MAX_ADDRS]; /* the first addresses of the advert */
+};
+_Static_assert(sizeof(struct vrrpd_event) == 64, "vrrpd_event size");
+
+/* Map names, pinned under the pin directory (default /sys/fs/bpf/vrrpd). */
+#define VRRPD_PIN_DIR_DFL "/sys/fs/bpf/vrrpd"
+#define VRRPD_MAP_CFG "vrrpd_cfg"
+#define VRRPD_MAP_RX "vrrpd_rx"
+#define VRRPD_MAP_VIP "vrrpd_vip"
+#define VRRPD_MAP_STATS "vrrpd_stats"
+#define VRRPD_MAP_EVENTS "vrrpd_events"
+#define VRRPD_MAX_INSTANCES 1024
+#define VRRPD_MAX_PROCS 256
+#define VRRPD_RINGBUF_BYTES (256 * 1024)
+#define VRRPD_PROG_NAME "vrrpd_xdp"
+
+#endif /* VRRP_ABI_H */

@@ -1,0 +1,98 @@
+#!/bin/bash
+# A lab of network namespaces for vrrpd tests and the demo: a switch (a Linux bridge), two
+# routers and a client, joined by veth pairs. Everything is named with a unique prefix and
+# removed by name; only the processes started here are stopped, by pid.
+#
+#   lab_up PREFIX       creates PREFIX-sw, PREFIX-r1, PREFIX-r2, PREFIX-c
+#   lab_vrrpd R ARGS    starts vrrpd in router R (r1, r2) in the foreground, in the background
+#   lab_down            stops what lab_vrrpd started and removes the namespaces and pins
+
+LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+VRRPD=${VRRPD:-$LAB_ROOT/build/vrrpd}
+LAB_NET=10.99.0
+LAB_VIP=$LAB_NET.100
+declare -A LAB_PID
+
+lab_ns() { echo "$LAB_PREFIX-$1"; }
+
+# Runs a command in a namespace, keeping this mount namespace so bpffs stays visible
+# (ip netns exec remounts /sys and hides it).
+lab_exec() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$(lab_ns "$ns")" "$@"
+}
+
+lab_bpffs() {
+	if ! mountpoint -q /sys/fs/bpf; then
+		mount -t bpf bpf /sys/fs/bpf
+	fi
+}
+
+lab_up() {
+	LAB_PREFIX=$1
+	LAB_DIR=$(mktemp -d "/tmp/$LAB_PREFIX.XXXX")
+	lab_bpffs
+	ip netns add "$(lab_ns sw)"
+	lab_exec sw ip link add br0 type bridge
+	lab_exec sw ip link set br0 up
+	local h i=1
+	for h in r1 r2 c; do
+		ip netns add "$(lab_ns $h)"
+		ip link add "$LAB_PREFIX-$h" netns "$(lab_ns sw)" type veth peer name eth0 \
+			netns "$(lab_ns $h)"
+		lab_exec sw ip link set "$LAB_PREFIX-$h" master br0 up
+		lab_exec "$h" ip link set lo up
+		lab_exec "$h" ip link set eth0 up
+		if [ "$h" = c ]; then
+			lab_exec "$h" ip addr add "$LAB_NET.10/24" dev eth0
+		else
+			lab_exec "$h" ip addr add "$LAB_NET.$i/24" dev eth0
+		fi
+		i=$((i + 1))
+	done
+}
+
+# lab_vrrpd ROUTER [vrrpd args...]: pin and run directories are the router's own.
+lab_vrrpd() {
+	local r=$1 tag=${2}
+	shift
+	mkdir -p "$LAB_DIR/$r"
+	lab_exec "$r" "$VRRPD" --foreground --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" \
+		-f "$LAB_DIR/$r" "$@" >>"$LAB_DIR/$r.log" 2>&1 &
+	LAB_PID[$r.${LAB_TAG:-main}]=$!
+	echo $!
+}
+
+lab_down() {
+	local p
+	for p in "${LAB_PID[@]}"; do
+		kill "$p" 2>/dev/null
+	done
+	for p in "${LAB_PID[@]}"; do
+		wait "$p" 2>/dev/null
+	done
+	for h in sw r1 r2 c; do
+		ip netns del "$(lab_ns $h)" 2>/dev/null
+	done
+	rm -rf "/sys/fs/bpf/$LAB_PREFIX-r1" "/sys/fs/bpf/$LAB_PREFIX-r2"
+	[ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+	LAB_PID=()
+}
+
+# Does router R hold ADDR on eth0?
+lab_has_ip() {
+	lab_exec "$1" ip -4 -o addr show dev eth0 | grep -q " $2/"
+}
+
+# Waits up to SECS for a command to succeed.
+lab_wait() {
+	local secs=$1 t=0
+	shift
+	while ! "$@"; do
+		sleep 0.1
+		t=$((t + 1))
+		[ $t -ge $((secs * 10)) ] && return 1
+	done
+	return 0
+}

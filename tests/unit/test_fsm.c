@@ -1,0 +1,797 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the VRRP election (user/fsm.c) against RFC.md's T and S lines, driven by a fake
+ * clock: each test owns a struct fake, whose now_ns only moves when the test says so.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "check.h"
+#include "fsm.h"
+
+#define US (1000ull)
+#define MS (1000000ull)
+#define S (1000000000ull)
+#define CS FSM_NS_PER_CS
+#define T0 (1000 * S) /* the fake clock starts here: CLOCK_MONOTONIC is never 0 */
+
+#define ENTER_MASTER \
+	(FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP | FSM_ACT_STATE)
+#define LEAVE_MASTER (FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN | FSM_ACT_STATE)
+
+/* One router under test, its fake clock and the last output. */
+struct fake {
+	struct fsm f;
+	uint64_t now_ns;
+	struct fsm_out out;
+};
+
+static uint32_t ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	return htonl((uint32_t)a << 24 | (uint32_t)b << 16 | (uint32_t)c << 8 | d);
+}
+
+static void fake_init(struct fake *k, uint8_t version, uint8_t prio, bool preempt, uint16_t int_cs)
+{
+	struct fsm_cfg cfg = {
+		.vrid = 51,
+		.priority = prio,
+		.version = version,
+		.preempt = preempt,
+		.adver_int_cs = int_cs,
+		.primary_ip = ip4(10, 0, 0, 2),
+	};
+
+	memset(k, 0, sizeof(*k));
+	fsm_init(&k->f, &cfg);
+	k->now_ns = T0;
+}
+
+static int fake_input(struct fake *k, enum fsm_input_type type)
+{
+	struct fsm_input in = { .type = type };
+
+	return fsm_step(&k->f, k->now_ns, &in, &k->out);
+}
+
+static int fake_start(struct fake *k)
+{
+	return fake_input(k, FSM_IN_STARTUP);
+}
+
+/* The caller's timer: fires at now_ns (which the test set). */
+static int fake_timer(struct fake *k)
+{
+	return fake_input(k, FSM_IN_TIMER);
+}
+
+/* Moves the clock to the last deadline and fires the timer there. */
+static int fake_fire(struct fake *k)
+{
+	k->now_ns = k->out.deadline_ns;
+	return fake_timer(k);
+}
+
+/* An advert that arrived at rx_ns and is handed to the FSM at the clock's current time. */
+static int fake_advert_at(struct fake *k, uint64_t rx_ns, uint32_t saddr, uint8_t prio,
+			  uint16_t int_cs)
+{
+	struct fsm_input in = {
+		.type = FSM_IN_ADVERT,
+		.adv = { .rx_ns = rx_ns, .saddr = saddr, .priority = prio, .adver_int_cs = int_cs },
+	};
+
+	return fsm_step(&k->f, k->now_ns, &in, &k->out);
+}
+
+/* An advert that arrived just now. */
+static int fake_advert(struct fake *k, uint32_t saddr, uint8_t prio, uint16_t int_cs)
+{
+	return fake_advert_at(k, k->now_ns, saddr, prio, int_cs);
+}
+
+/* Brings k to Master through S2 (it must be a non-owner that just started). */
+static void fake_to_master(struct fake *k)
+{
+	CHECK_EQ(fake_start(k), 0);
+	CHECK_EQ(fake_fire(k), 0);
+	CHECK_EQ(k->f.state, FSM_MASTER);
+}
+
+static void check_noop(const struct fake *k, enum fsm_state s, uint64_t deadline_ns)
+{
+	CHECK_EQ(k->out.actions, 0);
+	CHECK_EQ(k->out.old_state, s);
+	CHECK_EQ(k->out.new_state, s);
+	CHECK_EQ(k->out.reason, VRRPD_R_NONE);
+	CHECK_EQ(k->out.deadline_ns, deadline_ns);
+	CHECK_EQ(k->f.state, s);
+}
+
+static void test_init(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 120, true, 150);
+	CHECK_EQ(k.f.state, FSM_INIT);
+	CHECK_EQ(k.f.priority, 120);
+	CHECK_EQ(k.f.master_adver_int_cs, 150);
+	CHECK_EQ(fsm_adver_ns(&k.f), 1500 * MS);
+	/* Timers and adverts are ignored before startup. */
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_INIT, 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 200, 100), 0);
+	check_noop(&k, FSM_INIT, 0);
+	CHECK_EQ(k.f.master_ip, 0);
+	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
+	check_noop(&k, FSM_INIT, 0);
+}
+
+/* T1: Skew_Time and Master_Down_Interval at 100 cs. */
+static void test_t1_timer_values(void)
+{
+	static const struct {
+		uint8_t prio;
+		uint64_t skew_ns, skew_cs, down_cs;
+	} t1[] = {
+		/* 255: 1/256 of 1 s is 3.90625 ms, 0 cs once truncated. */
+		{ 255, 3906250, 0, 300 },
+		{ 200, 218750 * US, 21, 321 },
+		{ 100, 609375 * US, 60, 360 },
+		{ 1, 996093750, 99, 399 },
+	};
+
+	for (size_t i = 0; i < sizeof(t1) / sizeof(t1[0]); i++) {
+		/* Exact in ns, truncated to cs: the values of RFC.md T1. */
+		CHECK_EQ(fsm_skew_ns(3, t1[i].prio, 100), t1[i].skew_ns);
+		CHECK_EQ(fsm_master_down_ns(3, t1[i].prio, 100), 3 * S + t1[i].skew_ns);
+		CHECK_EQ(fsm_skew_ns(3, t1[i].prio, 100) / CS, t1[i].skew_cs);
+		CHECK_EQ(fsm_master_down_ns(3, t1[i].prio, 100) / CS, t1[i].down_cs);
+		/* v2 at 1 s gives the same numbers. */
+		CHECK_EQ(fsm_skew_ns(2, t1[i].prio, 100), t1[i].skew_ns);
+		CHECK_EQ(fsm_master_down_ns(2, t1[i].prio, 100) / CS, t1[i].down_cs);
+	}
+	/* v3 Skew_Time scales with the interval: 100 at 300 cs is 156 * 3 s / 256. */
+	CHECK_EQ(fsm_skew_ns(3, 100, 300), 1828125 * US);
+	CHECK_EQ(fsm_master_down_ns(3, 100, 300), 9 * S + 1828125 * US);
+	/* Truncation: 56 * 10 ms / 256 = 2.1875 ms, 1 * 10 ms / 256 = 39062.5 ns. */
+	CHECK_EQ(fsm_skew_ns(3, 200, 1), 2187500);
+	CHECK_EQ(fsm_skew_ns(3, 255, 1), 39062);
+	/* The largest v3 value does not overflow. */
+	CHECK_EQ(fsm_master_down_ns(3, 1, 4095), 3 * 4095 * CS + 255 * 4095 * CS / 256);
+}
+
+/* T1 for v2 (RFC 3768 6.1): the interval is whole seconds, Skew_Time does not scale with it. */
+static void test_t1_v2_timer_values(void)
+{
+	struct fake k;
+
+	CHECK_EQ(fsm_skew_ns(2, 100, 300), 609375 * US);
+	CHECK_EQ(fsm_master_down_ns(2, 100, 300), 9 * S + 609375 * US);
+	CHECK_EQ(fsm_master_down_ns(2, 200, 500), 15 * S + 218750 * US);
+
+	fake_init(&k, 2, 100, true, 300);
+	CHECK_EQ(fsm_adver_ns(&k.f), 3 * S);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(k.out.deadline_ns, T0 + 9 * S + 609375 * US);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.f.state, FSM_MASTER);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S);
+}
+
+/* T2: a v3 Backup learns Master_Adver_Interval and its down timer follows it. */
+static void test_t2_v3_learns_interval(void)
+{
+	struct fake k;
+	uint64_t rx;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 50 * MS;
+	rx = k.now_ns - 2 * MS; /* the controller sees it a little after the kernel */
+	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 1), 200, 400), 0);
+	CHECK_EQ(k.f.master_adver_int_cs, 400);
+	CHECK_EQ(k.out.deadline_ns, rx + fsm_master_down_ns(3, 100, 400));
+	CHECK_EQ(k.out.deadline_ns, rx + 12 * S + 2437500 * US);
+	/* The deadline the configured interval would give passes quietly. */
+	k.now_ns = rx + fsm_master_down_ns(3, 100, 100);
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_BACKUP, rx + fsm_master_down_ns(3, 100, 400));
+	/* A faster master: the timer follows it down. */
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 50), 0);
+	CHECK_EQ(k.f.master_adver_int_cs, 50);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + fsm_master_down_ns(3, 100, 50));
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
+	/* As Master we advertise at our own interval, not the learned one. */
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	/* RFC 9568 6.4.1: a restart forgets the learned interval. */
+	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(k.f.master_adver_int_cs, 100);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+}
+
+/* T2 for v2: the interval is not learned (the XDP program drops a mismatch, RFC 3768 7.1). */
+static void test_t2_v2_keeps_interval(void)
+{
+	struct fake k;
+
+	fake_init(&k, 2, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 300), 0);
+	CHECK_EQ(k.f.master_adver_int_cs, 100);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+}
+
+/* S1: the owner starts as Master. */
+static void test_s1_owner_startup(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 255, false, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(k.out.actions, ENTER_MASTER);
+	CHECK_EQ(k.out.old_state, FSM_INIT);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_OWNER);
+	CHECK_EQ(k.out.deadline_ns, T0 + 1 * S);
+	CHECK_EQ(k.f.adver_deadline_ns, T0 + 1 * S);
+	/* Startup only from Initialize. */
+	CHECK_EQ(fake_start(&k), -EINVAL);
+	check_noop(&k, FSM_MASTER, T0 + 1 * S);
+}
+
+/* S1: anyone else starts as Backup with Master_Down_Timer = Master_Down_Interval. */
+static void test_s1_backup_startup(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 200, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
+	CHECK_EQ(k.out.old_state, FSM_INIT);
+	CHECK_EQ(k.out.new_state, FSM_BACKUP);
+	CHECK_EQ(k.out.reason, VRRPD_R_STARTUP);
+	CHECK_EQ(k.out.deadline_ns, T0 + 3 * S + 218750 * US);
+	CHECK_EQ(k.f.down_deadline_ns, k.out.deadline_ns);
+	CHECK_EQ(fake_start(&k), -EINVAL);
+	check_noop(&k, FSM_BACKUP, T0 + 3 * S + 218750 * US);
+}
+
+/* S2: Master_Down_Timer fires: advert, VIPs, GARP, -> Master. */
+static void test_s2_master_down(void)
+{
+	struct fake k;
+	uint64_t down;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	down = k.out.deadline_ns;
+	/* A timer that fires early changes nothing. */
+	k.now_ns = down - 1;
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_BACKUP, down);
+	k.now_ns = down;
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.out.actions, ENTER_MASTER);
+	CHECK_EQ(k.out.old_state, FSM_BACKUP);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
+	CHECK_EQ(k.out.deadline_ns, down + 1 * S);
+
+	/* A late timer still works, and the adver deadline counts from now. */
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns = k.out.deadline_ns + 5 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+
+	/* After a followed master goes quiet, the reason is still "master down". */
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 150, 100), 0);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
+}
+
+/* S3: a priority 0 advert sets Master_Down_Timer to Skew_Time. */
+static void test_s3_prio_zero(void)
+{
+	struct fake k;
+	uint64_t rx;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 100), 0);
+	k.now_ns += 1 * S;
+	rx = k.now_ns - 3 * MS;
+	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 1), 0, 100), 0);
+	CHECK_EQ(k.out.actions, 0);
+	CHECK_EQ(k.out.new_state, FSM_BACKUP);
+	/* Timed from the arrival, not from when the controller saw it. */
+	CHECK_EQ(k.out.deadline_ns, rx + 609375 * US);
+	CHECK(k.f.prio0_seen);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.actions, ENTER_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_PRIO_ZERO);
+
+	/* The skew uses the learned interval (v3): 156 * 2 s / 256. */
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 200), 0);
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 0, 200), 0);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1218750 * US);
+
+	/* A new master advertising before the timer fires cancels the fast takeover. */
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 0, 100), 0);
+	k.now_ns += 100 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 3), 150, 100), 0);
+	CHECK(!k.f.prio0_seen);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
+}
+
+/* S4: a Backup follows a better master: learn, reset the timer, publish a new master. */
+static void test_s4_backup_resets_timer(void)
+{
+	struct fake k;
+	uint64_t down;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
+	CHECK_EQ(k.out.new_state, FSM_BACKUP);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 1));
+	CHECK_EQ(k.f.master_priority, 200);
+	/* The same master again: only the timer moves. */
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 100), 0);
+	check_noop(&k, FSM_BACKUP, k.now_ns + 3 * S + 609375 * US);
+	/* Its priority changed: publish. */
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 150, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
+	CHECK_EQ(k.f.master_priority, 150);
+	/* Another router at the same priority: publish. */
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 7), 150, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
+	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 7));
+
+	/* Preempt on, lower priority: discarded, the timer stays, then we preempt. */
+	down = k.out.deadline_ns;
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 8), 50, 100), 0);
+	check_noop(&k, FSM_BACKUP, down);
+	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 7));
+	CHECK(k.f.preempting);
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 8), 50, 100), 0);
+	check_noop(&k, FSM_BACKUP, down);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.actions, ENTER_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_PREEMPT);
+
+	/* Preempt on, equal priority is accepted (S4: priority >= local). */
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+
+	/* Preempt off, lower priority is accepted too. */
+	fake_init(&k, 3, 100, false, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 2 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 50, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+	CHECK(!k.f.preempting);
+}
+
+/* S5: Adver_Timer fires: send an advert, keep the cadence, no burst after a stall. */
+static void test_s5_master_adver_timer(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 255, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	/* Early: nothing. */
+	k.now_ns = T0 + 999 * MS;
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_MASTER, T0 + 1 * S);
+	/* On time, and a little late: the next deadline keeps the cadence. */
+	k.now_ns = T0 + 1 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_NONE);
+	CHECK_EQ(k.out.deadline_ns, T0 + 2 * S);
+	k.now_ns = T0 + 2 * S + 300 * MS;
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.deadline_ns, T0 + 3 * S);
+	/* Exactly one interval late: the cadence deadline is now, not the future: restart. */
+	k.now_ns = T0 + 4 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.deadline_ns, T0 + 5 * S);
+	/* A 10 s stall: one advert, then the next a full interval later. */
+	k.now_ns = T0 + 15 * S + 500 * MS;
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_MASTER, k.now_ns + 1 * S);
+}
+
+/* S6: a Master that sees priority 0 sends an advert at once. */
+static void test_s6_master_prio_zero(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 100, true, 100);
+	fake_to_master(&k);
+	k.now_ns += 400 * MS;
+	CHECK_EQ(fake_advert_at(&k, k.now_ns - 1 * MS, ip4(10, 0, 0, 1), 0, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	CHECK_EQ(k.f.adver_deadline_ns, k.now_ns + 1 * S);
+}
+
+/* S7: a Master steps down for a higher priority. */
+static void test_s7_master_higher_prio(void)
+{
+	struct fake k;
+	uint64_t rx;
+
+	fake_init(&k, 3, 100, true, 100);
+	fake_to_master(&k);
+	k.now_ns += 300 * MS;
+	rx = k.now_ns - 5 * MS;
+	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 1), 101, 250), 0);
+	CHECK_EQ(k.out.actions, LEAVE_MASTER);
+	CHECK_EQ(k.out.old_state, FSM_MASTER);
+	CHECK_EQ(k.out.new_state, FSM_BACKUP);
+	CHECK_EQ(k.out.reason, VRRPD_R_HIGHER_PRIO);
+	CHECK_EQ(k.f.master_adver_int_cs, 250);
+	CHECK_EQ(k.out.deadline_ns, rx + fsm_master_down_ns(3, 100, 250));
+	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 1));
+	CHECK_EQ(k.f.master_priority, 101);
+	/* The old adver deadline no longer fires anything. */
+	k.now_ns = rx + 1 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_BACKUP, rx + fsm_master_down_ns(3, 100, 250));
+	/* Following the same master: nothing to publish. */
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 101, 250), 0);
+	CHECK_EQ(k.out.actions, 0);
+
+	/* Preempt is not consulted in Master (S10): preempt off still steps down. */
+	fake_init(&k, 3, 100, false, 100);
+	fake_to_master(&k);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 150, 100), 0);
+	CHECK_EQ(k.out.reason, VRRPD_R_HIGHER_PRIO);
+	CHECK_EQ(k.f.state, FSM_BACKUP);
+
+	/* v2 keeps its interval when stepping down. */
+	fake_init(&k, 2, 100, true, 100);
+	fake_to_master(&k);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 150, 200), 0);
+	CHECK_EQ(k.f.master_adver_int_cs, 100);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+}
+
+/* S7: equal priority: the higher primary address wins, as unsigned in network order. */
+static void test_s7_master_equal_higher_addr(void)
+{
+	struct fake k;
+
+	/* 10.0.0.3 > 10.0.0.2 (ours). */
+	fake_init(&k, 3, 100, true, 100);
+	fake_to_master(&k);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 3), 100, 100), 0);
+	CHECK_EQ(k.out.actions, LEAVE_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_HIGHER_ADDR);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+
+	/* 192.168.0.1 > 10.0.0.2: the top bit set must not make it negative. */
+	fake_init(&k, 3, 100, true, 100);
+	fake_to_master(&k);
+	CHECK_EQ(fake_advert(&k, ip4(192, 168, 0, 1), 100, 100), 0);
+	CHECK_EQ(k.out.reason, VRRPD_R_HIGHER_ADDR);
+
+	/*
+	 * 9.0.0.3 < 10.0.0.2 although its raw little-endian word is larger: the comparison is on
+	 * the address, not on the host's view of it. We stay Master (S8).
+	 */
+	fake_init(&k, 3, 100, true, 100);
+	fake_to_master(&k);
+	CHECK_EQ(fake_advert(&k, ip4(9, 0, 0, 3), 100, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	/* 10.0.0.1 < 10.0.0.2: stay Master. */
+	k.now_ns += 10 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	/* Our own advert echoed back: no step down, no answer. */
+	k.now_ns += 10 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 2), 100, 100), 0);
+	check_noop(&k, FSM_MASTER, k.f.adver_deadline_ns);
+}
+
+/* S8 (RFC 9568): a Master discards a lower priority advert and sends one at once. */
+static void test_s8_master_lower_prio(void)
+{
+	struct fake k;
+	uint64_t t;
+
+	fake_init(&k, 3, 200, true, 100);
+	fake_to_master(&k);
+	t = k.now_ns;
+	k.now_ns += 700 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 100, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.old_state, FSM_MASTER);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_NONE);
+	/* The adver timer restarts from the advert just sent. */
+	CHECK_EQ(k.out.deadline_ns, t + 1700 * MS);
+	CHECK_EQ(k.f.master_ip, 0);
+	/* The old deadline passes quietly. */
+	k.now_ns = t + 1 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_MASTER, t + 1700 * MS);
+
+	/* The owner does the same. */
+	fake_init(&k, 3, 255, false, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 254, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+}
+
+/* S9: shutdown as Master: priority 0 advert, then remove the VIPs. */
+static void test_s9_shutdown_master(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 255, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 5 * S;
+	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
+	CHECK_EQ(k.out.actions,
+		 FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN | FSM_ACT_STATE);
+	CHECK_EQ(k.out.old_state, FSM_MASTER);
+	CHECK_EQ(k.out.new_state, FSM_INIT);
+	CHECK_EQ(k.out.reason, VRRPD_R_SHUTDOWN);
+	CHECK_EQ(k.out.deadline_ns, 0);
+	/* Nothing fires afterwards; a second shutdown is a no-op; startup works again. */
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_INIT, 0);
+	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
+	check_noop(&k, FSM_INIT, 0);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+}
+
+/* S9: shutdown as Backup: just stop. */
+static void test_s9_shutdown_backup(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 100), 0);
+	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
+	CHECK_EQ(k.out.old_state, FSM_BACKUP);
+	CHECK_EQ(k.out.new_state, FSM_INIT);
+	CHECK_EQ(k.out.reason, VRRPD_R_SHUTDOWN);
+	CHECK_EQ(k.out.deadline_ns, 0);
+	/* The old down deadline does not make us Master. */
+	k.now_ns += 10 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_INIT, 0);
+}
+
+/* S10: with preempt off, a lower priority master keeps a Backup waiting indefinitely. */
+static void test_s10_preempt_off_keeps_backup_waiting(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 200, false, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	for (int i = 0; i < 20; i++) {
+		k.now_ns += 1 * S;
+		CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
+		CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 218750 * US);
+		k.now_ns += 500 * MS;
+		CHECK_EQ(fake_timer(&k), 0);
+		CHECK_EQ(k.out.actions, 0);
+		CHECK_EQ(k.f.state, FSM_BACKUP);
+		k.now_ns -= 500 * MS;
+	}
+	/* It falls silent: Master_Down_Interval later we take over, as "master down". */
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
+}
+
+/* S10: the owner (255) always preempts, even with preempt off. */
+static void test_s10_owner_always_preempts(void)
+{
+	struct fake k;
+	uint64_t down;
+
+	/* An owner with preempt off starts as Master (S1) ... */
+	fake_init(&k, 3, 255, false, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	/* ... loses a (misconfigured) 255 tie to a higher address (S7) ... */
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 3), 255, 100), 0);
+	CHECK_EQ(k.out.reason, VRRPD_R_HIGHER_ADDR);
+	down = k.out.deadline_ns;
+	CHECK_EQ(down, k.now_ns + 3 * S + 3906250);
+	/* ... and as Backup discards a lower priority master although preempt is off. */
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 4), 254, 100), 0);
+	check_noop(&k, FSM_BACKUP, down);
+	CHECK(k.f.preempting);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.actions, ENTER_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_PREEMPT);
+}
+
+/* S10: equal priority Backups never compare addresses. */
+static void test_s10_equal_priority_backups(void)
+{
+	struct fake k;
+
+	/* From a lower and from a higher address: both are followed, neither is discarded. */
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 3), 100, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+	CHECK(!k.f.preempting);
+	CHECK_EQ(k.f.state, FSM_BACKUP);
+
+	/* Two backups at 100 with preempt off: each keeps the other waiting too. */
+	fake_init(&k, 3, 100, false, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+	CHECK_EQ(k.f.state, FSM_BACKUP);
+}
+
+/* An advert older than the last one seen moves no deadline back; a repeated one is a no-op. */
+static void test_stale_advert_ignored(void)
+{
+	struct fake k;
+	uint64_t rx, down;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 2 * S;
+	rx = k.now_ns;
+	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 1), 200, 100), 0);
+	down = k.out.deadline_ns;
+	CHECK_EQ(down, rx + 3 * S + 609375 * US);
+	CHECK_EQ(k.f.last_rx_ns, rx);
+	/* Older: ignored, whatever it says (a resignation, another master, another interval). */
+	k.now_ns += 10 * MS;
+	CHECK_EQ(fake_advert_at(&k, rx - 500 * MS, ip4(10, 0, 0, 1), 200, 100), 0);
+	check_noop(&k, FSM_BACKUP, down);
+	CHECK_EQ(fake_advert_at(&k, rx - 1, ip4(10, 0, 0, 1), 0, 100), 0);
+	check_noop(&k, FSM_BACKUP, down);
+	CHECK(!k.f.prio0_seen);
+	CHECK_EQ(fake_advert_at(&k, rx - 1, ip4(10, 0, 0, 5), 250, 50), 0);
+	check_noop(&k, FSM_BACKUP, down);
+	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 1));
+	CHECK_EQ(k.f.master_adver_int_cs, 100);
+	/* The same arrival twice (ring buffer and vrrpd_rx): the second is a no-op. */
+	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 1), 200, 100), 0);
+	check_noop(&k, FSM_BACKUP, down);
+	/* A newer one still counts. */
+	CHECK_EQ(fake_advert_at(&k, rx + 1, ip4(10, 0, 0, 1), 200, 100), 0);
+	CHECK_EQ(k.out.deadline_ns, down + 1);
+
+	/* In Master a duplicate must not make us send twice (S8) or step down late (S7). */
+	fake_init(&k, 3, 200, true, 100);
+	fake_to_master(&k);
+	k.now_ns += 100 * MS;
+	rx = k.now_ns;
+	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 9), 100, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	k.now_ns += 1 * MS;
+	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 9), 100, 100), 0);
+	check_noop(&k, FSM_MASTER, rx + 1 * S);
+	CHECK_EQ(fake_advert_at(&k, rx - 1, ip4(10, 0, 0, 9), 250, 100), 0);
+	check_noop(&k, FSM_MASTER, rx + 1 * S);
+}
+
+static void test_bad_input(void)
+{
+	struct fsm_input in = { .type = (enum fsm_input_type)42 };
+	struct fake k;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), -EINVAL);
+	check_noop(&k, FSM_BACKUP, k.f.down_deadline_ns);
+	CHECK_EQ(fsm_step(NULL, k.now_ns, &in, &k.out), -EINVAL);
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, NULL, &k.out), -EINVAL);
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, NULL), -EINVAL);
+	/* RFC 9568 5.2.7: a v3 interval of 0 or above 4095 cs is invalid: nothing changes. */
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 0), -EINVAL);
+	check_noop(&k, FSM_BACKUP, k.f.down_deadline_ns);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 4096), -EINVAL);
+	CHECK_EQ(k.f.master_adver_int_cs, 100);
+	CHECK_EQ(k.f.last_rx_ns, 0);
+}
+
+static void test_names(void)
+{
+	CHECK(!strcmp(fsm_state_name(FSM_INIT), "INIT"));
+	CHECK(!strcmp(fsm_state_name(FSM_BACKUP), "BACKUP"));
+	CHECK(!strcmp(fsm_state_name(FSM_MASTER), "MASTER"));
+	CHECK(!strcmp(fsm_state_name((enum fsm_state)9), "UNKNOWN"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_STARTUP), "startup"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_OWNER), "address owner"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_MASTER_DOWN), "master down"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_PRIO_ZERO), "master resigned (priority 0)"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_HIGHER_PRIO), "higher priority advert"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_HIGHER_ADDR), "equal priority, higher address"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_PREEMPT), "preempting a lower priority master"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_SHUTDOWN), "shutdown"));
+	for (int r = 0; r <= VRRPD_R_MAX; r++)
+		CHECK(fsm_reason_name((enum vrrpd_reason)r) &&
+		      *fsm_reason_name((enum vrrpd_reason)r));
+}
+
+int main(void)
+{
+	RUN(test_init);
+	RUN(test_t1_timer_values);
+	RUN(test_t1_v2_timer_values);
+	RUN(test_t2_v3_learns_interval);
+	RUN(test_t2_v2_keeps_interval);
+	RUN(test_s1_owner_startup);
+	RUN(test_s1_backup_startup);
+	RUN(test_s2_master_down);
+	RUN(test_s3_prio_zero);
+	RUN(test_s4_backup_resets_timer);
+	RUN(test_s5_master_adver_timer);
+	RUN(test_s6_master_prio_zero);
+	RUN(test_s7_master_higher_prio);
+	RUN(test_s7_master_equal_higher_addr);
+	RUN(test_s8_master_lower_prio);
+	RUN(test_s9_shutdown_master);
+	RUN(test_s9_shutdown_backup);
+	RUN(test_s10_preempt_off_keeps_backup_waiting);
+	RUN(test_s10_owner_always_preempts);
+	RUN(test_s10_equal_priority_backups);
+	RUN(test_stale_advert_ignored);
+	RUN(test_bad_input);
+	RUN(test_names);
+	CHECK_EXIT();
+}

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/* opts_parse(): the original vrrpd command lines, the new options, and one row per misuse. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "check.h"
+#include "opts.h"
+
+#define MAX_ARGS 64
+
+/* argv for opts_parse(): "vrrpd" then args split on spaces; the token '' is an empty string. */
+struct argv_buf {
+	char copy[1024];
+	char *argv[MAX_ARGS + 2];
+	int argc;
+};
+
+static void split_args(struct argv_buf *b, const char *args)
+{
+	char *save = NULL, *tok;
+
+	snprintf(b->copy, sizeof(b->copy), "%s", args);
+	b->argc = 0;
+	b->argv[b->argc++] = (char *)"vrrpd";
+	for (tok = strtok_r(b->copy, " ", &save); tok && b->argc <= MAX_ARGS;
+	     tok = strtok_r(NULL, " ", &save)) {
+		if (!strcmp(tok, "''"))
+			tok[0] = '\0';
+		b->argv[b->argc++] = tok;
+	}
+	b->argv[b->argc] = NULL;
+}
+
+static int parse(struct opts *o, const char *args, char *err, size_t errlen)
+{
+	struct argv_buf b;
+
+	split_args(&b, args);
+	return opts_parse(o, b.argc, b.argv, err, errlen);
+}
+
+static uint32_t ip(const char *s)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		abort();
+	return a.s_addr;
+}
+
+/* Parses args expecting success; reports the message otherwise. */
+static int parse_ok(struct opts *o, const char *args)
+{
+	char err[256];
+	int ret = parse(o, args, err, sizeof(err));
+
+	if (ret)
+		fprintf(stderr, "  '%s': %d: %s\n", args, ret, err);
+	return ret;
+}
+
+struct misuse {
+	const char *name;
+	const char *args;
+	const char *want; /* substring of the message */
+};
+
+static const struct misuse misuses[] = {
+	{ "unknown_long", "-i eth0 -v 1 --foo 10.0.0.1", "unknown option '--foo'" },
+	{ "unknown_long_value", "-i eth0 -v 1 --foo=bar 10.0.0.1", "unknown option '--foo'" },
+	{ "unknown_short", "-i eth0 -v 1 -q 10.0.0.1", "unknown option '-q'" },
+	{ "unknown_short_in_cluster", "--foreground -qs -i eth0 -v 1 10.0.0.1",
+	  "unknown option '-q'" },
+	{ "ambiguous_long", "-i eth0 --v 1 10.0.0.1", "ambiguous option '--v'" },
+	{ "long_takes_no_argument", "-i eth0 -v 1 --foreground=yes 10.0.0.1",
+	  "option '--foreground' takes no argument" },
+	{ "vrid_0", "-i eth0 -v 0 10.0.0.1", "invalid VRID '0' for -v: must be 1..255" },
+	{ "vrid_256", "-i eth0 -v 256 10.0.0.1", "invalid VRID '256' for -v: must be 1..255" },
+	{ "vrid_abc", "-i eth0 -v abc 10.0.0.1", "invalid VRID 'abc' for -v" },
+	{ "vrid_trailing", "-i eth0 -v 51x 10.0.0.1", "invalid VRID '51x' for -v" },
+	{ "vrid_empty", "-i eth0 -v '' 10.0.0.1", "invalid VRID '' for -v" },
+	{ "vrid_negative", "-i eth0 -v -1 10.0.0.1", "invalid VRID '-1' for -v" },
+	{ "vrid_plus", "-i eth0 -v +5 10.0.0.1", "invalid VRID '+5' for -v" },
+	{ "vrid_huge", "-i eth0 -v 99999999999999999999 10.0.0.1",
+	  "invalid VRID '99999999999999999999' for -v" },
+	{ "prio_0", "-i eth0 -v 1 -p 0 10.0.0.1",
+	  "invalid priority '0' for -p: must be 1..255 (0 is reserved for a resigning master)" },
+	{ "prio_256", "-i eth0 -v 1 -p 256 10.0.0.1",
+	  "invalid priority '256' for -p: must be 1..255" },
+	{ "reduce_prio_0", "-i eth0 -v 1 -z 0 10.0.0.1", "invalid priority '0' for -z" },
+	{ "increase_prio_300", "-i eth0 -v 1 -x 300 10.0.0.1", "invalid priority '300' for -x" },
+	{ "interval_0", "-i eth0 -v 1 -d 0 10.0.0.1", "invalid interval '0' for -d" },
+	{ "interval_0_00", "-i eth0 -v 1 -d 0.00 10.0.0.1", "invalid interval '0.00' for -d" },
+	{ "interval_0_015", "-i eth0 -v 1 -d 0.015 10.0.0.1",
+	  "invalid interval '0.015' for -d: the resolution is 0.01 s" },
+	{ "interval_abc", "-i eth0 -v 1 -d 1s 10.0.0.1", "invalid interval '1s' for -d" },
+	{ "interval_dot", "-i eth0 -v 1 -d 1. 10.0.0.1", "invalid interval '1.' for -d" },
+	{ "interval_v3_too_long", "-i eth0 -v 1 -d 40.96 10.0.0.1",
+	  "invalid interval '40.96' for -d: must be 0.01..40.95 s" },
+	{ "interval_v2_fraction", "-i eth0 -v 1 -d 1.5 --vrrp-version 2 10.0.0.1",
+	  "invalid interval '1.5' for -d: VRRPv2 takes whole seconds 1..255" },
+	{ "interval_v2_256", "--vrrp-version 2 -i eth0 -v 1 -d 256 10.0.0.1",
+	  "invalid interval '256' for -d: VRRPv2" },
+	{ "vip_bad_octet", "-i eth0 -v 1 10.0.0.300", "invalid virtual IP address '10.0.0.300'" },
+	{ "vip_short_form", "-i eth0 -v 1 10.1", "invalid virtual IP address '10.1'" },
+	{ "vip_prefix_33", "-i eth0 -v 1 10.0.0.1/33",
+	  "invalid prefix length '33' in virtual IP address '10.0.0.1/33': must be 1..32" },
+	{ "vip_prefix_0", "-i eth0 -v 1 10.0.0.1/0", "invalid prefix length '0'" },
+	{ "vip_prefix_empty", "-i eth0 -v 1 10.0.0.1/", "invalid prefix length ''" },
+	{ "vip_zero", "-i eth0 -v 1 0.0.0.0", "invalid virtual IP address '0.0.0.0'" },
+	{ "vip_multicast", "-i eth0 -v 1 224.0.0.18",
+	  "invalid virtual IP address '224.0.0.18': multicast" },
+	{ "vip_broadcast", "-i eth0 -v 1 255.255.255.255",
+	  "invalid virtual IP address '255.255.255.255': broadcast" },
+	{ "vip_duplicate", "-i eth0 -v 1 10.0.0.1 10.0.0.2 10.0.0.1/24",
+	  "duplicate virtual IP address '10.0.0.1/24'" },
+	{ "no_vip", "-i eth0 -v 1", "no virtual IP address given" },
+	{ "missing_iface", "-v 1 10.0.0.1", "missing interface: use -i IFACE" },
+	{ "missing_vrid", "-i eth0 10.0.0.1", "missing VRID: use -v VRID" },
+	{ "iface_too_long", "-i abcdefghijklmnop -v 1 10.0.0.1", "interface name too long" },
+	{ "iface_empty", "-i '' -v 1 10.0.0.1", "invalid interface name '' for -i" },
+	{ "iface_slash", "-i a/b -v 1 10.0.0.1", "invalid interface name 'a/b' for -i" },
+	{ "auth_in_v3", "-i eth0 -v 1 -a pw/secret 10.0.0.1",
+	  "-a needs --vrrp-version 2 (VRRPv3 has no authentication)" },
+	{ "auth_password_too_long", "--vrrp-version 2 -i eth0 -v 1 -a pw/123456789 10.0.0.1",
+	  "invalid password for -a: 9 characters, must be 1..8" },
+	{ "auth_password_empty", "--vrrp-version 2 -i eth0 -v 1 -a pw/ 10.0.0.1",
+	  "invalid password for -a: 0 characters" },
+	{ "auth_unknown_type", "--vrrp-version 2 -i eth0 -v 1 -a ah/x 10.0.0.1",
+	  "invalid authentication 'ah/x' for -a" },
+	{ "magic_I_without_O", "-i eth0 -v 1 -I 10.0.0.1 10.0.0.1",
+	  "needs both -I SRC and -O DST" },
+	{ "magic_O_without_I", "-i eth0 -v 1 -O 10.0.0.254 10.0.0.1", "got only -O '10.0.0.254'" },
+	{ "magic_bad_ip", "-i eth0 -v 1 -I 10.0.0.x -O 10.0.0.254 10.0.0.1",
+	  "invalid IPv4 address '10.0.0.x' for -I" },
+	{ "checksum_in_v2", "-i eth0 -v 1 --checksum legacy --vrrp-version 2 10.0.0.1",
+	  "--checksum 'legacy' needs --vrrp-version 3" },
+	{ "checksum_bad", "-i eth0 -v 1 --checksum crc 10.0.0.1",
+	  "invalid checksum mode 'crc' for --checksum" },
+	{ "version_4", "-i eth0 -v 1 --vrrp-version 4 10.0.0.1",
+	  "invalid version '4' for --vrrp-version: must be 2 or 3" },
+	{ "monitor_0", "-i eth0 -v 1 -M 0 10.0.0.1",
+	  "invalid group size '0' for -M: must be 1..32" },
+	{ "monitor_33", "-i eth0 -v 1 -M 33 10.0.0.1", "invalid group size '33' for -M" },
+	{ "missing_arg_short", "-i eth0 10.0.0.1 -v", "option '-v' needs an argument" },
+	{ "missing_arg_cluster", "-i eth0 10.0.0.1 -snv", "option '-v' needs an argument" },
+	{ "missing_arg_long", "-i eth0 10.0.0.1 --vrid", "option '--vrid' needs an argument" },
+	{ "missing_arg_long_only", "-i eth0 -v 1 10.0.0.1 --pin-dir",
+	  "option '--pin-dir' needs an argument" },
+	{ "script_empty", "-i eth0 -v 1 -U '' 10.0.0.1", "invalid script path '' for -U" },
+	{ "vip_after_double_dash", "-i eth0 -v 1 -- 10.0.0.1 -x",
+	  "invalid virtual IP address '-x'" },
+};
+
+/* One line per row, counted by the runner like RUN()'s. */
+static void test_misuse(void)
+{
+	for (size_t i = 0; i < sizeof(misuses) / sizeof(misuses[0]); i++) {
+		const struct misuse *m = &misuses[i];
+		struct opts o;
+		char err[256] = "";
+		int ret;
+
+		check_failed_case = 0;
+		ret = parse(&o, m->args, err, sizeof(err));
+		CHECK_EQ(ret, -EINVAL);
+		if (!strstr(err, m->want)) {
+			fprintf(stderr, "  '%s': got \"%s\", want \"%s\"\n", m->args, err, m->want);
+			check_failed_case++;
+		}
+		if (strchr(err, '\n')) {
+			fprintf(stderr, "  '%s': newline in \"%s\"\n", m->args, err);
+			check_failed_case++;
+		}
+		if (check_failed_case) {
+			printf("not ok misuse_%s\n", m->name);
+			check_failures++;
+		} else {
+			printf("ok misuse_%s\n", m->name);
+		}
+		fflush(stdout);
+	}
+	check_failed_case = 0;
+}
+
+/* The first command line of ORIGINAL.md, unchanged. */
+static void test_original_cmdline(void)
+{
+	struct opts o;
+	static const uint8_t zero[VRRP_V2_AUTH_LEN];
+
+	CHECK_EQ(parse_ok(&o, "-i eth0 10.16.1.200 -v 51 -M 2 -U /etc/scripts/MASTER.sh "
+			      "-D /etc/scripts/DOWN.sh"),
+		 0);
+	CHECK(!strcmp(o.ifname, "eth0"));
+	CHECK_EQ(o.vrid, 51);
+	CHECK_EQ(o.priority, VRRP_PRIO_DFL);
+	CHECK_EQ(o.adver_int_cs, 100);
+	CHECK(o.preempt);
+	CHECK(o.vmac);
+	CHECK_EQ(o.version, 3);
+	CHECK_EQ(o.csum_mode, VRRPD_CSUM_AUTO);
+	CHECK_EQ(o.auth_type, VRRP_AUTH_NONE);
+	CHECK_MEM(o.auth_data, zero, sizeof(zero));
+	CHECK_EQ(o.reduce_prio, -1);
+	CHECK_EQ(o.increase_prio, -1);
+	CHECK(!strcmp(o.up_script, "/etc/scripts/MASTER.sh"));
+	CHECK(!strcmp(o.down_script, "/etc/scripts/DOWN.sh"));
+	CHECK_EQ(o.monitor, 2);
+	CHECK_EQ(o.magic_src, 0);
+	CHECK_EQ(o.magic_dst, 0);
+	CHECK(!strcmp(o.run_dir, "/run/vrrpd"));
+	CHECK(!strcmp(o.pin_dir, VRRPD_PIN_DIR_DFL));
+	CHECK(!o.foreground);
+	CHECK(!o.owner_drop);
+	CHECK_EQ(o.nvips, 1);
+	CHECK_EQ(o.vips[0].addr, ip("10.16.1.200"));
+	CHECK_EQ(o.vips[0].prefix_len, 32);
+	CHECK(!o.show_version);
+	CHECK(!o.show_help);
+}
+
+static void test_original_cmdline_second(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "-i eth1 10.17.1.200 -v 52 -M 2 -U /etc/scripts/MASTER.sh "
+			      "-D /etc/scripts/DOWN.sh"),
+		 0);
+	CHECK(!strcmp(o.ifname, "eth1"));
+	CHECK_EQ(o.vrid, 52);
+	CHECK_EQ(o.nvips, 1);
+	CHECK_EQ(o.vips[0].addr, ip("10.17.1.200"));
+}
+
+static void test_owner_fast_two_vips(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 7 -p 255 -d 0.01 -s -n 10.0.0.1/24 10.0.0.2"), 0);
+	CHECK(!strcmp(o.ifname, "eth0"));
+	CHECK_EQ(o.vrid, 7);
+	CHECK_EQ(o.priority, 255);
+	CHECK_EQ(o.adver_int_cs, 1);
+	CHECK(!o.preempt);
+	CHECK(!o.vmac);
+	CHECK_EQ(o.version, 3);
+	CHECK_EQ(o.nvips, 2);
+	CHECK_EQ(o.vips[0].addr, ip("10.0.0.1"));
+	CHECK_EQ(o.vips[0].prefix_len, 24);
+	CHECK_EQ(o.vips[1].addr, ip("10.0.0.2"));
+	CHECK_EQ(o.vips[1].prefix_len, 32);
+}
+
+static void test_v2_password(void)
+{
+	struct opts o;
+	static const uint8_t want[VRRP_V2_AUTH_LEN] = { 's', 'e', 'c', 'r', 'e', 't', 0, 0 };
+
+	CHECK_EQ(parse_ok(&o, "--vrrp-version 2 -a pw/secret -i eth0 -v 1 -d 3 10.1.1.1"), 0);
+	CHECK_EQ(o.version, 2);
+	CHECK_EQ(o.auth_type, VRRP_AUTH_PASS);
+	CHECK_MEM(o.auth_data, want, sizeof(want));
+	CHECK_EQ(o.adver_int_cs, 300);
+	CHECK_EQ(o.vrid, 1);
+	CHECK_EQ(o.nvips, 1);
+	CHECK_EQ(o.vips[0].addr, ip("10.1.1.1"));
+}
+
+/* Eight characters fill auth_data without a terminator; --vrrp-version may come last. */
+static void test_v2_password_8_version_last(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -a pw/12345678 -d 255 10.1.1.1 --vrrp-version 2"), 0);
+	CHECK_EQ(o.auth_type, VRRP_AUTH_PASS);
+	CHECK_MEM(o.auth_data, "12345678", 8);
+	CHECK_EQ(o.adver_int_cs, 25500);
+}
+
+/* "-a none" says what VRRPv3 does anyway: accepted in both versions. */
+static void test_auth_none(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -a none 10.1.1.1"), 0);
+	CHECK_EQ(o.auth_type, VRRP_AUTH_NONE);
+	CHECK_EQ(parse_ok(&o, "--vrrp-version 2 -i eth0 -v 1 -a pw/x -a none 10.1.1.1"), 0);
+	CHECK_EQ(o.auth_type, VRRP_AUTH_NONE);
+	CHECK_EQ(o.auth_data[0], 0);
+}
+
+static void test_intervals(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -d 1.5 10.1.1.1"), 0);
+	CHECK_EQ(o.adver_int_cs, 150);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -d 0.5 10.1.1.1"), 0);
+	CHECK_EQ(o.adver_int_cs, 50);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -d 1.500 10.1.1.1"), 0);
+	CHECK_EQ(o.adver_int_cs, 150);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -d 40.95 10.1.1.1"), 0);
+	CHECK_EQ(o.adver_int_cs, 4095);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --interval 2 10.1.1.1"), 0);
+	CHECK_EQ(o.adver_int_cs, 200);
+	CHECK_EQ(parse_ok(&o, "--vrrp-version 2 -i eth0 -v 1 -d 1.0 10.1.1.1"), 0);
+	CHECK_EQ(o.adver_int_cs, 100);
+	CHECK_EQ(parse_ok(&o, "--vrrp-version 2 -i eth0 -v 1 10.1.1.1"), 0);
+	CHECK_EQ(o.adver_int_cs, 100);
+}
+
+static void test_dirs_foreground(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "--pin-dir /sys/fs/bpf/test -f /tmp/vrrpd-run --foreground -i eth0 "
+			      "-v 9 10.2.2.2"),
+		 0);
+	CHECK(!strcmp(o.pin_dir, "/sys/fs/bpf/test"));
+	CHECK(!strcmp(o.run_dir, "/tmp/vrrpd-run"));
+	CHECK(o.foreground);
+	CHECK_EQ(parse_ok(&o, "--pin-dir=/sys/fs/bpf/x -i eth0 -v 9 10.2.2.2"), 0);
+	CHECK(!strcmp(o.pin_dir, "/sys/fs/bpf/x"));
+	CHECK(!strcmp(o.run_dir, "/run/vrrpd"));
+	CHECK(!o.foreground);
+}
+
+static void test_long_aliases_and_rest(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "--interface=eth0.190 --vrid 200 --priority 150 --no-vmac "
+			      "--checksum legacy --owner-drop -z 50 -x 200 -I 10.3.3.3 "
+			      "-O 10.3.3.254 10.3.3.3/16"),
+		 0);
+	CHECK(!strcmp(o.ifname, "eth0.190"));
+	CHECK_EQ(o.vrid, 200);
+	CHECK_EQ(o.priority, 150);
+	CHECK(!o.vmac);
+	CHECK_EQ(o.csum_mode, VRRPD_CSUM_LEGACY);
+	CHECK(o.owner_drop);
+	CHECK_EQ(o.reduce_prio, 50);
+	CHECK_EQ(o.increase_prio, 200);
+	CHECK_EQ(o.magic_src, ip("10.3.3.3"));
+	CHECK_EQ(o.magic_dst, ip("10.3.3.254"));
+	CHECK_EQ(o.vips[0].prefix_len, 16);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --checksum rfc9568 10.1.1.1"), 0);
+	CHECK_EQ(o.csum_mode, VRRPD_CSUM_RFC9568);
+	/* Fifteen characters is the most Linux takes. */
+	CHECK_EQ(parse_ok(&o, "-i abcdefghijklmno -v 1 10.1.1.1"), 0);
+	CHECK(!strcmp(o.ifname, "abcdefghijklmno"));
+	/* -s toggles: twice is back on. */
+	CHECK_EQ(parse_ok(&o, "-s -i eth0 -ss -v 1 10.1.1.1"), 0);
+	CHECK(!o.preempt);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -- 10.1.1.1 10.1.1.2"), 0);
+	CHECK_EQ(o.nvips, 2);
+}
+
+static void test_max_vips(void)
+{
+	char args[1024];
+	struct opts o;
+	char err[256];
+	int n = snprintf(args, sizeof(args), "-i eth0 -v 1");
+
+	for (int i = 1; i <= OPTS_MAX_VIPS; i++)
+		n += snprintf(args + n, sizeof(args) - n, " 10.0.0.%d", i);
+	CHECK_EQ(parse_ok(&o, args), 0);
+	CHECK_EQ(o.nvips, OPTS_MAX_VIPS);
+	CHECK_EQ(o.vips[OPTS_MAX_VIPS - 1].addr, ip("10.0.0.32"));
+	snprintf(args + n, sizeof(args) - n, " 10.0.0.99");
+	CHECK_EQ(parse(&o, args, err, sizeof(err)), -EINVAL);
+	CHECK(strstr(err, "too many virtual IP addresses at '10.0.0.99': at most 32"));
+}
+
+/* -h and -V need nothing else and stop there. */
+static void test_help_version(void)
+{
+	struct opts o;
+	char err[256];
+
+	CHECK_EQ(parse(&o, "-h", err, sizeof(err)), 0);
+	CHECK(o.show_help);
+	CHECK_EQ(parse(&o, "--help --bogus", err, sizeof(err)), 0);
+	CHECK(o.show_help);
+	CHECK_EQ(parse(&o, "-V", err, sizeof(err)), 0);
+	CHECK(o.show_version);
+	CHECK(!o.show_help);
+	CHECK_EQ(parse(&o, "-i eth0 --version", err, sizeof(err)), 0);
+	CHECK(o.show_version);
+}
+
+/* A small or absent buffer truncates or drops the message, the result stays. */
+static void test_err_buffer(void)
+{
+	struct opts o;
+	char err[8];
+
+	CHECK_EQ(parse(&o, "-v 1 10.0.0.1", err, sizeof(err)), -EINVAL);
+	CHECK(!strcmp(err, "missing"));
+	CHECK_EQ(parse(&o, "-v 1 10.0.0.1", NULL, 0), -EINVAL);
+}
+
+static void test_usage(void)
+{
+	static const char *const want[] = {
+		"-i, --interface",
+		"-v, --vrid",
+		"-p, --priority",
+		"-d, --interval",
+		"-s ",
+		"-n, --no-vmac",
+		"-a none|pw/SECRET",
+		"-z PRIO",
+		"-x PRIO",
+		"-U FILE",
+		"-D FILE",
+		"-M N",
+		"-I IP",
+		"-O IP",
+		"-f DIR",
+		"--foreground",
+		"--pin-dir",
+		"--vrrp-version",
+		"--checksum",
+		"--owner-drop",
+		"-V, --version",
+		"-h, --help",
+		"A.B.C.D[/LEN]",
+		"/run/vrrpd",
+		VRRPD_PIN_DIR_DFL,
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CHECK(f);
+	if (!f)
+		return;
+	opts_usage(f);
+	fclose(f);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (!strstr(buf, want[i])) {
+			fprintf(stderr, "  usage lacks '%s'\n", want[i]);
+			check_failed_case++;
+		}
+	}
+	/* One line per option, within 100 columns. */
+	for (char *line = buf, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+		nl = strchr(line, '\n');
+		CHECK((nl ? (size_t)(nl - line) : strlen(line)) <= 100);
+	}
+	free(buf);
+}
+
+int main(void)
+{
+	test_misuse();
+	RUN(test_original_cmdline);
+	RUN(test_original_cmdline_second);
+	RUN(test_owner_fast_two_vips);
+	RUN(test_v2_password);
+	RUN(test_v2_password_8_version_last);
+	RUN(test_auth_none);
+	RUN(test_intervals);
+	RUN(test_dirs_foreground);
+	RUN(test_long_aliases_and_rest);
+	RUN(test_max_vips);
+	RUN(test_help_version);
+	RUN(test_err_buffer);
+	RUN(test_usage);
+	CHECK_EXIT();
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VRRP election (RFC 9568 section 6.4 for v3, RFC 3768 section 6.4 for v2) as a pure step
+ * function: fsm_step() takes the time and one input, updates struct fsm and says what the caller
+ * must do and when to call again. No I/O, no clock, no globals, no allocation.
+ *
+ * Received adverts are timed by their arrival (adv.rx_ns, taken by the kernel), not by the time
+ * the controller got round to them, so a slow controller does not stretch the Master_Down_Timer.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "fsm.h"
+
+/*
+ * RFC 9568 6.1: Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256.
+ * RFC 3768 6.1: Skew_Time = (256 - Priority) / 256 seconds, whatever the interval.
+ * Rounding: computed exactly in nanoseconds, then truncated (the only division is by 256, so the
+ * ns value is off by less than 1 ns). Truncated again to centiseconds, they round down to RFC.md
+ * T1's values at 100 cs: priority 255 -> 0 cs (3.90625 ms), 200 -> 21 (218.75 ms),
+ * 100 -> 60 (609.375 ms), 1 -> 99 (996.09375 ms); Master_Down_Interval 300/321/360/399 cs.
+ */
+uint64_t fsm_skew_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
+{
+	uint64_t weight = 256u - priority;
+
+	if (version == 2)
+		return weight * FSM_NS_PER_S / 256u;
+	return weight * (master_adver_int_cs * FSM_NS_PER_CS) / 256u;
+}
+
+/* RFC 9568 6.1, RFC 3768 6.1: Master_Down_Interval = 3 * Master_Adver_Interval + Skew_Time. */
+uint64_t fsm_master_down_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
+{
+	return 3u * (master_adver_int_cs * FSM_NS_PER_CS) +
+	       fsm_skew_ns(version, priority, master_adver_int_cs);
+}
+
+/* The interval we advertise at as Master: always the configured one. */
+uint64_t fsm_adver_ns(const struct fsm *f)
+{
+	return f->cfg.adver_int_cs * FSM_NS_PER_CS;
+}
+
+void fsm_init(struct fsm *f, const struct fsm_cfg *cfg)
+{
+	memset(f, 0, sizeof(*f));
+	f->cfg = *cfg;
+	f->state = FSM_INIT;
+	f->priority = cfg->priority;
+	f->master_adver_int_cs = cfg->adver_int_cs;
+}
+
+static uint64_t fsm_deadline(const struct fsm *f)
+{
+	switch (f->state) {
+	case FSM_MASTER:
+		return f->adver_deadline_ns;
+	case FSM_BACKUP:
+		return f->down_deadline_ns;
+	default:
+		return 0;
+	}
+}
+
+static void fsm_set_state(struct fsm *f, struct fsm_out *out, enum fsm_state s,
+			  enum vrrpd_reason reason)
+{
+	f->state = s;
+	out->actions |= FSM_ACT_STATE;
+	out->reason = reason;
+}
+
+/* RFC 9568 6.4.1 / 6.4.2: send an advert, claim the addresses, announce them, -> Master. */
+static void fsm_enter_master(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
+			     enum vrrpd_reason reason)
+{
+	fsm_set_state(f, out, FSM_MASTER, reason);
+	out->actions |= FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP;
+	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+	f->down_deadline_ns = 0;
+	f->prio0_seen = false;
+	f->preempting = false;
+}
+
+/*
+ * RFC 9568 6.4.2 / 6.4.3: follow the sender of adv. v3 learns Master_Adver_Interval from it;
+ * v2 keeps its own (the XDP program already dropped a mismatched interval, RFC 3768 7.1).
+ */
+static void fsm_follow(struct fsm *f, const struct fsm_advert *adv)
+{
+	if (f->cfg.version != 2)
+		f->master_adver_int_cs = adv->adver_int_cs;
+	f->down_deadline_ns = adv->rx_ns + fsm_master_down_ns(f->cfg.version, f->priority,
+							      f->master_adver_int_cs);
+	f->master_ip = adv->saddr;
+	f->master_priority = adv->priority;
+	f->prio0_seen = false;
+	f->preempting = false;
+}
+
+static void fsm_backup_advert(struct fsm *f, const struct fsm_advert *adv, struct fsm_out *out)
+{
+	/* RFC 9568 6.4.2, S10: preempt matters only here, and the owner always preempts. */
+	bool preempt = f->cfg.preempt || f->priority == VRRP_PRIO_OWNER;
+
+	if (adv->priority == VRRP_PRIO_STOP) {
+		/* RFC 9568 6.4.2 (S3): the master resigned; the best backup takes over first. */
+		f->down_deadline_ns = adv->rx_ns + fsm_skew_ns(f->cfg.version, f->priority,
+							       f->master_adver_int_cs);
+		f->prio0_seen = true;
+		f->preempting = false;
+		return;
+	}
+	/*
+	 * RFC 9568 6.4.2 (S4): accept when preempt is off or the sender is at least as good as
+	 * us. Equal priorities never compare addresses in Backup (S10): that tie-break belongs to
+	 * Master only (RFC 9568 6.4.3).
+	 */
+	if (!preempt || adv->priority >= f->priority) {
+		if (adv->saddr != f->master_ip || adv->priority != f->master_priority)
+			out->actions |= FSM_ACT_MASTER_CHANGED;
+		fsm_follow(f, adv);
+		return;
+	}
+	/* RFC 9568 6.4.2 (S4): preempt on, lower priority: discard, the timer will make us Master. */
+	f->preempting = true;
+}
+
+static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_advert *adv,
+			      struct fsm_out *out)
+{
+	uint32_t theirs = ntohl(adv->saddr), ours = ntohl(f->cfg.primary_ip);
+
+	if (adv->priority == VRRP_PRIO_STOP) {
+		/* RFC 9568 6.4.3 (S6): another master resigned: assert ourselves at once. */
+		out->actions |= FSM_ACT_SEND_ADVERT;
+		f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+		return;
+	}
+	/* RFC 9568 6.4.3 (S7): primary addresses compare as unsigned integers in network order. */
+	if (adv->priority > f->priority || (adv->priority == f->priority && theirs > ours)) {
+		fsm_set_state(f, out, FSM_BACKUP,
+			      adv->priority > f->priority ? VRRPD_R_HIGHER_PRIO :
+							    VRRPD_R_HIGHER_ADDR);
+		out->actions |= FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
+		f->adver_deadline_ns = 0;
+		fsm_follow(f, adv);
+		return;
+	}
+	/* Our own advert echoed back: answering it would loop. */
+	if (adv->priority == f->priority && theirs == ours)
+		return;
+	/*
+	 * RFC 9568 6.4.3 (S8): discard a lower priority advert but send ours at once, so the other
+	 * router (which may have just come up as Master) steps down without waiting an interval.
+	 */
+	out->actions |= FSM_ACT_SEND_ADVERT;
+	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+}
+
+static int fsm_advert(struct fsm *f, uint64_t now_ns, const struct fsm_advert *adv,
+		      struct fsm_out *out)
+{
+	/* RFC 9568 5.2.7, RFC.md R7: a zero or over-long v3 interval is invalid (XDP drops it). */
+	if (f->cfg.version != 2 &&
+	    (adv->adver_int_cs == 0 || adv->adver_int_cs > VRRP_V3_MAX_INT_CS))
+		return -EINVAL;
+	if (f->state == FSM_INIT)
+		return 0;
+	/*
+	 * The same advert can reach us twice (ring buffer event and vrrpd_rx), and a late one
+	 * after a newer one: only arrivals after the last one count, so no deadline moves back
+	 * and nothing is sent twice. rx_ns == 0 is taken as "no time yet" rather than as stale.
+	 */
+	if (f->last_rx_ns && adv->rx_ns <= f->last_rx_ns)
+		return 0;
+	f->last_rx_ns = adv->rx_ns;
+
+	if (f->state == FSM_BACKUP)
+		fsm_backup_advert(f, adv, out);
+	else
+		fsm_master_advert(f, now_ns, adv, out);
+	return 0;
+}
+
+static void fsm_timer(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
+{
+	enum vrrpd_reason reason;
+	uint64_t next;
+
+	if (f->state == FSM_BACKUP && now_ns >= f->down_deadline_ns) {
+		/* RFC 9568 6.4.2 (S2): Master_Down_Timer fired. */
+		if (f->prio0_seen)
+			reason = VRRPD_R_PRIO_ZERO;
+		else if (f->preempting)
+			reason = VRRPD_R_PREEMPT;
+		else
+			reason = VRRPD_R_MASTER_DOWN;
+		fsm_enter_master(f, now_ns, out, reason);
+	} else if (f->state == FSM_MASTER && now_ns >= f->adver_deadline_ns) {
+		/*
+		 * RFC 9568 6.4.3 (S5): Adver_Timer fired. Keep the cadence, but after a stall
+		 * (e.g. a suspended process) send one advert, not a burst of the missed ones.
+		 */
+		out->actions |= FSM_ACT_SEND_ADVERT;
+		next = f->adver_deadline_ns + fsm_adver_ns(f);
+		f->adver_deadline_ns = next > now_ns ? next : now_ns + fsm_adver_ns(f);
+	}
+}
+
+static int fsm_startup(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
+{
+	if (f->state != FSM_INIT)
+		return -EINVAL;
+	/* RFC 9568 6.4.1: Master_Adver_Interval starts as our own Advertisement_Interval. */
+	f->master_adver_int_cs = f->cfg.adver_int_cs;
+	f->master_ip = 0;
+	f->master_priority = 0;
+	f->prio0_seen = false;
+	f->preempting = false;
+	/* RFC 9568 6.4.1 (S1): the address owner becomes Master at once. */
+	if (f->priority == VRRP_PRIO_OWNER) {
+		fsm_enter_master(f, now_ns, out, VRRPD_R_OWNER);
+		return 0;
+	}
+	/* RFC 9568 6.4.1 (S1): Master_Down_Timer = Master_Down_Interval. */
+	fsm_set_state(f, out, FSM_BACKUP, VRRPD_R_STARTUP);
+	f->adver_deadline_ns = 0;
+	f->down_deadline_ns =
+		now_ns + fsm_master_down_ns(f->cfg.version, f->priority, f->master_adver_int_cs);
+	return 0;
+}
+
+static void fsm_shutdown(struct fsm *f, struct fsm_out *out)
+{
+	if (f->state == FSM_INIT)
+		return;
+	/* RFC 9568 6.4.3 (S9): a resigning Master sends priority 0 first, then drops the VIPs. */
+	if (f->state == FSM_MASTER)
+		out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
+	/* RFC 9568 6.4.2 (S9): a Backup just stops its timer. */
+	fsm_set_state(f, out, FSM_INIT, VRRPD_R_SHUTDOWN);
+	f->adver_deadline_ns = 0;
+	f->down_deadline_ns = 0;
+	f->master_ip = 0;
+	f->master_priority = 0;
+	f->prio0_seen = false;
+	f->preempting = false;
+}
+
+int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct fsm_out *out)
+{
+	int err = 0;
+
+	if (!f || !in || !out)
+		return -EINVAL;
+	memset(out, 0, sizeof(*out));
+	out->old_state = f->state;
+	out->reason = VRRPD_R_NONE;
+
+	switch (in->type) {
+	case FSM_IN_STARTUP:
+		err = fsm_startup(f, now_ns, out);
+		break;
+	case FSM_IN_ADVERT:
+		err = fsm_advert(f, now_ns, &in->adv, out);
+		break;
+	case FSM_IN_TIMER:
+		fsm_timer(f, now_ns, out);
+		break;
+	case FSM_IN_SHUTDOWN:
+		fsm_shutdown(f, out);
+		break;
+	default:
+		err = -EINVAL;
+		break;
+	}
+	out->new_state = f->state;
+	out->deadline_ns = fsm_deadline(f);
+	return err;
+}
+
+const char *fsm_state_name(enum fsm_state s)
+{
+	switch (s) {
+	case FSM_INIT:
+		return "INIT";
+	case FSM_BACKUP:
+		return "BACKUP";
+	case FSM_MASTER:
+		return "MASTER";
+	default:
+		return "UNKNOWN";
+	}
+}
+
+const char *fsm_reason_name(enum vrrpd_reason r)
+{
+	switch (r) {
+	case VRRPD_R_NONE:
+		return "none";
+	case VRRPD_R_STARTUP:
+		return "startup";
+	case VRRPD_R_OWNER:
+		return "address owner";
+	case VRRPD_R_MASTER_DOWN:
+		return "master down";
+	case VRRPD_R_PRIO_ZERO:
+		return "master resigned (priority 0)";
+	case VRRPD_R_HIGHER_PRIO:
+		return "higher priority advert";
+	case VRRPD_R_HIGHER_ADDR:
+		return "equal priority, higher address";
+	case VRRPD_R_PREEMPT:
+		return "preempting a lower priority master";
+	case VRRPD_R_SHUTDOWN:
+		return "shutdown";
+	default:
+		return "unknown";
+	}
+}

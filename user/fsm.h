@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The VRRP election as a pure module (RFC 9568 section 6.4, RFC 3768 section 6.4): a step
+ * function takes the current time and one input and returns the actions to perform and the next
+ * deadline. No I/O, no clock, no globals. Times are CLOCK_MONOTONIC nanoseconds.
+ */
+#ifndef VRRPD_FSM_H
+#define VRRPD_FSM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vrrp_abi.h"
+
+#define FSM_NS_PER_CS 10000000ull
+#define FSM_NS_PER_S 1000000000ull
+
+/* What the operator configured. */
+struct fsm_cfg {
+	uint8_t vrid;
+	uint8_t priority; /* 1..255 */
+	uint8_t version; /* 2 or 3 */
+	bool preempt; /* consulted in Backup only; the owner (255) always preempts */
+	uint16_t adver_int_cs; /* v3: 1..4095 cs; v2: a multiple of 100 (1..255 s) */
+	uint32_t primary_ip; /* network order: our source address, for S7 ties */
+};
+
+enum fsm_state {
+	FSM_INIT = VRRPD_ST_INIT,
+	FSM_BACKUP = VRRPD_ST_BACKUP,
+	FSM_MASTER = VRRPD_ST_MASTER,
+};
+
+/* A received advertisement, already validated by the XDP program. */
+struct fsm_advert {
+	uint64_t rx_ns; /* arrival time taken by the kernel */
+	uint32_t saddr; /* network order */
+	uint8_t priority;
+	uint16_t adver_int_cs;
+};
+
+enum fsm_input_type {
+	FSM_IN_STARTUP, /* S1 */
+	FSM_IN_ADVERT, /* S3, S4, S6, S7, S8 */
+	FSM_IN_TIMER, /* the deadline returned earlier has passed: S2, S5 */
+	FSM_IN_SHUTDOWN, /* S9 */
+};
+
+struct fsm_input {
+	enum fsm_input_type type;
+	struct fsm_advert adv; /* FSM_IN_ADVERT */
+};
+
+/* Actions, in the order the caller performs them. */
+enum fsm_action {
+	FSM_ACT_SEND_ADVERT = 1u << 0, /* an advert with the current priority */
+	FSM_ACT_SEND_PRIO0 = 1u << 1, /* an advert with priority 0 (S9) */
+	FSM_ACT_ADD_VIPS = 1u << 2,
+	FSM_ACT_GARP = 1u << 3, /* gratuitous ARP burst for every VIP, after ADD_VIPS */
+	FSM_ACT_DEL_VIPS = 1u << 4,
+	FSM_ACT_HOOK_UP = 1u << 5, /* entered Master */
+	FSM_ACT_HOOK_DOWN = 1u << 6, /* left Master */
+	FSM_ACT_STATE = 1u << 7, /* the state changed: publish it */
+	FSM_ACT_MASTER_CHANGED = 1u << 8, /* the master we follow changed: publish it */
+};
+
+struct fsm_out {
+	uint32_t actions; /* FSM_ACT_* */
+	enum fsm_state old_state;
+	enum fsm_state new_state;
+	enum vrrpd_reason reason; /* of the state change, when FSM_ACT_STATE */
+	uint64_t deadline_ns; /* next FSM_IN_TIMER; 0: none */
+};
+
+struct fsm {
+	struct fsm_cfg cfg;
+	enum fsm_state state;
+	uint8_t priority; /* effective priority */
+	uint16_t master_adver_int_cs; /* learned (v3 Backup), else ours */
+	uint64_t adver_deadline_ns; /* Master: next advert */
+	uint64_t down_deadline_ns; /* Backup: Master_Down_Timer */
+	uint64_t last_rx_ns; /* arrival of the last advert that reset the timer or was seen */
+	uint32_t master_ip; /* network order, the master we follow (Backup) */
+	uint8_t master_priority;
+	bool prio0_seen; /* the current down deadline comes from S3 */
+	bool preempting; /* a lower-priority master was discarded (S4, preempt) */
+};
+
+void fsm_init(struct fsm *f, const struct fsm_cfg *cfg);
+/* Applies one input at time now_ns; fills out; returns 0 or -EINVAL on a bad input. */
+int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct fsm_out *out);
+
+/* RFC 9568 6.1: Skew_Time and Master_Down_Interval in nanoseconds, truncated. */
+uint64_t fsm_skew_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
+uint64_t fsm_master_down_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
+uint64_t fsm_adver_ns(const struct fsm *f);
+
+const char *fsm_state_name(enum fsm_state s);
+const char *fsm_reason_name(enum vrrpd_reason r);
+
+#endif /* VRRPD_FSM_H */

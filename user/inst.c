@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One VRRP instance: feeds the election and carries out what it decides. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "inst.h"
+#include "log.h"
+#include "nl.h"
+#include "pkt.h"
+#include "tx.h"
+#include "xdp.h"
+
+static const char *ip4_str(uint32_t addr, char *buf)
+{
+	return inet_ntop(AF_INET, &addr, buf, INET_ADDRSTRLEN);
+}
+
+static uint32_t inst_vip_list(const struct inst *in, uint32_t *out)
+{
+	int i;
+
+	for (i = 0; i < in->o->nvips; i++)
+		out[i] = in->o->vips[i].addr;
+	return (uint32_t)in->o->nvips;
+}
+
+/* The lease: how long the kernel may claim our addresses without hearing from us again. */
+static uint64_t inst_lease_ns(const struct inst *in)
+{
+	return fsm_master_down_ns(in->o->version, in->fsm.priority, in->o->adver_int_cs);
+}
+
+/* Copies what the election decided into vrrpd_cfg, where the XDP program and atropos see it. */
+static void inst_publish(struct inst *in)
+{
+	struct vrrpd_cfg *c = &in->cfg;
+	int ret;
+
+	c->state = (uint8_t)in->fsm.state;
+	c->priority = in->fsm.priority;
+	c->master_ip = in->fsm.state == FSM_BACKUP ? in->fsm.master_ip : 0;
+	c->master_priority = in->fsm.state == FSM_BACKUP ? in->fsm.master_priority : 0;
+	c->master_adver_int_cs = in->fsm.master_adver_int_cs;
+	ret = xdp_cfg_write(in->x, &in->key, c);
+	if (ret)
+		log_warnx("VRRP ID %d on %s: cannot update the kernel's state: %s", in->o->vrid,
+			  in->o->ifname, strerror(-ret));
+}
+
+static uint8_t inst_tx_csum(const struct inst *in)
+{
+	if (in->o->csum_mode != VRRPD_CSUM_AUTO)
+		return in->o->csum_mode;
+	/* RFC.md C3/C4: follow the form the peers use; RFC 9568 until one is seen. */
+	return in->peer_csum ? in->peer_csum : VRRPD_CSUM_RFC9568;
+}
+
+static void inst_send_advert(struct inst *in, uint8_t priority, uint64_t now_ns)
+{
+	struct pkt_advert a = {
+		.version = in->o->version,
+		.vrid = in->o->vrid,
+		.priority = priority,
+		.adver_int_cs = in->o->adver_int_cs,
+		.csum_form = inst_tx_csum(in),
+		.auth_type = in->o->auth_type,
+		.saddr = in->fsm.cfg.primary_ip,
+	};
+	uint8_t frame[PKT_MAX_FRAME];
+	int len, ret;
+
+	memcpy(a.auth_data, in->o->auth_data, sizeof(a.auth_data));
+	memcpy(a.src_mac, in->mac, 6);
+	a.count = (uint8_t)inst_vip_list(in, a.addrs);
+	len = pkt_build_advert(frame, sizeof(frame), &a);
+	if (len < 0) {
+		log_warnx("VRRP ID %d on %s: cannot build an advert: %s", in->o->vrid,
+			  in->o->ifname, strerror(-len));
+		return;
+	}
+	ret = tx_send(in->tx_fd, frame, (size_t)len);
+	if (ret) {
+		log_warnx("VRRP ID %d on %s: cannot send an advert: %s", in->o->vrid, in->o->ifname,
+			  strerror(-ret));
+		return;
+	}
+	in->cfg.adverts_sent++;
+	if (priority == VRRP_PRIO_STOP) {
+		in->cfg.pri_zero_sent++;
+		in->cfg.lease_until_ns = 0;
+	} else {
+		in->cfg.lease_until_ns = now_ns + inst_lease_ns(in);
+	}
+}
+
+static void inst_send_garps(struct inst *in)
+{
+	uint8_t frame[PKT_MAX_FRAME];
+	int i, len;
+
+	for (i = 0; i < in->o->nvips; i++) {
+		len = pkt_build_garp(frame, sizeof(frame), in->mac, in->o->vips[i].addr, 0);
+		if (len > 0 && tx_send(in->tx_fd, frame, (size_t)len))
+			log_warn("VRRP ID %d on %s: cannot send a gratuitous ARP", in->o->vrid,
+				 in->o->ifname);
+	}
+}
+
+static void inst_vips(struct inst *in, bool add)
+{
+	char buf[INET_ADDRSTRLEN];
+	int i, ret;
+
+	for (i = 0; i < in->o->nvips; i++) {
+		const struct opts_vip *v = &in->o->vips[i];
+
+		if (in->vip_present[i])
+			continue; /* configured by someone else: not ours to add or remove */
+		ret = add ? nl_addr_add4(in->nl, in->ifindex, v->addr, v->prefix_len) :
+			    nl_addr_del4(in->nl, in->ifindex, v->addr, v->prefix_len);
+		if (ret)
+			log_warnx("VRRP ID %d on %s: cannot %s %s/%d: %s", in->o->vrid,
+				  in->o->ifname, add ? "add" : "remove", ip4_str(v->addr, buf),
+				  v->prefix_len, strerror(-ret));
+	}
+	in->vips_added = add;
+}
+
+static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
+{
+	char buf[INET_ADDRSTRLEN];
+	uint32_t act = out->actions;
+
+	if (act & FSM_ACT_SEND_PRIO0)
+		inst_send_advert(in, VRRP_PRIO_STOP, now_ns);
+	if (act & FSM_ACT_DEL_VIPS) {
+		in->cfg.lease_until_ns = 0;
+		in->garp_left = 0;
+		inst_vips(in, false);
+	}
+	if (act & FSM_ACT_ADD_VIPS)
+		inst_vips(in, true);
+	if (act & FSM_ACT_SEND_ADVERT)
+		inst_send_advert(in, in->fsm.priority, now_ns);
+	if (act & FSM_ACT_GARP) {
+		/* RFC.md D4: a burst, after the addresses are in place. */
+		inst_send_garps(in);
+		in->garp_left = INST_GARP_BURST - 1;
+		in->garp_next_ns = now_ns + INST_GARP_GAP_NS;
+	}
+	if (act & FSM_ACT_STATE) {
+		in->cfg.since_ns = now_ns;
+		in->cfg.reason = (uint8_t)out->reason;
+		if (out->new_state == FSM_MASTER) {
+			in->cfg.master_transitions++;
+			log_info("VRRP ID %d on %s: we are now the master router (%s)", in->o->vrid,
+				 in->o->ifname, fsm_reason_name(out->reason));
+		} else if (out->new_state == FSM_BACKUP) {
+			log_info("VRRP ID %d on %s: we are now a backup router (%s)", in->o->vrid,
+				 in->o->ifname,
+				 out->old_state == FSM_MASTER ? fsm_reason_name(out->reason) :
+								"startup");
+		}
+	}
+	if ((act & FSM_ACT_MASTER_CHANGED) && in->fsm.state == FSM_BACKUP)
+		log_info("VRRP ID %d on %s: master is %s, priority %d, interval %d cs", in->o->vrid,
+			 in->o->ifname, ip4_str(in->fsm.master_ip, buf), in->fsm.master_priority,
+			 in->fsm.master_adver_int_cs);
+	in->fsm_deadline_ns = out->deadline_ns;
+	if (act)
+		inst_publish(in);
+}
+
+static void inst_feed(struct inst *in, const struct fsm_input *inp, uint64_t now_ns)
+{
+	struct fsm_out out;
+
+	if (fsm_step(&in->fsm, now_ns, inp, &out))
+		return;
+	inst_apply(in, &out, now_ns);
+}
+
+int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
+	       uint64_t now_ns, char *err, size_t errlen)
+{
+	struct fsm_input start = { .type = FSM_IN_STARTUP };
+	struct nl_link_info li;
+	uint32_t vips[OPTS_MAX_VIPS], owner = 0;
+	struct fsm_cfg fc = { 0 };
+	char buf[INET_ADDRSTRLEN];
+	bool adopted;
+	int i, ret;
+
+	memset(in, 0, sizeof(*in));
+	in->o = o;
+	in->x = x;
+	in->nl = nl;
+	in->tx_fd = -1;
+	ret = nl_link_get(nl, o->ifname, &li);
+	if (ret) {
+		snprintf(err, errlen, "interface '%s' does not exist", o->ifname);
+		return ret;
+	}
+	in->ifindex = li.ifindex;
+	memcpy(in->mac, li.mac, 6);
+	in->key =
+		(struct vrrpd_key){ .ifindex = (uint32_t)li.ifindex, .family = 2, .vrid = o->vrid };
+
+	ret = xdp_claim(x, &in->key, &owner);
+	if (ret == -EEXIST) {
+		snprintf(err, errlen, "VRID %d on %s is already run by vrrpd pid %u", o->vrid,
+			 o->ifname, owner);
+		return ret;
+	}
+	adopted = ret == 1;
+	if (adopted)
+		log_warnx("VRRP ID %d on %s: taking over from vrrpd pid %u, which is gone", o->vrid,
+			  o->ifname, owner);
+
+	inst_vip_list(in, vips);
+	ret = nl_primary_ip4(nl, in->ifindex, vips, o->nvips, &fc.primary_ip);
+	if (ret) {
+		snprintf(err, errlen, "interface %s has no IPv4 address to send adverts from",
+			 o->ifname);
+		return ret;
+	}
+	/*
+	 * Addresses already there are left alone, unless a crashed vrrpd left them: those we
+	 * remove, so that a backup holds no VIP.
+	 */
+	for (i = 0; i < o->nvips; i++) {
+		ret = nl_has_ip4(nl, in->ifindex, o->vips[i].addr);
+		if (ret <= 0)
+			continue;
+		if (adopted) {
+			nl_addr_del4(nl, in->ifindex, o->vips[i].addr, o->vips[i].prefix_len);
+		} else {
+			in->vip_present[i] = true;
+			log_warnx(
+				"VRRP ID %d on %s: %s is already configured; vrrpd will not add or remove it",
+				o->vrid, o->ifname, ip4_str(o->vips[i].addr, buf));
+		}
+	}
+
+	in->tx_fd = tx_open(in->ifindex);
+	if (in->tx_fd < 0) {
+		snprintf(err, errlen, "cannot open a packet socket on %s: %s", o->ifname,
+			 strerror(-in->tx_fd));
+		return in->tx_fd;
+	}
+
+	fc.vrid = o->vrid;
+	fc.priority = o->priority;
+	fc.version = o->version;
+	fc.preempt = o->preempt;
+	fc.adver_int_cs = o->adver_int_cs;
+	fsm_init(&in->fsm, &fc);
+
+	in->cfg = (struct vrrpd_cfg){
+		.owner_pid = (uint32_t)getpid(),
+		.primary_ip = fc.primary_ip,
+		.adver_int_cs = o->adver_int_cs,
+		.cfg_priority = o->priority,
+		.version = o->version,
+		.csum_mode = o->csum_mode,
+		.flags = (o->preempt ? VRRPD_F_PREEMPT : 0) |
+			 (o->owner_drop ? VRRPD_F_OWNER_DROP : 0),
+		.auth_type = o->auth_type,
+		.naddrs = (uint8_t)o->nvips,
+		.since_ns = now_ns,
+	};
+	memcpy(in->cfg.auth_data, o->auth_data, sizeof(in->cfg.auth_data));
+	xdp_rx_init(x, &in->key);
+	inst_publish(in);
+	inst_feed(in, &start, now_ns);
+	return 0;
+}
+
+void inst_stop(struct inst *in, uint64_t now_ns)
+{
+	struct fsm_input stop = { .type = FSM_IN_SHUTDOWN };
+
+	inst_feed(in, &stop, now_ns);
+	if (in->vips_added)
+		inst_vips(in, false);
+	xdp_release(in->x, &in->key);
+	if (in->tx_fd >= 0)
+		close(in->tx_fd);
+	in->tx_fd = -1;
+}
+
+void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
+{
+	struct fsm_input adv = { .type = FSM_IN_ADVERT };
+
+	if (ev->type != VRRPD_EV_ADVERT)
+		return;
+	if (ev->version == 3 && ev->csum_form)
+		in->peer_csum = ev->csum_form;
+	adv.adv.rx_ns = ev->ts_ns;
+	adv.adv.saddr = ev->saddr;
+	adv.adv.priority = ev->priority;
+	adv.adv.adver_int_cs = ev->adver_int_cs;
+	inst_feed(in, &adv, now_ns);
+}
+
+/*
+ * Before deciding that the master is down, read what the kernel saw: adverts that took the
+ * fast path never woke us, and events may have been lost to a full ring buffer.
+ */
+static void inst_sync_rx(struct inst *in, uint64_t now_ns)
+{
+	struct fsm_input a = { .type = FSM_IN_ADVERT }, b = { .type = FSM_IN_ADVERT };
+	struct vrrpd_rx rx;
+	bool have_a = false, have_b = false;
+
+	if (xdp_rx_read(in->x, &in->key, &rx))
+		return;
+	if (rx.confirm_ns > in->fsm.last_rx_ns) {
+		a.adv = (struct fsm_advert){ .rx_ns = rx.confirm_ns,
+					     .saddr = in->cfg.master_ip,
+					     .priority = in->cfg.master_priority,
+					     .adver_int_cs = in->cfg.master_adver_int_cs };
+		have_a = in->cfg.master_ip != 0;
+	}
+	if (rx.last_ns > in->fsm.last_rx_ns && rx.last_ns != rx.confirm_ns) {
+		b.adv = (struct fsm_advert){ .rx_ns = rx.last_ns,
+					     .saddr = rx.master_ip,
+					     .priority = rx.priority,
+					     .adver_int_cs = rx.adver_int_cs };
+		have_b = true;
+	}
+	if (have_a && have_b && b.adv.rx_ns < a.adv.rx_ns) {
+		inst_feed(in, &b, now_ns);
+		inst_feed(in, &a, now_ns);
+		return;
+	}
+	if (have_a)
+		inst_feed(in, &a, now_ns);
+	if (have_b)
+		inst_feed(in, &b, now_ns);
+}
+
+void inst_tick(struct inst *in, uint64_t now_ns)
+{
+	struct fsm_input t = { .type = FSM_IN_TIMER };
+
+	if (in->garp_left > 0 && now_ns >= in->garp_next_ns) {
+		inst_send_garps(in);
+		in->garp_left--;
+		in->garp_next_ns += INST_GARP_GAP_NS;
+	}
+	if (!in->fsm_deadline_ns || now_ns < in->fsm_deadline_ns)
+		return;
+	if (in->fsm.state == FSM_BACKUP) {
+		inst_sync_rx(in, now_ns);
+		if (now_ns < in->fsm_deadline_ns)
+			return;
+	}
+	/* A master's advert also renews the lease (inst_send_advert, inst_publish). */
+	inst_feed(in, &t, now_ns);
+}
+
+uint64_t inst_deadline(const struct inst *in)
+{
+	uint64_t d = in->fsm_deadline_ns;
+
+	if (in->garp_left > 0 && (!d || in->garp_next_ns < d))
+		d = in->garp_next_ns;
+	return d;
+}

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Logging to stderr (foreground, start-up errors) or syslog LOCAL1 (daemon). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "log.h"
+
+static bool log_stderr = true;
+static const char *log_ident = "vrrpd";
+
+void log_init(const char *ident, bool to_stderr)
+{
+	log_ident = ident;
+	log_stderr = to_stderr;
+	if (!to_stderr)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_LOCAL1);
+}
+
+void log_to_syslog(void)
+{
+	if (log_stderr) {
+		openlog(log_ident, LOG_PID | LOG_NDELAY, LOG_LOCAL1);
+		log_stderr = false;
+	}
+}
+
+static void log_vmsg(int prio, const char *fmt, va_list ap, const char *suffix)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_stderr) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		fprintf(stderr, "%s[%ld.%03ld]: %s%s%s\n", log_ident, (long)ts.tv_sec,
+			ts.tv_nsec / 1000000, msg, suffix ? ": " : "", suffix ? suffix : "");
+		fflush(stderr);
+	} else {
+		syslog(prio, "%s%s%s", msg, suffix ? ": " : "", suffix ? suffix : "");
+	}
+}
+
+#define LOG_FN(name, prio)                     \
+	void name(const char *fmt, ...)        \
+	{                                      \
+		va_list ap;                    \
+		va_start(ap, fmt);             \
+		log_vmsg(prio, fmt, ap, NULL); \
+		va_end(ap);                    \
+	}
+
+LOG_FN(log_info, LOG_INFO)
+LOG_FN(log_debug, LOG_DEBUG)
+LOG_FN(log_warnx, LOG_WARNING)
+LOG_FN(log_errx, LOG_ERR)
+
+void log_warn(const char *fmt, ...)
+{
+	int saved = errno;
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(LOG_WARNING, fmt, ap, strerror(saved));
+	va_end(ap);
+}

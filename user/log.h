@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Logging: syslog (facility LOCAL1, as the original) or stderr with --foreground. */
+#ifndef VRRPD_LOG_H
+#define VRRPD_LOG_H
+
+#include <stdbool.h>
+
+void log_init(const char *ident, bool to_stderr);
+void log_to_syslog(void);
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Like log_warnx, with ": strerror(errno)" appended. */
+void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* VRRPD_LOG_H */

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* rtnetlink through libnl-route: interfaces and addresses. libnl's codes stay in here. */
+#ifndef VRRPD_NL_H
+#define VRRPD_NL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct nl_sock;
+
+struct nl_link_info {
+	int ifindex;
+	uint8_t mac[6];
+	bool up; /* IFF_UP */
+	bool carrier; /* IFF_LOWER_UP */
+};
+
+struct nl_sock *nl_open(void);
+void nl_close(struct nl_sock *sk);
+int nl_link_get(struct nl_sock *sk, const char *ifname, struct nl_link_info *info);
+/*
+ * The interface's primary IPv4 address (network order): the first address that is not
+ * secondary and not in skip[0..nskip).
+ */
+int nl_primary_ip4(struct nl_sock *sk, int ifindex, const uint32_t *skip, int nskip,
+		   uint32_t *addr);
+/* 1 if addr is configured on ifindex, 0 if not, -errno on error. */
+int nl_has_ip4(struct nl_sock *sk, int ifindex, uint32_t addr);
+/* Adds or removes addr/prefix_len; adding an existing one or removing a missing one is 0. */
+int nl_addr_add4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len);
+int nl_addr_del4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len);
+
+#endif /* VRRPD_NL_H */

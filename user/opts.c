@@ -1,0 +1,576 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vrrpd command line: the original Advanced Vrrpd options (ORIGINAL.md) plus long options.
+ * Pure: no logging, no system calls besides the string conversions; every error is one message
+ * in the caller's buffer.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "opts.h"
+
+#define OPTS_RUN_DIR_DFL "/run/vrrpd"
+#define OPTS_INT_DFL_CS 100
+#define OPTS_MONITOR_MAX 32
+#define OPTS_V2_MAX_INT_CS (255 * 100) /* the larger range of the two versions */
+
+/* Long-only options: values outside the range of a short option character. */
+enum {
+	OPT_FOREGROUND = 256,
+	OPT_PIN_DIR,
+	OPT_VRRP_VERSION,
+	OPT_CHECKSUM,
+	OPT_OWNER_DROP,
+};
+
+/*
+ * A leading '-' returns every non-option argument in place (as option 1), so VIPs may appear
+ * anywhere, as with the original, without permuting the caller's argv and whatever
+ * POSIXLY_CORRECT says. ':' makes a missing argument distinguishable from an unknown option.
+ */
+static const char opts_short[] = "-:i:v:p:d:sna:z:x:U:D:M:I:O:f:Vh";
+
+static const struct option opts_long[] = {
+	{ "interface", required_argument, NULL, 'i' },
+	{ "vrid", required_argument, NULL, 'v' },
+	{ "priority", required_argument, NULL, 'p' },
+	{ "interval", required_argument, NULL, 'd' },
+	{ "no-vmac", no_argument, NULL, 'n' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "foreground", no_argument, NULL, OPT_FOREGROUND },
+	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
+	{ "vrrp-version", required_argument, NULL, OPT_VRRP_VERSION },
+	{ "checksum", required_argument, NULL, OPT_CHECKSUM },
+	{ "owner-drop", no_argument, NULL, OPT_OWNER_DROP },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* What is only checked once every option is known (--vrrp-version may come last). */
+struct opts_pending {
+	const char *interval; /* -d as given, NULL: default */
+	long interval_cs; /* its value, capped at OPTS_V2_MAX_INT_CS + 1 */
+	const char *auth; /* -a pw/... as given */
+	const char *csum; /* --checksum as given */
+	const char *magic_src; /* -I as given */
+	const char *magic_dst; /* -O as given */
+	bool have_vrid;
+};
+
+__attribute__((format(printf, 3, 4))) static int opts_err(char *err, size_t errlen, const char *fmt,
+							  ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+static void opts_defaults(struct opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->priority = VRRP_PRIO_DFL;
+	o->adver_int_cs = OPTS_INT_DFL_CS;
+	o->preempt = true;
+	o->vmac = true;
+	o->version = 3;
+	o->csum_mode = VRRPD_CSUM_AUTO;
+	o->auth_type = VRRP_AUTH_NONE;
+	o->reduce_prio = -1;
+	o->increase_prio = -1;
+	snprintf(o->run_dir, sizeof(o->run_dir), "%s", OPTS_RUN_DIR_DFL);
+	snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", VRRPD_PIN_DIR_DFL);
+}
+
+/* Strict decimal: digits only (no sign, no blanks, no base prefix), the whole string, in range. */
+static int opts_num(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/*
+ * "S", "S.F" in seconds -> centiseconds. The value must be an exact number of centiseconds
+ * ("1.50" is fine, "0.015" is not). Anything above max_cs is reported as max_cs + 1.
+ */
+static int opts_interval_cs(const char *s, long max_cs, long *out)
+{
+	const char *p = s;
+	long cs = 0;
+	int frac = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++)
+		if (cs <= max_cs)
+			cs = cs * 10 + (*p - '0');
+	if (cs > max_cs / 100 + 1)
+		cs = max_cs / 100 + 1;
+	cs *= 100;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++, frac++) {
+			if (frac == 0)
+				cs += (*p - '0') * 10;
+			else if (frac == 1)
+				cs += *p - '0';
+			else if (*p != '0')
+				return -ERANGE; /* finer than a centisecond */
+		}
+	}
+	if (*p)
+		return -EINVAL;
+	*out = cs > max_cs ? max_cs + 1 : cs;
+	return 0;
+}
+
+/* What Linux's dev_valid_name() accepts; whether it exists is the caller's business. */
+static int opts_ifname(struct opts *o, const char *s, char *err, size_t errlen)
+{
+	if (!*s)
+		return opts_err(err, errlen, "invalid interface name '' for -i: empty");
+	if (strlen(s) >= IF_NAMESIZE)
+		return opts_err(err, errlen,
+				"interface name too long: '%s' for -i (at most %d characters)", s,
+				IF_NAMESIZE - 1);
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return opts_err(err, errlen, "invalid interface name '%s' for -i", s);
+	for (const char *p = s; *p; p++)
+		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+			return opts_err(err, errlen,
+					"invalid interface name '%s' for -i: '%c' is not allowed",
+					s, *p);
+	snprintf(o->ifname, sizeof(o->ifname), "%s", s);
+	return 0;
+}
+
+static int opts_path(char *dst, const char *s, const char *opt, const char *what, char *err,
+		     size_t errlen)
+{
+	if (!*s)
+		return opts_err(err, errlen, "invalid %s '' for %s: empty", what, opt);
+	if (strlen(s) >= OPTS_PATH_MAX)
+		return opts_err(err, errlen, "%s too long for %s (at most %d characters)", what,
+				opt, OPTS_PATH_MAX - 1);
+	snprintf(dst, OPTS_PATH_MAX, "%s", s);
+	return 0;
+}
+
+static int opts_prio(const char *s, const char *opt, long *out, char *err, size_t errlen)
+{
+	if (opts_num(s, 1, 255, out) == 0)
+		return 0;
+	if (!strcmp(s, "0"))
+		return opts_err(
+			err, errlen,
+			"invalid priority '0' for %s: must be 1..255 (0 is reserved for a resigning master)",
+			opt);
+	return opts_err(err, errlen, "invalid priority '%s' for %s: must be 1..255", s, opt);
+}
+
+static int opts_ip4(const char *s, uint32_t *addr)
+{
+	struct in_addr a;
+
+	/* inet_pton() takes dotted decimal only: no "10.1", no hex, no octal. */
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*addr = a.s_addr;
+	return 0;
+}
+
+/* A positional argument: A.B.C.D or A.B.C.D/LEN. */
+static int opts_vip(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	char buf[INET_ADDRSTRLEN];
+	const char *slash = strchr(arg, '/');
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+	long plen = 32;
+	uint32_t addr, h;
+
+	if (len >= sizeof(buf))
+		goto bad_addr;
+	memcpy(buf, arg, len);
+	buf[len] = '\0';
+	if (opts_ip4(buf, &addr))
+		goto bad_addr;
+	if (slash && opts_num(slash + 1, 1, 32, &plen))
+		return opts_err(
+			err, errlen,
+			"invalid prefix length '%s' in virtual IP address '%s': must be 1..32",
+			slash + 1, arg);
+	h = ntohl(addr);
+	if (h == 0)
+		return opts_err(err, errlen, "invalid virtual IP address '%s': 0.0.0.0", arg);
+	if (h == 0xffffffff)
+		return opts_err(err, errlen, "invalid virtual IP address '%s': broadcast", arg);
+	if ((h & 0xf0000000) == 0xe0000000)
+		return opts_err(err, errlen, "invalid virtual IP address '%s': multicast", arg);
+	for (int i = 0; i < o->nvips; i++)
+		if (o->vips[i].addr == addr)
+			return opts_err(err, errlen, "duplicate virtual IP address '%s'", arg);
+	if (o->nvips >= OPTS_MAX_VIPS)
+		return opts_err(err, errlen, "too many virtual IP addresses at '%s': at most %d",
+				arg, OPTS_MAX_VIPS);
+	o->vips[o->nvips].addr = addr;
+	o->vips[o->nvips].prefix_len = (uint8_t)plen;
+	o->nvips++;
+	return 0;
+
+bad_addr:
+	return opts_err(err, errlen,
+			"invalid virtual IP address '%s': expected A.B.C.D or A.B.C.D/LEN", arg);
+}
+
+static int opts_auth(struct opts *o, struct opts_pending *pd, const char *s, char *err,
+		     size_t errlen)
+{
+	size_t len;
+
+	if (!strcmp(s, "none")) {
+		o->auth_type = VRRP_AUTH_NONE;
+		memset(o->auth_data, 0, sizeof(o->auth_data));
+		pd->auth = NULL;
+		return 0;
+	}
+	if (strncmp(s, "pw/", 3))
+		return opts_err(err, errlen,
+				"invalid authentication '%s' for -a: use none or pw/SECRET", s);
+	len = strlen(s + 3);
+	if (len < 1 || len > VRRP_V2_AUTH_LEN)
+		return opts_err(err, errlen,
+				"invalid password for -a: %zu characters, must be 1..%d", len,
+				VRRP_V2_AUTH_LEN);
+	/* RFC 2338 5.3.10: the password, zero padded to 8 octets. */
+	o->auth_type = VRRP_AUTH_PASS;
+	memset(o->auth_data, 0, sizeof(o->auth_data));
+	memcpy(o->auth_data, s + 3, len);
+	pd->auth = s;
+	return 0;
+}
+
+/* The long option an argument such as "--pri=3" names, if exactly one matches. */
+static const struct option *opts_long_find(const char *arg, int *nmatch)
+{
+	const struct option *found = NULL;
+	size_t len = strcspn(arg + 2, "=");
+
+	*nmatch = 0;
+	for (const struct option *lo = opts_long; lo->name; lo++) {
+		if (strncmp(lo->name, arg + 2, len))
+			continue;
+		if (strlen(lo->name) == len) {
+			*nmatch = 1;
+			return lo;
+		}
+		found = lo;
+		(*nmatch)++;
+	}
+	return *nmatch == 1 ? found : NULL;
+}
+
+/* Whether getopt's optopt is one of ours: a short option letter or a long-only value. */
+static bool opts_known(int c)
+{
+	return c >= OPT_FOREGROUND || (c > 0 && isalpha(c) && strchr(opts_short, c));
+}
+
+/*
+ * Our own message for what getopt rejected, instead of its stderr output. glibc sets optopt to 0
+ * for an unknown or ambiguous long option, to the option's value for a missing argument or an
+ * argument given to a long option that takes none, and to the letter for an unknown short one.
+ * For the long cases optind is already past the offending argument.
+ */
+static int opts_getopt_err(int c, char **argv, int ind, char *err, size_t errlen)
+{
+	const char *arg = ind > 0 ? argv[ind - 1] : "";
+	int len = (int)strcspn(arg, "=");
+	bool is_long = !strncmp(arg, "--", 2) && len > 2;
+	const struct option *lo;
+	int n;
+
+	if (c == ':') {
+		if (is_long)
+			return opts_err(err, errlen, "option '%.*s' needs an argument", len, arg);
+		return opts_err(err, errlen, "option '-%c' needs an argument", optopt);
+	}
+	if (optopt && !opts_known(optopt)) {
+		if (optopt > 0 && optopt < 0x80 && isprint(optopt))
+			return opts_err(err, errlen, "unknown option '-%c'", optopt);
+		return opts_err(err, errlen, "unknown option '-\\x%02x'", optopt & 0xff);
+	}
+	if (!is_long) /* cannot happen with glibc; still one message */
+		return opts_err(err, errlen, "invalid option '%s'", arg);
+	lo = opts_long_find(arg, &n);
+	if (n > 1)
+		return opts_err(err, errlen, "ambiguous option '%.*s'", len, arg);
+	if (lo && optopt)
+		return opts_err(err, errlen, "option '--%s' takes no argument", lo->name);
+	return opts_err(err, errlen, "unknown option '%.*s'", len, arg);
+}
+
+/* The checks that need every option: the version decides what -d, -a and --checksum mean. */
+static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err, size_t errlen)
+{
+	long cs = OPTS_INT_DFL_CS;
+
+	if (!o->ifname[0])
+		return opts_err(err, errlen, "missing interface: use -i IFACE");
+	if (!pd->have_vrid)
+		return opts_err(err, errlen, "missing VRID: use -v VRID");
+	if (pd->interval) {
+		cs = pd->interval_cs;
+		if (o->version == 2) {
+			/* RFC 3768 5.3.7: Adver Int is a whole number of seconds in v2. */
+			if (cs % 100 || cs < 100 || cs > OPTS_V2_MAX_INT_CS)
+				return opts_err(
+					err, errlen,
+					"invalid interval '%s' for -d: VRRPv2 takes whole seconds 1..255",
+					pd->interval);
+		} else if (cs < 1 || cs > VRRP_V3_MAX_INT_CS) {
+			/* RFC 9568 5.2.7: 12 bits of centiseconds. */
+			return opts_err(err, errlen,
+					"invalid interval '%s' for -d: must be 0.01..40.95 s",
+					pd->interval);
+		}
+	}
+	o->adver_int_cs = (uint16_t)cs;
+	if (pd->auth && o->version != 2)
+		return opts_err(err, errlen,
+				"-a needs --vrrp-version 2 (VRRPv3 has no authentication)");
+	if (pd->csum && o->version != 3)
+		return opts_err(
+			err, errlen,
+			"--checksum '%s' needs --vrrp-version 3 (VRRPv2 has a single checksum form)",
+			pd->csum);
+	if (!!pd->magic_src != !!pd->magic_dst)
+		return opts_err(err, errlen,
+				"the magic packet needs both -I SRC and -O DST (got only %s '%s')",
+				pd->magic_src ? "-I" : "-O",
+				pd->magic_src ? pd->magic_src : pd->magic_dst);
+	if (!o->nvips)
+		return opts_err(err, errlen, "no virtual IP address given");
+	return 0;
+}
+
+int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
+{
+	struct opts_pending pd = { 0 };
+	int saved_opterr = opterr;
+	long v = 0;
+	int c, ret = 0;
+
+	opts_defaults(o);
+	if (err && errlen)
+		err[0] = '\0';
+	/* optind 0: glibc starts over, so tests may parse again and again. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, opts_short, opts_long, NULL)) != -1) {
+		const char *arg = optarg;
+
+		switch (c) {
+		case 1:
+			ret = opts_vip(o, arg, err, errlen);
+			break;
+		case 'i':
+			ret = opts_ifname(o, arg, err, errlen);
+			break;
+		case 'v':
+			if (opts_num(arg, 1, 255, &v)) {
+				ret = opts_err(err, errlen,
+					       "invalid VRID '%s' for -v: must be 1..255", arg);
+				break;
+			}
+			o->vrid = (uint8_t)v;
+			pd.have_vrid = true;
+			break;
+		case 'p':
+			ret = opts_prio(arg, "-p", &v, err, errlen);
+			if (!ret)
+				o->priority = (uint8_t)v;
+			break;
+		case 'd':
+			/* Only the syntax and 0 here; the range depends on --vrrp-version. */
+			ret = opts_interval_cs(arg, OPTS_V2_MAX_INT_CS, &v);
+			if (ret == -ERANGE)
+				ret = opts_err(
+					err, errlen,
+					"invalid interval '%s' for -d: the resolution is 0.01 s",
+					arg);
+			else if (ret)
+				ret = opts_err(
+					err, errlen,
+					"invalid interval '%s' for -d: expected seconds such as 1 or 0.5",
+					arg);
+			else if (v == 0)
+				ret = opts_err(
+					err, errlen,
+					"invalid interval '%s' for -d: must be greater than 0",
+					arg);
+			pd.interval = arg;
+			pd.interval_cs = v;
+			break;
+		case 's':
+			o->preempt = !o->preempt;
+			break;
+		case 'n':
+			o->vmac = false;
+			break;
+		case 'a':
+			ret = opts_auth(o, &pd, arg, err, errlen);
+			break;
+		case 'z':
+			ret = opts_prio(arg, "-z", &v, err, errlen);
+			if (!ret)
+				o->reduce_prio = (int)v;
+			break;
+		case 'x':
+			ret = opts_prio(arg, "-x", &v, err, errlen);
+			if (!ret)
+				o->increase_prio = (int)v;
+			break;
+		case 'U':
+			ret = opts_path(o->up_script, arg, "-U", "script path", err, errlen);
+			break;
+		case 'D':
+			ret = opts_path(o->down_script, arg, "-D", "script path", err, errlen);
+			break;
+		case 'M':
+			if (opts_num(arg, 1, OPTS_MONITOR_MAX, &v)) {
+				ret = opts_err(err, errlen,
+					       "invalid group size '%s' for -M: must be 1..%d", arg,
+					       OPTS_MONITOR_MAX);
+				break;
+			}
+			o->monitor = (int)v;
+			break;
+		case 'I':
+		case 'O':
+			if (opts_ip4(arg, c == 'I' ? &o->magic_src : &o->magic_dst)) {
+				ret = opts_err(
+					err, errlen,
+					"invalid IPv4 address '%s' for -%c: expected A.B.C.D", arg,
+					c);
+				break;
+			}
+			if (c == 'I')
+				pd.magic_src = arg;
+			else
+				pd.magic_dst = arg;
+			break;
+		case 'f':
+			ret = opts_path(o->run_dir, arg, "-f", "run directory", err, errlen);
+			break;
+		case OPT_PIN_DIR:
+			ret = opts_path(o->pin_dir, arg, "--pin-dir", "pin directory", err, errlen);
+			break;
+		case OPT_VRRP_VERSION:
+			if (strcmp(arg, "2") && strcmp(arg, "3")) {
+				ret = opts_err(
+					err, errlen,
+					"invalid version '%s' for --vrrp-version: must be 2 or 3",
+					arg);
+				break;
+			}
+			o->version = (uint8_t)(arg[0] - '0');
+			break;
+		case OPT_CHECKSUM:
+			if (!strcmp(arg, "auto")) {
+				o->csum_mode = VRRPD_CSUM_AUTO;
+			} else if (!strcmp(arg, "rfc9568")) {
+				o->csum_mode = VRRPD_CSUM_RFC9568;
+			} else if (!strcmp(arg, "legacy")) {
+				o->csum_mode = VRRPD_CSUM_LEGACY;
+			} else {
+				ret = opts_err(
+					err, errlen,
+					"invalid checksum mode '%s' for --checksum: must be auto, rfc9568 or legacy",
+					arg);
+				break;
+			}
+			pd.csum = arg;
+			break;
+		case OPT_FOREGROUND:
+			o->foreground = true;
+			break;
+		case OPT_OWNER_DROP:
+			o->owner_drop = true;
+			break;
+		case 'h':
+			o->show_help = true;
+			goto out;
+		case 'V':
+			o->show_version = true;
+			goto out;
+		default: /* '?' or ':' */
+			ret = opts_getopt_err(c, argv, optind, err, errlen);
+			break;
+		}
+		if (ret)
+			goto out;
+	}
+	/* After "--", getopt leaves the rest to us: VIPs too. */
+	for (; optind < argc; optind++) {
+		ret = opts_vip(o, argv[optind], err, errlen);
+		if (ret)
+			goto out;
+	}
+	ret = opts_finish(o, &pd, err, errlen);
+out:
+	opterr = saved_opterr;
+	return ret;
+}
+
+void opts_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: vrrpd -i IFACE -v VRID [options] A.B.C.D[/LEN]...\n"
+		"       vrrpd -h | -V\n"
+		"\n"
+		"  -i, --interface IFACE  interface that carries the instance (required)\n"
+		"  -v, --vrid VRID        virtual router id 1..255; VMAC 00:00:5e:00:01:VRID (required)\n"
+		"  -p, --priority PRIO    priority 1..255, 255 = address owner (default %d)\n"
+		"  -d, --interval SECS    advertisement interval: v3 0.01..40.95 s, v2 1..255 s (default 1)\n"
+		"  -s                     toggle preemption (default on)\n"
+		"  -n, --no-vmac          do not use the virtual MAC, e.g. for VMs (default: use it)\n"
+		"  -a none|pw/SECRET      VRRPv2 simple password of 1..8 characters (default none)\n"
+		"  -z PRIO                priority to take on a reduce request (default priority - 10)\n"
+		"  -x PRIO                priority to take on an increase request (default priority + 10)\n"
+		"  -U FILE                script run on becoming master\n"
+		"  -D FILE                script run on leaving master\n"
+		"  -M N                   N instances 1..%d go backup together; watch the link (default off)\n"
+		"  -I IP                  magic packet source (a VIP), sent after a takeover; needs -O\n"
+		"  -O IP                  magic packet destination (the gateway); needs -I\n"
+		"  -f DIR                 directory for pid and state files (default %s)\n"
+		"      --foreground       stay in the foreground, log to stderr\n"
+		"      --pin-dir DIR      bpffs directory of the pinned maps (default %s)\n"
+		"      --vrrp-version 2|3 protocol version (default 3)\n"
+		"      --checksum MODE    v3 checksum: auto, rfc9568 or legacy (default auto)\n"
+		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"
+		"  -V, --version          print the version and exit\n"
+		"  -h, --help             print this help and exit\n"
+		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n",
+		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
+		OPTS_MAX_VIPS);
+}

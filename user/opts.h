@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The vrrpd command line: the original Advanced Vrrpd options plus long options. */
+#ifndef VRRPD_OPTS_H
+#define VRRPD_OPTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <net/if.h>
+#include <stdio.h>
+
+#include "vrrp_abi.h"
+
+#define OPTS_MAX_VIPS 32
+#define OPTS_PATH_MAX 256
+
+struct opts_vip {
+	uint32_t addr; /* network order */
+	uint8_t prefix_len; /* 1..32, default 32 */
+};
+
+struct opts {
+	char ifname[IF_NAMESIZE]; /* -i */
+	uint8_t vrid; /* -v, 1..255 */
+	uint8_t priority; /* -p, 1..255, default 100 */
+	uint16_t adver_int_cs; /* -d SECS (fractional in v3), default 100 cs */
+	bool preempt; /* -s toggles; default on */
+	bool vmac; /* -n turns it off; default on */
+	uint8_t version; /* --vrrp-version 2|3, default 3 */
+	uint8_t csum_mode; /* --checksum auto|rfc9568|legacy: enum vrrpd_csum */
+	uint8_t auth_type; /* -a none | -a pw/SECRET (v2 only) */
+	uint8_t auth_data[VRRP_V2_AUTH_LEN];
+	int reduce_prio; /* -z, -1: priority - 10 */
+	int increase_prio; /* -x, -1: priority + 10 */
+	char up_script[OPTS_PATH_MAX]; /* -U */
+	char down_script[OPTS_PATH_MAX]; /* -D */
+	int monitor; /* -M N, 0: off */
+	uint32_t magic_src; /* -I, network order, 0: off */
+	uint32_t magic_dst; /* -O */
+	char run_dir[OPTS_PATH_MAX]; /* -f, default /run/vrrpd */
+	char pin_dir[OPTS_PATH_MAX]; /* --pin-dir, default /sys/fs/bpf/vrrpd */
+	bool foreground; /* --foreground */
+	bool owner_drop; /* --owner-drop: R12, an owner drops adverts instead of processing them */
+	int nvips;
+	struct opts_vip vips[OPTS_MAX_VIPS];
+	bool show_version; /* -V */
+	bool show_help; /* -h */
+};
+
+/*
+ * Parses argv into o (after setting the defaults). Returns 0, or -EINVAL with one clear
+ * message in err (no trailing newline). Does not touch the system: the interface's existence is
+ * checked by the caller.
+ */
+int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen);
+void opts_usage(FILE *out);
+
+#endif /* VRRPD_OPTS_H */

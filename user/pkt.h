@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Builds and parses VRRP advertisements and gratuitous ARPs as whole Ethernet frames. The same
+ * code builds what vrrpd sends and what the tests expect.
+ */
+#ifndef VRRPD_PKT_H
+#define VRRPD_PKT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vrrp_abi.h"
+
+#define PKT_ETH_HLEN 14
+#define PKT_IP4_HLEN 20
+#define PKT_MAX_FRAME 1514
+
+struct pkt_advert {
+	uint8_t version; /* 2 or 3 */
+	uint8_t vrid;
+	uint8_t priority;
+	uint16_t adver_int_cs; /* v3: centiseconds; v2: must be a multiple of 100 */
+	uint8_t csum_form; /* v3: VRRPD_CSUM_RFC9568 or VRRPD_CSUM_LEGACY; ignored for v2 */
+	uint8_t auth_type; /* v2 */
+	uint8_t auth_data[VRRP_V2_AUTH_LEN]; /* v2 */
+	uint32_t saddr; /* network order */
+	uint8_t src_mac[6];
+	uint16_t vlan; /* 0: untagged, else an 802.1Q tag is inserted */
+	uint8_t count;
+	uint32_t addrs[VRRP_MAX_ADDRS]; /* network order */
+};
+
+/*
+ * RFC 1071 one's complement sum helpers. pkt_csum_add() adds data as big-endian 16-bit words (an
+ * odd length pads its last byte with zero, so only the last chunk may be odd) and can be chained;
+ * pkt_csum_fold() returns the checksum as a host-order value, to store high byte first (htons()).
+ * Over data that already holds a correct checksum, pkt_csum_fold() returns 0.
+ */
+uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t len);
+uint16_t pkt_csum_fold(uint32_t sum);
+
+/*
+ * Builds the Ethernet frame of an advert into buf. Returns the frame length, or -EINVAL for a
+ * bad field, -ENOSPC when buf is too small.
+ */
+int pkt_build_advert(uint8_t *buf, size_t len, const struct pkt_advert *a);
+
+/*
+ * Parses and fully validates a frame as the XDP program does (RFC.md R1..R9), without the
+ * per-instance checks. Returns 0 and fills a, or a negative errno; *reason gets the offsetof()
+ * into struct vrrpd_stats of the failed counter, or -1.
+ */
+int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int *reason);
+
+/* Gratuitous ARP (RFC.md D4): request, broadcast, sender IP = target IP = vip. */
+int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip, uint16_t vlan);
+
+#endif /* VRRPD_PKT_H */

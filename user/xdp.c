@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Loading, sharing and attaching the XDP program; the map entries of our instances. */
+#include <errno.h>
+#include <linux/if_link.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "vrrpd.skel.h"
+#include "xdp.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+/* libbpf's messages, kept so that a load failure can show the verifier's reason. */
+static char xdp_libbpf_log[16384];
+static size_t xdp_libbpf_len;
+
+static int xdp_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	int n;
+
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	if (xdp_libbpf_len >= sizeof(xdp_libbpf_log) - 256)
+		xdp_libbpf_len = 0; /* keep the tail, where the reason is */
+	n = vsnprintf(xdp_libbpf_log + xdp_libbpf_len, sizeof(xdp_libbpf_log) - xdp_libbpf_len, fmt,
+		      ap);
+	if (n > 0)
+		xdp_libbpf_len += (size_t)n < sizeof(xdp_libbpf_log) - xdp_libbpf_len ?
+					  (size_t)n :
+					  sizeof(xdp_libbpf_log) - xdp_libbpf_len - 1;
+	return 0;
+}
+
+/* The verifier's reason: the last line of its log that is not a summary or libbpf noise. */
+static void xdp_last_reason(char *out, size_t outlen)
+{
+	char *line, *save = NULL, *best = NULL;
+
+	for (line = strtok_r(xdp_libbpf_log, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (!strncmp(line, "libbpf:", 7) || !strncmp(line, "processed ", 10) ||
+		    !strncmp(line, "--", 2) || !strncmp(line, "Validating", 10) ||
+		    (line[0] >= '0' && line[0] <= '9') || line[0] == ';')
+			continue;
+		best = line;
+	}
+	snprintf(out, outlen, "%s", best ? best : "see the libbpf messages above");
+}
+
+/* mkdir -p, for the pin directory (libbpf creates only the last level). */
+static int mkdir_p(const char *path)
+{
+	char tmp[256];
+	char *p;
+
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* The nearest existing ancestor of path must be on a bpffs. */
+static int check_bpffs(const char *path)
+{
+	char tmp[256];
+	struct statfs st;
+	char *slash;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	while (statfs(tmp, &st) != 0) {
+		if (errno != ENOENT)
+			return -errno;
+		slash = strrchr(tmp, '/');
+		if (!slash || slash == tmp)
+			return -ENOENT;
+		*slash = '\0';
+	}
+	return st.f_type == BPF_FS_MAGIC ? 0 : -ENOTDIR;
+}
+
+int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
+	char reason[512];
+	int ret;
+
+	memset(x, 0, sizeof(*x));
+	x->ring_fd = -1;
+	snprintf(x->pin_dir, sizeof(x->pin_dir), "%s", pin_dir);
+	libbpf_set_print(xdp_libbpf_print);
+
+	ret = check_bpffs(pin_dir);
+	if (ret) {
+		snprintf(
+			err, errlen,
+			"pin directory %s is not on a BPF filesystem (mount it with: mount -t bpf bpf /sys/fs/bpf)",
+			pin_dir);
+		return ret;
+	}
+	ret = mkdir_p(pin_dir);
+	if (ret) {
+		snprintf(err, errlen, "cannot create pin directory %s: %s", pin_dir,
+			 strerror(-ret));
+		return ret;
+	}
+	x->skel = vrrpd_bpf__open_opts(&oo);
+	if (!x->skel) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+		return ret;
+	}
+	xdp_libbpf_len = 0;
+	ret = vrrpd_bpf__load(x->skel);
+	if (ret) {
+		xdp_last_reason(reason, sizeof(reason));
+		snprintf(err, errlen, "cannot load the XDP program: %s (verifier: %s)",
+			 strerror(-ret), reason);
+		vrrpd_bpf__destroy(x->skel);
+		x->skel = NULL;
+		return ret;
+	}
+	x->cfg_fd = bpf_map__fd(x->skel->maps.vrrpd_cfg);
+	x->rx_fd = bpf_map__fd(x->skel->maps.vrrpd_rx);
+	x->vip_fd = bpf_map__fd(x->skel->maps.vrrpd_vip);
+	x->stats_fd = bpf_map__fd(x->skel->maps.vrrpd_stats);
+	x->events_fd = bpf_map__fd(x->skel->maps.vrrpd_events);
+	if (bpf_obj_get_info_by_fd(x->cfg_fd, &info, &len) == 0)
+		x->cfg_map_id = info.id;
+	return 0;
+}
+
+void xdp_close(struct xdp_ctx *x)
+{
+	uint32_t pid = (uint32_t)getpid();
+
+	if (x->rb) {
+		ring_buffer__free(x->rb);
+		x->rb = NULL;
+	}
+	if (x->ring_fd >= 0) {
+		if (x->skel)
+			bpf_map_delete_elem(x->events_fd, &pid);
+		close(x->ring_fd);
+		x->ring_fd = -1;
+	}
+	if (x->skel) {
+		vrrpd_bpf__destroy(x->skel);
+		x->skel = NULL;
+	}
+}
+
+/* Is prog_id a vrrpd program that uses our vrrpd_cfg map? */
+static int xdp_prog_is_ours(struct xdp_ctx *x, uint32_t prog_id, bool *same_maps)
+{
+	struct bpf_prog_info info = {};
+	uint32_t map_ids[16] = {};
+	__u32 len = sizeof(info);
+	bool ours;
+	int fd, ret;
+	__u32 i;
+
+	*same_maps = false;
+	fd = bpf_prog_get_fd_by_id(prog_id);
+	if (fd < 0)
+		return -errno;
+	info.nr_map_ids = 16;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	ret = bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (ret)
+		return -errno;
+	ours = !strcmp(info.name, VRRPD_PROG_NAME);
+	for (i = 0; ours && i < info.nr_map_ids && i < 16; i++)
+		if (map_ids[i] == x->cfg_map_id)
+			*same_maps = true;
+	return ours;
+}
+
+static const char *xdp_mode_name(__u8 mode)
+{
+	switch (mode) {
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offload";
+	default:
+		return "multi";
+	}
+}
+
+int xdp_attach(struct xdp_ctx *x, int ifindex, const char **mode, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	int prog_fd = bpf_program__fd(x->skel->progs.vrrpd_xdp);
+	bool same_maps;
+	int ret;
+
+	ret = bpf_xdp_query(ifindex, 0, &q);
+	if (ret) {
+		snprintf(err, errlen, "cannot query XDP on ifindex %d: %s", ifindex,
+			 strerror(-ret));
+		return ret;
+	}
+	if (q.prog_id) {
+		ret = xdp_prog_is_ours(x, q.prog_id, &same_maps);
+		if (ret == 1 && same_maps) {
+			*mode = xdp_mode_name(q.attach_mode);
+			return 0;
+		}
+		if (ret == 1)
+			snprintf(
+				err, errlen,
+				"the interface already runs a vrrpd XDP program with other maps (another --pin-dir?)");
+		else
+			snprintf(
+				err, errlen,
+				"the interface already runs another XDP program (id %u); not replacing it",
+				q.prog_id);
+		return -EBUSY;
+	}
+	ret = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST,
+			     NULL);
+	if (ret == 0) {
+		*mode = "native";
+		return 0;
+	}
+	ret = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_SKB_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST,
+			     NULL);
+	if (ret == 0) {
+		*mode = "generic";
+		return 0;
+	}
+	snprintf(err, errlen, "cannot attach the XDP program: %s", strerror(-ret));
+	return ret;
+}
+
+int xdp_detach_if_unused(struct xdp_ctx *x, int ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	struct vrrpd_key key, next;
+	void *prev = NULL;
+	bool same_maps;
+	__u32 flags;
+
+	while (bpf_map_get_next_key(x->cfg_fd, prev, &next) == 0) {
+		if (next.ifindex == (__u32)ifindex)
+			return 0; /* another instance still needs it */
+		key = next;
+		prev = &key;
+	}
+	if (bpf_xdp_query(ifindex, 0, &q) || !q.prog_id)
+		return 0;
+	if (xdp_prog_is_ours(x, q.prog_id, &same_maps) != 1 || !same_maps)
+		return 0;
+	flags = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
+	return bpf_xdp_detach(ifindex, flags, NULL);
+}
+
+/* Removes the ring buffers of vrrpd processes that are gone. */
+static void xdp_reap_rings(struct xdp_ctx *x)
+{
+	uint32_t pid, next, *prev = NULL;
+
+	while (bpf_map_get_next_key(x->events_fd, prev, &next) == 0) {
+		pid = next;
+		if (kill((pid_t)pid, 0) && errno == ESRCH) {
+			bpf_map_delete_elem(x->events_fd, &pid);
+			prev = NULL; /* the walk restarts after a deletion */
+			continue;
+		}
+		prev = &pid;
+	}
+}
+
+int xdp_ring_open(struct xdp_ctx *x, ring_buffer_sample_fn fn, void *ctx)
+{
+	uint32_t pid = (uint32_t)getpid();
+	int ret;
+
+	xdp_reap_rings(x);
+	x->ring_fd =
+		bpf_map_create(BPF_MAP_TYPE_RINGBUF, "vrrpd_ring", 0, 0, VRRPD_RINGBUF_BYTES, NULL);
+	if (x->ring_fd < 0)
+		return -errno;
+	if (bpf_map_update_elem(x->events_fd, &pid, &x->ring_fd, BPF_ANY))
+		return -errno;
+	x->rb = ring_buffer__new(x->ring_fd, fn, ctx, NULL);
+	if (!x->rb) {
+		ret = -errno;
+		bpf_map_delete_elem(x->events_fd, &pid);
+		return ret;
+	}
+	return 0;
+}
+
+int xdp_claim(struct xdp_ctx *x, const struct vrrpd_key *key, uint32_t *owner)
+{
+	struct vrrpd_cfg cfg;
+
+	if (bpf_map_lookup_elem(x->cfg_fd, key, &cfg))
+		return 0;
+	*owner = cfg.owner_pid;
+	if (cfg.owner_pid == (uint32_t)getpid())
+		return 0;
+	if (kill((pid_t)cfg.owner_pid, 0) == 0 || errno != ESRCH)
+		return -EEXIST;
+	return 1;
+}
+
+int xdp_cfg_write(struct xdp_ctx *x, const struct vrrpd_key *key, const struct vrrpd_cfg *cfg)
+{
+	return bpf_map_update_elem(x->cfg_fd, key, cfg, BPF_ANY) ? -errno : 0;
+}
+
+int xdp_rx_read(struct xdp_ctx *x, const struct vrrpd_key *key, struct vrrpd_rx *rx)
+{
+	return bpf_map_lookup_elem(x->rx_fd, key, rx) ? -errno : 0;
+}
+
+void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key)
+{
+	bpf_map_delete_elem(x->cfg_fd, key);
+	bpf_map_delete_elem(x->rx_fd, key);
+	bpf_map_delete_elem(x->stats_fd, key);
+}
+
+int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key)
+{
+	struct vrrpd_rx rx = {};
+
+	return bpf_map_update_elem(x->rx_fd, key, &rx, BPF_ANY) ? -errno : 0;
+}

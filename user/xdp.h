@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel side as the controller sees it: loading the XDP program with its pinned maps,
+ * attaching it to interfaces shared with other vrrpd processes, this process's ring buffer,
+ * and the map entries of its instances.
+ */
+#ifndef VRRPD_XDP_H
+#define VRRPD_XDP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <bpf/libbpf.h>
+
+#include "vrrp_abi.h"
+
+struct vrrpd_bpf;
+
+struct xdp_ctx {
+	struct vrrpd_bpf *skel;
+	int cfg_fd;
+	int rx_fd;
+	int vip_fd;
+	int stats_fd;
+	int events_fd;
+	int ring_fd; /* this process's ring buffer, in vrrpd_events under our pid */
+	struct ring_buffer *rb;
+	uint32_t cfg_map_id;
+	char pin_dir[256];
+};
+
+/*
+ * Opens and loads the program, creating or reusing the maps pinned in pin_dir. On failure
+ * returns -errno and writes one line into err (the verifier's last lines for a load failure).
+ */
+int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen);
+void xdp_close(struct xdp_ctx *x);
+
+/*
+ * Makes sure our program runs on ifindex: attaches it (native mode, else generic) unless a
+ * vrrpd program using the same maps already does. *mode gets "native" or "generic".
+ */
+int xdp_attach(struct xdp_ctx *x, int ifindex, const char **mode, char *err, size_t errlen);
+/* Detaches the program from ifindex if no instance in vrrpd_cfg uses the interface any more. */
+int xdp_detach_if_unused(struct xdp_ctx *x, int ifindex);
+
+/* Creates this process's ring buffer and registers it under our pid. */
+int xdp_ring_open(struct xdp_ctx *x, ring_buffer_sample_fn fn, void *ctx);
+
+/*
+ * Claims key for this process. Returns 0 (new), 1 (adopted from a process that is gone), or
+ * -EEXIST with *owner set when a live process runs it.
+ */
+int xdp_claim(struct xdp_ctx *x, const struct vrrpd_key *key, uint32_t *owner);
+int xdp_cfg_write(struct xdp_ctx *x, const struct vrrpd_key *key, const struct vrrpd_cfg *cfg);
+/* Creates the zeroed vrrpd_rx entry the XDP program fills. */
+int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key);
+int xdp_rx_read(struct xdp_ctx *x, const struct vrrpd_key *key, struct vrrpd_rx *rx);
+/* Removes every map entry of key (cfg, rx, stats). */
+void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key);
+
+#endif /* VRRPD_XDP_H */
