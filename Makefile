@@ -34,7 +34,7 @@ ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts
 BPF_TESTS := $(BUILD)/tests/test_xdp
 
-.PHONY: all deps check check-unit demo clean format install
+.PHONY: all deps check check-unit demo clean format format-check install
 all: $(BUILD)/vrrpd $(BUILD)/atropos $(BPF_OBJ)
 
 deps:
@@ -86,9 +86,14 @@ demo: deps all
 $(BUILD):
 	@mkdir -p $@
 
+FORMAT_SRCS = $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h atropos/*.c \
+	tests/unit/*.c tests/unit/*.h tests/bpf/*.c)
+
 format:
-	clang-format -i $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h atropos/*.c \
-		tests/unit/*.c tests/unit/*.h tests/bpf/*.c)
+	clang-format -i $(FORMAT_SRCS)
+
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRCS)
 
 clean:
 	rm -rf $(BUILD)

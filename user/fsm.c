@@ -97,6 +97,7 @@ static void fsm_follow(struct fsm *f, const struct fsm_advert *adv)
 							      f->master_adver_int_cs);
 	f->master_ip = adv->saddr;
 	f->master_priority = adv->priority;
+	f->master_rx_ns = adv->rx_ns;
 	f->prio0_seen = false;
 	f->preempting = false;
 }
@@ -112,6 +113,11 @@ static void fsm_backup_advert(struct fsm *f, const struct fsm_advert *adv, struc
 							       f->master_adver_int_cs);
 		f->prio0_seen = true;
 		f->preempting = false;
+		/*
+		 * The master's routine adverts from before the resignation, reported late from
+		 * vrrpd_rx at this very deadline, must not undo it: order them after this one.
+		 */
+		f->master_rx_ns = adv->rx_ns;
 		return;
 	}
 	/*
@@ -161,6 +167,18 @@ static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_a
 	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
 }
 
+/*
+ * The newest arrival an advert must beat to count. Adverts from the master a Backup follows are
+ * ordered among themselves only: the kernel reports the routine ones late (at the deadline, from
+ * vrrpd_rx), possibly after a newer advert from some other router was already handled.
+ */
+static uint64_t fsm_last_rx(const struct fsm *f, const struct fsm_advert *adv)
+{
+	if (f->state == FSM_BACKUP && f->master_ip && adv->saddr == f->master_ip)
+		return f->master_rx_ns;
+	return f->last_rx_ns;
+}
+
 static int fsm_advert(struct fsm *f, uint64_t now_ns, const struct fsm_advert *adv,
 		      struct fsm_out *out)
 {
@@ -175,9 +193,10 @@ static int fsm_advert(struct fsm *f, uint64_t now_ns, const struct fsm_advert *a
 	 * after a newer one: only arrivals after the last one count, so no deadline moves back
 	 * and nothing is sent twice. rx_ns == 0 is taken as "no time yet" rather than as stale.
 	 */
-	if (f->last_rx_ns && adv->rx_ns <= f->last_rx_ns)
+	if (f->last_rx_ns && adv->rx_ns <= fsm_last_rx(f, adv))
 		return 0;
-	f->last_rx_ns = adv->rx_ns;
+	if (adv->rx_ns > f->last_rx_ns)
+		f->last_rx_ns = adv->rx_ns;
 
 	if (f->state == FSM_BACKUP)
 		fsm_backup_advert(f, adv, out);

@@ -79,7 +79,8 @@ struct fsm {
 	uint16_t master_adver_int_cs; /* learned (v3 Backup), else ours */
 	uint64_t adver_deadline_ns; /* Master: next advert */
 	uint64_t down_deadline_ns; /* Backup: Master_Down_Timer */
-	uint64_t last_rx_ns; /* arrival of the last advert that reset the timer or was seen */
+	uint64_t last_rx_ns; /* arrival of the newest advert seen, from anyone */
+	uint64_t master_rx_ns; /* arrival of the newest advert accepted from the master we follow */
 	uint32_t master_ip; /* network order, the master we follow (Backup) */
 	uint8_t master_priority;
 	bool prio0_seen; /* the current down deadline comes from S3 */

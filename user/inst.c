@@ -320,7 +320,7 @@ static void inst_sync_rx(struct inst *in, uint64_t now_ns)
 
 	if (xdp_rx_read(in->x, &in->key, &rx))
 		return;
-	if (rx.confirm_ns > in->fsm.last_rx_ns) {
+	if (rx.confirm_ns > in->fsm.master_rx_ns) {
 		a.adv = (struct fsm_advert){ .rx_ns = rx.confirm_ns,
 					     .saddr = in->cfg.master_ip,
 					     .priority = in->cfg.master_priority,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -35,10 +36,14 @@ static void log_vmsg(int prio, const char *fmt, va_list ap, const char *suffix)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_stderr) {
 		struct timespec ts;
+		char when[32];
+		struct tm tm;
 
 		clock_gettime(CLOCK_REALTIME, &ts);
-		fprintf(stderr, "%s[%ld.%03ld]: %s%s%s\n", log_ident, (long)ts.tv_sec,
-			ts.tv_nsec / 1000000, msg, suffix ? ": " : "", suffix ? suffix : "");
+		localtime_r(&ts.tv_sec, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ld %s[%d]: %s%s%s\n", when, ts.tv_nsec / 1000000, log_ident,
+			(int)getpid(), msg, suffix ? ": " : "", suffix ? suffix : "");
 		fflush(stderr);
 	} else {
 		syslog(prio, "%s%s%s", msg, suffix ? ": " : "", suffix ? suffix : "");

@@ -210,7 +210,12 @@ static const char *xdp_mode_name(__u8 mode)
 	}
 }
 
-int xdp_attach(struct xdp_ctx *x, int ifindex, const char **mode, char *err, size_t errlen)
+/*
+ * One attempt; -EAGAIN: another vrrpd attached between our query and our attach (several
+ * processes started together on one interface), so the caller looks again.
+ */
+static int xdp_attach_once(struct xdp_ctx *x, int ifindex, const char **mode, char *err,
+			   size_t errlen)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	int prog_fd = bpf_program__fd(x->skel->progs.vrrpd_xdp);
@@ -246,14 +251,33 @@ int xdp_attach(struct xdp_ctx *x, int ifindex, const char **mode, char *err, siz
 		*mode = "native";
 		return 0;
 	}
+	/* -EBUSY: a native program is there now (UPDATE_IF_NOEXIST). */
+	if (ret == -EBUSY)
+		return -EAGAIN;
 	ret = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_SKB_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST,
 			     NULL);
 	if (ret == 0) {
 		*mode = "generic";
 		return 0;
 	}
+	/* -EBUSY: a generic one is there now; -EEXIST: a native one (they exclude each other). */
+	if (ret == -EBUSY || ret == -EEXIST)
+		return -EAGAIN;
 	snprintf(err, errlen, "cannot attach the XDP program: %s", strerror(-ret));
 	return ret;
+}
+
+int xdp_attach(struct xdp_ctx *x, int ifindex, const char **mode, char *err, size_t errlen)
+{
+	int ret, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		ret = xdp_attach_once(x, ifindex, mode, err, errlen);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	snprintf(err, errlen, "cannot attach the XDP program: it keeps changing under us");
+	return -EBUSY;
 }
 
 int xdp_detach_if_unused(struct xdp_ctx *x, int ifindex)

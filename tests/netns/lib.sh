@@ -11,6 +11,8 @@ LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VRRPD=${VRRPD:-$LAB_ROOT/build/vrrpd}
 LAB_NET=10.99.0
 LAB_VIP=$LAB_NET.100
+LAB_PREFIX=${LAB_PREFIX:-}
+LAB_DIR=${LAB_DIR:-}
 declare -A LAB_PID
 
 lab_ns() { echo "$LAB_PREFIX-$1"; }
@@ -58,14 +60,16 @@ lab_vrrpd() {
 	local r=$1 tag=${2}
 	shift
 	mkdir -p "$LAB_DIR/$r"
-	lab_exec "$r" "$VRRPD" --foreground --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" \
+	# nsenter execs vrrpd in place, so $! is vrrpd's own pid (a function would add a subshell).
+	nsenter --net="/run/netns/$(lab_ns "$r")" "$VRRPD" --foreground --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" \
 		-f "$LAB_DIR/$r" "$@" >>"$LAB_DIR/$r.log" 2>&1 &
 	LAB_PID[$r.${LAB_TAG:-main}]=$!
 	echo $!
 }
 
 lab_down() {
-	local p
+	local p h
+	[ -n "$LAB_PREFIX" ] || return 0
 	for p in "${LAB_PID[@]}"; do
 		kill "$p" 2>/dev/null
 	done
@@ -76,7 +80,7 @@ lab_down() {
 		ip netns del "$(lab_ns $h)" 2>/dev/null
 	done
 	rm -rf "/sys/fs/bpf/$LAB_PREFIX-r1" "/sys/fs/bpf/$LAB_PREFIX-r2"
-	[ -n "$LAB_DIR" ] && rm -rf "$LAB_DIR"
+	[ -z "$LAB_DIR" ] || rm -rf "$LAB_DIR"
 	LAB_PID=()
 }
 

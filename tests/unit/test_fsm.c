@@ -768,6 +768,57 @@ static void test_names(void)
 		      *fsm_reason_name((enum vrrpd_reason)r));
 }
 
+/*
+ * S4 with a late report: routine adverts of the master we follow reach the election only at the
+ * deadline (from vrrpd_rx), after a newer advert from a lower-priority router was discarded.
+ * The master's advert must still reset the timer: no false takeover.
+ */
+static void test_s4_late_confirm_after_other_sender(void)
+{
+	struct fake k;
+	uint64_t t1, t2;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_advert_at(&k, k.now_ns, ip4(10, 0, 0, 1), 200, 100), 0);
+	t1 = k.now_ns + 1 * S; /* the master's next advert, reported late */
+	t2 = k.now_ns + 1500 * MS; /* a lower-priority router's advert, discarded (preempt) */
+	k.now_ns = t2;
+	CHECK_EQ(fake_advert_at(&k, t2, ip4(10, 0, 0, 9), 50, 100), 0);
+	CHECK(k.f.preempting);
+	k.now_ns += 10 * MS;
+	CHECK_EQ(fake_advert_at(&k, t1, ip4(10, 0, 0, 1), 200, 100), 0);
+	CHECK_EQ(k.out.deadline_ns, t1 + 3 * S + 609375 * US);
+	CHECK_EQ(k.f.state, FSM_BACKUP);
+}
+
+/*
+ * S3 then a late report: after the master resigns (priority 0), a routine advert it sent before
+ * resigning, reported late from vrrpd_rx at the Skew_Time deadline, must not push the takeover
+ * back to a full Master_Down_Interval.
+ */
+static void test_s3_prio_zero_not_undone_by_late_advert(void)
+{
+	struct fake k;
+	uint64_t t0;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	k.now_ns += 1 * S;
+	t0 = k.now_ns;
+	CHECK_EQ(fake_advert_at(&k, t0, ip4(10, 0, 0, 1), 200, 100), 0);
+	k.now_ns = t0 + 1500 * MS;
+	CHECK_EQ(fake_advert_at(&k, k.now_ns, ip4(10, 0, 0, 1), 0, 100), 0);
+	CHECK_EQ(k.out.deadline_ns, t0 + 1500 * MS + 609375 * US);
+	k.now_ns = k.out.deadline_ns;
+	CHECK_EQ(fake_advert_at(&k, t0 + 1 * S, ip4(10, 0, 0, 1), 200, 100), 0);
+	CHECK_EQ(k.out.actions, 0);
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.f.state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_PRIO_ZERO);
+}
+
 int main(void)
 {
 	RUN(test_init);
@@ -791,6 +842,8 @@ int main(void)
 	RUN(test_s10_owner_always_preempts);
 	RUN(test_s10_equal_priority_backups);
 	RUN(test_stale_advert_ignored);
+	RUN(test_s4_late_confirm_after_other_sender);
+	RUN(test_s3_prio_zero_not_undone_by_late_advert);
 	RUN(test_bad_input);
 	RUN(test_names);
 	CHECK_EXIT();
