@@ -8,7 +8,7 @@ PKGS=(
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libnl-3-dev libnl-route-3-dev
 	pkg-config make gcc libclang-rt-14-dev
 	# run and test
-	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc
+	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc jq bc
 )
 
 if [ "$(id -u)" != 0 ]; then

@@ -166,7 +166,9 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 								"startup");
 		}
 	}
-	if ((act & FSM_ACT_MASTER_CHANGED) && in->fsm.state == FSM_BACKUP)
+	/* Also after S7, which follows the new master without a separate MASTER_CHANGED. */
+	if ((act & (FSM_ACT_MASTER_CHANGED | FSM_ACT_STATE)) && in->fsm.state == FSM_BACKUP &&
+	    in->fsm.master_ip)
 		log_info("VRRP ID %d on %s: master is %s, priority %d, interval %d cs", in->o->vrid,
 			 in->o->ifname, ip4_str(in->fsm.master_ip, buf), in->fsm.master_priority,
 			 in->fsm.master_adver_int_cs);
@@ -293,12 +295,58 @@ void inst_stop(struct inst *in, uint64_t now_ns)
 	in->tx_fd = -1;
 }
 
+/* At most one line per reason and minute: a misconfigured peer advertises every interval. */
+static bool inst_may_warn(struct inst *in, enum inst_warn w, uint64_t now_ns)
+{
+	if (in->warned_ns[w] && now_ns - in->warned_ns[w] < INST_WARN_GAP_NS)
+		return false;
+	in->warned_ns[w] = now_ns;
+	return true;
+}
+
+static bool inst_is_vip(const struct inst *in, uint32_t addr)
+{
+	int i;
+
+	for (i = 0; i < in->o->nvips; i++)
+		if (in->o->vips[i].addr == addr)
+			return true;
+	return false;
+}
+
+/* RFC 9568 7.1 (RFC.md R11, R12): accepted, but worth telling the operator. */
+static void inst_check_advert(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
+{
+	char buf[INET_ADDRSTRLEN];
+	bool differs = ev->count != in->o->nvips;
+	int i;
+
+	for (i = 0; i < ev->count && i < VRRPD_EV_MAX_ADDRS && !differs; i++)
+		differs = !inst_is_vip(in, ev->addrs[i]);
+	if (differs && inst_may_warn(in, INST_WARN_ADDRS, now_ns))
+		log_warnx(
+			"VRRP ID %d on %s: advert from %s lists %d addresses that differ from ours (%d)",
+			in->o->vrid, in->o->ifname, ip4_str(ev->saddr, buf), ev->count,
+			in->o->nvips);
+	if (ev->version == 3 && ev->adver_int_cs != in->o->adver_int_cs &&
+	    inst_may_warn(in, INST_WARN_INTERVAL, now_ns))
+		log_warnx(
+			"VRRP ID %d on %s: advert from %s has interval %d cs, ours is %d cs (a backup follows the master's)",
+			in->o->vrid, in->o->ifname, ip4_str(ev->saddr, buf), ev->adver_int_cs,
+			in->o->adver_int_cs);
+	if (in->o->priority == VRRP_PRIO_OWNER && inst_may_warn(in, INST_WARN_OWNER, now_ns))
+		log_warnx(
+			"VRRP ID %d on %s: advert from %s (priority %d) although we own the addresses",
+			in->o->vrid, in->o->ifname, ip4_str(ev->saddr, buf), ev->priority);
+}
+
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
 {
 	struct fsm_input adv = { .type = FSM_IN_ADVERT };
 
 	if (ev->type != VRRPD_EV_ADVERT)
 		return;
+	inst_check_advert(in, ev, now_ns);
 	if (ev->version == 3 && ev->csum_form)
 		in->peer_csum = ev->csum_form;
 	adv.adv.rx_ns = ev->ts_ns;

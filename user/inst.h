@@ -19,6 +19,16 @@ struct xdp_ctx;
 #define INST_GARP_BURST 5
 #define INST_GARP_GAP_NS (100 * 1000000ull)
 
+/* Log lines about received adverts that are accepted but wrong (RFC.md R11, R12). */
+enum inst_warn {
+	INST_WARN_INTERVAL, /* R11: v3 interval differs from ours */
+	INST_WARN_ADDRS, /* R11: address list differs */
+	INST_WARN_OWNER, /* R12: an advert while we own the addresses */
+	INST_WARN_MAX,
+};
+
+#define INST_WARN_GAP_NS (60 * 1000000000ull)
+
 struct inst {
 	const struct opts *o;
 	struct xdp_ctx *x;
@@ -35,7 +45,7 @@ struct inst {
 	int garp_left;
 	uint64_t garp_next_ns;
 	uint64_t fsm_deadline_ns;
-	uint64_t last_rx_sync_ns;
+	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
 };
 
 /* Claims the instance in the maps, opens its socket and starts the election (S1). */

@@ -129,4 +129,19 @@ for r in r2 r1; do
 done
 t_stop r1
 t_stop r2
+
+# --- 5. RFC.md R11: a different interval or address list is accepted, and logged once ---------
+t_start r1 main -i eth0 -v 54 -p 200 -d 0.2 "$VIP"
+t_start r2 main -i eth0 -v 54 -p 100 -d 0.1 "$VIP" 10.99.0.101
+t_check election_r11_master_followed t_wait_ms 3000 t_log_has r2 \
+	"VRRP ID 54 on eth0: master is 10\.99\.0\.1, priority 200, interval 20 cs"
+t_check election_r11_interval_logged t_log_has r2 \
+	"VRRP ID 54 on eth0: advert from 10\.99\.0\.1 has interval 20 cs, ours is 10 cs"
+t_check election_r11_addresses_logged t_log_has r2 \
+	"VRRP ID 54 on eth0: advert from 10\.99\.0\.1 lists 1 addresses that differ from ours \(2\)"
+sleep 1
+t_eq election_r11_logged_once "$(grep -c 'advert from 10.99.0.1 has interval' "$LAB_DIR/r2.log")" 1
+t_check election_r11_backup_stays_backup t_only r1 "$VIP"
+t_stop r1
+t_stop r2
 t_done

@@ -1,0 +1,46 @@
+#!/bin/bash
+# Start-up errors: each prints one clear line on stderr and exits non-zero, before detaching,
+# and leaves nothing behind (no map entry, no XDP program, no pid file).
+set -u
+# shellcheck source=tests/netns/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+t_require test_startup
+
+trap lab_down EXIT
+trap 'exit 1' INT TERM
+lab_up "vts$$"
+NOTBPF=$LAB_DIR/not-bpffs
+
+# expect NAME RC REGEX ARGS...: vrrpd ARGS (daemon mode, in r1) exits RC with one line on stderr
+# matching REGEX.
+expect() {
+	local name=$1 want_rc=$2 re=$3 err rc lines
+	shift 3
+	err=$(lab_exec r1 "$VRRPD" -f "$LAB_DIR/r1" "$@" 2>&1 >/dev/null)
+	rc=$?
+	lines=$(printf '%s\n' "$err" | grep -c .)
+	if [ "$rc" = "$want_rc" ] && [ "$lines" = 1 ] && printf '%s' "$err" | grep -Eq -- "$re"; then
+		t_ok "$name"
+	else
+		t_fail "$name" "rc $rc (want $want_rc), stderr: $err"
+	fi
+}
+
+PIN=(--pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1")
+expect startup_unknown_interface 1 "interface 'nosuch0' does not exist" \
+	"${PIN[@]}" -i nosuch0 -v 1 10.99.0.100
+expect startup_no_vip 2 "no virtual IP address" "${PIN[@]}" -i eth0 -v 1
+expect startup_bad_vrid 2 "invalid VRID '0'" "${PIN[@]}" -i eth0 -v 0 10.99.0.100
+expect startup_unknown_option 2 "unknown option '--bogus'" "${PIN[@]}" --bogus -i eth0 -v 1 \
+	10.99.0.100
+mkdir -p "$NOTBPF"
+expect startup_no_bpffs 1 "not on a BPF filesystem" --pin-dir "$NOTBPF/pins" -i eth0 -v 1 \
+	10.99.0.100
+lab_exec r1 ip addr flush dev eth0
+expect startup_no_ipv4_address 1 "no IPv4 address to send adverts from" "${PIN[@]}" -i eth0 -v 1 \
+	10.99.0.100
+# Nothing left behind by the failures.
+t_eq startup_no_xdp_left "$(t_xdp_progs r1)" 0
+t_eq startup_no_cfg_left "$(t_cfg_vrids r1)" ""
+t_eq startup_no_pidfile_left "$(ls "$LAB_DIR/r1" 2>/dev/null | grep -c pid)" 0
+t_done
