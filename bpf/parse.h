@@ -15,6 +15,26 @@
 #define VLAN_MAX_DEPTH 2
 #define VLAN_VID_MASK 0x0fff
 
+/*
+ * v & mask, kept by clang even when earlier comparisons already imply it: the 6.1 verifier does
+ * not carry bounds from a comparison between two registers, and needs them for sizes and offsets.
+ */
+#define BOUND(v, mask) asm volatile("%[x] &= " #mask : [x] "+r"(v))
+
+/*
+ * A 16-bit network-order field as a bounded number. bpf_ntohs() compiles to a byte swap (and
+ * byte loads to shifts and an OR) after which the 6.1 verifier knows nothing of the value (newer
+ * ones do), and then refuses it in pointer arithmetic. An AND with a constant, which clang
+ * would drop as redundant in C, restores the bound 0..65535 on every kernel.
+ */
+static __always_inline __u32 load_be16(const __be16 *p)
+{
+	__u64 v = bpf_ntohs(*p);
+
+	BOUND(v, 0xffff);
+	return (__u32)v;
+}
+
 struct hdr_cursor {
 	void *pos;
 };

@@ -73,7 +73,7 @@ struct {
 
 /* A copy of the advert being checked: one per CPU, not pinned (nothing outside reads it). */
 struct scratch {
-	__u8 msg[CSUM_BUF_MAX];
+	__u8 msg[2048]; /* what BOUND() lets the verifier prove, at least CSUM_BUF_MAX */
 };
 
 struct {
@@ -173,7 +173,7 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 
 	/* R4: the IP header, its total length and the fixed VRRP header must be in the frame. */
 	ihl = iph->ihl * 4;
-	tot_len = bpf_ntohs(iph->tot_len);
+	tot_len = load_be16(&iph->tot_len);
 	if (ihl < sizeof(*iph) || ihl > 60)
 		return drop(&key, CNT(length_errors));
 	vh = (void *)iph + ihl;
@@ -203,6 +203,10 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 	need = sizeof(*vh) + 4 * (__u32)vh->count + (version == 2 ? VRRP_V2_AUTH_LEN : 0);
 	if (msg_len < need || msg_len > VRRP_MAX_MSG || (msg_len & 3))
 		return drop(&key, CNT(length_errors));
+	/* 8 <= msg_len <= VRRP_MAX_MSG < 2048: restated as 1..2048 for the 6.1 verifier. */
+	msg_len -= 1;
+	BOUND(msg_len, 0x7ff);
+	msg_len += 1;
 	/* R7 */
 	if (version == 3)
 		int_cs = bpf_ntohs(vh->rsvd_int) & VRRP_V3_INT_MASK;
