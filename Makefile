@@ -34,7 +34,7 @@ ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts
 BPF_TESTS := $(BUILD)/tests/test_xdp
 
-.PHONY: all deps check check-unit demo clean format format-check install
+.PHONY: all deps check check-unit check-vm demo clean format format-check install
 all: $(BUILD)/vrrpd $(BUILD)/atropos $(BPF_OBJ)
 
 deps:
@@ -79,6 +79,13 @@ check-unit: $(UNIT_TESTS)
 
 check: deps all $(UNIT_TESTS) $(BPF_TESTS)
 	@bash tests/run.sh all
+
+# The second test lane: the bpf and netns tests again, plus those that need 802.1Q devices and
+# netem, inside a VM that boots Debian 12's kernel (tools/vm.sh; README). KERNEL=DIR boots
+# another unpacked kernel package instead of the one tools/vm.sh fetches into $(BUILD)/vm.
+check-vm: deps all $(BPF_TESTS)
+	@VM_DIR=$(BUILD)/vm VM_TIMEOUT=$${VM_TIMEOUT:-900} VM_ENV="NETNS_TIMEOUT UNIT_TIMEOUT" \
+		bash tools/vm.sh run $(if $(KERNEL),--kernel "$(KERNEL)") tests/vm/guest.sh
 
 demo: deps all
 	@bash tools/demo.sh

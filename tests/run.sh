@@ -1,5 +1,6 @@
 #!/bin/bash
-# The test runner: bash tests/run.sh [all|unit|bpf|netns] (make check runs "all").
+# The test runner: bash tests/run.sh [all|unit|bpf|netns]... (make check runs "all"; several
+# groups run in the order given, with one count and one closing line).
 #
 #   unit   build/tests/test_fsm, test_pkt, test_opts (no root; ASan/UBSan builds)
 #   bpf    build/tests/test_xdp (BPF_PROG_TEST_RUN: root)
@@ -124,20 +125,28 @@ suite_netns() {
 	[ "$found" = 1 ] || group_skip netns "no tests/netns/test_*.sh"
 }
 
-case ${1:-all} in
-all)
-	suite_unit
-	suite_bpf
-	suite_netns
-	;;
-unit | bpf | netns)
-	"suite_$1"
-	;;
-*)
-	echo "usage: bash tests/run.sh [all|unit|bpf|netns]" >&2
-	exit 2
-	;;
-esac
+[ $# -gt 0 ] || set -- all
+for group in "$@"; do
+	case $group in
+	all | unit | bpf | netns) ;;
+	*)
+		echo "usage: bash tests/run.sh [all|unit|bpf|netns]..." >&2
+		exit 2
+		;;
+	esac
+done
+for group in "$@"; do
+	case $group in
+	all)
+		suite_unit
+		suite_bpf
+		suite_netns
+		;;
+	*)
+		"suite_$group"
+		;;
+	esac
+done
 
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" -eq 0 ]

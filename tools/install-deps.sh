@@ -6,9 +6,13 @@ set -euo pipefail
 PKGS=(
 	# build
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libnl-3-dev libnl-route-3-dev
-	pkg-config make gcc libclang-rt-14-dev
+	pkg-config make gcc libclang-rt-14-dev clang-format
 	# run and test
 	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc jq bc
+	# the VM test lane (make check-vm, tools/vm.sh): qemu and a static busybox for the
+	# initramfs. The guest kernel is never installed here: tools/vm.sh unpacks Debian's
+	# kernel package into build/vm/ with dpkg -x.
+	qemu-system-x86 busybox-static xz-utils gzip
 )
 
 if [ "$(id -u)" != 0 ]; then
@@ -31,4 +35,10 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
+# None of these may bring in a kernel: the VM lane boots one that tools/vm.sh unpacks.
+plan=$(apt-get install -s -q --no-install-recommends "${missing[@]}")
+if grep -q '^Inst linux-image-' <<<"$plan"; then
+	echo "install-deps: refusing: this would install a kernel on this machine" >&2
+	exit 1
+fi
 apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -100,3 +100,45 @@ lab_wait() {
 	done
 	return 0
 }
+
+# lab_vlan VID NET: an 802.1Q device eth0.VID on both routers and the client, addresses NET.1,
+# NET.2 and NET.10/24 (the bridge carries the tagged frames as they are).
+lab_vlan() {
+	local vid=$1 net=$2 h i=1
+	for h in r1 r2 c; do
+		lab_exec "$h" ip link add link eth0 name "eth0.$vid" type vlan id "$vid" || return 1
+		lab_exec "$h" ip link set "eth0.$vid" up
+		if [ "$h" = c ]; then
+			lab_exec "$h" ip addr add "$net.10/24" dev "eth0.$vid"
+		else
+			lab_exec "$h" ip addr add "$net.$i/24" dev "eth0.$vid"
+		fi
+		i=$((i + 1))
+	done
+}
+
+# Can this kernel create 802.1Q devices (module 8021q)? Tried in a scratch namespace.
+lab_kernel_has_vlan() {
+	local ns=vlanprobe$$ ok=1
+	ip netns add "$ns" || return 1
+	if ip -n "$ns" link add vp0 type veth peer name vp1 2>/dev/null &&
+		ip -n "$ns" link add link vp0 name vp0.7 type vlan id 7 2>/dev/null; then
+		ok=0
+	fi
+	ip netns del "$ns"
+	return $ok
+}
+
+# Does this kernel have the netem qdisc?
+lab_kernel_has_netem() {
+	local ns=netemprobe$$ ok=1
+	ip netns add "$ns" || return 1
+	if ip -n "$ns" link add vp0 type veth peer name vp1 2>/dev/null &&
+		ip -n "$ns" link set vp0 up &&
+		ip -n "$ns" link set vp1 up &&
+		ip netns exec "$ns" tc qdisc add dev vp0 root netem delay 1ms 2>/dev/null; then
+		ok=0
+	fi
+	ip netns del "$ns"
+	return $ok
+}

@@ -1,0 +1,28 @@
+#!/bin/bash
+# Runs inside the VM of `make check-vm` (tools/vm.sh run, Debian 12's kernel): the test groups
+# that need root and a real kernel, the same as on the host. bpf runs the XDP program through
+# this kernel's verifier and BPF_PROG_TEST_RUN; netns runs the daemons in namespaces (native
+# XDP on veth), and test_vlan and test_netem, which skip on a kernel without 802.1Q devices or
+# netem but must run here. The last line is the runner's "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "${BASH_SOURCE[0]}")/../.." || exit 1
+
+echo "# kernel $(uname -r) $(uname -v), $(nproc) CPUs, up $(cut -d' ' -f1 /proc/uptime) s"
+
+# What this lane is for: a kernel that cannot do it would turn test_vlan and test_netem into
+# skips and the lane into a quiet pass.
+ns=vmprobe$$
+ip netns add "$ns"
+if ! ip -n "$ns" link add vp0 type veth peer name vp1 ||
+	! ip -n "$ns" link add link vp0 name vp0.7 type vlan id 7 ||
+	! ip -n "$ns" link set vp0 up ||
+	! ip netns exec "$ns" tc qdisc add dev vp0 root netem delay 1ms; then
+	echo "check-vm: this kernel cannot make veth, 802.1Q or netem devices (module loading?)" >&2
+	ip netns del "$ns"
+	exit 1
+fi
+ip netns del "$ns"
+
+# Under TCG the daemons' work is a few times slower than on the host: more time per program.
+export NETNS_TIMEOUT=${NETNS_TIMEOUT:-360}
+exec bash tests/run.sh bpf netns
