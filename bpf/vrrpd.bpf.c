@@ -317,6 +317,68 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 	return XDP_PASS;
 }
 
+struct arp_eth4 {
+	__be16 htype;
+	__be16 ptype;
+	__u8 hlen;
+	__u8 plen;
+	__be16 op;
+	__u8 sha[ETH_ALEN];
+	__be32 spa;
+	__u8 tha[ETH_ALEN];
+	__be32 tpa;
+} __attribute__((packed));
+
+/*
+ * ARP for a virtual IP (RFC.md D1..D3): a Master whose controller renewed its lease answers
+ * here, with the reply built in place and sent back with XDP_TX, so the kernel (and the
+ * physical MAC) never answers for a VIP. A Backup, or a Master whose controller stopped
+ * renewing the lease (crashed, frozen), drops the request: its host goes silent for the VIP
+ * by itself, at the moment the peer takes over. Gratuitous ARPs are passed on.
+ */
+static __always_inline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, struct arp_eth4 *arp)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	struct vrrpd_vip_key vk = { .ifindex = ctx->ingress_ifindex, .family = AF_INET };
+	struct vrrpd_key *key;
+	struct vrrpd_stats *st;
+	struct vrrpd_cfg *cfg;
+	__be32 vip;
+
+	if ((void *)(arp + 1) > data_end)
+		return XDP_PASS;
+	if (arp->htype != bpf_htons(1) || arp->ptype != bpf_htons(ETH_P_IP) ||
+	    arp->hlen != ETH_ALEN || arp->plen != 4 || arp->op != bpf_htons(1))
+		return XDP_PASS;
+	vip = arp->tpa;
+	if (arp->spa == vip)
+		return XDP_PASS; /* gratuitous: an announcement, nothing to answer */
+	__builtin_memcpy(vk.addr, &vip, 4);
+	key = bpf_map_lookup_elem(&vrrpd_vip, &vk);
+	if (!key)
+		return XDP_PASS;
+	cfg = bpf_map_lookup_elem(&vrrpd_cfg, key);
+	if (!cfg)
+		return XDP_PASS;
+	st = stats_get(key);
+	if (cfg->state != VRRPD_ST_MASTER || bpf_ktime_get_ns() >= cfg->lease_until_ns) {
+		if (st)
+			st->arp_dropped++;
+		return XDP_DROP;
+	}
+	/* The reply, in place: to the asker, from our MAC, "vip is at our MAC" (RFC 826). */
+	__builtin_memcpy(eth->h_dest, arp->sha, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, cfg->vmac, ETH_ALEN);
+	arp->op = bpf_htons(2);
+	__builtin_memcpy(arp->tha, arp->sha, ETH_ALEN);
+	arp->tpa = arp->spa;
+	__builtin_memcpy(arp->sha, cfg->vmac, ETH_ALEN);
+	arp->spa = vip;
+	if (st)
+		st->arp_replies++;
+	return XDP_TX;
+}
+
 SEC("xdp")
 int vrrpd_xdp(struct xdp_md *ctx)
 {
@@ -329,6 +391,8 @@ int vrrpd_xdp(struct xdp_md *ctx)
 	int proto;
 
 	proto = parse_ethhdr(&nh, data_end, &eth, &vlan);
+	if (proto == bpf_htons(ETH_P_ARP))
+		return vlan ? XDP_PASS : handle_arp(ctx, eth, nh.pos);
 	if (proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
 	iph = nh.pos;

@@ -91,7 +91,7 @@ struct vrrpd_cfg {
 	__u8 flags; /* VRRPD_F_* */
 	__u8 auth_type; /* v2 */
 	__u8 auth_data[VRRP_V2_AUTH_LEN]; /* v2 simple password, zero padded */
-	__u8 vmac[6];
+	__u8 vmac[6]; /* the MAC that answers ARP for the VIPs: the VMAC, or the interface's */
 	__u8 reason; /* enum vrrpd_reason of the last change */
 	__u8 naddrs;
 };
@@ -144,8 +144,10 @@ struct vrrpd_stats {
 	__u64 owner_adverts; /* R12: adverts received while we own the addresses */
 	__u64 csum_rfc9568; /* C3 form matched */
 	__u64 csum_legacy; /* C4 form matched */
+	__u64 arp_replies; /* D2: ARP requests for a VIP answered in XDP */
+	__u64 arp_dropped; /* D1, D3: ARP requests for a VIP while Backup or the lease expired */
 };
-_Static_assert(sizeof(struct vrrpd_stats) == 20 * 8, "vrrpd_stats size");
+_Static_assert(sizeof(struct vrrpd_stats) == 22 * 8, "vrrpd_stats size");
 
 /* Why an instance changed state; published in vrrpd_cfg.reason. */
 enum vrrpd_reason {

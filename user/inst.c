@@ -276,7 +276,17 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		.since_ns = now_ns,
 	};
 	memcpy(in->cfg.auth_data, o->auth_data, sizeof(in->cfg.auth_data));
+	/* The XDP program answers ARP for the VIPs with this MAC (the interface's, until VMACs). */
+	memcpy(in->cfg.vmac, in->mac, 6);
 	xdp_rx_init(x, &in->key);
+	for (i = 0; i < o->nvips; i++) {
+		ret = xdp_vip_set(x, in->ifindex, o->vips[i].addr, &in->key);
+		if (ret) {
+			snprintf(err, errlen, "cannot register %s in the kernel: %s",
+				 ip4_str(o->vips[i].addr, buf), strerror(-ret));
+			return ret;
+		}
+	}
 	inst_publish(in);
 	inst_feed(in, &start, now_ns);
 	return 0;
@@ -285,10 +295,14 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 void inst_stop(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input stop = { .type = FSM_IN_SHUTDOWN };
+	int i;
 
 	inst_feed(in, &stop, now_ns);
+
 	if (in->vips_added)
 		inst_vips(in, false);
+	for (i = 0; i < in->o->nvips; i++)
+		xdp_vip_del(in->x, in->ifindex, in->o->vips[i].addr);
 	xdp_release(in->x, &in->key);
 	if (in->tx_fd >= 0)
 		close(in->tx_fd);

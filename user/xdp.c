@@ -376,3 +376,25 @@ int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key)
 
 	return bpf_map_update_elem(x->rx_fd, key, &rx, BPF_ANY) ? -errno : 0;
 }
+
+static struct vrrpd_vip_key xdp_vip_key(int ifindex, uint32_t addr)
+{
+	struct vrrpd_vip_key vk = { .ifindex = (__u32)ifindex, .family = 2 /* AF_INET */ };
+
+	memcpy(vk.addr, &addr, 4);
+	return vk;
+}
+
+int xdp_vip_set(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vrrpd_key *key)
+{
+	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, addr);
+
+	return bpf_map_update_elem(x->vip_fd, &vk, key, BPF_ANY) ? -errno : 0;
+}
+
+void xdp_vip_del(struct xdp_ctx *x, int ifindex, uint32_t addr)
+{
+	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, addr);
+
+	bpf_map_delete_elem(x->vip_fd, &vk);
+}

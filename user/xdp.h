@@ -55,6 +55,9 @@ int xdp_cfg_write(struct xdp_ctx *x, const struct vrrpd_key *key, const struct v
 /* Creates the zeroed vrrpd_rx entry the XDP program fills. */
 int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key);
 int xdp_rx_read(struct xdp_ctx *x, const struct vrrpd_key *key, struct vrrpd_rx *rx);
+/* Maps a virtual IPv4 address on ifindex to its instance (vrrpd_vip), or removes it. */
+int xdp_vip_set(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vrrpd_key *key);
+void xdp_vip_del(struct xdp_ctx *x, int ifindex, uint32_t addr);
 /* Removes every map entry of key (cfg, rx, stats). */
 void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key);
 

@@ -79,6 +79,8 @@ static const char *const stat_names[NSTATS] = {
 	STAT_NAME(owner_adverts),
 	STAT_NAME(csum_rfc9568),
 	STAT_NAME(csum_legacy),
+	STAT_NAME(arp_replies),
+	STAT_NAME(arp_dropped),
 };
 
 /* What a valid advert counts besides its rule: accepted, and pushed to the controller. */
@@ -213,7 +215,7 @@ static struct {
 	struct vrrpd_bpf *skel;
 	char pin_dir[64];
 	bool made_dir;
-	int prog_fd, cfg_fd, rx_fd, stats_fd, events_fd;
+	int prog_fd, cfg_fd, rx_fd, stats_fd, events_fd, vip_fd;
 	int ring_fd;
 	struct ring_buffer *rb;
 	struct ev_sink sink;
@@ -241,10 +243,10 @@ static int events_take(void)
 	return env.sink.n;
 }
 
-/* Empties a map keyed by struct vrrpd_key. */
+/* Empties a map (keys up to 64 bytes: struct vrrpd_key, struct vrrpd_vip_key). */
 static void map_clear(int fd)
 {
-	struct vrrpd_key key;
+	uint8_t key[64];
 
 	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
 		if (bpf_map_delete_elem(fd, &key))
@@ -263,6 +265,7 @@ static int state_reset(enum inst_id target, enum tweak tw)
 	map_clear(env.cfg_fd);
 	map_clear(env.rx_fd);
 	map_clear(env.stats_fd);
+	map_clear(env.vip_fd);
 	for (id = 0; id < I_COUNT; id++) {
 		key = inst_key(id);
 		inst_cfg(id, id == (int)target ? tw : TW_NONE, &cfg);
@@ -1090,6 +1093,179 @@ static int run_pass_case(const struct pass_case *c)
 	return 0;
 }
 
+/*
+ * ---- ARP for a VIP (RFC.md D1..D3): answered in XDP by a Master with a fresh lease ----
+ *
+ * Every row: the instance I_V3 (VRID 1, untagged, ifindex 1) in the state and lease of the row,
+ * cfg.vmac = ARP_VMAC, and a vrrpd_vip entry VIP -> I_V3 (or -> an instance without a cfg).
+ * The asker is peer_mac / OTHER_IP. Frames are 60 bytes (64 tagged) with a non-zero padding
+ * pattern, which a reply must leave as it was.
+ */
+
+#define ARP_LEN 60
+#define ARP_VLAN_LEN 64
+#define LEASE_FRESH (UINT64_MAX / 2)
+#define LEASE_EXPIRED 1
+#define ARP_OTHER_TPA IP4(192, 0, 2, 77)
+
+static const uint8_t arp_vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
+static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+enum arp_frame {
+	AF_REQUEST, /* who has VIP, tell OTHER_IP */
+	AF_OTHER_ADDRESS, /* who has ARP_OTHER_TPA (no vrrpd_vip entry) */
+	AF_GRATUITOUS, /* spa == tpa == VIP */
+	AF_PROBE, /* RFC 5227 probe: spa 0.0.0.0, tpa VIP */
+	AF_REPLY, /* op 2: VIP is at peer_mac */
+	AF_VLAN_REQUEST, /* AF_REQUEST, 802.1Q VLAN 100 */
+};
+
+static void put_pad(uint8_t *f, size_t from, size_t to)
+{
+	for (size_t i = from; i < to; i++)
+		f[i] = (uint8_t)(0xa0 + i);
+}
+
+/* One Ethernet/IPv4 ARP packet at p (28 bytes). */
+static void put_arp(uint8_t *p, uint16_t op, const uint8_t *sha, uint32_t spa, const uint8_t *tha,
+		    uint32_t tpa)
+{
+	put_be16(p, 1); /* Ethernet */
+	put_be16(p + 2, 0x0800);
+	p[4] = 6;
+	p[5] = 4;
+	put_be16(p + 6, op);
+	memcpy(p + 8, sha, 6);
+	memcpy(p + 14, &spa, 4);
+	memcpy(p + 18, tha, 6);
+	memcpy(p + 24, &tpa, 4);
+}
+
+static int build_arp_frame(enum arp_frame kind, uint8_t *f)
+{
+	static const uint8_t zero_mac[6];
+	uint16_t vlan = kind == AF_VLAN_REQUEST ? 100 : 0;
+	int len = vlan ? ARP_VLAN_LEN : ARP_LEN;
+	size_t off;
+
+	if (kind == AF_REPLY) {
+		off = put_eth(f, arp_vmac, 0, 0x0806);
+		put_arp(f + off, 2, peer_mac, OTHER_IP, arp_vmac, VIP);
+	} else {
+		off = put_eth(f, bcast_mac, vlan, 0x0806);
+		put_arp(f + off, 1, peer_mac,
+			kind == AF_PROBE      ? 0 :
+			kind == AF_GRATUITOUS ? VIP :
+						OTHER_IP,
+			zero_mac, kind == AF_OTHER_ADDRESS ? ARP_OTHER_TPA : VIP);
+	}
+	put_pad(f, off + 28, (size_t)len);
+	return len;
+}
+
+/* RFC 826: to the asker, from the VMAC, op 2, "VIP is at the VMAC", target the asker. */
+static int build_arp_reply(uint8_t *f, const uint8_t *asker_mac, uint32_t asker_ip)
+{
+	memcpy(f, asker_mac, 6);
+	memcpy(f + 6, arp_vmac, 6);
+	put_be16(f + 12, 0x0806);
+	put_arp(f + 14, 2, arp_vmac, VIP, asker_mac, asker_ip);
+	put_pad(f, 14 + 28, ARP_LEN);
+	return ARP_LEN;
+}
+
+struct arp_case {
+	const char *name;
+	uint8_t state;
+	uint64_t lease_until_ns;
+	enum arp_frame frame;
+	bool vip_no_cfg; /* the vrrpd_vip entry points to an instance key with no vrrpd_cfg */
+	uint32_t verdict;
+	uint32_t counters; /* on I_V3 */
+};
+
+static const struct arp_case arp_cases[] = {
+	/* RFC.md D2: the Master answers with the VMAC. */
+	{ "arp_master_fresh_lease_replies", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, false, XDP_TX,
+	  CNT(arp_replies) },
+	/* RFC.md D1: a Backup does not answer for the VIP, and neither does its kernel. */
+	{ "arp_backup_drops", VRRPD_ST_BACKUP, LEASE_FRESH, AF_REQUEST, false, XDP_DROP,
+	  CNT(arp_dropped) },
+	/* RFC.md D3: the controller stopped renewing the lease. */
+	{ "arp_expired_lease_drops", VRRPD_ST_MASTER, LEASE_EXPIRED, AF_REQUEST, false, XDP_DROP,
+	  CNT(arp_dropped) },
+	{ "arp_vip_not_ours_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_OTHER_ADDRESS, false,
+	  XDP_PASS, 0 },
+	{ "arp_gratuitous_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_GRATUITOUS, false, XDP_PASS,
+	  0 },
+	/* RFC 5227 2.1.1: a probe for the VIP gets a reply, its target address 0.0.0.0. */
+	{ "arp_probe_replies", VRRPD_ST_MASTER, LEASE_FRESH, AF_PROBE, false, XDP_TX,
+	  CNT(arp_replies) },
+	{ "arp_reply_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REPLY, false, XDP_PASS, 0 },
+	/* Instances on VLAN devices see the request untagged there; the parent does not answer. */
+	{ "arp_vlan_tagged_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_VLAN_REQUEST, false, XDP_PASS,
+	  0 },
+	{ "arp_vip_without_cfg_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, true, XDP_PASS,
+	  0 },
+};
+
+static int arp_setup(const struct arp_case *c)
+{
+	struct vrrpd_key key = inst_key(I_V3), target = key;
+	struct vrrpd_vip_key vk = { .ifindex = LO_IFINDEX, .family = FAMILY_IPV4 };
+	uint32_t vip = VIP;
+	struct vrrpd_cfg cfg;
+
+	if (state_reset(I_COUNT, TW_NONE) || bpf_map_lookup_elem(env.cfg_fd, &key, &cfg))
+		return -1;
+	cfg.state = c->state;
+	cfg.lease_until_ns = c->lease_until_ns;
+	memcpy(cfg.vmac, arp_vmac, 6);
+	if (bpf_map_update_elem(env.cfg_fd, &key, &cfg, BPF_EXIST))
+		return -1;
+	if (c->vip_no_cfg)
+		target.vrid = 77; /* no vrrpd_cfg entry */
+	memcpy(vk.addr, &vip, 4);
+	return bpf_map_update_elem(env.vip_fd, &vk, &target, BPF_NOEXIST) ? -1 : 0;
+}
+
+static void run_arp_case(const struct arp_case *c)
+{
+	struct vrrpd_key key = inst_key(I_V3);
+	struct vrrpd_rx rx0[I_COUNT], rx1[I_COUNT];
+	uint8_t frame[BUF_LEN], want[BUF_LEN];
+	struct stats_snap s0, s1;
+	static struct run_out out;
+	int len;
+
+	if (arp_setup(c)) {
+		CHECK(!"cannot set up the maps");
+		return;
+	}
+	memset(frame, 0, sizeof(frame));
+	memset(want, 0, sizeof(want));
+	len = build_arp_frame(c->frame, frame);
+	if (c->verdict == XDP_TX)
+		/* The asker's address; a prober has none yet. */
+		CHECK_EQ(build_arp_reply(want, peer_mac, c->frame == AF_PROBE ? 0 : OTHER_IP), len);
+	else
+		memcpy(want, frame, (size_t)len);
+	CHECK_EQ(stats_snap(&s0), 0);
+	rx_snap(rx0);
+	xdp_run(frame, (uint32_t)len, &out);
+	CHECK_EQ(out.err, 0);
+	CHECK_EQ(out.verdict, c->verdict);
+	if (c->verdict != XDP_DROP) {
+		CHECK_EQ(out.len, len);
+		CHECK_MEM(out.data, want, (size_t)len);
+	}
+	CHECK_EQ(stats_snap(&s1), 0);
+	check_counters(&s0, &s1, &key, c->counters);
+	rx_snap(rx1);
+	CHECK_MEM(rx1, rx0, sizeof(rx1));
+	CHECK_EQ(events_take(), 0);
+}
+
 /* ---- setup and teardown ---- */
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -1172,6 +1348,7 @@ static int setup(char *reason, size_t len)
 	env.rx_fd = bpf_map__fd(env.skel->maps.vrrpd_rx);
 	env.stats_fd = bpf_map__fd(env.skel->maps.vrrpd_stats);
 	env.events_fd = bpf_map__fd(env.skel->maps.vrrpd_events);
+	env.vip_fd = bpf_map__fd(env.skel->maps.vrrpd_vip);
 	env.ncpus = libbpf_num_possible_cpus();
 	if (env.ncpus <= 0) {
 		snprintf(reason, len, "cannot count the possible CPUs");
@@ -1236,6 +1413,12 @@ int main(void)
 			     "BPF_PROG_TEST_RUN refuses frames shorter than ETH_HLEN here (EINVAL)");
 		else
 			case_done(pass_cases[i].name);
+	}
+
+	for (i = 0; i < sizeof(arp_cases) / sizeof(arp_cases[0]); i++) {
+		check_failed_case = 0;
+		run_arp_case(&arp_cases[i]);
+		case_done(arp_cases[i].name);
 	}
 
 	teardown();

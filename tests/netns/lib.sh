@@ -44,6 +44,10 @@ lab_up() {
 		ip link add "$LAB_PREFIX-$h" netns "$(lab_ns sw)" type veth peer name eth0 \
 			netns "$(lab_ns $h)"
 		lab_exec sw ip link set "$LAB_PREFIX-$h" master br0 up
+		# A veth drops what its peer sends with XDP_TX (the ARP replies vrrpd's XDP program
+		# builds) unless it runs an XDP program itself: give the switch ports one that passes.
+		lab_exec sw ip link set dev "$LAB_PREFIX-$h" xdpdrv obj "$LAB_ROOT/build/xdp_pass.bpf.o" \
+			sec xdp
 		lab_exec "$h" ip link set lo up
 		lab_exec "$h" ip link set eth0 up
 		if [ "$h" = c ]; then

@@ -1,0 +1,64 @@
+#!/bin/bash
+# ARP for the virtual IP answered by the XDP program (RFC.md D1, D2, D3) and the lease:
+#   1. The client's arping gets exactly one reply per request, from the master's MAC, counted by
+#      the master's XDP program (arp_replies), never by the backup's.
+#   2. kill -9 of the master's vrrpd: its kernel still has the VIP configured (nothing removed
+#      it), but its XDP program stops answering once the lease runs out, at the moment the peer
+#      takes over. arping then gets exactly one reply per request, from the new master.
+#   3. SIGTERM: the same, after Skew_Time.
+# Until the VMAC (issue 4) the answering MAC is the master's interface MAC.
+set -u
+# shellcheck source=tests/netns/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+t_require test_arp
+command -v arping >/dev/null || {
+	echo "skip test_arp: needs arping (iputils-arping)"
+	exit 0
+}
+
+VIP=$LAB_VIP
+trap lab_down EXIT
+trap 'exit 1' INT TERM
+lab_up "vta$$"
+MAC_R1=$(t_mac r1)
+MAC_R2=$(t_mac r2)
+
+# arp_from MAC: 3 requests (the first broadcast), 3 replies, every one from MAC.
+arp_from() {
+	local out want
+	want=$(echo "$1" | tr a-f A-F)
+	out=$(lab_exec c arping -c 3 -w 4 -I eth0 "$VIP" 2>&1)
+	[ "$(grep -c '^Unicast reply' <<<"$out")" = 3 ] || return 1
+	[ "$(grep -c "\[$want\]" <<<"$out")" = 3 ] || return 1
+	grep -q 'Received 3 response' <<<"$out"
+}
+
+# --- 1. The master answers, the backup does not ------------------------------------------------
+t_start r1 main -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
+t_start r2 main -i eth0 -v 51 -p 100 -d 0.2 "$VIP"
+t_wait_ms 4000 t_only r1 "$VIP"
+t_wait_ms 3000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1"
+t_check arp_master_answers_once_per_request arp_from "$MAC_R1"
+t_check arp_answered_in_xdp t_wait_ms 1000 eval '[ "$(t_stat r1 51 arp_replies)" -ge 3 ]'
+t_eq arp_backup_never_answers "$(t_stat r2 51 arp_replies)" 0
+
+# --- 2. kill -9: the lease runs out, the dead master's host goes silent ------------------------
+t_stop r1 main KILL
+t_check arp_kill9_takeover t_wait_ms 3000 lab_has_ip r2 "$VIP"
+t_check arp_kill9_vip_still_configured_on_dead_master lab_has_ip r1 "$VIP"
+lab_exec c ip neigh flush dev eth0
+t_check arp_kill9_only_new_master_answers arp_from "$MAC_R2"
+t_check arp_kill9_dead_master_drops t_wait_ms 1000 eval '[ "$(t_stat r1 51 arp_dropped)" -ge 1 ]'
+t_check arp_kill9_client_pings t_ping "$VIP"
+
+# --- 3. Restart (it removes the VIP the dead process left), then SIGTERM ------------------------
+t_start r1 main -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
+t_check arp_restart_adopts t_wait_ms 3000 t_log_has r1 "taking over from vrrpd pid [0-9]+, which is gone"
+t_check arp_restart_preempts t_wait_ms 4000 t_only r1 "$VIP"
+t_check arp_restart_master_answers arp_from "$MAC_R1"
+t_stop r1 main TERM
+t_check arp_sigterm_takeover t_wait_ms 2000 t_only r2 "$VIP"
+lab_exec c ip neigh flush dev eth0
+t_check arp_sigterm_new_master_answers arp_from "$MAC_R2"
+t_stop r2
+t_done
