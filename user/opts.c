@@ -570,7 +570,9 @@ void opts_usage(FILE *out)
 		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
-		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n",
+		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
+		"\nAccepted and checked, but not acted on yet in this release: -n (the VMAC is not\n"
+		"programmed yet), -z, -x, -U, -D, -M, -I, -O. See the README.\n",
 		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
 		OPTS_MAX_VIPS);
 }
