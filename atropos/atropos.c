@@ -99,6 +99,14 @@ static double ago_s(__u64 then_ns)
 	return then_ns && now > then_ns ? (double)(now - then_ns) / 1e9 : 0.0;
 }
 
+static bool lease_expired(__u64 until_ns)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec >= until_ns;
+}
+
 static int show_state(const char *pin_dir)
 {
 	int cfg_fd, stats_fd, n = 0;
@@ -123,6 +131,8 @@ static int show_state(const char *pin_dir)
 		       ago_s(cfg.since_ns), reason_name(cfg.reason));
 		if (kill((pid_t)cfg.owner_pid, 0) && errno == ESRCH)
 			printf(" [stale: vrrpd pid %u is gone]", cfg.owner_pid);
+		if (cfg.state == VRRPD_ST_MASTER && lease_expired(cfg.lease_until_ns))
+			printf(" [lease expired: the kernel no longer answers ARP for the VIPs]");
 		printf("\n");
 		printf("  VRRPv%u, priority %u (configured %u), interval %u cs, preempt %s, pid %u\n",
 		       cfg.version, cfg.priority, cfg.cfg_priority, cfg.adver_int_cs,
@@ -146,6 +156,9 @@ static int show_state(const char *pin_dir)
 			       (unsigned long long)st.checksum_errors,
 			       (unsigned long long)st.auth_errors,
 			       (unsigned long long)st.adver_interval_errors);
+			printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped\n",
+			       (unsigned long long)st.arp_replies,
+			       (unsigned long long)st.arp_dropped);
 		}
 		n++;
 	}

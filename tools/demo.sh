@@ -66,6 +66,11 @@ sleep 0.5
 echo "The new master's gratuitous ARPs moved the client's ARP entry for $LAB_VIP to $B's MAC:"
 run lab_exec c ip neigh show "$LAB_VIP"
 echo "$B's eth0 is $(lab_exec "$B" ip -br link show eth0 | awk '{print $3}')"
+say "Only the new master answers ARP for $LAB_VIP"
+echo "$M still has the address configured (its vrrpd was killed before it could remove it),"
+echo "but its lease ran out, so its XDP program drops ARP requests for it instead of answering:"
+lab_exec c ip neigh flush dev eth0
+run lab_exec c arping -c 3 -w 4 -I eth0 "$LAB_VIP"
 say "State after the takeover"
 state
 say "The client still reaches the virtual IP, now on $B"
