@@ -26,7 +26,7 @@ SKEL := $(BUILD)/vrrpd.skel.h
 PURE_SRCS := user/fsm.c user/pkt.c
 VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/log.c user/xdp.c user/nl.c user/tx.c \
 	user/inst.c
-ATROPOS_SRCS := atropos/atropos.c
+ATROPOS_SRCS := atropos/atropos.c user/fsm.c
 
 VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
 ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))

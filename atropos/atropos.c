@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "fsm.h"
 #include "vrrp_abi.h"
 
 #define ATROPOS_VERSION "2.0.0"
@@ -25,23 +26,6 @@ static const char *state_name(__u8 s)
 	static const char *const names[] = { "INIT", "BACKUP", "MASTER", "FAULT" };
 
 	return s < 4 ? names[s] : "UNKNOWN";
-}
-
-static const char *reason_name(__u8 r)
-{
-	static const char *const names[] = {
-		[VRRPD_R_NONE] = "none",
-		[VRRPD_R_STARTUP] = "startup",
-		[VRRPD_R_OWNER] = "address owner",
-		[VRRPD_R_MASTER_DOWN] = "master down",
-		[VRRPD_R_PRIO_ZERO] = "master resigned (priority 0)",
-		[VRRPD_R_HIGHER_PRIO] = "higher priority advert",
-		[VRRPD_R_HIGHER_ADDR] = "equal priority, higher address",
-		[VRRPD_R_PREEMPT] = "preempting a lower priority master",
-		[VRRPD_R_SHUTDOWN] = "shutdown",
-	};
-
-	return r < VRRPD_R_MAX ? names[r] : "unknown";
 }
 
 static void usage(FILE *out)
@@ -128,7 +112,7 @@ static int show_state(const char *pin_dir)
 		inet_ntop(AF_INET, &cfg.primary_ip, ip, sizeof(ip));
 		inet_ntop(AF_INET, &cfg.master_ip, mip, sizeof(mip));
 		printf("%s vrid %u: %s for %.1fs (%s)", ifname, key.vrid, state_name(cfg.state),
-		       ago_s(cfg.since_ns), reason_name(cfg.reason));
+		       ago_s(cfg.since_ns), fsm_reason_name((enum vrrpd_reason)cfg.reason));
 		if (kill((pid_t)cfg.owner_pid, 0) && errno == ESRCH)
 			printf(" [stale: vrrpd pid %u is gone]", cfg.owner_pid);
 		if (cfg.state == VRRPD_ST_MASTER && lease_expired(cfg.lease_until_ns))

@@ -42,7 +42,8 @@ master() {
 }
 has_master() { [ -n "$(master)" ]; }
 lab_wait 10 has_master || { echo "demo: no master elected"; cat "$LAB_DIR"/*.log; exit 1; }
-sleep 1.5
+backup_follows() { grep -q "master is" "$LAB_DIR/r1.log" "$LAB_DIR/r2.log"; }
+lab_wait 5 backup_follows
 say "Who is master (atropos --state, read from the pinned BPF maps)"
 state
 
@@ -62,7 +63,10 @@ lab_wait 15 lab_has_ip "$B" "$LAB_VIP" || { echo "demo: no takeover"; cat "$LAB_
 T1=$(date +%s.%N)
 printf '%s took over %.2f s after the kill (Master_Down_Interval for priority 100: 3.61 s after the last advert)\n' \
 	"$B" "$(echo "$T1 - $T0" | bc -l 2>/dev/null || echo 0)"
-sleep 0.5
+client_on_b() {
+	lab_exec c ip neigh show "$LAB_VIP" | grep -qi "$(lab_exec "$B" ip -br link show eth0 | awk '{print $3}')"
+}
+lab_wait 3 client_on_b
 echo "The new master's gratuitous ARPs moved the client's ARP entry for $LAB_VIP to $B's MAC:"
 run lab_exec c ip neigh show "$LAB_VIP"
 echo "$B's eth0 is $(lab_exec "$B" ip -br link show eth0 | awk '{print $3}')"

@@ -60,9 +60,7 @@ static void log_vmsg(int prio, const char *fmt, va_list ap, const char *suffix)
 	}
 
 LOG_FN(log_info, LOG_INFO)
-LOG_FN(log_debug, LOG_DEBUG)
 LOG_FN(log_warnx, LOG_WARNING)
-LOG_FN(log_errx, LOG_ERR)
 
 void log_warn(const char *fmt, ...)
 {

@@ -8,10 +8,8 @@
 void log_init(const char *ident, bool to_stderr);
 void log_to_syslog(void);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like log_warnx, with ": strerror(errno)" appended. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void log_errx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif /* VRRPD_LOG_H */

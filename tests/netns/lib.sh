@@ -88,9 +88,9 @@ lab_down() {
 	LAB_PID=()
 }
 
-# Does router R hold ADDR on eth0?
+# lab_has_ip R ADDR [DEV]: does router R hold ADDR on DEV (default eth0)?
 lab_has_ip() {
-	lab_exec "$1" ip -4 -o addr show dev eth0 | grep -q " $2/"
+	lab_exec "$1" ip -4 -o addr show dev "${3:-eth0}" | grep -q " $2/"
 }
 
 # Waits up to SECS for a command to succeed.

@@ -42,9 +42,9 @@ scenario() {
 	local name=$1 cap=$LAB_DIR/$1.cap pid before after gaps
 	shift
 	nsenter --net="/run/netns/$(lab_ns r2)" tcpdump -i eth0 -n -tt -l -p \
-		'ip proto 112 and src host 10.99.0.1' >"$cap" 2>/dev/null &
+		'ip proto 112 and src host 10.99.0.1' >"$cap" 2>"$cap.err" &
 	pid=$!
-	sleep 1
+	t_wait_ms 5000 grep -q "listening on" "$cap.err"
 	before=$(takeovers)
 	lab_exec r1 tc qdisc add dev eth0 root netem "$@"
 	sleep "$SECS"

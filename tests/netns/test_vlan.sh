@@ -21,13 +21,11 @@ lab_vlan 200 10.200.0
 VIP100=10.100.0.100
 VIP200=10.200.0.100
 
-# holds R DEV ADDR
-holds() { lab_exec "$1" ip -4 -o addr show dev "$2" | grep -q " $3/"; }
 # only R DEV ADDR: R holds ADDR on DEV and the other router does not.
 only() {
 	local other=r2
 	[ "$1" = r2 ] && other=r1
-	holds "$1" "$2" "$3" && ! holds "$other" "$2" "$3"
+	lab_has_ip "$1" "$3" "$2" && ! lab_has_ip "$other" "$3" "$2"
 }
 
 t_start r1 v100 -i eth0.100 -v 51 -p 200 -d 0.1 "$VIP100"
