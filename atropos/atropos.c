@@ -121,6 +121,13 @@ static int show_state(const char *pin_dir)
 		printf("  VRRPv%u, priority %u (configured %u), interval %u cs, preempt %s, pid %u\n",
 		       cfg.version, cfg.priority, cfg.cfg_priority, cfg.adver_int_cs,
 		       cfg.flags & VRRPD_F_PREEMPT ? "on" : "off", cfg.owner_pid);
+		if (cfg.flags & VRRPD_F_VMAC)
+			printf("  VMAC %02x:%02x:%02x:%02x:%02x:%02x\n", cfg.vmac[0], cfg.vmac[1],
+			       cfg.vmac[2], cfg.vmac[3], cfg.vmac[4], cfg.vmac[5]);
+		else
+			printf("  VMAC off (-n): ARP answered with %02x:%02x:%02x:%02x:%02x:%02x\n",
+			       cfg.vmac[0], cfg.vmac[1], cfg.vmac[2], cfg.vmac[3], cfg.vmac[4],
+			       cfg.vmac[5]);
 		if (cfg.state == VRRPD_ST_MASTER)
 			printf("  master: this router (%s), %llu adverts sent\n", ip,
 			       (unsigned long long)cfg.adverts_sent);
@@ -140,9 +147,11 @@ static int show_state(const char *pin_dir)
 			       (unsigned long long)st.checksum_errors,
 			       (unsigned long long)st.auth_errors,
 			       (unsigned long long)st.adver_interval_errors);
-			printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped\n",
+			printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped; "
+			       "frames to the VMAC dropped while not master: %llu\n",
 			       (unsigned long long)st.arp_replies,
-			       (unsigned long long)st.arp_dropped);
+			       (unsigned long long)st.arp_dropped,
+			       (unsigned long long)st.vmac_dropped);
 		}
 		n++;
 	}

@@ -379,6 +379,30 @@ static __always_inline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, st
 	return XDP_TX;
 }
 
+/* 00:00:5e:00:01:VRID, the IPv4 VMACs (RFC 9568 7.3). */
+static __always_inline int is_vmac4(const __u8 *mac)
+{
+	return mac[0] == 0 && mac[1] == 0 && mac[2] == 0x5e && mac[3] == 0 && mac[4] == 1;
+}
+
+/*
+ * RFC.md D1: a frame to the VMAC of one of our instances reaches the stack (the macvlan) only
+ * while that instance is Master; otherwise it is dropped. No lease check here: this is the
+ * gateway's forwarding traffic, and a frozen master's switch port stops receiving it as soon as
+ * the new master's gratuitous ARPs move the VMAC. Returns -1 to go on.
+ */
+static __always_inline int handle_vmac(struct xdp_md *ctx, __u8 vrid, __u16 vlan)
+{
+	struct vrrpd_key key = {
+		.ifindex = ctx->ingress_ifindex, .vlan = vlan, .family = AF_INET, .vrid = vrid
+	};
+	struct vrrpd_cfg *cfg = bpf_map_lookup_elem(&vrrpd_cfg, &key);
+
+	if (!cfg || !(cfg->flags & VRRPD_F_VMAC) || cfg->state == VRRPD_ST_MASTER)
+		return -1;
+	return drop(&key, CNT(vmac_dropped));
+}
+
 SEC("xdp")
 int vrrpd_xdp(struct xdp_md *ctx)
 {
@@ -391,6 +415,14 @@ int vrrpd_xdp(struct xdp_md *ctx)
 	int proto;
 
 	proto = parse_ethhdr(&nh, data_end, &eth, &vlan);
+	if (proto < 0)
+		return XDP_PASS;
+	if (is_vmac4(eth->h_dest)) {
+		int ret = handle_vmac(ctx, eth->h_dest[5], vlan);
+
+		if (ret >= 0)
+			return ret;
+	}
 	if (proto == bpf_htons(ETH_P_ARP))
 		return vlan ? XDP_PASS : handle_arp(ctx, eth, nh.pos);
 	if (proto != bpf_htons(ETH_P_IP))

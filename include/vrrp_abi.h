@@ -146,8 +146,9 @@ struct vrrpd_stats {
 	__u64 csum_legacy; /* C4 form matched */
 	__u64 arp_replies; /* D2: ARP requests for a VIP answered in XDP */
 	__u64 arp_dropped; /* D1, D3: ARP requests for a VIP while Backup or the lease expired */
+	__u64 vmac_dropped; /* D1: frames to the VMAC while not Master */
 };
-_Static_assert(sizeof(struct vrrpd_stats) == 22 * 8, "vrrpd_stats size");
+_Static_assert(sizeof(struct vrrpd_stats) == 23 * 8, "vrrpd_stats size");
 
 /* Why an instance changed state; published in vrrpd_cfg.reason. */
 enum vrrpd_reason {

@@ -2,6 +2,7 @@
 /* One VRRP instance: feeds the election and carries out what it decides. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -74,7 +75,7 @@ static void inst_send_advert(struct inst *in, uint8_t priority, uint64_t now_ns)
 	int len, ret;
 
 	memcpy(a.auth_data, in->o->auth_data, sizeof(a.auth_data));
-	memcpy(a.src_mac, in->mac, 6);
+	memcpy(a.src_mac, in->src_mac, 6);
 	a.count = (uint8_t)inst_vip_list(in, a.addrs);
 	len = pkt_build_advert(frame, sizeof(frame), &a);
 	if (len < 0) {
@@ -103,29 +104,81 @@ static void inst_send_garps(struct inst *in)
 	int i, len;
 
 	for (i = 0; i < in->o->nvips; i++) {
-		len = pkt_build_garp(frame, sizeof(frame), in->mac, in->o->vips[i].addr, 0);
+		len = pkt_build_garp(frame, sizeof(frame), in->src_mac, in->o->vips[i].addr, 0);
 		if (len > 0 && tx_send(in->tx_fd, frame, (size_t)len))
 			log_warn("VRRP ID %d on %s: cannot send a gratuitous ARP", in->o->vrid,
 				 in->o->ifname);
 	}
 }
 
+static uint64_t inst_ms_ns(int ms)
+{
+	return (uint64_t)ms * 1000000ull;
+}
+
+/*
+ * The magic packet (-I VIP -O GATEWAY), for gateways that ignore gratuitous ARPs: an ARP
+ * request from the VIP for the gateway (a request to it makes Linux, and most routers, take the
+ * sender's MAC at once), then a datagram from the VIP to the gateway's discard port.
+ */
+static void inst_send_magic(struct inst *in)
+{
+	struct sockaddr_in src = { .sin_family = AF_INET, .sin_addr.s_addr = in->o->magic_src };
+	struct sockaddr_in dst = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = in->o->magic_dst,
+				   .sin_port = htons(9) };
+	static const char payload[] = "vrrpd takeover";
+	uint8_t frame[PKT_MAX_FRAME];
+	int fd, len;
+
+	if (!in->o->magic_src)
+		return;
+	len = pkt_build_arp_request(frame, sizeof(frame), in->src_mac, in->o->magic_src,
+				    in->o->magic_dst, 0);
+	if (len > 0 && tx_send(in->tx_fd, frame, (size_t)len))
+		log_warn("VRRP ID %d on %s: cannot send the magic ARP request", in->o->vrid,
+			 in->o->ifname);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(src)) ||
+	    sendto(fd, payload, sizeof(payload) - 1, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
+		log_warn("VRRP ID %d on %s: cannot send the magic packet", in->o->vrid,
+			 in->o->ifname);
+	if (fd >= 0)
+		close(fd);
+}
+
+/*
+ * The VIPs, and the VMAC's macvlan under them: up before the VIPs go on it, down once they are
+ * gone, so that a backup never sends a frame from the VMAC (RFC.md D1).
+ */
 static void inst_vips(struct inst *in, bool add)
 {
 	char buf[INET_ADDRSTRLEN];
 	int i, ret;
 
+	if (add && in->vmac_ifindex) {
+		ret = nl_link_set_up(in->nl, in->vmac_ifindex, true);
+		if (ret)
+			log_warnx("VRRP ID %d on %s: cannot bring %s up: %s", in->o->vrid,
+				  in->o->ifname, in->vmac_name, strerror(-ret));
+	}
 	for (i = 0; i < in->o->nvips; i++) {
 		const struct opts_vip *v = &in->o->vips[i];
 
 		if (in->vip_present[i])
 			continue; /* configured by someone else: not ours to add or remove */
-		ret = add ? nl_addr_add4(in->nl, in->ifindex, v->addr, v->prefix_len) :
-			    nl_addr_del4(in->nl, in->ifindex, v->addr, v->prefix_len);
+		ret = add ? nl_addr_add4(in->nl, in->vip_ifindex, v->addr, v->prefix_len) :
+			    nl_addr_del4(in->nl, in->vip_ifindex, v->addr, v->prefix_len);
 		if (ret)
 			log_warnx("VRRP ID %d on %s: cannot %s %s/%d: %s", in->o->vrid,
 				  in->o->ifname, add ? "add" : "remove", ip4_str(v->addr, buf),
 				  v->prefix_len, strerror(-ret));
+	}
+	if (!add && in->vmac_ifindex) {
+		ret = nl_link_set_up(in->nl, in->vmac_ifindex, false);
+		if (ret)
+			log_warnx("VRRP ID %d on %s: cannot bring %s down: %s", in->o->vrid,
+				  in->o->ifname, in->vmac_name, strerror(-ret));
 	}
 	in->vips_added = add;
 }
@@ -140,6 +193,7 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	if (act & FSM_ACT_DEL_VIPS) {
 		in->cfg.lease_until_ns = 0;
 		in->garp_left = 0;
+		in->garp_refresh_ns = 0;
 		inst_vips(in, false);
 	}
 	if (act & FSM_ACT_ADD_VIPS)
@@ -147,10 +201,15 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	if (act & FSM_ACT_SEND_ADVERT)
 		inst_send_advert(in, in->fsm.priority, now_ns);
 	if (act & FSM_ACT_GARP) {
-		/* RFC.md D4: a burst, after the addresses are in place. */
-		inst_send_garps(in);
-		in->garp_left = INST_GARP_BURST - 1;
-		in->garp_next_ns = now_ns + INST_GARP_GAP_NS;
+		/* RFC.md D4: a burst, after the addresses and the VMAC are in place. */
+		if (in->o->garp_count > 0) {
+			inst_send_garps(in);
+			in->garp_left = in->o->garp_count - 1;
+			in->garp_next_ns = now_ns + inst_ms_ns(in->o->garp_interval_ms);
+		}
+		if (in->o->garp_refresh_s)
+			in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
+		inst_send_magic(in);
 	}
 	if (act & FSM_ACT_STATE) {
 		in->cfg.since_ns = now_ns;
@@ -186,6 +245,77 @@ static void inst_feed(struct inst *in, const struct fsm_input *inp, uint64_t now
 	inst_apply(in, &out, now_ns);
 }
 
+/*
+ * The VMAC's macvlan, "vr<VRID>-<IFACE>" (or "vr<VRID>-if<IFINDEX>" when that is too long),
+ * created down. One of that name left by a vrrpd that died is removed first; anything else of
+ * that name is not ours and stops us.
+ */
+static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
+{
+	const struct opts *o = in->o;
+	uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, o->vrid };
+	struct nl_link_info old;
+	int ret;
+
+	if ((size_t)snprintf(in->vmac_name, sizeof(in->vmac_name), "vr%d-%s", o->vrid, o->ifname) >=
+	    sizeof(in->vmac_name))
+		snprintf(in->vmac_name, sizeof(in->vmac_name), "vr%d-if%d", o->vrid, in->ifindex);
+	if (nl_link_get(in->nl, in->vmac_name, &old) == 0) {
+		if (strcmp(old.kind, "macvlan") || old.parent != in->ifindex ||
+		    memcmp(old.mac, vmac, 6)) {
+			snprintf(
+				err, errlen,
+				"interface %s exists and is not the VMAC of VRID %d on %s: remove it, or run with -n",
+				in->vmac_name, o->vrid, o->ifname);
+			return -EEXIST;
+		}
+		log_warnx("VRRP ID %d on %s: removing %s, left by a vrrpd that is gone", o->vrid,
+			  o->ifname, in->vmac_name);
+		nl_link_del(in->nl, old.ifindex);
+	}
+	ret = nl_vmac_add(in->nl, in->ifindex, in->vmac_name, vmac, &in->vmac_ifindex);
+	if (ret) {
+		in->vmac_ifindex = 0;
+		snprintf(
+			err, errlen,
+			"cannot create the VMAC interface %s (macvlan) on %s: %s; -n runs without a VMAC",
+			in->vmac_name, o->ifname, strerror(-ret));
+		return ret;
+	}
+	memcpy(in->src_mac, vmac, 6);
+	in->vip_ifindex = in->vmac_ifindex;
+	/*
+	 * RFC.md D3: the kernel's own ARP requests on the interface (for a host it replies to)
+	 * would say "VIP is at the interface's MAC" with arp_announce 0, and hosts take it.
+	 * 2 makes them use the interface's own address. Raised, never lowered, and left set.
+	 */
+	if (nl_sysctl_get("ipv4", o->ifname, "arp_announce", &ret) == 0 && ret < 2) {
+		ret = nl_sysctl("ipv4", o->ifname, "arp_announce", "2");
+		if (ret)
+			log_warnx(
+				"VRRP ID %d on %s: cannot set arp_announce to 2 (%s): %s may announce a VIP with its own MAC",
+				o->vrid, o->ifname, strerror(-ret), o->ifname);
+		else
+			log_info(
+				"VRRP ID %d on %s: set net.ipv4.conf.%s.arp_announce=2, so that %s never announces a VIP with its own MAC",
+				o->vrid, o->ifname, o->ifname, o->ifname);
+	}
+	return 0;
+}
+
+static void inst_vmac_close(struct inst *in)
+{
+	int ret;
+
+	if (!in->vmac_ifindex)
+		return;
+	ret = nl_link_del(in->nl, in->vmac_ifindex);
+	if (ret)
+		log_warnx("VRRP ID %d on %s: cannot remove %s: %s", in->o->vrid, in->o->ifname,
+			  in->vmac_name, strerror(-ret));
+	in->vmac_ifindex = 0;
+}
+
 int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
 	       uint64_t now_ns, char *err, size_t errlen)
 {
@@ -209,6 +339,8 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	}
 	in->ifindex = li.ifindex;
 	memcpy(in->mac, li.mac, 6);
+	memcpy(in->src_mac, li.mac, 6);
+	in->vip_ifindex = li.ifindex;
 	in->key =
 		(struct vrrpd_key){ .ifindex = (uint32_t)li.ifindex, .family = 2, .vrid = o->vrid };
 
@@ -254,6 +386,11 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 			 strerror(-in->tx_fd));
 		return in->tx_fd;
 	}
+	if (o->vmac) {
+		ret = inst_vmac_open(in, err, errlen);
+		if (ret)
+			return ret;
+	}
 
 	fc.vrid = o->vrid;
 	fc.priority = o->priority;
@@ -270,20 +407,21 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		.version = o->version,
 		.csum_mode = o->csum_mode,
 		.flags = (o->preempt ? VRRPD_F_PREEMPT : 0) |
-			 (o->owner_drop ? VRRPD_F_OWNER_DROP : 0),
+			 (o->owner_drop ? VRRPD_F_OWNER_DROP : 0) | (o->vmac ? VRRPD_F_VMAC : 0),
 		.auth_type = o->auth_type,
 		.naddrs = (uint8_t)o->nvips,
 		.since_ns = now_ns,
 	};
 	memcpy(in->cfg.auth_data, o->auth_data, sizeof(in->cfg.auth_data));
-	/* The XDP program answers ARP for the VIPs with this MAC (the interface's, until VMACs). */
-	memcpy(in->cfg.vmac, in->mac, 6);
+	/* The XDP program answers ARP for the VIPs with this MAC. */
+	memcpy(in->cfg.vmac, in->src_mac, 6);
 	xdp_rx_init(x, &in->key);
 	for (i = 0; i < o->nvips; i++) {
 		ret = xdp_vip_set(x, in->ifindex, o->vips[i].addr, &in->key);
 		if (ret) {
 			snprintf(err, errlen, "cannot register %s in the kernel: %s",
 				 ip4_str(o->vips[i].addr, buf), strerror(-ret));
+			inst_vmac_close(in);
 			return ret;
 		}
 	}
@@ -303,6 +441,7 @@ void inst_stop(struct inst *in, uint64_t now_ns)
 		inst_vips(in, false);
 	for (i = 0; i < in->o->nvips; i++)
 		xdp_vip_del(in->x, in->ifindex, in->o->vips[i].addr);
+	inst_vmac_close(in);
 	xdp_release(in->x, &in->key);
 	if (in->tx_fd >= 0)
 		close(in->tx_fd);
@@ -414,7 +553,11 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 	if (in->garp_left > 0 && now_ns >= in->garp_next_ns) {
 		inst_send_garps(in);
 		in->garp_left--;
-		in->garp_next_ns += INST_GARP_GAP_NS;
+		in->garp_next_ns += inst_ms_ns(in->o->garp_interval_ms);
+	}
+	if (in->garp_refresh_ns && now_ns >= in->garp_refresh_ns) {
+		inst_send_garps(in);
+		in->garp_refresh_ns += inst_ms_ns(in->o->garp_refresh_s * 1000);
 	}
 	if (!in->fsm_deadline_ns || now_ns < in->fsm_deadline_ns)
 		return;
@@ -433,5 +576,7 @@ uint64_t inst_deadline(const struct inst *in)
 
 	if (in->garp_left > 0 && (!d || in->garp_next_ns < d))
 		d = in->garp_next_ns;
+	if (in->garp_refresh_ns && (!d || in->garp_refresh_ns < d))
+		d = in->garp_refresh_ns;
 	return d;
 }

@@ -6,6 +6,7 @@
 #ifndef VRRPD_INST_H
 #define VRRPD_INST_H
 
+#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -15,9 +16,6 @@
 
 struct nl_sock;
 struct xdp_ctx;
-
-#define INST_GARP_BURST 5
-#define INST_GARP_GAP_NS (100 * 1000000ull)
 
 /* Log lines about received adverts that are accepted but wrong (RFC.md R11, R12). */
 enum inst_warn {
@@ -37,13 +35,22 @@ struct inst {
 	struct vrrpd_key key;
 	struct vrrpd_cfg cfg; /* as last written to vrrpd_cfg */
 	int ifindex;
-	uint8_t mac[6];
+	uint8_t mac[6]; /* the interface's */
+	/*
+	 * The VMAC (RFC 9568 7.3): a macvlan vmac_name on the interface, carrying the VIPs while
+	 * Master and down otherwise. With -n, vmac_ifindex is 0 and the interface does it all.
+	 */
+	int vmac_ifindex;
+	char vmac_name[IF_NAMESIZE];
+	int vip_ifindex; /* where the VIPs go: the macvlan, or the interface with -n */
+	uint8_t src_mac[6]; /* adverts, gratuitous ARPs, ARP replies: the VMAC, or mac with -n */
 	int tx_fd;
 	uint8_t peer_csum; /* v3: the checksum form the peers use; 0 until one is seen */
 	bool vip_present[OPTS_MAX_VIPS]; /* there before we started: never added nor removed */
 	bool vips_added;
-	int garp_left;
+	int garp_left; /* of the takeover burst */
 	uint64_t garp_next_ns;
+	uint64_t garp_refresh_ns; /* next periodic gratuitous ARP while Master, 0: none */
 	uint64_t fsm_deadline_ns;
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
 };

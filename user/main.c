@@ -122,8 +122,11 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	d->attached_ifindex = d->inst.ifindex;
-	log_info("VRRP ID %d on %s: started, VRRPv%d, priority %d, interval %d cs, XDP %s mode",
-		 d->o.vrid, d->o.ifname, d->o.version, d->o.priority, d->o.adver_int_cs, mode);
+	log_info(
+		"VRRP ID %d on %s: started, VRRPv%d, priority %d, interval %d cs, XDP %s mode, %s%s",
+		d->o.vrid, d->o.ifname, d->o.version, d->o.priority, d->o.adver_int_cs, mode,
+		d->inst.vmac_ifindex ? "VMAC on " : "no VMAC (-n)",
+		d->inst.vmac_ifindex ? d->inst.vmac_name : "");
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);

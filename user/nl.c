@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Interfaces and addresses through libnl-route. */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/macvlan.h>
 
 #include "nl.h"
 
@@ -30,6 +36,10 @@ static int nl_errno(int nle)
 		return -EADDRNOTAVAIL;
 	case NLE_INVAL:
 		return -EINVAL;
+	case NLE_BUSY:
+		return -EBUSY;
+	case NLE_OPNOTSUPP:
+		return -EOPNOTSUPP;
 	default:
 		return -EIO;
 	}
@@ -75,8 +85,128 @@ int nl_link_get(struct nl_sock *sk, const char *ifname, struct nl_link_info *inf
 	lladdr = rtnl_link_get_addr(link);
 	if (lladdr && nl_addr_get_len(lladdr) == 6)
 		memcpy(info->mac, nl_addr_get_binary_addr(lladdr), 6);
+	info->parent = rtnl_link_get_link(link);
+	if (rtnl_link_get_type(link))
+		snprintf(info->kind, sizeof(info->kind), "%s", rtnl_link_get_type(link));
 	rtnl_link_put(link);
 	return 0;
+}
+
+int nl_sysctl_get(const char *proto, const char *ifname, const char *key, int *value)
+{
+	char path[128], buf[32];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", proto, ifname, key);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	buf[n] = '\0';
+	*value = atoi(buf);
+	return 0;
+}
+
+int nl_sysctl(const char *proto, const char *ifname, const char *key, const char *value)
+{
+	char path[128];
+	ssize_t len = (ssize_t)strlen(value);
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", proto, ifname, key);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, (size_t)len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+int nl_vmac_add(struct nl_sock *sk, int parent, const char *name, const uint8_t mac[6],
+		int *ifindex)
+{
+	struct rtnl_link *link = rtnl_link_macvlan_alloc();
+	struct nl_link_info li;
+	struct nl_addr *addr;
+	int ret;
+
+	if (!link)
+		return -ENOMEM;
+	addr = nl_addr_build(AF_LLC, mac, 6);
+	if (!addr) {
+		rtnl_link_put(link);
+		return -ENOMEM;
+	}
+	rtnl_link_set_name(link, name);
+	rtnl_link_set_link(link, parent);
+	rtnl_link_set_addr(link, addr);
+	rtnl_link_macvlan_set_mode(link, MACVLAN_MODE_BRIDGE);
+	ret = nl_errno(rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL));
+	nl_addr_put(addr);
+	rtnl_link_put(link);
+	if (ret)
+		return ret;
+	ret = nl_link_get(sk, name, &li);
+	if (ret)
+		return ret;
+	*ifindex = li.ifindex;
+	/* Before it is ever up: a backup's VMAC must never send anything (RFC.md D1). */
+	ret = nl_sysctl("ipv6", name, "disable_ipv6", "1");
+	if (ret && ret != -ENOENT) /* -ENOENT: a kernel without IPv6 */
+		goto fail;
+	/* ARP only for the addresses on it (the VIPs, which XDP answers anyway). */
+	ret = nl_sysctl("ipv4", name, "arp_ignore", "1");
+	if (!ret)
+		ret = nl_sysctl("ipv4", name, "arp_announce", "2");
+	/* Traffic for a VIP arrives here while the route back is the parent's. */
+	if (!ret)
+		ret = nl_sysctl("ipv4", name, "rp_filter", "0");
+	if (!ret)
+		return 0;
+fail:
+	nl_link_del(sk, *ifindex);
+	return ret;
+}
+
+int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
+{
+	struct rtnl_link *orig = NULL, *change;
+	int ret;
+
+	ret = rtnl_link_get_kernel(sk, ifindex, NULL, &orig);
+	if (ret < 0)
+		return nl_errno(ret);
+	change = rtnl_link_alloc();
+	if (!change) {
+		rtnl_link_put(orig);
+		return -ENOMEM;
+	}
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	ret = nl_errno(rtnl_link_change(sk, orig, change, 0));
+	rtnl_link_put(change);
+	rtnl_link_put(orig);
+	return ret;
+}
+
+int nl_link_del(struct nl_sock *sk, int ifindex)
+{
+	struct rtnl_link *link = rtnl_link_alloc();
+	int ret;
+
+	if (!link)
+		return -ENOMEM;
+	rtnl_link_set_ifindex(link, ifindex);
+	ret = nl_errno(rtnl_link_delete(sk, link));
+	rtnl_link_put(link);
+	return ret == -ENODEV ? 0 : ret;
 }
 
 struct nl_walk {

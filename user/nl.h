@@ -13,6 +13,8 @@ struct nl_link_info {
 	uint8_t mac[6];
 	bool up; /* IFF_UP */
 	bool carrier; /* IFF_LOWER_UP */
+	int parent; /* the lower device (macvlan, VLAN), 0 if none */
+	char kind[16]; /* "macvlan", "vlan", ... ("" for a plain device) */
 };
 
 struct nl_sock *nl_open(void);
@@ -29,5 +31,19 @@ int nl_has_ip4(struct nl_sock *sk, int ifindex, uint32_t addr);
 /* Adds or removes addr/prefix_len; adding an existing one or removing a missing one is 0. */
 int nl_addr_add4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len);
 int nl_addr_del4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len);
+
+/*
+ * A macvlan named name on parent (bridge mode), with mac as its address, created down. It never
+ * speaks on its own: no IPv6 on it (no DAD, no MLD), and it answers ARP only for its own
+ * addresses. Returns 0 and its ifindex, or -errno.
+ */
+int nl_vmac_add(struct nl_sock *sk, int parent, const char *name, const uint8_t mac[6],
+		int *ifindex);
+int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up);
+/* /proc/sys/net/PROTO/conf/IFNAME/KEY (proto "ipv4" or "ipv6"). */
+int nl_sysctl(const char *proto, const char *ifname, const char *key, const char *value);
+int nl_sysctl_get(const char *proto, const char *ifname, const char *key, int *value);
+/* Removing a link that is gone already is 0. */
+int nl_link_del(struct nl_sock *sk, int ifindex);
 
 #endif /* VRRPD_NL_H */

@@ -26,6 +26,9 @@ enum {
 	OPT_VRRP_VERSION,
 	OPT_CHECKSUM,
 	OPT_OWNER_DROP,
+	OPT_GARP_COUNT,
+	OPT_GARP_INTERVAL,
+	OPT_GARP_REFRESH,
 };
 
 /*
@@ -48,6 +51,9 @@ static const struct option opts_long[] = {
 	{ "vrrp-version", required_argument, NULL, OPT_VRRP_VERSION },
 	{ "checksum", required_argument, NULL, OPT_CHECKSUM },
 	{ "owner-drop", no_argument, NULL, OPT_OWNER_DROP },
+	{ "garp-count", required_argument, NULL, OPT_GARP_COUNT },
+	{ "garp-interval", required_argument, NULL, OPT_GARP_INTERVAL },
+	{ "garp-refresh", required_argument, NULL, OPT_GARP_REFRESH },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -87,6 +93,8 @@ static void opts_defaults(struct opts *o)
 	o->auth_type = VRRP_AUTH_NONE;
 	o->reduce_prio = -1;
 	o->increase_prio = -1;
+	o->garp_count = OPTS_GARP_COUNT_DFL;
+	o->garp_interval_ms = OPTS_GARP_INTERVAL_DFL_MS;
 	snprintf(o->run_dir, sizeof(o->run_dir), "%s", OPTS_RUN_DIR_DFL);
 	snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", VRRPD_PIN_DIR_DFL);
 }
@@ -370,6 +378,17 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 				pd->magic_src ? pd->magic_src : pd->magic_dst);
 	if (!o->nvips)
 		return opts_err(err, errlen, "no virtual IP address given");
+	if (pd->magic_src) {
+		int i;
+
+		for (i = 0; i < o->nvips && o->vips[i].addr != o->magic_src; i++)
+			;
+		if (i == o->nvips)
+			return opts_err(
+				err, errlen,
+				"the magic packet source '%s' for -I must be one of the virtual IPs",
+				pd->magic_src);
+	}
 	return 0;
 }
 
@@ -511,6 +530,35 @@ int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			}
 			pd.csum = arg;
 			break;
+		case OPT_GARP_COUNT:
+			if (opts_num(arg, 0, OPTS_GARP_COUNT_MAX, &v)) {
+				ret = opts_err(err, errlen,
+					       "invalid count '%s' for --garp-count: must be 0..%d",
+					       arg, OPTS_GARP_COUNT_MAX);
+				break;
+			}
+			o->garp_count = (int)v;
+			break;
+		case OPT_GARP_INTERVAL:
+			if (opts_num(arg, 1, OPTS_GARP_INTERVAL_MAX_MS, &v)) {
+				ret = opts_err(
+					err, errlen,
+					"invalid interval '%s' for --garp-interval: must be 1..%d ms",
+					arg, OPTS_GARP_INTERVAL_MAX_MS);
+				break;
+			}
+			o->garp_interval_ms = (int)v;
+			break;
+		case OPT_GARP_REFRESH:
+			if (opts_num(arg, 0, OPTS_GARP_REFRESH_MAX_S, &v)) {
+				ret = opts_err(
+					err, errlen,
+					"invalid period '%s' for --garp-refresh: must be 0 (off) or 1..%d s",
+					arg, OPTS_GARP_REFRESH_MAX_S);
+				break;
+			}
+			o->garp_refresh_s = (int)v;
+			break;
 		case OPT_FOREGROUND:
 			o->foreground = true;
 			break;
@@ -553,14 +601,16 @@ void opts_usage(FILE *out)
 		"  -p, --priority PRIO    priority 1..255, 255 = address owner (default %d)\n"
 		"  -d, --interval SECS    advertisement interval: v3 0.01..40.95 s, v2 1..255 s (default 1)\n"
 		"  -s                     toggle preemption (default on)\n"
-		"  -n, --no-vmac          do not use the virtual MAC, e.g. for VMs (default: use it)\n"
+		"  -n, --no-vmac          no virtual MAC: the VIPs go on IFACE, its MAC answers (for VMs,\n"
+		"                         switches with STP); default: a macvlan vr<VRID>-<IFACE> with the VMAC\n"
 		"  -a none|pw/SECRET      VRRPv2 simple password of 1..8 characters (default none)\n"
 		"  -z PRIO                priority to take on a reduce request (default priority - 10)\n"
 		"  -x PRIO                priority to take on an increase request (default priority + 10)\n"
 		"  -U FILE                script run on becoming master\n"
 		"  -D FILE                script run on leaving master\n"
 		"  -M N                   N instances 1..%d go backup together; watch the link (default off)\n"
-		"  -I IP                  magic packet source (a VIP), sent after a takeover; needs -O\n"
+		"  -I IP                  magic packet source (one of the VIPs), sent after a takeover so\n"
+		"                         the gateway -O refreshes its ARP entry for it; meant for -n\n"
 		"  -O IP                  magic packet destination (the gateway); needs -I\n"
 		"  -f DIR                 directory for pid and state files (default %s)\n"
 		"      --foreground       stay in the foreground, log to stderr\n"
@@ -568,11 +618,15 @@ void opts_usage(FILE *out)
 		"      --vrrp-version 2|3 protocol version (default 3)\n"
 		"      --checksum MODE    v3 checksum: auto, rfc9568 or legacy (default auto)\n"
 		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"
+		"      --garp-count N     gratuitous ARPs per VIP on takeover, 0..%d (default %d)\n"
+		"      --garp-interval MS time between them, 1..%d ms (default %d)\n"
+		"      --garp-refresh S   as master, send one more every S seconds (default 0: off)\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
-		"\nAccepted and checked, but not acted on yet in this release: -n (the VMAC is not\n"
-		"programmed yet), -z, -x, -U, -D, -M, -I, -O. See the README.\n",
+		"\nAccepted and checked, but not acted on yet in this release: -z, -x, -U, -D, -M.\n"
+		"See the README.\n",
 		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
-		OPTS_MAX_VIPS);
+		OPTS_GARP_COUNT_MAX, OPTS_GARP_COUNT_DFL, OPTS_GARP_INTERVAL_MAX_MS,
+		OPTS_GARP_INTERVAL_DFL_MS, OPTS_MAX_VIPS);
 }

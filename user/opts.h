@@ -12,6 +12,11 @@
 
 #define OPTS_MAX_VIPS 32
 #define OPTS_PATH_MAX 256
+#define OPTS_GARP_COUNT_DFL 5
+#define OPTS_GARP_COUNT_MAX 100
+#define OPTS_GARP_INTERVAL_DFL_MS 100
+#define OPTS_GARP_INTERVAL_MAX_MS 10000
+#define OPTS_GARP_REFRESH_MAX_S 86400
 
 struct opts_vip {
 	uint32_t addr; /* network order */
@@ -36,6 +41,9 @@ struct opts {
 	int monitor; /* -M N, 0: off */
 	uint32_t magic_src; /* -I, network order, 0: off */
 	uint32_t magic_dst; /* -O */
+	int garp_count; /* --garp-count: gratuitous ARPs per VIP on takeover (RFC.md D4) */
+	int garp_interval_ms; /* --garp-interval: between those */
+	int garp_refresh_s; /* --garp-refresh: one more every S seconds while master, 0: off */
 	char run_dir[OPTS_PATH_MAX]; /* -f, default /run/vrrpd */
 	char pin_dir[OPTS_PATH_MAX]; /* --pin-dir, default /sys/fs/bpf/vrrpd */
 	bool foreground; /* --foreground */

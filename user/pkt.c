@@ -242,7 +242,8 @@ int pkt_build_advert(uint8_t *buf, size_t len, const struct pkt_advert *a)
 	return wr_finish(&w);
 }
 
-int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip, uint16_t vlan)
+int pkt_build_arp_request(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t spa,
+			  uint32_t tpa, uint16_t vlan)
 {
 	struct pkt_wr w = { .buf = buf, .len = len };
 
@@ -252,17 +253,23 @@ int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip,
 		return -ENOSPC;
 
 	wr_eth(&w, bcast_mac, mac, vlan, ETH_P_ARP);
-	/* RFC 826 request; RFC 5227 3 / RFC 9568 6.4.1 (D4): sender IP = target IP = VIP. */
+	/* RFC 826 request, "who has tpa, tell spa at mac". */
 	wr_be16(&w, 1); /* htype Ethernet */
 	wr_be16(&w, ETH_P_IP);
 	wr_u8(&w, 6);
 	wr_u8(&w, 4);
 	wr_be16(&w, 1); /* op request */
 	wr_bytes(&w, mac, 6);
-	wr_bytes(&w, &vip, 4);
+	wr_bytes(&w, &spa, 4);
 	wr_bytes(&w, NULL, 6);
-	wr_bytes(&w, &vip, 4);
+	wr_bytes(&w, &tpa, 4);
 	return wr_finish(&w);
+}
+
+int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip, uint16_t vlan)
+{
+	/* RFC 5227 3 / RFC 9568 6.4.1 (D4): sender IP = target IP = VIP. */
+	return pkt_build_arp_request(buf, len, mac, vip, vip, vlan);
 }
 
 /* A failed receive rule: the counter it increments, as the XDP program would. */

@@ -54,5 +54,11 @@ int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int
 
 /* Gratuitous ARP (RFC.md D4): request, broadcast, sender IP = target IP = vip. */
 int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip, uint16_t vlan);
+/*
+ * ARP request, broadcast, from spa at mac for tpa: the magic packet's directed request makes
+ * the host tpa (the gateway) update its entry for spa at once (a request to it overrides).
+ */
+int pkt_build_arp_request(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t spa,
+			  uint32_t tpa, uint16_t vlan);
 
 #endif /* VRRPD_PKT_H */

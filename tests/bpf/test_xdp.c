@@ -81,6 +81,7 @@ static const char *const stat_names[NSTATS] = {
 	STAT_NAME(csum_legacy),
 	STAT_NAME(arp_replies),
 	STAT_NAME(arp_dropped),
+	STAT_NAME(vmac_dropped),
 };
 
 /* What a valid advert counts besides its rule: accepted, and pushed to the controller. */
@@ -1118,6 +1119,8 @@ enum arp_frame {
 	AF_PROBE, /* RFC 5227 probe: spa 0.0.0.0, tpa VIP */
 	AF_REPLY, /* op 2: VIP is at peer_mac */
 	AF_VLAN_REQUEST, /* AF_REQUEST, 802.1Q VLAN 100 */
+	AF_IP_TO_VMAC, /* not ARP: an IPv4 frame to the VMAC, as a host sends through its gateway */
+	AF_IP_TO_OTHER_VMAC, /* the same to 00:00:5e:00:01:63, a VRID we have no instance for */
 };
 
 static void put_pad(uint8_t *f, size_t from, size_t to)
@@ -1148,6 +1151,14 @@ static int build_arp_frame(enum arp_frame kind, uint8_t *f)
 	int len = vlan ? ARP_VLAN_LEN : ARP_LEN;
 	size_t off;
 
+	if (kind == AF_IP_TO_VMAC || kind == AF_IP_TO_OTHER_VMAC) {
+		static const uint8_t other_vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x63 };
+
+		off = put_eth(f, kind == AF_IP_TO_VMAC ? arp_vmac : other_vmac, 0, 0x0800);
+		memcpy(f + 6, peer_mac, 6);
+		put_pad(f, off, (size_t)len); /* what follows does not matter to the program */
+		return len;
+	}
 	if (kind == AF_REPLY) {
 		off = put_eth(f, arp_vmac, 0, 0x0806);
 		put_arp(f + off, 2, peer_mac, OTHER_IP, arp_vmac, VIP);
@@ -1182,31 +1193,47 @@ struct arp_case {
 	bool vip_no_cfg; /* the vrrpd_vip entry points to an instance key with no vrrpd_cfg */
 	uint32_t verdict;
 	uint32_t counters; /* on I_V3 */
+	uint8_t flags; /* cfg.flags of I_V3 (VRRPD_F_VMAC: the VMAC is in use) */
 };
 
 static const struct arp_case arp_cases[] = {
 	/* RFC.md D2: the Master answers with the VMAC. */
 	{ "arp_master_fresh_lease_replies", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, false, XDP_TX,
-	  CNT(arp_replies) },
+	  CNT(arp_replies), VRRPD_F_VMAC },
 	/* RFC.md D1: a Backup does not answer for the VIP, and neither does its kernel. */
 	{ "arp_backup_drops", VRRPD_ST_BACKUP, LEASE_FRESH, AF_REQUEST, false, XDP_DROP,
-	  CNT(arp_dropped) },
+	  CNT(arp_dropped), VRRPD_F_VMAC },
 	/* RFC.md D3: the controller stopped renewing the lease. */
 	{ "arp_expired_lease_drops", VRRPD_ST_MASTER, LEASE_EXPIRED, AF_REQUEST, false, XDP_DROP,
-	  CNT(arp_dropped) },
+	  CNT(arp_dropped), VRRPD_F_VMAC },
 	{ "arp_vip_not_ours_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_OTHER_ADDRESS, false,
-	  XDP_PASS, 0 },
-	{ "arp_gratuitous_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_GRATUITOUS, false, XDP_PASS,
-	  0 },
+	  XDP_PASS, 0, VRRPD_F_VMAC },
+	{ "arp_gratuitous_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_GRATUITOUS, false, XDP_PASS, 0,
+	  VRRPD_F_VMAC },
 	/* RFC 5227 2.1.1: a probe for the VIP gets a reply, its target address 0.0.0.0. */
 	{ "arp_probe_replies", VRRPD_ST_MASTER, LEASE_FRESH, AF_PROBE, false, XDP_TX,
-	  CNT(arp_replies) },
-	{ "arp_reply_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REPLY, false, XDP_PASS, 0 },
+	  CNT(arp_replies), VRRPD_F_VMAC },
+	{ "arp_reply_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REPLY, false, XDP_PASS, 0,
+	  VRRPD_F_VMAC },
 	/* Instances on VLAN devices see the request untagged there; the parent does not answer. */
 	{ "arp_vlan_tagged_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_VLAN_REQUEST, false, XDP_PASS,
-	  0 },
-	{ "arp_vip_without_cfg_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, true, XDP_PASS,
-	  0 },
+	  0, VRRPD_F_VMAC },
+	{ "arp_vip_without_cfg_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, true, XDP_PASS, 0,
+	  VRRPD_F_VMAC },
+	/* RFC.md D1: traffic to the VMAC reaches the stack only while Master. */
+	{ "vmac_backup_drops_ip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_VMAC, false, XDP_DROP,
+	  CNT(vmac_dropped), VRRPD_F_VMAC },
+	{ "vmac_backup_drops_arp_reply", VRRPD_ST_BACKUP, LEASE_FRESH, AF_REPLY, false, XDP_DROP,
+	  CNT(vmac_dropped), VRRPD_F_VMAC },
+	{ "vmac_master_passes_ip", VRRPD_ST_MASTER, LEASE_FRESH, AF_IP_TO_VMAC, false, XDP_PASS, 0,
+	  VRRPD_F_VMAC },
+	{ "vmac_master_expired_lease_passes_ip", VRRPD_ST_MASTER, LEASE_EXPIRED, AF_IP_TO_VMAC,
+	  false, XDP_PASS, 0, VRRPD_F_VMAC },
+	/* -n: no VMAC in use, nothing of ours to protect. */
+	{ "vmac_off_backup_passes_ip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_VMAC, false, XDP_PASS,
+	  0, 0 },
+	{ "vmac_other_vrid_passes_ip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_OTHER_VMAC, false,
+	  XDP_PASS, 0, VRRPD_F_VMAC },
 };
 
 static int arp_setup(const struct arp_case *c)
@@ -1220,6 +1247,7 @@ static int arp_setup(const struct arp_case *c)
 		return -1;
 	cfg.state = c->state;
 	cfg.lease_until_ns = c->lease_until_ns;
+	cfg.flags = c->flags;
 	memcpy(cfg.vmac, arp_vmac, 6);
 	if (bpf_map_update_elem(env.cfg_fd, &key, &cfg, BPF_EXIST))
 		return -1;

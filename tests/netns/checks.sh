@@ -151,6 +151,18 @@ t_only() { [ "$(t_holders "$2")" = "$1" ]; }
 
 t_mac() { lab_exec "$1" ip -j link show eth0 | jq -r '.[0].address'; }
 
+# t_vmac VRID: the IPv4 virtual MAC of VRID (RFC 9568 7.3).
+t_vmac() { printf '00:00:5e:00:01:%02x' "$1"; }
+
+# t_fdb_port MAC: the switch port the bridge has learned MAC on ("" if none).
+t_fdb_port() {
+	lab_exec sw bridge -j fdb show br br0 |
+		jq -r --arg m "$1" '[.[] | select(.mac == $m and .master == "br0") | .ifname][0] // empty'
+}
+
+# t_fdb_on R MAC: the switch sends frames for MAC to router R's port.
+t_fdb_on() { [ "$(t_fdb_port "$2")" = "$LAB_PREFIX-$1" ]; }
+
 # The MAC the client's ARP entry for ADDR points to ("" if none).
 t_client_mac() {
 	lab_exec c ip -j neigh show "$1" dev eth0 | jq -r '.[0].lladdr // empty'

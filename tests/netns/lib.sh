@@ -88,9 +88,10 @@ lab_down() {
 	LAB_PID=()
 }
 
-# lab_has_ip R ADDR [DEV]: does router R hold ADDR on DEV (default eth0)?
+# lab_has_ip R ADDR [DEV]: does router R hold ADDR, on DEV if given (on any interface: with
+# a VMAC the VIP is on the macvlan vr<VRID>-eth0)?
 lab_has_ip() {
-	lab_exec "$1" ip -4 -o addr show dev "${3:-eth0}" | grep -q " $2/"
+	lab_exec "$1" ip -4 -o addr show ${3:+dev "$3"} | grep -q " $2/"
 }
 
 # Waits up to SECS for a command to succeed.

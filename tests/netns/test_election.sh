@@ -39,12 +39,13 @@ else
 	t_fail election_v3_vip_on_exactly_one_router "VIP held by '$(t_holders "$VIP")'"
 fi
 t_check election_v3_client_reaches_vip t_wait_ms 3000 t_ping "$VIP"
-MAC_R1=$(t_mac r1)
+# The client's ARP entry is the VMAC, and the switch has learned the VMAC on r1's port.
 MAC_C=$(t_client_mac "$VIP")
-if [ -n "$MAC_R1" ] && [ "$MAC_C" = "$MAC_R1" ]; then
-	t_ok election_v3_client_arp_is_r1_mac
+if [ "$MAC_C" = "$(t_vmac 51)" ] && t_fdb_on r1 "$MAC_C"; then
+	t_ok election_v3_client_arp_is_vmac_on_r1
 else
-	t_fail election_v3_client_arp_is_r1_mac "client has '$MAC_C', r1's eth0 is '$MAC_R1'"
+	t_fail election_v3_client_arp_is_vmac_on_r1 \
+		"client has '$MAC_C', the switch has $(t_vmac 51) on '$(t_fdb_port "$(t_vmac 51)")'"
 fi
 t_stop r1
 t_stop r2

@@ -19,11 +19,16 @@ VIP=$LAB_VIP
 trap lab_down EXIT
 trap 'exit 1' INT TERM
 lab_up "vtf$$"
-MAC_R1=$(t_mac r1)
-MAC_R2=$(t_mac r2)
+VMAC=$(t_vmac 51)
 
-# t_client_on MAC: the client reaches the VIP and its ARP entry points to MAC.
-client_on() { t_ping "$VIP" && [ "$(t_client_mac "$VIP")" = "$1" ]; }
+# client_on R: the client reaches the VIP through the VMAC, which the switch sends to R.
+client_on() {
+	t_ping "$VIP" && [ "$(t_client_mac "$VIP")" = "$VMAC" ] && t_fdb_on "$1" "$VMAC"
+}
+# Why client_on failed, for the log.
+client_where() {
+	echo "client ARP '$(t_client_mac "$VIP")', switch has $VMAC on '$(t_fdb_port "$VMAC")'"
+}
 
 # --- 1. kill -9 of the master (S2) -----------------------------------------------------------
 # -d 0.2: Master_Down_Interval 0.64 s (priority 200), 0.72 s (priority 100).
@@ -37,8 +42,7 @@ else
 	t_fail failover_setup_r1_master "VIP held by '$(t_holders "$VIP")'"
 fi
 t_wait_ms 2000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1"
-t_check failover_setup_client_on_r1 t_wait_ms 3000 client_on "$MAC_R1"
-sleep 1 # past the client's ARP locktime, so the takeover's gratuitous ARPs may move it
+t_check failover_setup_client_on_r1 t_wait_ms 3000 client_on r1
 
 t_stop r1 main KILL
 if t_wait_ms $((3 * MDI2)) lab_has_ip r2 "$VIP"; then
@@ -50,11 +54,10 @@ t_check failover_kill9_backup_logs_master_down t_log_has r2 \
 	"VRRP ID 51 on eth0: we are now the master router \(master down\)"
 # r1's kernel still has the VIP the killed daemon added (nothing could remove it), but the
 # client must now use r2: the takeover's gratuitous ARPs moved its entry.
-if t_wait_ms 3000 client_on "$MAC_R2"; then
+if t_wait_ms 3000 client_on r2; then
 	t_ok failover_kill9_client_reaches_vip_on_r2
 else
-	t_fail failover_kill9_client_reaches_vip_on_r2 \
-		"client ARP '$(t_client_mac "$VIP")', r2 is $MAC_R2"
+	t_fail failover_kill9_client_reaches_vip_on_r2 "$(client_where)"
 fi
 
 # --- 2. Preemption on: the higher priority router comes back and takes over (S4, S2) ------
@@ -70,12 +73,13 @@ t_check failover_preempt_r1_logs_reason t_log_has r1 \
 	"VRRP ID 51 on eth0: we are now the master router \(preempting a lower priority master\)"
 t_check failover_preempt_r2_steps_down t_log_has r2 \
 	"VRRP ID 51 on eth0: we are now a backup router \(higher priority advert\)"
-t_check failover_preempt_client_reaches_vip_on_r1 t_wait_ms 3000 client_on "$MAC_R1"
+t_check failover_preempt_client_reaches_vip_on_r1 t_wait_ms 3000 client_on r1
 t_stop r1
 t_stop r2
 
 # --- 3. SIGTERM of the master: priority 0, takeover after Skew_Time (S9, S3) ----------------
 # -d 1: MDI 3.22 s (priority 200), 3.61 s (priority 100); r2's skew 0.61 s.
+VMAC=$(t_vmac 52)
 t_start r1 main -i eth0 -v 52 -p 200 -d 1 "$VIP"
 t_start r2 main -i eth0 -v 52 -p 100 -d 1 "$VIP"
 if t_wait_ms $((3 * $(t_mdi_ms 100 100) + 500)) t_only r1 "$VIP"; then
@@ -109,7 +113,7 @@ if lab_has_ip r1 "$VIP"; then
 else
 	t_ok failover_sigterm_master_removed_vip
 fi
-t_check failover_sigterm_client_reaches_vip_on_r2 t_wait_ms 3000 client_on "$MAC_R2"
+t_check failover_sigterm_client_reaches_vip_on_r2 t_wait_ms 3000 client_on r2
 t_stop r2
 
 # --- 4. Preemption off on the higher priority router, started second (S4) ------------------

@@ -135,11 +135,16 @@ def advert_frame(src_mac, saddr, msg, tags=(), ttl=255, options=b"", tot_len=Non
     return ether(MCAST_MAC, mac(src_mac), ETH_P_IP, ip, tags)
 
 
-def garp_frame(src_mac, vip, tags=()):
-    """RFC 826 request; RFC 5227 / RFC 9568 D4: sender IP = target IP = VIP, target MAC zero."""
+def arp_request_frame(src_mac, spa, tpa, tags=()):
+    """RFC 826 request, broadcast, target MAC zero."""
     m = mac(src_mac)
-    arp = struct.pack("!HHBBH6s4s6s4s", 1, ETH_P_IP, 6, 4, 1, m, ip4(vip), b"\x00" * 6, ip4(vip))
+    arp = struct.pack("!HHBBH6s4s6s4s", 1, ETH_P_IP, 6, 4, 1, m, ip4(spa), b"\x00" * 6, ip4(tpa))
     return ether(BCAST_MAC, m, ETH_P_ARP, arp, tags)
+
+
+def garp_frame(src_mac, vip, tags=()):
+    """RFC 5227 / RFC 9568 D4: sender IP = target IP = VIP."""
+    return arp_request_frame(src_mac, vip, vip, tags)
 
 
 def udp_frame(src_mac, saddr):
@@ -210,6 +215,9 @@ def main():
     emit("golden_garp_vlan", garp_frame("00:00:5e:00:01:33", "192.0.2.100",
                                         tags=[(ETH_P_8021Q, 100)]),
          "GARP vlan 100: mac 00:00:5e:00:01:33 vip 192.0.2.100")
+    # The magic packet's directed request: VIP 192.0.2.100 asks for the gateway 192.0.2.254.
+    emit("golden_arp_magic", arp_request_frame("02:00:00:00:00:01", "192.0.2.100", "192.0.2.254"),
+         "ARP request: mac 02:00:00:00:00:01 192.0.2.100 asks for 192.0.2.254")
 
     # Accepted variants the parser must handle.
     msg, _ = vrrp3(51, 100, ["192.0.2.100"], 100, "legacy", "192.0.2.1")

@@ -135,6 +135,18 @@ static const struct misuse misuses[] = {
 	{ "magic_O_without_I", "-i eth0 -v 1 -O 10.0.0.254 10.0.0.1", "got only -O '10.0.0.254'" },
 	{ "magic_bad_ip", "-i eth0 -v 1 -I 10.0.0.x -O 10.0.0.254 10.0.0.1",
 	  "invalid IPv4 address '10.0.0.x' for -I" },
+	{ "magic_src_not_a_vip", "-i eth0 -v 1 -I 10.0.0.2 -O 10.0.0.254 10.0.0.1",
+	  "the magic packet source '10.0.0.2' for -I must be one of the virtual IPs" },
+	{ "garp_count_big", "-i eth0 -v 1 --garp-count 101 10.0.0.1",
+	  "invalid count '101' for --garp-count: must be 0..100" },
+	{ "garp_count_negative", "-i eth0 -v 1 --garp-count -1 10.0.0.1",
+	  "invalid count '-1' for --garp-count" },
+	{ "garp_interval_zero", "-i eth0 -v 1 --garp-interval 0 10.0.0.1",
+	  "invalid interval '0' for --garp-interval: must be 1..10000 ms" },
+	{ "garp_interval_unit", "-i eth0 -v 1 --garp-interval 100ms 10.0.0.1",
+	  "invalid interval '100ms' for --garp-interval" },
+	{ "garp_refresh_big", "-i eth0 -v 1 --garp-refresh 86401 10.0.0.1",
+	  "invalid period '86401' for --garp-refresh: must be 0 (off) or 1..86400 s" },
 	{ "checksum_in_v2", "-i eth0 -v 1 --checksum legacy --vrrp-version 2 10.0.0.1",
 	  "--checksum 'legacy' needs --vrrp-version 3" },
 	{ "checksum_bad", "-i eth0 -v 1 --checksum crc 10.0.0.1",
@@ -211,6 +223,9 @@ static void test_original_cmdline(void)
 	CHECK_EQ(o.monitor, 2);
 	CHECK_EQ(o.magic_src, 0);
 	CHECK_EQ(o.magic_dst, 0);
+	CHECK_EQ(o.garp_count, 5);
+	CHECK_EQ(o.garp_interval_ms, 100);
+	CHECK_EQ(o.garp_refresh_s, 0);
 	CHECK(!strcmp(o.run_dir, "/run/vrrpd"));
 	CHECK(!strcmp(o.pin_dir, VRRPD_PIN_DIR_DFL));
 	CHECK(!o.foreground);
@@ -347,6 +362,12 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(o.magic_src, ip("10.3.3.3"));
 	CHECK_EQ(o.magic_dst, ip("10.3.3.254"));
 	CHECK_EQ(o.vips[0].prefix_len, 16);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --garp-count 0 --garp-interval=250 --garp-refresh 60 "
+			      "10.1.1.1"),
+		 0);
+	CHECK_EQ(o.garp_count, 0);
+	CHECK_EQ(o.garp_interval_ms, 250);
+	CHECK_EQ(o.garp_refresh_s, 60);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --checksum rfc9568 10.1.1.1"), 0);
 	CHECK_EQ(o.csum_mode, VRRPD_CSUM_RFC9568);
 	/* Fifteen characters is the most Linux takes. */
@@ -427,6 +448,9 @@ static void test_usage(void)
 		"--vrrp-version",
 		"--checksum",
 		"--owner-drop",
+		"--garp-count N",
+		"--garp-interval MS",
+		"--garp-refresh S",
 		"-V, --version",
 		"-h, --help",
 		"A.B.C.D[/LEN]",
