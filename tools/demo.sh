@@ -47,12 +47,21 @@ lab_wait 5 backup_follows
 say "Who is master (atropos --state, read from the pinned BPF maps)"
 state
 
-say "The client reaches the virtual IP"
-run lab_exec c ping -c 3 -i 0.2 "$LAB_VIP" | tail -2
-run lab_exec c ip neigh show "$LAB_VIP"
-
 M=$(master)
 B=$([ "$M" = r1 ] && echo r2 || echo r1)
+VMAC=00:00:5e:00:01:33
+say "The virtual MAC $VMAC: a macvlan vr51-eth0 on each router, up only on the master"
+for r in r1 r2; do
+	echo "-- $r:"
+	lab_exec "$r" ip -br addr show dev vr51-eth0 | sed 's/^/   /'
+done
+say "The client reaches the virtual IP, at the virtual MAC"
+run lab_exec c ping -c 3 -i 0.2 "$LAB_VIP" | tail -2
+run lab_exec c ip neigh show "$LAB_VIP"
+# fdb_port: the switch port the bridge learned the VMAC on.
+fdb_port() { lab_exec sw bridge fdb show br br0 | awk -v m="$VMAC" '$1 == m && /master br0/ {print $3; exit}'; }
+echo "The switch sends $VMAC to port $(fdb_port) ($M)"
+
 say "Killing the master's vrrpd ($M) with SIGKILL: no goodbye, the backup must notice by itself"
 {
 	kill -9 "${LAB_PID[$M.main]}"
@@ -63,13 +72,11 @@ lab_wait 15 lab_has_ip "$B" "$LAB_VIP" || { echo "demo: no takeover"; cat "$LAB_
 T1=$(date +%s.%N)
 printf '%s took over %.2f s after the kill (Master_Down_Interval for priority 100: 3.61 s after the last advert)\n' \
 	"$B" "$(echo "$T1 - $T0" | bc -l 2>/dev/null || echo 0)"
-client_on_b() {
-	lab_exec c ip neigh show "$LAB_VIP" | grep -qi "$(lab_exec "$B" ip -br link show eth0 | awk '{print $3}')"
-}
-lab_wait 3 client_on_b
-echo "The new master's gratuitous ARPs moved the client's ARP entry for $LAB_VIP to $B's MAC:"
+fdb_on_b() { [ "$(fdb_port)" = "$PREFIX-$B" ]; }
+lab_wait 3 fdb_on_b
+echo "The new master's gratuitous ARPs (from $VMAC) moved the VMAC to $B's port on the switch:"
+echo "the switch sends $VMAC to port $(fdb_port); the client's ARP entry did not change:"
 run lab_exec c ip neigh show "$LAB_VIP"
-echo "$B's eth0 is $(lab_exec "$B" ip -br link show eth0 | awk '{print $3}')"
 say "Only the new master answers ARP for $LAB_VIP"
 echo "$M still has the address configured (its vrrpd was killed before it could remove it),"
 echo "but its lease ran out, so its XDP program drops ARP requests for it instead of answering:"

@@ -154,14 +154,16 @@ t_mac() { lab_exec "$1" ip -j link show eth0 | jq -r '.[0].address'; }
 # t_vmac VRID: the IPv4 virtual MAC of VRID (RFC 9568 7.3).
 t_vmac() { printf '00:00:5e:00:01:%02x' "$1"; }
 
-# t_fdb_port MAC: the switch port the bridge has learned MAC on ("" if none).
+# t_fdb_port MAC [VLAN]: the switch port the bridge has learned MAC on, in VLAN if given
+# ("" if none).
 t_fdb_port() {
 	lab_exec sw bridge -j fdb show br br0 |
-		jq -r --arg m "$1" '[.[] | select(.mac == $m and .master == "br0") | .ifname][0] // empty'
+		jq -r --arg m "$1" --arg v "${2:-}" '[.[] | select(.mac == $m and .master == "br0")
+			| select($v == "" or (.vlan | tostring) == $v) | .ifname][0] // empty'
 }
 
-# t_fdb_on R MAC: the switch sends frames for MAC to router R's port.
-t_fdb_on() { [ "$(t_fdb_port "$2")" = "$LAB_PREFIX-$1" ]; }
+# t_fdb_on R MAC [VLAN]: the switch sends frames for MAC (in VLAN) to router R's port.
+t_fdb_on() { [ "$(t_fdb_port "$2" "${3:-}")" = "$LAB_PREFIX-$1" ]; }
 
 # The MAC the client's ARP entry for ADDR points to ("" if none).
 t_client_mac() {
@@ -169,6 +171,31 @@ t_client_mac() {
 }
 
 t_ping() { lab_exec c ping -c 1 -W 1 -q "$1" >/dev/null 2>&1; }
+
+# t_capture NAME NS IFACE TCPDUMP-ARGS...: starts tcpdump in namespace NS on IFACE, writing
+# $LAB_DIR/NAME.pcap with nanosecond timestamps; returns once it listens. lab_down stops it.
+t_capture() {
+	local name=$1 ns=$2 dev=$3 err
+	shift 3
+	err=$LAB_DIR/$name.tcpdump.err
+	nsenter --net="/run/netns/$(lab_ns "$ns")" tcpdump -n -U -i "$dev" --time-stamp-precision=nano \
+		-w "$LAB_DIR/$name.pcap" "$@" 2>"$err" &
+	LAB_PID[cap.$name]=$!
+	t_wait_ms 5000 grep -q 'listening on' "$err"
+}
+
+# t_capture_stop NAME: stops the capture, once what it saw is written.
+t_capture_stop() {
+	sleep 0.2
+	t_stop cap "$1" INT >/dev/null
+}
+
+# t_capture_read NAME [FILTER...]: the captured frames, one line each (-e: with MACs).
+t_capture_read() {
+	local name=$1
+	shift
+	tcpdump -n -e -r "$LAB_DIR/$name.pcap" --time-stamp-precision=nano -tt "$@" 2>/dev/null
+}
 
 # t_log_has R REGEX: a line of router R's log (all its daemons) matches.
 t_log_has() { grep -Eq -- "$2" "$LAB_DIR/$1.log"; }

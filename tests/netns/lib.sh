@@ -91,7 +91,7 @@ lab_down() {
 # lab_has_ip R ADDR [DEV]: does router R hold ADDR, on DEV if given (on any interface: with
 # a VMAC the VIP is on the macvlan vr<VRID>-eth0)?
 lab_has_ip() {
-	lab_exec "$1" ip -4 -o addr show ${3:+dev "$3"} | grep -q " $2/"
+	lab_exec "$1" ip -4 -o addr show ${3:+dev "$3"} 2>/dev/null | grep -q " $2/"
 }
 
 # Waits up to SECS for a command to succeed.
@@ -107,9 +107,14 @@ lab_wait() {
 }
 
 # lab_vlan VID NET: an 802.1Q device eth0.VID on both routers and the client, addresses NET.1,
-# NET.2 and NET.10/24 (the bridge carries the tagged frames as they are).
+# NET.2 and NET.10/24. The switch becomes VLAN-aware, as real ones are: it learns MACs per
+# VLAN, so the same VMAC may be on one port in VLAN 100 and another in VLAN 200.
 lab_vlan() {
 	local vid=$1 net=$2 h i=1
+	lab_exec sw ip link set br0 type bridge vlan_filtering 1 || return 1
+	for h in r1 r2 c; do
+		lab_exec sw bridge vlan add vid "$vid" dev "$LAB_PREFIX-$h" || return 1
+	done
 	for h in r1 r2 c; do
 		lab_exec "$h" ip link add link eth0 name "eth0.$vid" type vlan id "$vid" || return 1
 		lab_exec "$h" ip link set "eth0.$vid" up

@@ -3,7 +3,10 @@
 # 51 on both VLANs, each with its own VIP. The two instances are independent: r1 masters
 # VLAN 100 and r2 VLAN 200; stopping r1's VLAN 100 instance moves VLAN 100 to r2 and leaves
 # VLAN 200 untouched. The XDP program runs on the VLAN devices (generic mode: 8021q has no
-# native XDP). Needs a kernel with 802.1Q devices (Debian's: make check-vm).
+# native XDP). Each instance has its own macvlan on its VLAN device (vr51-eth0.100,
+# vr51-eth0.200) with the same VMAC 00:00:5e:00:01:33: the VLAN-aware switch learns it on r1's
+# port in VLAN 100 and on r2's in VLAN 200, and moves only VLAN 100's on the takeover. Needs a
+# kernel with 802.1Q devices (Debian's: make check-vm).
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -32,11 +35,16 @@ t_start r1 v100 -i eth0.100 -v 51 -p 200 -d 0.1 "$VIP100"
 t_start r1 v200 -i eth0.200 -v 51 -p 100 -d 0.1 "$VIP200"
 t_start r2 v100 -i eth0.100 -v 51 -p 100 -d 0.1 "$VIP100"
 t_start r2 v200 -i eth0.200 -v 51 -p 200 -d 0.1 "$VIP200"
-t_check vlan_100_r1_master t_wait_ms 5000 only r1 eth0.100 "$VIP100"
-t_check vlan_200_r2_master t_wait_ms 5000 only r2 eth0.200 "$VIP200"
+t_check vlan_100_r1_master t_wait_ms 5000 only r1 vr51-eth0.100 "$VIP100"
+t_check vlan_200_r2_master t_wait_ms 5000 only r2 vr51-eth0.200 "$VIP200"
 t_check vlan_generic_xdp_logged t_log_has r1 "VRRP ID 51 on eth0\.100: started.*XDP generic mode"
-t_check vlan_100_client_ping t_wait_ms 3000 lab_exec c ping -c 1 -W 1 -q "$VIP100"
-t_check vlan_200_client_ping t_wait_ms 3000 lab_exec c ping -c 1 -W 1 -q "$VIP200"
+VMAC=$(t_vmac 51)
+t_check vlan_100_vip_on_its_macvlan lab_has_ip r1 "$VIP100" vr51-eth0.100
+t_check vlan_200_vip_on_its_macvlan lab_has_ip r2 "$VIP200" vr51-eth0.200
+t_check vlan_100_fdb_vmac_on_r1 t_wait_ms 2000 t_fdb_on r1 "$VMAC" 100
+t_check vlan_200_fdb_vmac_on_r2 t_wait_ms 2000 t_fdb_on r2 "$VMAC" 200
+t_check vlan_100_client_ping t_wait_ms 3000 t_ping "$VIP100"
+t_check vlan_200_client_ping t_wait_ms 3000 t_ping "$VIP200"
 # Both instances are VRID 51: neither VLAN's adverts reach the other VLAN's instance.
 t_check vlan_200_backup_follows_r2 t_log_has r1 \
 	"VRRP ID 51 on eth0\.200: master is 10\.200\.0\.2, priority 200"
@@ -50,12 +58,14 @@ fi
 # Stop r1's VLAN 100 instance: r2 takes VLAN 100 (priority 0, Skew_Time); VLAN 200 stays.
 V200_LINES=$(grep -c "eth0.200" "$LAB_DIR/r1.log" "$LAB_DIR/r2.log" | awk -F: '{s += $2} END {print s}')
 t_stop r1 v100 TERM
-t_check vlan_100_moves_to_r2 t_wait_ms 3000 only r2 eth0.100 "$VIP100"
-t_check vlan_200_stays_on_r2 t_holds_ms 1500 only r2 eth0.200 "$VIP200"
+t_check vlan_100_moves_to_r2 t_wait_ms 3000 only r2 vr51-eth0.100 "$VIP100"
+t_check vlan_200_stays_on_r2 t_holds_ms 1500 only r2 vr51-eth0.200 "$VIP200"
+t_check vlan_100_fdb_vmac_moves_to_r2 t_wait_ms 2000 t_fdb_on r2 "$VMAC" 100
+t_check vlan_200_fdb_vmac_stays_on_r2 t_fdb_on r2 "$VMAC" 200
 t_eq vlan_200_no_transition \
 	"$(grep -c "eth0.200" "$LAB_DIR/r1.log" "$LAB_DIR/r2.log" | awk -F: '{s += $2} END {print s}')" \
 	"$V200_LINES" "log lines about eth0.200 changed"
-t_check vlan_200_client_ping_after lab_exec c ping -c 1 -W 1 -q "$VIP200"
+t_check vlan_200_client_ping_after t_ping "$VIP200"
 t_stop r1 v200
 t_stop r2 v100
 t_stop r2 v200
