@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -91,6 +92,27 @@ static bool lease_expired(__u64 until_ns)
 	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec >= until_ns;
 }
 
+/* How the program is attached to the interface, as the kernel says (not from the maps). */
+static const char *xdp_mode(__u32 ifindex)
+{
+	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+
+	if (bpf_xdp_query((int)ifindex, 0, &q))
+		return "unknown";
+	switch (q.attach_mode) {
+	case XDP_ATTACHED_DRV:
+		return "native mode";
+	case XDP_ATTACHED_SKB:
+		return "generic mode";
+	case XDP_ATTACHED_HW:
+		return "offloaded";
+	case XDP_ATTACHED_MULTI:
+		return "several modes";
+	default:
+		return "not attached";
+	}
+}
+
 static int show_state(const char *pin_dir)
 {
 	int cfg_fd, stats_fd, n = 0;
@@ -121,6 +143,7 @@ static int show_state(const char *pin_dir)
 		printf("  VRRPv%u, priority %u (configured %u), interval %u cs, preempt %s, pid %u\n",
 		       cfg.version, cfg.priority, cfg.cfg_priority, cfg.adver_int_cs,
 		       cfg.flags & VRRPD_F_PREEMPT ? "on" : "off", cfg.owner_pid);
+		printf("  XDP: %s on %s\n", xdp_mode(key.ifindex), ifname);
 		if (cfg.flags & VRRPD_F_VMAC)
 			printf("  VMAC %02x:%02x:%02x:%02x:%02x:%02x\n", cfg.vmac[0], cfg.vmac[1],
 			       cfg.vmac[2], cfg.vmac[3], cfg.vmac[4], cfg.vmac[5]);

@@ -50,6 +50,10 @@ t_eq vmac_backup_macvlan_down "$(link_state r2 vr51-eth0)" DOWN
 t_eq vmac_macvlan_no_ipv6 "$(lab_exec r2 cat /proc/sys/net/ipv6/conf/vr51-eth0/disable_ipv6)" 1
 t_check vmac_fdb_on_master_port t_wait_ms 2000 t_fdb_on r1 "$VMAC"
 t_check vmac_client_pings_through_vmac t_ping "$VIP"
+ATROPOS=$LAB_ROOT/build/atropos
+STATE=$(lab_exec r2 "$ATROPOS" --state --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r2")
+t_check vmac_atropos_shows_vmac grep -q "^  VMAC $VMAC\$" <<<"$STATE"
+t_check vmac_atropos_shows_xdp_mode grep -q "^  XDP: native mode on eth0\$" <<<"$STATE"
 t_eq vmac_client_arp_is_vmac "$(t_client_mac "$VIP")" "$VMAC"
 sleep 1 # steady state, adverts every 100 ms from r1
 t_capture_stop from_r2
@@ -122,6 +126,8 @@ t_check vmac_off_master t_wait_ms 3000 t_only r1 "$VIP"
 t_eq vmac_off_no_macvlan "$(link_state r1 vr51-eth0)" ""
 t_check vmac_off_vip_on_eth0 lab_has_ip r1 "$VIP" eth0
 t_check vmac_off_logged t_log_has r1 "VRRP ID 51 on eth0: started, .*no VMAC \(-n\)"
+t_check vmac_off_atropos grep -q "^  VMAC off (-n): ARP answered with $(t_mac r1)\$" \
+	<<<"$(lab_exec r1 "$ATROPOS" --state --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1")"
 t_stop r1
 
 # --- 5. The magic packet ------------------------------------------------------------------------
