@@ -255,7 +255,7 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	const struct opts *o = in->o;
 	uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, o->vrid };
 	struct nl_link_info old;
-	int ret;
+	int ret, was;
 
 	if ((size_t)snprintf(in->vmac_name, sizeof(in->vmac_name), "vr%d-%s", o->vrid, o->ifname) >=
 	    sizeof(in->vmac_name))
@@ -284,6 +284,20 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	}
 	memcpy(in->src_mac, vmac, 6);
 	in->vip_ifindex = in->vmac_ifindex;
+	/*
+	 * Traffic for a VIP arrives on the macvlan while the route back goes out of the
+	 * interface: strict reverse-path filtering would drop it, and conf/all overrides the
+	 * macvlan's own 0.
+	 */
+	ret = nl_rp_filter_push_down(in->vmac_name, &was);
+	if (ret)
+		log_warnx(
+			"VRRP ID %d on %s: cannot set rp_filter per device (%s): traffic to the VIPs may be dropped",
+			o->vrid, o->ifname, strerror(-ret));
+	else if (was)
+		log_info(
+			"VRRP ID %d on %s: net.ipv4.conf.all.rp_filter was %d: now 0, and %d on every other device, so that %s may take traffic for the VIPs",
+			o->vrid, o->ifname, was, was, in->vmac_name);
 	/*
 	 * RFC.md D3: the kernel's own ARP requests on the interface (for a host it replies to)
 	 * would say "VIP is at the interface's MAC" with arp_announce 0, and hosts take it.
@@ -557,7 +571,8 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 	}
 	if (in->garp_refresh_ns && now_ns >= in->garp_refresh_ns) {
 		inst_send_garps(in);
-		in->garp_refresh_ns += inst_ms_ns(in->o->garp_refresh_s * 1000);
+		/* From now, not from the due time: a late tick sends one, not a catch-up burst. */
+		in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
 	}
 	if (!in->fsm_deadline_ns || now_ns < in->fsm_deadline_ns)
 		return;

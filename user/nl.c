@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Interfaces and addresses through libnl-route. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
@@ -125,6 +126,35 @@ int nl_sysctl(const char *proto, const char *ifname, const char *key, const char
 		ret = -errno;
 	close(fd);
 	return ret;
+}
+
+int nl_rp_filter_push_down(const char *except, int *was)
+{
+	char value[16];
+	struct dirent *de;
+	int all, cur, ret;
+	DIR *d;
+
+	ret = nl_sysctl_get("ipv4", "all", "rp_filter", &all);
+	if (ret)
+		return ret;
+	*was = all;
+	if (all == 0)
+		return 0;
+	d = opendir("/proc/sys/net/ipv4/conf");
+	if (!d)
+		return -errno;
+	snprintf(value, sizeof(value), "%d", all);
+	/* Each device (and "default", for the ones to come) keeps max(all, its own). */
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !strcmp(de->d_name, "all") ||
+		    !strcmp(de->d_name, except))
+			continue;
+		if (nl_sysctl_get("ipv4", de->d_name, "rp_filter", &cur) == 0 && cur < all)
+			nl_sysctl("ipv4", de->d_name, "rp_filter", value);
+	}
+	closedir(d);
+	return nl_sysctl("ipv4", "all", "rp_filter", "0");
 }
 
 int nl_vmac_add(struct nl_sock *sk, int parent, const char *name, const uint8_t mac[6],

@@ -43,6 +43,12 @@ int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up);
 /* /proc/sys/net/PROTO/conf/IFNAME/KEY (proto "ipv4" or "ipv6"). */
 int nl_sysctl(const char *proto, const char *ifname, const char *key, const char *value);
 int nl_sysctl_get(const char *proto, const char *ifname, const char *key, int *value);
+/*
+ * Reverse-path filtering is max(conf/all, conf/DEV): with all at 1, no device can turn it off.
+ * Sets every device's rp_filter (and default's) to max(all, its own), then all to 0, so that
+ * nothing changes for them but except may have 0. *was gets all's old value.
+ */
+int nl_rp_filter_push_down(const char *except, int *was);
 /* Removing a link that is gone already is 0. */
 int nl_link_del(struct nl_sock *sk, int ifindex);
 

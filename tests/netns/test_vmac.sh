@@ -13,7 +13,9 @@
 #   5. The magic packet (-n -I VIP -O GATEWAY, with --garp-count 0 so that nothing else tells
 #      the gateway): the gateway's neighbour entry for the VIP moves to the new master's MAC by
 #      itself; without -I/-O it stays on the old master's (the control).
-#   6. Start-up: a macvlan left by a vrrpd that died is removed and made again; an interface of
+#   6. With strict reverse-path filtering for all devices, the VIP is still reachable, and the
+#      other devices stay strict.
+#   7. Start-up: a macvlan left by a vrrpd that died is removed and made again; an interface of
 #      that name that is not a VMAC of ours refuses the start.
 set -u
 # shellcheck source=tests/netns/checks.sh
@@ -175,7 +177,20 @@ MS=$(magic_round control)
 t_eq vmac_magic_control_without_it_entry_stays "$MS" -1 \
 	"the gateway moved to r2 ${MS} ms after the takeover without the magic packet"
 
-# --- 6. Start-up and leftovers -------------------------------------------------------------------
+# --- 6. Strict reverse-path filtering (conf/all = 1) ------------------------------------------
+# Traffic to the VIP arrives on the macvlan, the route back is eth0's: vrrpd moves the global 1
+# down to every device, so eth0 stays strict and the macvlan does not.
+lab_exec r1 sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.eth0.rp_filter=0
+t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP"
+t_check vmac_rp_filter_master t_wait_ms 3000 t_only r1 "$VIP"
+t_check vmac_rp_filter_client_pings t_wait_ms 2000 t_ping "$VIP"
+t_eq vmac_rp_filter_eth0_still_strict \
+	"$(lab_exec r1 sysctl -n net.ipv4.conf.eth0.rp_filter net.ipv4.conf.all.rp_filter | tr '\n' ' ')" \
+	"1 0 "
+t_check vmac_rp_filter_logged t_log_has r1 "net\.ipv4\.conf\.all\.rp_filter was 1: now 0"
+t_stop r1
+
+# --- 7. Start-up and leftovers -------------------------------------------------------------------
 lab_exec r1 ip link add link eth0 name vr51-eth0 address 02:00:00:00:00:51 type macvlan mode bridge
 OUT=$(lab_exec r1 "$VRRPD" --foreground --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" -f "$LAB_DIR/r1" \
 	-i eth0 -v 51 "$VIP" 2>&1)
