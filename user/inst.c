@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "hook.h"
 #include "inst.h"
 #include "log.h"
 #include "nl.h"
@@ -231,6 +232,15 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 		log_info("VRRP ID %d on %s: master is %s, priority %d, interval %d cs", in->o->vrid,
 			 in->o->ifname, ip4_str(in->fsm.master_ip, buf), in->fsm.master_priority,
 			 in->fsm.master_adver_int_cs);
+	/* After the addresses: an up script finds the VIPs in place, a down script gone. */
+	if (act & FSM_ACT_HOOK_UP)
+		hook_queue(in->hook, true, "MASTER", fsm_state_name(out->old_state),
+			   fsm_reason_name(out->reason), in->fsm.priority, now_ns);
+	if (act & FSM_ACT_HOOK_DOWN)
+		hook_queue(in->hook, false,
+			   out->reason == VRRPD_R_SHUTDOWN ? "STOP" :
+							     fsm_state_name(out->new_state),
+			   "MASTER", fsm_reason_name(out->reason), in->fsm.priority, now_ns);
 	in->fsm_deadline_ns = out->deadline_ns;
 	if (act)
 		inst_publish(in);
@@ -331,7 +341,7 @@ static void inst_vmac_close(struct inst *in)
 }
 
 int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
-	       uint64_t now_ns, char *err, size_t errlen)
+	       struct hook *hook, uint64_t now_ns, char *err, size_t errlen)
 {
 	struct fsm_input start = { .type = FSM_IN_STARTUP };
 	struct nl_link_info li;
@@ -345,6 +355,7 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	in->o = o;
 	in->x = x;
 	in->nl = nl;
+	in->hook = hook;
 	in->tx_fd = -1;
 	ret = nl_link_get(nl, o->ifname, &li);
 	if (ret) {

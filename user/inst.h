@@ -14,6 +14,7 @@
 #include "opts.h"
 #include "vrrp_abi.h"
 
+struct hook;
 struct nl_sock;
 struct xdp_ctx;
 
@@ -31,6 +32,7 @@ struct inst {
 	const struct opts *o;
 	struct xdp_ctx *x;
 	struct nl_sock *nl;
+	struct hook *hook;
 	struct fsm fsm;
 	struct vrrpd_key key;
 	struct vrrpd_cfg cfg; /* as last written to vrrpd_cfg */
@@ -57,7 +59,7 @@ struct inst {
 
 /* Claims the instance in the maps, opens its socket and starts the election (S1). */
 int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
-	       uint64_t now_ns, char *err, size_t errlen);
+	       struct hook *hook, uint64_t now_ns, char *err, size_t errlen);
 /* S9: resign if Master, remove our addresses and map entries. */
 void inst_stop(struct inst *in, uint64_t now_ns);
 /* An advert event from the ring buffer. */

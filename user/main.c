@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hook.h"
 #include "inst.h"
 #include "log.h"
 #include "nl.h"
@@ -29,6 +30,7 @@ struct vrrpd {
 	struct xdp_ctx x;
 	struct nl_sock *nl;
 	struct inst inst;
+	struct hook hook;
 	bool inst_started;
 	int attached_ifindex;
 	int epfd;
@@ -114,7 +116,16 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot create the event ring buffer: %s", strerror(-ret));
 		return ret;
 	}
-	ret = inst_start(&d->inst, &d->o, &d->x, d->nl, now_ns(), err, errlen);
+	d->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (d->epfd < 0) {
+		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
+		return -errno;
+	}
+	ret = hook_check(&d->o, err, errlen);
+	if (ret)
+		return ret;
+	hook_init(&d->hook, &d->o, d->epfd);
+	ret = inst_start(&d->inst, &d->o, &d->x, d->nl, &d->hook, now_ns(), err, errlen);
 	if (ret)
 		return ret;
 	d->inst_started = true;
@@ -137,8 +148,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	signal(SIGPIPE, SIG_IGN);
 	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	d->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	d->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (d->sigfd < 0 || d->timerfd < 0 || d->epfd < 0) {
+	if (d->sigfd < 0 || d->timerfd < 0) {
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
 		return -errno;
 	}
@@ -155,6 +165,8 @@ static void teardown(struct vrrpd *d)
 {
 	if (d->inst_started)
 		inst_stop(&d->inst, now_ns());
+	/* The down script of the stop, and whatever was still waiting, run to the end. */
+	hook_drain(&d->hook);
 	if (d->attached_ifindex)
 		xdp_detach_if_unused(&d->x, d->attached_ifindex);
 	xdp_close(&d->x);
@@ -190,7 +202,9 @@ static int run(struct vrrpd *d)
 	int i, n;
 
 	for (;;) {
-		arm_timer(d, inst_deadline(&d->inst));
+		uint64_t dl = inst_deadline(&d->inst), hdl = hook_deadline(&d->hook);
+
+		arm_timer(d, !dl || (hdl && hdl < dl) ? hdl : dl);
 		n = epoll_wait(d->epfd, evs, 8, -1);
 		if (n < 0 && errno != EINTR) {
 			log_warn("epoll_wait");
@@ -211,9 +225,12 @@ static int run(struct vrrpd *d)
 				if (read(d->timerfd, &expirations, sizeof(expirations)) < 0 &&
 				    errno != EAGAIN)
 					log_warn("timerfd");
+			} else {
+				hook_on_fd(&d->hook, evs[i].data.fd, now_ns());
 			}
 		}
 		inst_tick(&d->inst, now_ns());
+		hook_tick(&d->hook, now_ns());
 	}
 }
 

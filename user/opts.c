@@ -29,6 +29,7 @@ enum {
 	OPT_GARP_COUNT,
 	OPT_GARP_INTERVAL,
 	OPT_GARP_REFRESH,
+	OPT_SCRIPT_TIMEOUT,
 };
 
 /*
@@ -54,6 +55,7 @@ static const struct option opts_long[] = {
 	{ "garp-count", required_argument, NULL, OPT_GARP_COUNT },
 	{ "garp-interval", required_argument, NULL, OPT_GARP_INTERVAL },
 	{ "garp-refresh", required_argument, NULL, OPT_GARP_REFRESH },
+	{ "script-timeout", required_argument, NULL, OPT_SCRIPT_TIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -95,6 +97,7 @@ static void opts_defaults(struct opts *o)
 	o->increase_prio = -1;
 	o->garp_count = OPTS_GARP_COUNT_DFL;
 	o->garp_interval_ms = OPTS_GARP_INTERVAL_DFL_MS;
+	o->script_timeout_s = OPTS_SCRIPT_TIMEOUT_DFL_S;
 	snprintf(o->run_dir, sizeof(o->run_dir), "%s", OPTS_RUN_DIR_DFL);
 	snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", VRRPD_PIN_DIR_DFL);
 }
@@ -559,6 +562,16 @@ int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			}
 			o->garp_refresh_s = (int)v;
 			break;
+		case OPT_SCRIPT_TIMEOUT:
+			if (opts_num(arg, 1, OPTS_SCRIPT_TIMEOUT_MAX_S, &v)) {
+				ret = opts_err(
+					err, errlen,
+					"invalid timeout '%s' for --script-timeout: must be 1..%d s",
+					arg, OPTS_SCRIPT_TIMEOUT_MAX_S);
+				break;
+			}
+			o->script_timeout_s = (int)v;
+			break;
 		case OPT_FOREGROUND:
 			o->foreground = true;
 			break;
@@ -606,8 +619,8 @@ void opts_usage(FILE *out)
 		"  -a none|pw/SECRET      VRRPv2 simple password of 1..8 characters (default none)\n"
 		"  -z PRIO                priority to take on a reduce request (default priority - 10)\n"
 		"  -x PRIO                priority to take on an increase request (default priority + 10)\n"
-		"  -U FILE                script run on becoming master\n"
-		"  -D FILE                script run on leaving master\n"
+		"  -U FILE                script run on becoming master, with IFACE VRID MASTER PRIO VIP...\n"
+		"  -D FILE                script run on leaving master (to BACKUP, FAULT or STOP)\n"
 		"  -M N                   N instances 1..%d go backup together; watch the link (default off)\n"
 		"  -I IP                  magic packet source (one of the VIPs), sent after a takeover so\n"
 		"                         the gateway -O refreshes its ARP entry for it; meant for -n\n"
@@ -621,12 +634,13 @@ void opts_usage(FILE *out)
 		"      --garp-count N     gratuitous ARPs per VIP on takeover, 0..%d (default %d)\n"
 		"      --garp-interval MS time between them, 1..%d ms (default %d)\n"
 		"      --garp-refresh S   as master, send one more every S seconds (default 0: off)\n"
+		"      --script-timeout S kill a -U/-D script still running after S seconds (default %d)\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
-		"\nAccepted and checked, but not acted on yet in this release: -z, -x, -U, -D, -M.\n"
+		"\nAccepted and checked, but not acted on yet in this release: -z, -x, -M.\n"
 		"See the README.\n",
 		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
 		OPTS_GARP_COUNT_MAX, OPTS_GARP_COUNT_DFL, OPTS_GARP_INTERVAL_MAX_MS,
-		OPTS_GARP_INTERVAL_DFL_MS, OPTS_MAX_VIPS);
+		OPTS_GARP_INTERVAL_DFL_MS, OPTS_SCRIPT_TIMEOUT_DFL_S, OPTS_MAX_VIPS);
 }

@@ -17,6 +17,8 @@
 #define OPTS_GARP_INTERVAL_DFL_MS 100
 #define OPTS_GARP_INTERVAL_MAX_MS 10000
 #define OPTS_GARP_REFRESH_MAX_S 86400
+#define OPTS_SCRIPT_TIMEOUT_DFL_S 60
+#define OPTS_SCRIPT_TIMEOUT_MAX_S 3600
 
 struct opts_vip {
 	uint32_t addr; /* network order */
@@ -38,6 +40,7 @@ struct opts {
 	int increase_prio; /* -x, -1: priority + 10 */
 	char up_script[OPTS_PATH_MAX]; /* -U */
 	char down_script[OPTS_PATH_MAX]; /* -D */
+	int script_timeout_s; /* --script-timeout: a script still running then is killed */
 	int monitor; /* -M N, 0: off */
 	uint32_t magic_src; /* -I, network order, 0: off */
 	uint32_t magic_dst; /* -O */

@@ -181,7 +181,7 @@ t_capture() {
 	nsenter --net="/run/netns/$(lab_ns "$ns")" tcpdump -n -U -i "$dev" --time-stamp-precision=nano \
 		-w "$LAB_DIR/$name.pcap" "$@" 2>"$err" &
 	LAB_PID[cap.$name]=$!
-	t_wait_ms 5000 grep -q 'listening on' "$err"
+	t_wait_ms 5000 grep -qs 'listening on' "$err"
 }
 
 # t_capture_stop NAME: stops the capture, once what it saw is written.

@@ -147,6 +147,8 @@ static const struct misuse misuses[] = {
 	  "invalid interval '100ms' for --garp-interval" },
 	{ "garp_refresh_big", "-i eth0 -v 1 --garp-refresh 86401 10.0.0.1",
 	  "invalid period '86401' for --garp-refresh: must be 0 (off) or 1..86400 s" },
+	{ "script_timeout_zero", "-i eth0 -v 1 --script-timeout 0 10.0.0.1",
+	  "invalid timeout '0' for --script-timeout: must be 1..3600 s" },
 	{ "checksum_in_v2", "-i eth0 -v 1 --checksum legacy --vrrp-version 2 10.0.0.1",
 	  "--checksum 'legacy' needs --vrrp-version 3" },
 	{ "checksum_bad", "-i eth0 -v 1 --checksum crc 10.0.0.1",
@@ -226,6 +228,7 @@ static void test_original_cmdline(void)
 	CHECK_EQ(o.garp_count, 5);
 	CHECK_EQ(o.garp_interval_ms, 100);
 	CHECK_EQ(o.garp_refresh_s, 0);
+	CHECK_EQ(o.script_timeout_s, 60);
 	CHECK(!strcmp(o.run_dir, "/run/vrrpd"));
 	CHECK(!strcmp(o.pin_dir, VRRPD_PIN_DIR_DFL));
 	CHECK(!o.foreground);
@@ -368,6 +371,8 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(o.garp_count, 0);
 	CHECK_EQ(o.garp_interval_ms, 250);
 	CHECK_EQ(o.garp_refresh_s, 60);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --script-timeout 3600 10.1.1.1"), 0);
+	CHECK_EQ(o.script_timeout_s, 3600);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --checksum rfc9568 10.1.1.1"), 0);
 	CHECK_EQ(o.csum_mode, VRRPD_CSUM_RFC9568);
 	/* Fifteen characters is the most Linux takes. */
@@ -451,6 +456,7 @@ static void test_usage(void)
 		"--garp-count N",
 		"--garp-interval MS",
 		"--garp-refresh S",
+		"--script-timeout S",
 		"-V, --version",
 		"-h, --help",
 		"A.B.C.D[/LEN]",

@@ -1,0 +1,362 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The up and down scripts. The original waited for them in its main loop (wait()), gave them no
+ * arguments and its raw socket as stdin; here a script runs on its own while the daemon goes
+ * on advertising, gets the transition as arguments and environment, reads /dev/null, and its
+ * output goes to the log. One script runs at a time per instance, so they see the transitions
+ * in order; a script that outlives the timeout is killed with its process group.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hook.h"
+#include "log.h"
+
+extern char **environ;
+
+#define HOOK_ARGS (5 + OPTS_MAX_VIPS + 1)
+#define HOOK_ENV_OURS 7
+
+static const char *hook_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+void hook_init(struct hook *h, const struct opts *o, int epfd)
+{
+	memset(h, 0, sizeof(*h));
+	h->o = o;
+	h->epfd = epfd;
+	h->pidfd = h->out_fd = -1;
+}
+
+static int hook_check_one(const char *path, const char *opt, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (!path[0])
+		return 0;
+	if (stat(path, &st)) {
+		snprintf(err, errlen, "script '%s' for %s: %s", path, opt, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISREG(st.st_mode) || access(path, X_OK)) {
+		snprintf(err, errlen, "script '%s' for %s is not an executable file", path, opt);
+		return -EACCES;
+	}
+	return 0;
+}
+
+int hook_check(const struct opts *o, char *err, size_t errlen)
+{
+	int ret = hook_check_one(o->up_script, "-U", err, errlen);
+
+	return ret ? ret : hook_check_one(o->down_script, "-D", err, errlen);
+}
+
+static void hook_log_line(struct hook *h, const char *line)
+{
+	const struct hook_job *j = &h->q[h->head];
+
+	log_info("VRRP ID %d on %s: %s: %s", h->o->vrid, h->o->ifname, hook_name(j->path), line);
+}
+
+/*
+ * Reads what the script wrote, a line at a time; at the end the rest is a line too. Returns
+ * true at end of file (every writer closed it).
+ */
+static bool hook_read(struct hook *h, bool last)
+{
+	bool eof = false;
+	char buf[1024];
+	ssize_t n;
+
+	for (;;) {
+		n = read(h->out_fd, buf, sizeof(buf));
+		if (n <= 0) {
+			eof = n == 0;
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n' || h->line_len == sizeof(h->line) - 1) {
+				h->line[h->line_len] = '\0';
+				hook_log_line(h, h->line);
+				h->line_len = 0;
+				if (buf[i] == '\n')
+					continue;
+			}
+			h->line[h->line_len++] = buf[i];
+		}
+	}
+	if ((eof || last) && h->line_len) {
+		h->line[h->line_len] = '\0';
+		hook_log_line(h, h->line);
+		h->line_len = 0;
+	}
+	return eof;
+}
+
+static void hook_close_fd(struct hook *h, int *fd)
+{
+	if (*fd < 0)
+		return;
+	epoll_ctl(h->epfd, EPOLL_CTL_DEL, *fd, NULL);
+	close(*fd);
+	*fd = -1;
+}
+
+static void hook_start(struct hook *h, uint64_t now_ns);
+
+/* The script exited: its last output, its status, and the next one. */
+static void hook_reap(struct hook *h, uint64_t now_ns)
+{
+	const struct hook_job *j = &h->q[h->head];
+	int status = 0;
+
+	if (waitpid(h->pid, &status, WNOHANG) != h->pid)
+		return;
+	if (h->out_fd >= 0)
+		hook_read(h, true);
+	hook_close_fd(h, &h->out_fd);
+	hook_close_fd(h, &h->pidfd);
+	if (h->killed) /* said when it was killed */
+		log_info("VRRP ID %d on %s: %s %s is gone", h->o->vrid, h->o->ifname,
+			 hook_name(j->path), j->state);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		log_info("VRRP ID %d on %s: %s %s finished", h->o->vrid, h->o->ifname,
+			 hook_name(j->path), j->state);
+	else if (WIFEXITED(status))
+		log_warnx("VRRP ID %d on %s: %s %s exited with status %d", h->o->vrid, h->o->ifname,
+			  hook_name(j->path), j->state, WEXITSTATUS(status));
+	else
+		log_warnx("VRRP ID %d on %s: %s %s was killed by signal %d", h->o->vrid,
+			  h->o->ifname, hook_name(j->path), j->state, WTERMSIG(status));
+	h->pid = 0;
+	h->deadline_ns = 0;
+	h->killed = false;
+	h->head = (h->head + 1) % HOOK_QUEUE;
+	h->len--;
+	if (h->len)
+		hook_start(h, now_ns);
+}
+
+static void hook_vip_str(const struct opts_vip *v, char *buf, size_t len)
+{
+	char a[INET_ADDRSTRLEN];
+
+	inet_ntop(AF_INET, &v->addr, a, sizeof(a));
+	if (v->prefix_len == 32)
+		snprintf(buf, len, "%s", a);
+	else
+		snprintf(buf, len, "%s/%d", a, v->prefix_len);
+}
+
+/* Child side, between fork and exec: only async-signal-safe calls. */
+static __attribute__((noreturn)) void hook_exec(const char *path, char **argv, char **envp,
+						int out_fd)
+{
+	sigset_t all;
+	int null_fd;
+
+	setpgid(0, 0);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	null_fd = open("/dev/null", O_RDONLY);
+	if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+	    dup2(out_fd, STDERR_FILENO) < 0)
+		_exit(126);
+	syscall(SYS_close_range, 3u, ~0u, 0u);
+	execve(path, argv, envp);
+	_exit(127);
+}
+
+static void hook_start(struct hook *h, uint64_t now_ns)
+{
+	const struct hook_job *j = &h->q[h->head];
+	const struct opts *o = h->o;
+	char vips[OPTS_MAX_VIPS][INET_ADDRSTRLEN + 8], vrid[4], prio[4];
+	char env[HOOK_ENV_OURS][64], env_vips[OPTS_MAX_VIPS * (INET_ADDRSTRLEN + 9) + 16];
+	char *argv[HOOK_ARGS], **envp;
+	struct epoll_event ev = { .events = EPOLLIN };
+	int pfd[2], i, n = 0, nenv = 0, off;
+	pid_t pid;
+
+	snprintf(vrid, sizeof(vrid), "%d", o->vrid);
+	snprintf(prio, sizeof(prio), "%d", j->priority);
+	argv[n++] = (char *)j->path;
+	argv[n++] = (char *)o->ifname;
+	argv[n++] = vrid;
+	argv[n++] = (char *)j->state;
+	argv[n++] = prio;
+	off = snprintf(env_vips, sizeof(env_vips), "VRRPD_VIPS=");
+	for (i = 0; i < o->nvips; i++) {
+		hook_vip_str(&o->vips[i], vips[i], sizeof(vips[i]));
+		argv[n++] = vips[i];
+		off += snprintf(env_vips + off, sizeof(env_vips) - (size_t)off, "%s%s",
+				i ? " " : "", vips[i]);
+	}
+	argv[n] = NULL;
+
+	while (environ && environ[nenv])
+		nenv++;
+	envp = calloc((size_t)nenv + HOOK_ENV_OURS + 2, sizeof(*envp));
+	if (!envp) {
+		log_warn("VRRP ID %d on %s: cannot run %s", o->vrid, o->ifname, j->path);
+		goto skip;
+	}
+	n = 0;
+	for (i = 0; i < nenv; i++)
+		if (strncmp(environ[i], "VRRPD_", 6))
+			envp[n++] = environ[i];
+	snprintf(env[0], sizeof(env[0]), "VRRPD_IFNAME=%s", o->ifname);
+	snprintf(env[1], sizeof(env[1]), "VRRPD_VRID=%d", o->vrid);
+	snprintf(env[2], sizeof(env[2]), "VRRPD_STATE=%s", j->state);
+	snprintf(env[3], sizeof(env[3]), "VRRPD_PREV_STATE=%s", j->prev);
+	snprintf(env[4], sizeof(env[4]), "VRRPD_PRIORITY=%d", j->priority);
+	snprintf(env[5], sizeof(env[5]), "VRRPD_REASON=%s", j->reason);
+	for (i = 0; i < 6; i++)
+		envp[n++] = env[i];
+	envp[n++] = env_vips;
+	envp[n] = NULL;
+
+	if (pipe2(pfd, O_CLOEXEC)) {
+		log_warn("VRRP ID %d on %s: cannot run %s", o->vrid, o->ifname, j->path);
+		free(envp);
+		goto skip;
+	}
+	pid = fork();
+	if (pid == 0)
+		hook_exec(j->path, argv, envp, pfd[1]);
+	free(envp);
+	close(pfd[1]);
+	if (pid < 0) {
+		log_warn("VRRP ID %d on %s: cannot run %s", o->vrid, o->ifname, j->path);
+		close(pfd[0]);
+		goto skip;
+	}
+	h->pid = pid;
+	h->out_fd = pfd[0];
+	fcntl(h->out_fd, F_SETFL, O_NONBLOCK);
+	h->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (h->pidfd < 0) /* before Linux 5.3: reaped at the end of its output, or at a tick */
+		log_warn("VRRP ID %d on %s: pidfd_open", o->vrid, o->ifname);
+	h->deadline_ns = now_ns + (uint64_t)o->script_timeout_s * 1000000000ull;
+	h->line_len = 0;
+	log_info("VRRP ID %d on %s: running %s %s (pid %d)", o->vrid, o->ifname, j->path, j->state,
+		 pid);
+	ev.data.fd = h->out_fd;
+	epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->out_fd, &ev);
+	if (h->pidfd >= 0) {
+		ev.data.fd = h->pidfd;
+		epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->pidfd, &ev);
+	}
+	return;
+skip:
+	h->head = (h->head + 1) % HOOK_QUEUE;
+	h->len--;
+	if (h->len)
+		hook_start(h, now_ns);
+}
+
+void hook_queue(struct hook *h, bool up, const char *state, const char *prev, const char *reason,
+		uint8_t priority, uint64_t now_ns)
+{
+	const char *path = up ? h->o->up_script : h->o->down_script;
+	struct hook_job *j;
+
+	if (!path[0])
+		return;
+	if (h->len == HOOK_QUEUE) {
+		h->dropped++;
+		log_warnx("VRRP ID %d on %s: %d scripts are waiting already: %s %s not run",
+			  h->o->vrid, h->o->ifname, HOOK_QUEUE, hook_name(path), state);
+		return;
+	}
+	j = &h->q[(h->head + h->len) % HOOK_QUEUE];
+	*j = (struct hook_job){
+		.path = path, .state = state, .prev = prev, .reason = reason, .priority = priority
+	};
+	h->len++;
+	if (h->len == 1)
+		hook_start(h, now_ns);
+}
+
+int hook_on_fd(struct hook *h, int fd, uint64_t now_ns)
+{
+	if (fd < 0)
+		return 0;
+	if (fd == h->out_fd) {
+		/* At eof (the script, and whatever it started, closed it), stop watching it. */
+		if (hook_read(h, false))
+			hook_close_fd(h, &h->out_fd);
+		if (h->pidfd < 0)
+			hook_reap(h, now_ns);
+		return 1;
+	}
+	if (fd == h->pidfd) {
+		hook_reap(h, now_ns);
+		return 1;
+	}
+	return 0;
+}
+
+uint64_t hook_deadline(const struct hook *h)
+{
+	return h->pid > 0 && !h->killed ? h->deadline_ns : 0;
+}
+
+void hook_tick(struct hook *h, uint64_t now_ns)
+{
+	const struct hook_job *j = &h->q[h->head];
+
+	if (h->pid > 0 && h->pidfd < 0)
+		hook_reap(h, now_ns); /* no pidfd: look at every tick */
+	if (h->pid <= 0 || h->killed || now_ns < h->deadline_ns)
+		return;
+	log_warnx("VRRP ID %d on %s: %s %s still running after %d s: killed", h->o->vrid,
+		  h->o->ifname, hook_name(j->path), j->state, h->o->script_timeout_s);
+	kill(-h->pid, SIGKILL);
+	kill(h->pid, SIGKILL);
+	h->killed = true;
+}
+
+static uint64_t hook_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void hook_drain(struct hook *h)
+{
+	while (h->pid > 0) {
+		struct pollfd p[2] = { { .fd = h->pidfd, .events = POLLIN },
+				       { .fd = h->out_fd, .events = POLLIN } };
+		uint64_t now = hook_now_ns(), dl = h->killed ? now + 1000000000ull : h->deadline_ns;
+		int ms = dl > now ? (int)((dl - now) / 1000000ull) + 1 : 0;
+
+		if (poll(p, 2, h->pidfd < 0 ? (ms < 100 ? ms : 100) : ms) < 0 && errno != EINTR)
+			break;
+		now = hook_now_ns();
+		if (p[1].revents && hook_read(h, false))
+			hook_close_fd(h, &h->out_fd);
+		hook_tick(h, now);
+		hook_reap(h, now);
+	}
+}
