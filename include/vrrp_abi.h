@@ -161,6 +161,8 @@ enum vrrpd_reason {
 	VRRPD_R_HIGHER_ADDR = 6, /* S7, equal priority */
 	VRRPD_R_PREEMPT = 7, /* S2 after discarding a lower priority master (preempt) */
 	VRRPD_R_SHUTDOWN = 8, /* S9 */
+	VRRPD_R_LINK_DOWN = 9, /* -> FAULT: carrier or admin state lost */
+	VRRPD_R_LINK_UP = 10, /* FAULT -> BACKUP: the link is back */
 	VRRPD_R_MAX,
 };
 

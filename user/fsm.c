@@ -186,7 +186,7 @@ static int fsm_advert(struct fsm *f, uint64_t now_ns, const struct fsm_advert *a
 	if (f->cfg.version != 2 &&
 	    (adv->adver_int_cs == 0 || adv->adver_int_cs > VRRP_V3_MAX_INT_CS))
 		return -EINVAL;
-	if (f->state == FSM_INIT)
+	if (f->state == FSM_INIT || f->state == FSM_FAULT)
 		return 0;
 	/*
 	 * The same advert can reach us twice (ring buffer event and vrrpd_rx), and a late one
@@ -230,10 +230,10 @@ static void fsm_timer(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
 	}
 }
 
-static int fsm_startup(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
+/* S1, at startup (from INIT) or when the link comes back (from FAULT, reason LINK_UP). */
+static int fsm_startup(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
+		       enum vrrpd_reason reason)
 {
-	if (f->state != FSM_INIT)
-		return -EINVAL;
 	/* RFC 9568 6.4.1: Master_Adver_Interval starts as our own Advertisement_Interval. */
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
 	f->master_ip = 0;
@@ -246,11 +246,27 @@ static int fsm_startup(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
 		return 0;
 	}
 	/* RFC 9568 6.4.1 (S1): Master_Down_Timer = Master_Down_Interval. */
-	fsm_set_state(f, out, FSM_BACKUP, VRRPD_R_STARTUP);
+	fsm_set_state(f, out, FSM_BACKUP, reason);
 	f->adver_deadline_ns = 0;
 	f->down_deadline_ns =
 		now_ns + fsm_master_down_ns(f->cfg.version, f->priority, f->master_adver_int_cs);
 	return 0;
+}
+
+/* The link is gone: a Master steps down at once (no advert can leave), timers stop. */
+static void fsm_link_down(struct fsm *f, struct fsm_out *out)
+{
+	if (f->state == FSM_FAULT)
+		return;
+	if (f->state == FSM_MASTER)
+		out->actions |= FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
+	fsm_set_state(f, out, FSM_FAULT, VRRPD_R_LINK_DOWN);
+	f->adver_deadline_ns = 0;
+	f->down_deadline_ns = 0;
+	f->master_ip = 0;
+	f->master_priority = 0;
+	f->prio0_seen = false;
+	f->preempting = false;
 }
 
 static void fsm_shutdown(struct fsm *f, struct fsm_out *out)
@@ -282,7 +298,14 @@ int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct 
 
 	switch (in->type) {
 	case FSM_IN_STARTUP:
-		err = fsm_startup(f, now_ns, out);
+		err = f->state == FSM_INIT ? fsm_startup(f, now_ns, out, VRRPD_R_STARTUP) : -EINVAL;
+		break;
+	case FSM_IN_LINK_DOWN:
+		fsm_link_down(f, out);
+		break;
+	case FSM_IN_LINK_UP:
+		if (f->state == FSM_FAULT)
+			err = fsm_startup(f, now_ns, out, VRRPD_R_LINK_UP);
 		break;
 	case FSM_IN_ADVERT:
 		err = fsm_advert(f, now_ns, &in->adv, out);
@@ -311,6 +334,8 @@ const char *fsm_state_name(enum fsm_state s)
 		return "BACKUP";
 	case FSM_MASTER:
 		return "MASTER";
+	case FSM_FAULT:
+		return "FAULT";
 	default:
 		return "UNKNOWN";
 	}
@@ -337,6 +362,10 @@ const char *fsm_reason_name(enum vrrpd_reason r)
 		return "preempting a lower priority master";
 	case VRRPD_R_SHUTDOWN:
 		return "shutdown";
+	case VRRPD_R_LINK_DOWN:
+		return "link down";
+	case VRRPD_R_LINK_UP:
+		return "link up";
 	default:
 		return "unknown";
 	}

@@ -29,6 +29,7 @@ enum fsm_state {
 	FSM_INIT = VRRPD_ST_INIT,
 	FSM_BACKUP = VRRPD_ST_BACKUP,
 	FSM_MASTER = VRRPD_ST_MASTER,
+	FSM_FAULT = VRRPD_ST_FAULT, /* the link is down: neither Master nor Backup */
 };
 
 /* A received advertisement, already validated by the XDP program. */
@@ -44,6 +45,8 @@ enum fsm_input_type {
 	FSM_IN_ADVERT, /* S3, S4, S6, S7, S8 */
 	FSM_IN_TIMER, /* the deadline returned earlier has passed: S2, S5 */
 	FSM_IN_SHUTDOWN, /* S9 */
+	FSM_IN_LINK_DOWN, /* -> FAULT (a Master steps down at once) */
+	FSM_IN_LINK_UP, /* FAULT -> as at startup (S1) */
 };
 
 struct fsm_input {

@@ -221,9 +221,11 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 				 in->o->ifname, fsm_reason_name(out->reason));
 		} else if (out->new_state == FSM_BACKUP) {
 			log_info("VRRP ID %d on %s: we are now a backup router (%s)", in->o->vrid,
-				 in->o->ifname,
-				 out->old_state == FSM_MASTER ? fsm_reason_name(out->reason) :
-								"startup");
+				 in->o->ifname, fsm_reason_name(out->reason));
+		} else if (out->new_state == FSM_FAULT) {
+			log_info("VRRP ID %d on %s: we are now in FAULT state (%s)%s", in->o->vrid,
+				 in->o->ifname, fsm_reason_name(out->reason),
+				 out->old_state == FSM_MASTER ? ", addresses removed" : "");
 		}
 	}
 	/* Also after S7, which follows the new master without a separate MASTER_CHANGED. */
@@ -253,6 +255,51 @@ static void inst_feed(struct inst *in, const struct fsm_input *inp, uint64_t now
 	if (fsm_step(&in->fsm, now_ns, inp, &out))
 		return;
 	inst_apply(in, &out, now_ns);
+}
+
+/* The link as the kernel and the driver see it; why says what is wrong. */
+static bool inst_link_query(struct inst *in, const char **why)
+{
+	struct nl_link_info li;
+
+	if (nl_link_get(in->nl, in->o->ifname, &li) || li.ifindex != in->ifindex) {
+		*why = "interface gone";
+		return false;
+	}
+	if (!li.up) {
+		*why = "administratively down";
+		return false;
+	}
+	if (!li.carrier) {
+		*why = "no carrier";
+		return false;
+	}
+	/* Drivers without ethtool support say nothing here (-EOPNOTSUPP): carrier decides. */
+	if (nl_ethtool_link(in->o->ifname) == 0) {
+		*why = "the driver reports no link";
+		return false;
+	}
+	*why = "";
+	return true;
+}
+
+void inst_link_check(struct inst *in, uint64_t now_ns)
+{
+	struct fsm_input l = { .type = FSM_IN_LINK_DOWN };
+	const char *why;
+	bool ok = inst_link_query(in, &why);
+
+	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
+	if (ok == in->link_ok)
+		return;
+	in->link_ok = ok;
+	if (ok) {
+		log_info("VRRP ID %d on %s: link up", in->o->vrid, in->o->ifname);
+		l.type = FSM_IN_LINK_UP;
+	} else {
+		log_warnx("VRRP ID %d on %s: link down (%s)", in->o->vrid, in->o->ifname, why);
+	}
+	inst_feed(in, &l, now_ns);
 }
 
 /*
@@ -348,6 +395,7 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	uint32_t vips[OPTS_MAX_VIPS], owner = 0;
 	struct fsm_cfg fc = { 0 };
 	char buf[INET_ADDRSTRLEN];
+	const char *why;
 	bool adopted;
 	int i, ret;
 
@@ -451,6 +499,13 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		}
 	}
 	inst_publish(in);
+	in->link_ok = inst_link_query(in, &why);
+	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
+	if (!in->link_ok) {
+		/* Start in FAULT; the link coming up is the startup (S1). */
+		log_warnx("VRRP ID %d on %s: link down (%s)", o->vrid, o->ifname, why);
+		start.type = FSM_IN_LINK_DOWN;
+	}
 	inst_feed(in, &start, now_ns);
 	return 0;
 }
@@ -585,6 +640,8 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 		/* From now, not from the due time: a late tick sends one, not a catch-up burst. */
 		in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
 	}
+	if (now_ns >= in->link_poll_ns)
+		inst_link_check(in, now_ns);
 	if (!in->fsm_deadline_ns || now_ns < in->fsm_deadline_ns)
 		return;
 	if (in->fsm.state == FSM_BACKUP) {
@@ -604,5 +661,7 @@ uint64_t inst_deadline(const struct inst *in)
 		d = in->garp_next_ns;
 	if (in->garp_refresh_ns && (!d || in->garp_refresh_ns < d))
 		d = in->garp_refresh_ns;
+	if (in->link_poll_ns && (!d || in->link_poll_ns < d))
+		d = in->link_poll_ns;
 	return d;
 }

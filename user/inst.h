@@ -55,7 +55,11 @@ struct inst {
 	uint64_t garp_refresh_ns; /* next periodic gratuitous ARP while Master, 0: none */
 	uint64_t fsm_deadline_ns;
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
+	bool link_ok; /* admin up, carrier, and the driver agrees (ethtool) */
+	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */
 };
+
+#define INST_LINK_POLL_NS (1000 * 1000000ull)
 
 /* Claims the instance in the maps, opens its socket and starts the election (S1). */
 int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
@@ -66,6 +70,8 @@ void inst_stop(struct inst *in, uint64_t now_ns);
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns);
 /* Timers: adverts, Master_Down, gratuitous ARPs. */
 void inst_tick(struct inst *in, uint64_t now_ns);
+/* A link changed somewhere: look at ours (link supervision, -> FAULT and back). */
+void inst_link_check(struct inst *in, uint64_t now_ns);
 /* The earliest time inst_tick() has work to do. */
 uint64_t inst_deadline(const struct inst *in);
 

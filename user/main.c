@@ -31,6 +31,7 @@ struct vrrpd {
 	struct nl_sock *nl;
 	struct inst inst;
 	struct hook hook;
+	struct nl_sock *link_watch; /* link changes, for link supervision */
 	bool inst_started;
 	int attached_ifindex;
 	int epfd;
@@ -121,6 +122,12 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
 		return -errno;
 	}
+	/* Before the instance looks at its link, so that no change falls in between. */
+	d->link_watch = nl_link_watch_open();
+	if (!d->link_watch) {
+		snprintf(err, errlen, "cannot watch link changes: %s", strerror(errno));
+		return -errno;
+	}
 	ret = hook_check(&d->o, err, errlen);
 	if (ret)
 		return ret;
@@ -158,6 +165,8 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->timerfd, &ev);
 	ev.data.fd = ring_buffer__epoll_fd(d->x.rb);
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	ev.data.fd = nl_link_watch_fd(d->link_watch);
+	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	return write_pidfile(d, err, errlen);
 }
 
@@ -171,6 +180,7 @@ static void teardown(struct vrrpd *d)
 		xdp_detach_if_unused(&d->x, d->attached_ifindex);
 	xdp_close(&d->x);
 	nl_close(d->nl);
+	nl_close(d->link_watch);
 	if (d->pidfile[0])
 		unlink(d->pidfile);
 	if (d->epfd >= 0)
@@ -225,6 +235,9 @@ static int run(struct vrrpd *d)
 				if (read(d->timerfd, &expirations, sizeof(expirations)) < 0 &&
 				    errno != EAGAIN)
 					log_warn("timerfd");
+			} else if (evs[i].data.fd == nl_link_watch_fd(d->link_watch)) {
+				nl_link_watch_read(d->link_watch);
+				inst_link_check(&d->inst, now_ns());
 			} else {
 				hook_on_fd(&d->hook, evs[i].data.fd, now_ns());
 			}

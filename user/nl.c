@@ -5,10 +5,13 @@
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_addr.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <netlink/netlink.h>
@@ -346,4 +349,58 @@ int nl_addr_add4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_
 int nl_addr_del4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len)
 {
 	return nl_addr_change4(sk, ifindex, addr, prefix_len, false);
+}
+
+static int nl_watch_msg(struct nl_msg *msg, void *arg)
+{
+	(void)msg;
+	(void)arg;
+	return NL_OK;
+}
+
+struct nl_sock *nl_link_watch_open(void)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+
+	if (!sk) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	nl_socket_disable_seq_check(sk);
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, nl_watch_msg, NULL);
+	if (nl_connect(sk, NETLINK_ROUTE) < 0 || nl_socket_add_membership(sk, RTNLGRP_LINK) < 0 ||
+	    nl_socket_set_nonblocking(sk) < 0) {
+		nl_socket_free(sk);
+		errno = EIO;
+		return NULL;
+	}
+	return sk;
+}
+
+int nl_link_watch_fd(struct nl_sock *sk)
+{
+	return nl_socket_get_fd(sk);
+}
+
+void nl_link_watch_read(struct nl_sock *sk)
+{
+	/* Non-blocking: returns once the queue is empty (or on an overrun, heard as an error). */
+	while (nl_recvmsgs_default(sk) >= 0)
+		;
+}
+
+int nl_ethtool_link(const char *ifname)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_GLINK };
+	struct ifreq ifr = { 0 };
+	int fd, ret;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ev;
+	ret = ioctl(fd, SIOCETHTOOL, &ifr) ? -errno : !!ev.data;
+	close(fd);
+	return ret;
 }

@@ -52,4 +52,14 @@ int nl_rp_filter_push_down(const char *except, int *was);
 /* Removing a link that is gone already is 0. */
 int nl_link_del(struct nl_sock *sk, int ifindex);
 
+/*
+ * A socket that hears every link change (RTNLGRP_LINK). Reading it only drains it: the caller
+ * then asks for the state it cares about (nl_link_get), which also covers lost messages.
+ */
+struct nl_sock *nl_link_watch_open(void);
+int nl_link_watch_fd(struct nl_sock *sk);
+void nl_link_watch_read(struct nl_sock *sk);
+/* The driver's own view (ethtool ETHTOOL_GLINK): 1 up, 0 down, -errno if it has none. */
+int nl_ethtool_link(const char *ifname);
+
 #endif /* VRRPD_NL_H */

@@ -621,7 +621,7 @@ void opts_usage(FILE *out)
 		"  -x PRIO                priority to take on an increase request (default priority + 10)\n"
 		"  -U FILE                script run on becoming master, with IFACE VRID MASTER PRIO VIP...\n"
 		"  -D FILE                script run on leaving master (to BACKUP, FAULT or STOP)\n"
-		"  -M N                   N instances 1..%d go backup together; watch the link (default off)\n"
+		"  -M N                   N instances 1..%d go backup together (default off)\n"
 		"  -I IP                  magic packet source (one of the VIPs), sent after a takeover so\n"
 		"                         the gateway -O refreshes its ARP entry for it; meant for -n\n"
 		"  -O IP                  magic packet destination (the gateway); needs -I\n"

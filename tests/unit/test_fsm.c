@@ -607,6 +607,78 @@ static void test_s9_shutdown_backup(void)
 	check_noop(&k, FSM_INIT, 0);
 }
 
+/*
+ * Link down (issue 5): a Master steps down at once (VIPs removed, down script) into FAULT,
+ * where adverts and timers do nothing; link up starts over as at S1, reason "link up".
+ */
+static void test_link_down_master_to_fault_and_back(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 100, true, 100);
+	fake_to_master(&k);
+	k.now_ns += 150 * MS;
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_DOWN), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN | FSM_ACT_STATE);
+	CHECK_EQ(k.out.old_state, FSM_MASTER);
+	CHECK_EQ(k.out.new_state, FSM_FAULT);
+	CHECK_EQ(k.out.reason, VRRPD_R_LINK_DOWN);
+	CHECK_EQ(k.out.deadline_ns, 0);
+	/* FAULT: deaf, no timer, a second link down is a no-op. */
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 250, 100), 0);
+	check_noop(&k, FSM_FAULT, 0);
+	k.now_ns += 10 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_FAULT, 0);
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_DOWN), 0);
+	check_noop(&k, FSM_FAULT, 0);
+	/* Link up: Backup with a fresh Master_Down_Timer (3.609375 s at priority 100). */
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_UP), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
+	CHECK_EQ(k.out.old_state, FSM_FAULT);
+	CHECK_EQ(k.out.new_state, FSM_BACKUP);
+	CHECK_EQ(k.out.reason, VRRPD_R_LINK_UP);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3609375000ull);
+	/* Link up again while Backup: nothing. */
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_UP), 0);
+	check_noop(&k, FSM_BACKUP, k.now_ns + 3609375000ull);
+	/* Nobody else: Master after Master_Down_Interval. */
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.f.state, FSM_MASTER);
+}
+
+/* Link down as Backup, or before startup; the owner comes back as Master at once. */
+static void test_link_down_backup_init_owner(void)
+{
+	struct fake k;
+
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 100), 0);
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_DOWN), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
+	CHECK_EQ(k.out.new_state, FSM_FAULT);
+	CHECK_EQ(k.f.master_ip, 0);
+	/* Shutdown from FAULT: no priority 0 advert, no script. */
+	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
+	CHECK_EQ(k.out.new_state, FSM_INIT);
+
+	/* A link down at start-up: INIT -> FAULT, then link up is the startup. */
+	fake_init(&k, 3, 255, true, 100);
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_DOWN), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
+	CHECK_EQ(k.out.new_state, FSM_FAULT);
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_UP), 0);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_OWNER);
+	CHECK(k.out.actions & FSM_ACT_HOOK_UP);
+	/* Link up from INIT is not a startup. */
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_UP), 0);
+	check_noop(&k, FSM_INIT, 0);
+}
+
 /* S10: with preempt off, a lower priority master keeps a Backup waiting indefinitely. */
 static void test_s10_preempt_off_keeps_backup_waiting(void)
 {
@@ -754,6 +826,7 @@ static void test_names(void)
 	CHECK(!strcmp(fsm_state_name(FSM_INIT), "INIT"));
 	CHECK(!strcmp(fsm_state_name(FSM_BACKUP), "BACKUP"));
 	CHECK(!strcmp(fsm_state_name(FSM_MASTER), "MASTER"));
+	CHECK(!strcmp(fsm_state_name(FSM_FAULT), "FAULT"));
 	CHECK(!strcmp(fsm_state_name((enum fsm_state)9), "UNKNOWN"));
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_STARTUP), "startup"));
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_OWNER), "address owner"));
@@ -763,6 +836,8 @@ static void test_names(void)
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_HIGHER_ADDR), "equal priority, higher address"));
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_PREEMPT), "preempting a lower priority master"));
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_SHUTDOWN), "shutdown"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_LINK_DOWN), "link down"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_LINK_UP), "link up"));
 	for (int r = 0; r <= VRRPD_R_MAX; r++)
 		CHECK(fsm_reason_name((enum vrrpd_reason)r) &&
 		      *fsm_reason_name((enum vrrpd_reason)r));
@@ -838,6 +913,8 @@ int main(void)
 	RUN(test_s8_master_lower_prio);
 	RUN(test_s9_shutdown_master);
 	RUN(test_s9_shutdown_backup);
+	RUN(test_link_down_master_to_fault_and_back);
+	RUN(test_link_down_backup_init_owner);
 	RUN(test_s10_preempt_off_keeps_backup_waiting);
 	RUN(test_s10_owner_always_preempts);
 	RUN(test_s10_equal_priority_backups);
