@@ -54,6 +54,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vrrpd_stats SEC(".maps");
 
+/* -M groups: written and read by the controllers only; here so that it is pinned with the rest. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VRRPD_MAX_INSTANCES);
+	__type(key, struct vrrpd_group_key);
+	__type(value, struct vrrpd_group_slot);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vrrpd_group SEC(".maps");
+
 /*
  * One ring buffer per vrrpd process, keyed by its pid: several processes share this program,
  * and a ring buffer has a single consumer.

@@ -163,6 +163,8 @@ enum vrrpd_reason {
 	VRRPD_R_SHUTDOWN = 8, /* S9 */
 	VRRPD_R_LINK_DOWN = 9, /* -> FAULT: carrier or admin state lost */
 	VRRPD_R_LINK_UP = 10, /* FAULT -> BACKUP: the link is back */
+	VRRPD_R_GROUP = 11, /* -M: a member of our group is backup, faulty or gone */
+	VRRPD_R_GROUP_READY = 12, /* -M: every member of the group can be master now */
 	VRRPD_R_MAX,
 };
 
@@ -188,6 +190,31 @@ struct vrrpd_event {
 };
 _Static_assert(sizeof(struct vrrpd_event) == 64, "vrrpd_event size");
 
+/*
+ * Multi-interface groups (-M N [--group NAME]), in vrrpd_group: one slot per member instance,
+ * written by its own vrrpd only. A member may be Master only while all N members have fresh
+ * slots, a live owner, their link up and are ready (Master, or would be Master).
+ */
+#define VRRPD_GROUP_NAME_LEN 16
+#define VRRPD_GROUP_DFL "default"
+
+struct vrrpd_group_key {
+	char name[VRRPD_GROUP_NAME_LEN]; /* NUL padded */
+	struct vrrpd_key member;
+};
+_Static_assert(sizeof(struct vrrpd_group_key) == 24, "vrrpd_group_key size");
+
+struct vrrpd_group_slot {
+	__u64 heartbeat_ns; /* CLOCK_MONOTONIC of the last write */
+	__u64 stale_after_ns; /* no write since then: the member is frozen or gone */
+	__u32 owner_pid;
+	__u8 size; /* the N of its -M N */
+	__u8 state; /* enum vrrpd_state */
+	__u8 link_up;
+	__u8 ready; /* Master, or its own election would make it Master */
+};
+_Static_assert(sizeof(struct vrrpd_group_slot) == 24, "vrrpd_group_slot size");
+
 /* Map names, pinned under the pin directory (default /sys/fs/bpf/vrrpd). */
 #define VRRPD_PIN_DIR_DFL "/sys/fs/bpf/vrrpd"
 #define VRRPD_MAP_CFG "vrrpd_cfg"
@@ -195,6 +222,7 @@ _Static_assert(sizeof(struct vrrpd_event) == 64, "vrrpd_event size");
 #define VRRPD_MAP_VIP "vrrpd_vip"
 #define VRRPD_MAP_STATS "vrrpd_stats"
 #define VRRPD_MAP_EVENTS "vrrpd_events"
+#define VRRPD_MAP_GROUP "vrrpd_group"
 #define VRRPD_MAX_INSTANCES 1024
 #define VRRPD_MAX_PROCS 256
 #define VRRPD_RINGBUF_BYTES (256 * 1024)

@@ -51,6 +51,12 @@ void fsm_init(struct fsm *f, const struct fsm_cfg *cfg)
 	f->state = FSM_INIT;
 	f->priority = cfg->priority;
 	f->master_adver_int_cs = cfg->adver_int_cs;
+	f->inhibited = cfg->grouped;
+}
+
+bool fsm_ready(const struct fsm *f)
+{
+	return f->state == FSM_MASTER || (f->state == FSM_BACKUP && f->ready);
 }
 
 static uint64_t fsm_deadline(const struct fsm *f)
@@ -100,6 +106,7 @@ static void fsm_follow(struct fsm *f, const struct fsm_advert *adv)
 	f->master_rx_ns = adv->rx_ns;
 	f->prio0_seen = false;
 	f->preempting = false;
+	f->ready = false;
 }
 
 static void fsm_backup_advert(struct fsm *f, const struct fsm_advert *adv, struct fsm_out *out)
@@ -107,12 +114,21 @@ static void fsm_backup_advert(struct fsm *f, const struct fsm_advert *adv, struc
 	/* RFC 9568 6.4.2, S10: preempt matters only here, and the owner always preempts. */
 	bool preempt = f->cfg.preempt || f->priority == VRRP_PRIO_OWNER;
 
+	if (adv->priority == VRRP_PRIO_STOP && f->ready) {
+		/*
+		 * -M: already waiting for the group, ready to be Master: a resignation (the other
+		 * router's group stepping down) changes nothing, and must not make us unready.
+		 */
+		f->master_rx_ns = adv->rx_ns;
+		return;
+	}
 	if (adv->priority == VRRP_PRIO_STOP) {
 		/* RFC 9568 6.4.2 (S3): the master resigned; the best backup takes over first. */
 		f->down_deadline_ns = adv->rx_ns + fsm_skew_ns(f->cfg.version, f->priority,
 							       f->master_adver_int_cs);
 		f->prio0_seen = true;
 		f->preempting = false;
+		f->ready = false;
 		/*
 		 * The master's routine adverts from before the resignation, reported late from
 		 * vrrpd_rx at this very deadline, must not undo it: order them after this one.
@@ -218,6 +234,16 @@ static void fsm_timer(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
 			reason = VRRPD_R_PREEMPT;
 		else
 			reason = VRRPD_R_MASTER_DOWN;
+		if (f->inhibited) {
+			/*
+			 * -M: the group is not ready; wait for it, ready. Look again every
+			 * interval: adverts of a master coming back may take the fast path and
+			 * are seen only when the caller reads vrrpd_rx at a deadline.
+			 */
+			f->ready = true;
+			f->down_deadline_ns = now_ns + f->master_adver_int_cs * FSM_NS_PER_CS;
+			return;
+		}
 		fsm_enter_master(f, now_ns, out, reason);
 	} else if (f->state == FSM_MASTER && now_ns >= f->adver_deadline_ns) {
 		/*
@@ -240,9 +266,18 @@ static int fsm_startup(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
 	f->master_priority = 0;
 	f->prio0_seen = false;
 	f->preempting = false;
+	f->ready = false;
 	/* RFC 9568 6.4.1 (S1): the address owner becomes Master at once. */
-	if (f->priority == VRRP_PRIO_OWNER) {
+	if (f->priority == VRRP_PRIO_OWNER && !f->inhibited) {
 		fsm_enter_master(f, now_ns, out, VRRPD_R_OWNER);
+		return 0;
+	}
+	if (f->priority == VRRP_PRIO_OWNER) {
+		/* -M: the owner waits for its group like any other member. */
+		fsm_set_state(f, out, FSM_BACKUP, reason);
+		f->adver_deadline_ns = 0;
+		f->down_deadline_ns = now_ns + f->master_adver_int_cs * FSM_NS_PER_CS;
+		f->ready = true;
 		return 0;
 	}
 	/* RFC 9568 6.4.1 (S1): Master_Down_Timer = Master_Down_Interval. */
@@ -261,12 +296,43 @@ static void fsm_link_down(struct fsm *f, struct fsm_out *out)
 	if (f->state == FSM_MASTER)
 		out->actions |= FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
 	fsm_set_state(f, out, FSM_FAULT, VRRPD_R_LINK_DOWN);
+	f->ready = false;
 	f->adver_deadline_ns = 0;
 	f->down_deadline_ns = 0;
 	f->master_ip = 0;
 	f->master_priority = 0;
 	f->prio0_seen = false;
 	f->preempting = false;
+}
+
+/*
+ * -M: the group does not allow Master. A Master resigns as at shutdown (priority 0, so the
+ * other router's member takes over after Skew_Time) and waits as Backup.
+ */
+static void fsm_inhibit(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
+{
+	f->inhibited = true;
+	if (f->state != FSM_MASTER)
+		return;
+	out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
+	fsm_set_state(f, out, FSM_BACKUP, VRRPD_R_GROUP);
+	f->adver_deadline_ns = 0;
+	f->master_adver_int_cs = f->cfg.adver_int_cs;
+	f->down_deadline_ns =
+		now_ns + fsm_master_down_ns(f->cfg.version, f->priority, f->master_adver_int_cs);
+	f->master_ip = 0;
+	f->master_priority = 0;
+	f->ready = false;
+}
+
+/* -M: the whole group may be Master: a ready Backup becomes Master now. */
+static void fsm_release(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
+{
+	f->inhibited = false;
+	if (f->state == FSM_BACKUP && f->ready) {
+		f->ready = false;
+		fsm_enter_master(f, now_ns, out, VRRPD_R_GROUP_READY);
+	}
 }
 
 static void fsm_shutdown(struct fsm *f, struct fsm_out *out)
@@ -278,6 +344,7 @@ static void fsm_shutdown(struct fsm *f, struct fsm_out *out)
 		out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
 	/* RFC 9568 6.4.2 (S9): a Backup just stops its timer. */
 	fsm_set_state(f, out, FSM_INIT, VRRPD_R_SHUTDOWN);
+	f->ready = false;
 	f->adver_deadline_ns = 0;
 	f->down_deadline_ns = 0;
 	f->master_ip = 0;
@@ -306,6 +373,12 @@ int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct 
 	case FSM_IN_LINK_UP:
 		if (f->state == FSM_FAULT)
 			err = fsm_startup(f, now_ns, out, VRRPD_R_LINK_UP);
+		break;
+	case FSM_IN_INHIBIT:
+		fsm_inhibit(f, now_ns, out);
+		break;
+	case FSM_IN_RELEASE:
+		fsm_release(f, now_ns, out);
 		break;
 	case FSM_IN_ADVERT:
 		err = fsm_advert(f, now_ns, &in->adv, out);
@@ -366,6 +439,10 @@ const char *fsm_reason_name(enum vrrpd_reason r)
 		return "link down";
 	case VRRPD_R_LINK_UP:
 		return "link up";
+	case VRRPD_R_GROUP:
+		return "group member not ready";
+	case VRRPD_R_GROUP_READY:
+		return "group ready";
 	default:
 		return "unknown";
 	}

@@ -23,6 +23,7 @@ struct fsm_cfg {
 	bool preempt; /* consulted in Backup only; the owner (255) always preempts */
 	uint16_t adver_int_cs; /* v3: 1..4095 cs; v2: a multiple of 100 (1..255 s) */
 	uint32_t primary_ip; /* network order: our source address, for S7 ties */
+	bool grouped; /* -M: starts inhibited, Master only once released (FSM_IN_RELEASE) */
 };
 
 enum fsm_state {
@@ -47,6 +48,13 @@ enum fsm_input_type {
 	FSM_IN_SHUTDOWN, /* S9 */
 	FSM_IN_LINK_DOWN, /* -> FAULT (a Master steps down at once) */
 	FSM_IN_LINK_UP, /* FAULT -> as at startup (S1) */
+	/*
+	 * -M groups: while inhibited, an instance whose election says "Master" stays Backup and
+	 * is ready instead (fsm_ready()); a Master that is inhibited resigns (priority 0). Release
+	 * makes a ready Backup Master at once.
+	 */
+	FSM_IN_INHIBIT,
+	FSM_IN_RELEASE,
 };
 
 struct fsm_input {
@@ -88,6 +96,8 @@ struct fsm {
 	uint8_t master_priority;
 	bool prio0_seen; /* the current down deadline comes from S3 */
 	bool preempting; /* a lower-priority master was discarded (S4, preempt) */
+	bool inhibited; /* -M: the group does not allow Master now */
+	bool ready; /* inhibited Backup whose election says Master */
 };
 
 void fsm_init(struct fsm *f, const struct fsm_cfg *cfg);
@@ -98,6 +108,9 @@ int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct 
 uint64_t fsm_skew_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
 uint64_t fsm_master_down_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
 uint64_t fsm_adver_ns(const struct fsm *f);
+
+/* -M: Master, or an inhibited Backup that would be Master. */
+bool fsm_ready(const struct fsm *f);
 
 const char *fsm_state_name(enum fsm_state s);
 const char *fsm_reason_name(enum vrrpd_reason r);

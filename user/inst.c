@@ -248,13 +248,50 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 		inst_publish(in);
 }
 
+static void inst_group_sync(struct inst *in, uint64_t now_ns);
+
 static void inst_feed(struct inst *in, const struct fsm_input *inp, uint64_t now_ns)
 {
+	bool was_ready = fsm_ready(&in->fsm);
 	struct fsm_out out;
 
 	if (fsm_step(&in->fsm, now_ns, inp, &out))
 		return;
 	inst_apply(in, &out, now_ns);
+	/* The group hears of a change in our readiness at once, and so do we of its verdict. */
+	if (in->group.fd >= 0 &&
+	    (was_ready != fsm_ready(&in->fsm) || (out.actions & FSM_ACT_STATE)))
+		inst_group_sync(in, now_ns);
+}
+
+/*
+ * -M: write our slot, read the others', and let the election know whether the group allows
+ * Master (RFC-wise the group is outside VRRP: an inhibited member only waits or resigns).
+ */
+static void inst_group_sync(struct inst *in, uint64_t now_ns)
+{
+	struct fsm_input in_ = { .type = FSM_IN_INHIBIT };
+	bool allows;
+
+	if (in->group.fd < 0 || in->group_busy)
+		return;
+	in->group_busy = true;
+	in->group.next_ns = now_ns + in->group.beat_ns;
+	group_write(&in->group, (uint8_t)in->fsm.state, in->link_ok, fsm_ready(&in->fsm), now_ns);
+	allows = group_allows(&in->group, now_ns);
+	if (allows && in->fsm.inhibited) {
+		log_info("VRRP ID %d on %s: group %s: all %d members can be master", in->o->vrid,
+			 in->o->ifname, in->group.key.name, in->group.size);
+		in_.type = FSM_IN_RELEASE;
+		inst_feed(in, &in_, now_ns);
+	} else if (!allows && !in->fsm.inhibited) {
+		log_info("VRRP ID %d on %s: group %s: %s: backup until it can be master",
+			 in->o->vrid, in->o->ifname, in->group.key.name, in->group.why);
+		inst_feed(in, &in_, now_ns);
+	}
+	/* What the step changed (a resignation, a takeover) goes out at once too. */
+	group_write(&in->group, (uint8_t)in->fsm.state, in->link_ok, fsm_ready(&in->fsm), now_ns);
+	in->group_busy = false;
 }
 
 /* The link as the kernel and the driver see it; why says what is wrong. */
@@ -470,7 +507,9 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	fc.version = o->version;
 	fc.preempt = o->preempt;
 	fc.adver_int_cs = o->adver_int_cs;
+	fc.grouped = o->monitor > 0;
 	fsm_init(&in->fsm, &fc);
+	in->group.fd = -1;
 
 	in->cfg = (struct vrrpd_cfg){
 		.owner_pid = (uint32_t)getpid(),
@@ -499,6 +538,16 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		}
 	}
 	inst_publish(in);
+	if (o->monitor) {
+		ret = group_open(&in->group, xdp_group_fd(x),
+				 o->group[0] ? o->group : VRRPD_GROUP_DFL, o->monitor, &in->key,
+				 o->adver_int_cs);
+		if (ret) {
+			snprintf(err, errlen, "cannot join the group: %s", strerror(-ret));
+			inst_vmac_close(in);
+			return ret;
+		}
+	}
 	in->link_ok = inst_link_query(in, &why);
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
 	if (!in->link_ok) {
@@ -507,6 +556,7 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		start.type = FSM_IN_LINK_DOWN;
 	}
 	inst_feed(in, &start, now_ns);
+	inst_group_sync(in, now_ns);
 	return 0;
 }
 
@@ -516,6 +566,7 @@ void inst_stop(struct inst *in, uint64_t now_ns)
 	int i;
 
 	inst_feed(in, &stop, now_ns);
+	group_close(&in->group);
 
 	if (in->vips_added)
 		inst_vips(in, false);
@@ -642,6 +693,8 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 	}
 	if (now_ns >= in->link_poll_ns)
 		inst_link_check(in, now_ns);
+	if (in->group.fd >= 0 && now_ns >= in->group.next_ns)
+		inst_group_sync(in, now_ns);
 	if (!in->fsm_deadline_ns || now_ns < in->fsm_deadline_ns)
 		return;
 	if (in->fsm.state == FSM_BACKUP) {
@@ -663,5 +716,7 @@ uint64_t inst_deadline(const struct inst *in)
 		d = in->garp_refresh_ns;
 	if (in->link_poll_ns && (!d || in->link_poll_ns < d))
 		d = in->link_poll_ns;
+	if (in->group.fd >= 0 && (!d || in->group.next_ns < d))
+		d = in->group.next_ns;
 	return d;
 }

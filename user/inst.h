@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "fsm.h"
+#include "group.h"
 #include "opts.h"
 #include "vrrp_abi.h"
 
@@ -55,6 +56,8 @@ struct inst {
 	uint64_t garp_refresh_ns; /* next periodic gratuitous ARP while Master, 0: none */
 	uint64_t fsm_deadline_ns;
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
+	struct group group; /* -M; group.fd < 0 without */
+	bool group_busy; /* inside inst_group_sync: no recursion through inst_feed */
 	bool link_ok; /* admin up, carrier, and the driver agrees (ethtool) */
 	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */
 };

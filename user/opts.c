@@ -30,6 +30,7 @@ enum {
 	OPT_GARP_INTERVAL,
 	OPT_GARP_REFRESH,
 	OPT_SCRIPT_TIMEOUT,
+	OPT_GROUP,
 };
 
 /*
@@ -56,6 +57,7 @@ static const struct option opts_long[] = {
 	{ "garp-interval", required_argument, NULL, OPT_GARP_INTERVAL },
 	{ "garp-refresh", required_argument, NULL, OPT_GARP_REFRESH },
 	{ "script-timeout", required_argument, NULL, OPT_SCRIPT_TIMEOUT },
+	{ "group", required_argument, NULL, OPT_GROUP },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -381,6 +383,9 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 				pd->magic_src ? pd->magic_src : pd->magic_dst);
 	if (!o->nvips)
 		return opts_err(err, errlen, "no virtual IP address given");
+	if (o->group[0] && !o->monitor)
+		return opts_err(err, errlen, "--group '%s' needs -M N (the group's size)",
+				o->group);
 	if (pd->magic_src) {
 		int i;
 
@@ -562,6 +567,18 @@ int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			}
 			o->garp_refresh_s = (int)v;
 			break;
+		case OPT_GROUP:
+			if (!arg[0] || strlen(arg) >= sizeof(o->group) ||
+			    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					"0123456789_.-") != strlen(arg)) {
+				ret = opts_err(
+					err, errlen,
+					"invalid group name '%s' for --group: 1..%d letters, digits, '_', '.', '-'",
+					arg, (int)sizeof(o->group) - 1);
+				break;
+			}
+			snprintf(o->group, sizeof(o->group), "%s", arg);
+			break;
 		case OPT_SCRIPT_TIMEOUT:
 			if (opts_num(arg, 1, OPTS_SCRIPT_TIMEOUT_MAX_S, &v)) {
 				ret = opts_err(
@@ -622,6 +639,7 @@ void opts_usage(FILE *out)
 		"  -U FILE                script run on becoming master, with IFACE VRID MASTER PRIO VIP...\n"
 		"  -D FILE                script run on leaving master (to BACKUP, FAULT or STOP)\n"
 		"  -M N                   N instances 1..%d go backup together (default off)\n"
+		"      --group NAME       the -M group's name, for several groups (default \"default\")\n"
 		"  -I IP                  magic packet source (one of the VIPs), sent after a takeover so\n"
 		"                         the gateway -O refreshes its ARP entry for it; meant for -n\n"
 		"  -O IP                  magic packet destination (the gateway); needs -I\n"
@@ -638,7 +656,7 @@ void opts_usage(FILE *out)
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
-		"\nAccepted and checked, but not acted on yet in this release: -z, -x, -M.\n"
+		"\nAccepted and checked, but not acted on yet in this release: -z, -x.\n"
 		"See the README.\n",
 		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
 		OPTS_GARP_COUNT_MAX, OPTS_GARP_COUNT_DFL, OPTS_GARP_INTERVAL_MAX_MS,

@@ -42,6 +42,7 @@ struct opts {
 	char down_script[OPTS_PATH_MAX]; /* -D */
 	int script_timeout_s; /* --script-timeout: a script still running then is killed */
 	int monitor; /* -M N, 0: off */
+	char group[VRRPD_GROUP_NAME_LEN]; /* --group, "" for the default group */
 	uint32_t magic_src; /* -I, network order, 0: off */
 	uint32_t magic_dst; /* -O */
 	int garp_count; /* --garp-count: gratuitous ARPs per VIP on takeover (RFC.md D4) */

@@ -143,6 +143,7 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen)
 	x->rx_fd = bpf_map__fd(x->skel->maps.vrrpd_rx);
 	x->vip_fd = bpf_map__fd(x->skel->maps.vrrpd_vip);
 	x->stats_fd = bpf_map__fd(x->skel->maps.vrrpd_stats);
+	x->group_fd = bpf_map__fd(x->skel->maps.vrrpd_group);
 	x->events_fd = bpf_map__fd(x->skel->maps.vrrpd_events);
 	if (bpf_obj_get_info_by_fd(x->cfg_fd, &info, &len) == 0)
 		x->cfg_map_id = info.id;

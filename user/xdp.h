@@ -22,6 +22,7 @@ struct xdp_ctx {
 	int vip_fd;
 	int stats_fd;
 	int events_fd;
+	int group_fd;
 	int ring_fd; /* this process's ring buffer, in vrrpd_events under our pid */
 	struct ring_buffer *rb;
 	uint32_t cfg_map_id;
@@ -34,6 +35,10 @@ struct xdp_ctx {
  */
 int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen);
 void xdp_close(struct xdp_ctx *x);
+static inline int xdp_group_fd(const struct xdp_ctx *x)
+{
+	return x->group_fd;
+}
 
 /*
  * Makes sure our program runs on ifindex: attaches it (native mode, else generic) unless a

@@ -59,6 +59,29 @@ lab_up() {
 	done
 }
 
+# lab_lan2: a second LAN, bridge br1 in the switch namespace, eth1 on both routers (NET2.1,
+# NET2.2/24) and on the client (NET2.10/24).
+LAB_NET2=10.98.0
+lab_lan2() {
+	local h i=1
+	lab_exec sw ip link add br1 type bridge
+	lab_exec sw ip link set br1 up
+	for h in r1 r2 c; do
+		ip link add "$LAB_PREFIX-${h}b" netns "$(lab_ns sw)" type veth peer name eth1 \
+			netns "$(lab_ns $h)"
+		lab_exec sw ip link set "$LAB_PREFIX-${h}b" master br1 up
+		lab_exec sw ip link set dev "$LAB_PREFIX-${h}b" xdpdrv obj "$LAB_ROOT/build/xdp_pass.bpf.o" \
+			sec xdp
+		lab_exec "$h" ip link set eth1 up
+		if [ "$h" = c ]; then
+			lab_exec "$h" ip addr add "$LAB_NET2.10/24" dev eth1
+		else
+			lab_exec "$h" ip addr add "$LAB_NET2.$i/24" dev eth1
+		fi
+		i=$((i + 1))
+	done
+}
+
 # lab_vrrpd ROUTER [vrrpd args...]: pin and run directories are the router's own.
 lab_vrrpd() {
 	local r=$1 tag=${2}

@@ -679,6 +679,110 @@ static void test_link_down_backup_init_owner(void)
 	check_noop(&k, FSM_INIT, 0);
 }
 
+/* A v3 instance at 1 s, preempt on, member of a -M group. */
+static void fake_init_grouped(struct fake *k, uint8_t prio)
+{
+	struct fsm_cfg cfg;
+
+	fake_init(k, 3, prio, true, 100);
+	cfg = k->f.cfg;
+	cfg.grouped = true;
+	fsm_init(&k->f, &cfg);
+}
+
+/*
+ * -M groups: a grouped instance starts inhibited; its Master_Down_Timer makes it ready, not
+ * Master; release makes it Master at once; inhibit makes a Master resign (priority 0) and wait.
+ */
+static void test_group_inhibit_release(void)
+{
+	struct fake k;
+
+	fake_init_grouped(&k, 100);
+	CHECK(k.f.inhibited);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK(!fsm_ready(&k.f));
+	CHECK_EQ(fake_fire(&k), 0);
+	/* Ready, and looking again every interval (for adverts reported late). */
+	check_noop(&k, FSM_BACKUP, k.now_ns + 1 * S);
+	CHECK(fsm_ready(&k.f));
+	CHECK_EQ(fake_fire(&k), 0);
+	check_noop(&k, FSM_BACKUP, k.now_ns + 1 * S);
+	CHECK(fsm_ready(&k.f));
+	/* Released: Master now, with everything S2 does. */
+	k.now_ns += 2 * S;
+	CHECK_EQ(fake_input(&k, FSM_IN_RELEASE), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP |
+					FSM_ACT_HOOK_UP | FSM_ACT_STATE);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_GROUP_READY);
+	CHECK(fsm_ready(&k.f));
+	/* Inhibited again: resign with priority 0, Backup with a fresh Master_Down_Timer. */
+	k.now_ns += 1 * S;
+	CHECK_EQ(fake_input(&k, FSM_IN_INHIBIT), 0);
+	CHECK_EQ(k.out.actions,
+		 FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN | FSM_ACT_STATE);
+	CHECK_EQ(k.out.new_state, FSM_BACKUP);
+	CHECK_EQ(k.out.reason, VRRPD_R_GROUP);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3609375000ull);
+	CHECK(!fsm_ready(&k.f));
+	/* A master that should be followed appears: followed, not ready. */
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 150, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
+	/* Release while not ready: nothing happens. */
+	CHECK_EQ(fake_input(&k, FSM_IN_RELEASE), 0);
+	CHECK_EQ(k.out.actions, 0);
+	CHECK_EQ(k.f.state, FSM_BACKUP);
+	/* Not inhibited any more: the timer makes it Master as usual. */
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.f.state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
+}
+
+/* -M: a ready member stops being ready when a better master shows up; the owner waits too. */
+static void test_group_ready_lost_and_owner(void)
+{
+	struct fake k;
+
+	fake_init_grouped(&k, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK(fsm_ready(&k.f));
+	/* A lower priority master (preempt on): discarded, still ready. */
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 50, 100), 0);
+	CHECK(fsm_ready(&k.f));
+	/* It resigns (its own group stepping down): still ready, no Skew_Time wait. */
+	k.now_ns += 1 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 0, 100), 0);
+	CHECK_EQ(k.out.actions, 0);
+	CHECK(fsm_ready(&k.f));
+	/* The master it followed is back (reported late, at the recheck): followed, not ready. */
+	k.now_ns += 500 * MS;
+	CHECK_EQ(fake_advert_at(&k, k.now_ns - 10 * MS, ip4(10, 0, 0, 7), 100, 100), 0);
+	CHECK(!fsm_ready(&k.f));
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK(fsm_ready(&k.f));
+	/* A higher one: followed, not ready, timer running again. */
+	k.now_ns += 1 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 8), 200, 100), 0);
+	CHECK(!fsm_ready(&k.f));
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3609375000ull);
+	/* Link down: not ready. */
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK(fsm_ready(&k.f));
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_DOWN), 0);
+	CHECK(!fsm_ready(&k.f));
+
+	/* The owner in a group: Backup and ready at start, Master on release. */
+	fake_init_grouped(&k, 255);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
+	CHECK_EQ(k.out.new_state, FSM_BACKUP);
+	CHECK(fsm_ready(&k.f));
+	CHECK_EQ(fake_input(&k, FSM_IN_RELEASE), 0);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+}
+
 /* S10: with preempt off, a lower priority master keeps a Backup waiting indefinitely. */
 static void test_s10_preempt_off_keeps_backup_waiting(void)
 {
@@ -838,6 +942,8 @@ static void test_names(void)
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_SHUTDOWN), "shutdown"));
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_LINK_DOWN), "link down"));
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_LINK_UP), "link up"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_GROUP), "group member not ready"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_GROUP_READY), "group ready"));
 	for (int r = 0; r <= VRRPD_R_MAX; r++)
 		CHECK(fsm_reason_name((enum vrrpd_reason)r) &&
 		      *fsm_reason_name((enum vrrpd_reason)r));
@@ -915,6 +1021,8 @@ int main(void)
 	RUN(test_s9_shutdown_backup);
 	RUN(test_link_down_master_to_fault_and_back);
 	RUN(test_link_down_backup_init_owner);
+	RUN(test_group_inhibit_release);
+	RUN(test_group_ready_lost_and_owner);
 	RUN(test_s10_preempt_off_keeps_backup_waiting);
 	RUN(test_s10_owner_always_preempts);
 	RUN(test_s10_equal_priority_backups);

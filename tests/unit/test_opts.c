@@ -149,6 +149,12 @@ static const struct misuse misuses[] = {
 	  "invalid period '86401' for --garp-refresh: must be 0 (off) or 1..86400 s" },
 	{ "script_timeout_zero", "-i eth0 -v 1 --script-timeout 0 10.0.0.1",
 	  "invalid timeout '0' for --script-timeout: must be 1..3600 s" },
+	{ "group_without_M", "-i eth0 -v 1 --group lan 10.0.0.1",
+	  "--group 'lan' needs -M N (the group's size)" },
+	{ "group_name_long", "-i eth0 -v 1 -M 2 --group abcdefghijklmnop 10.0.0.1",
+	  "invalid group name 'abcdefghijklmnop' for --group: 1..15 letters" },
+	{ "group_name_slash", "-i eth0 -v 1 -M 2 --group a/b 10.0.0.1",
+	  "invalid group name 'a/b' for --group" },
 	{ "checksum_in_v2", "-i eth0 -v 1 --checksum legacy --vrrp-version 2 10.0.0.1",
 	  "--checksum 'legacy' needs --vrrp-version 3" },
 	{ "checksum_bad", "-i eth0 -v 1 --checksum crc 10.0.0.1",
@@ -373,6 +379,9 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(o.garp_refresh_s, 60);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --script-timeout 3600 10.1.1.1"), 0);
 	CHECK_EQ(o.script_timeout_s, 3600);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -M 2 --group dmz-1 10.1.1.1"), 0);
+	CHECK(!strcmp(o.group, "dmz-1"));
+	CHECK_EQ(o.monitor, 2);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --checksum rfc9568 10.1.1.1"), 0);
 	CHECK_EQ(o.csum_mode, VRRPD_CSUM_RFC9568);
 	/* Fifteen characters is the most Linux takes. */
@@ -457,6 +466,7 @@ static void test_usage(void)
 		"--garp-interval MS",
 		"--garp-refresh S",
 		"--script-timeout S",
+		"--group NAME",
 		"-V, --version",
 		"-h, --help",
 		"A.B.C.D[/LEN]",

@@ -1,0 +1,122 @@
+#!/bin/bash
+# Multi-interface groups (-M; issue 5): two routers, two LANs, one vrrpd process per instance as
+# the original's users start them:
+#     vrrpd -i eth0 10.99.0.100 -v 51 -M 2 -U up.sh -D down.sh
+#     vrrpd -i eth1 10.98.0.100 -v 52 -M 2 -U up.sh -D down.sh
+# (r1 with -p 200, r2 with the default 100).
+#   1. r1 masters both VIPs.
+#   2. Link down on r1's eth1: both of r1's instances go backup, r2 masters both, within a
+#      bound of Master_Down_Intervals (measured and printed); link back: r1 masters both again.
+#   3. kill -9 of r1's eth1 member: its partner notices (the pid is gone) and steps down; r2
+#      masters both (the killed member's VIP stays configured on r1, silenced by its lease). The restarted member rejoins and r1 masters both again: no stale veto.
+#   3b. SIGSTOP of a member: its heartbeat stops, the group moves; SIGCONT: it comes back.
+#   4. --group: a second group on the same routers is not moved by the first one's failure.
+set -u
+# shellcheck source=tests/netns/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+t_require test_group
+
+VIP1=$LAB_VIP
+VIP2=$LAB_NET2.100
+trap lab_down EXIT
+trap 'exit 1' INT TERM
+lab_up "vtg$$"
+lab_lan2
+
+# -d 0.5: Master_Down_Interval 1.80 s at priority 100.
+MDI2=$(t_mdi_ms 50 100)
+both() { t_only "$1" "$VIP1" && t_only "$1" "$VIP2"; }
+where() { echo "$VIP1 on '$(t_holders "$VIP1")', $VIP2 on '$(t_holders "$VIP2")'"; }
+
+# start R TAG IFACE VIP VRID [ARGS...]: one member of a group, as its own process.
+start() {
+	local r=$1 tag=$2 dev=$3 vip=$4 vrid=$5 prio=100
+	shift 5
+	[ "$r" = r1 ] && prio=200
+	t_start "$r" "$tag" -i "$dev" "$vip" -v "$vrid" -M 2 -p "$prio" -d 0.5 "$@"
+}
+# moves NAME: r2 must master both within 2 x MDI of now.
+moves() {
+	local t0=$1 name=$2
+	if t_wait_ms $((2 * MDI2)) both r2; then
+		t_ok "$name" "$(($(t_now_ms) - t0)) ms, MDI $MDI2 ms"
+	else
+		t_fail "$name" "$(where)"
+	fi
+}
+
+start r1 a eth0 "$VIP1" 51
+start r1 b eth1 "$VIP2" 52
+start r2 a eth0 "$VIP1" 51
+start r2 b eth1 "$VIP2" 52
+if t_wait_ms 8000 both r1; then
+	t_ok group_r1_masters_both "${T_WAITED} ms"
+else
+	t_fail group_r1_masters_both "$(where)"
+fi
+t_check group_r1_both_steady t_holds_ms 1500 both r1
+
+# --- 2. Link down on one member's interface moves the whole group ------------------------------
+T0=$(t_now_ms)
+lab_exec r1 ip link set eth1 down
+moves "$T0" group_link_down_moves_both_to_r2
+t_check group_link_down_logged t_log_has r1 \
+	"VRRP ID 51 on eth0: group default: VRID 52 on eth1 has its link down: backup until it can be master"
+t_check group_link_down_partner_resigned t_log_has r1 \
+	"VRRP ID 51 on eth0: we are now a backup router \(group member not ready\)"
+lab_exec r1 ip link set eth1 up
+if t_wait_ms $((4 * MDI2)) both r1; then
+	t_ok group_link_up_r1_masters_both_again "${T_WAITED} ms"
+else
+	t_fail group_link_up_r1_masters_both_again "$(where)"
+fi
+
+# --- 3. kill -9 of one member ---------------------------------------------------------------------
+t_holds_ms 1000 both r1
+T0=$(t_now_ms)
+t_stop r1 b KILL
+# The killed member could not remove its VIP (its kernel no longer answers ARP for it: the
+# lease): r2 must hold both, r1's live member none.
+moved_after_kill() { t_only r2 "$VIP1" && lab_has_ip r2 "$VIP2"; }
+if t_wait_ms $((2 * MDI2)) moved_after_kill; then
+	t_ok group_kill9_moves_both_to_r2 "$(($(t_now_ms) - T0)) ms, MDI $MDI2 ms"
+else
+	t_fail group_kill9_moves_both_to_r2 "$(where)"
+fi
+t_check group_kill9_noticed t_log_has r1 \
+	"VRRP ID 51 on eth0: group default: .*VRID 52 on eth1 is gone \(vrrpd pid [0-9]+\)"
+start r1 b eth1 "$VIP2" 52
+if t_wait_ms $((4 * MDI2)) both r1; then
+	t_ok group_restarted_member_rejoins "${T_WAITED} ms"
+else
+	t_fail group_restarted_member_rejoins "$(where)"
+fi
+t_check group_rejoined_steady t_holds_ms 1500 both r1
+
+# --- 3b. A frozen member (SIGSTOP): its heartbeat stops, the group moves; SIGCONT: back --------
+T0=$(t_now_ms)
+kill -STOP "$(t_pid r1 b)"
+if t_wait_ms $((2 * MDI2)) moved_after_kill; then
+	t_ok group_sigstop_moves_both_to_r2 "$(($(t_now_ms) - T0)) ms, MDI $MDI2 ms"
+else
+	t_fail group_sigstop_moves_both_to_r2 "$(where)"
+fi
+t_check group_sigstop_noticed t_log_has r1 \
+	"VRRP ID 51 on eth0: group default: .*VRID 52 on eth1 is not responding \(vrrpd pid [0-9]+\)"
+kill -CONT "$(t_pid r1 b)"
+if t_wait_ms $((4 * MDI2)) both r1; then
+	t_ok group_sigcont_r1_masters_both_again "${T_WAITED} ms"
+else
+	t_fail group_sigcont_r1_masters_both_again "$(where)"
+fi
+
+# --- 4. A second group is independent -------------------------------------------------------------
+VIP3=10.99.0.103
+t_start r1 c -i eth0 "$VIP3" -v 53 -M 1 --group other -p 200 -d 0.5
+t_start r2 c -i eth0 "$VIP3" -v 53 -M 1 --group other -d 0.5
+t_check group_other_r1_master t_wait_ms 5000 t_only r1 "$VIP3"
+lab_exec r1 ip link set eth1 down
+t_wait_ms $((2 * MDI2)) both r2
+t_check group_other_not_moved t_holds_ms 1500 t_only r1 "$VIP3"
+lab_exec r1 ip link set eth1 up
+t_done
