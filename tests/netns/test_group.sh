@@ -28,12 +28,19 @@ MDI2=$(t_mdi_ms 50 100)
 both() { t_only "$1" "$VIP1" && t_only "$1" "$VIP2"; }
 where() { echo "$VIP1 on '$(t_holders "$VIP1")', $VIP2 on '$(t_holders "$VIP2")'"; }
 
+# The seed's scripts: they record what they were told.
+export REC=$LAB_DIR/rec
+printf '#!/bin/sh\necho "$(basename "$0") $1 $2 $3" >>"$REC"\n' >"$LAB_DIR/up.sh"
+cp "$LAB_DIR/up.sh" "$LAB_DIR/down.sh"
+chmod +x "$LAB_DIR/up.sh" "$LAB_DIR/down.sh"
+
 # start R TAG IFACE VIP VRID [ARGS...]: one member of a group, as its own process.
 start() {
 	local r=$1 tag=$2 dev=$3 vip=$4 vrid=$5 prio=100
 	shift 5
 	[ "$r" = r1 ] && prio=200
-	t_start "$r" "$tag" -i "$dev" "$vip" -v "$vrid" -M 2 -p "$prio" -d 0.5 "$@"
+	t_start "$r" "$tag" -i "$dev" "$vip" -v "$vrid" -M 2 -U "$LAB_DIR/up.sh" -D "$LAB_DIR/down.sh" \
+		-p "$prio" -d 0.5 "$@"
 }
 # moves NAME: r2 must master both within 2 x MDI of now.
 moves() {
@@ -57,9 +64,15 @@ fi
 t_check group_r1_both_steady t_holds_ms 1500 both r1
 
 # --- 2. Link down on one member's interface moves the whole group ------------------------------
+: >"$REC"
 T0=$(t_now_ms)
 lab_exec r1 ip link set eth1 down
 moves "$T0" group_link_down_moves_both_to_r2
+# Down scripts of both of r1's members (FAULT for the one whose link went, BACKUP for the
+# other), up scripts of both of r2's; in some order between the instances.
+t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 4 ]'
+t_eq group_link_down_scripts "$(sort "$REC" | tr '\n' ,)" \
+	"down.sh eth0 51 BACKUP,down.sh eth1 52 FAULT,up.sh eth0 51 MASTER,up.sh eth1 52 MASTER,"
 t_check group_link_down_logged t_log_has r1 \
 	"VRRP ID 51 on eth0: group default: VRID 52 on eth1 has its link down: backup until it can be master"
 t_check group_link_down_partner_resigned t_log_has r1 \
