@@ -25,8 +25,8 @@ SKEL := $(BUILD)/vrrpd.skel.h
 # The daemon's modules; the pure ones are also linked into the unit tests.
 PURE_SRCS := user/fsm.c user/pkt.c
 VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/log.c user/xdp.c user/nl.c user/tx.c \
-	user/inst.c user/hook.c user/group.c
-ATROPOS_SRCS := atropos/atropos.c user/fsm.c
+	user/inst.c user/hook.c user/group.c user/ctl.c
+ATROPOS_SRCS := atropos/atropos.c user/fsm.c user/ctl.c user/log.c
 
 VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
 ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
@@ -105,6 +105,13 @@ format:
 
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+# The daemon carries its BPF program (skeleton), so binaries and man pages are all there is.
+PREFIX ?= /usr/local
+install: $(BUILD)/vrrpd $(BUILD)/atropos
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 0755 $(BUILD)/vrrpd $(BUILD)/atropos $(DESTDIR)$(PREFIX)/sbin/
+	install -m 0644 user/vrrpd.8 atropos/atropos.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 
 clean:
 	rm -rf $(BUILD)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * atropos: shows the vrrpd instances of this host, read straight from the pinned BPF maps, so
- * that it answers even when a daemon is stuck.
+ * atropos: the vrrpd instances of this host, read straight from the pinned BPF maps (so it
+ * answers even when a daemon is stuck), and requests to the daemons through their control
+ * sockets (never a signal to a pid read from a file).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,16 +12,101 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 #include <linux/if_link.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "ctl.h"
 #include "fsm.h"
 #include "vrrp_abi.h"
 
 #define ATROPOS_VERSION "2.0.0"
+#define RUN_DIR_DFL "/run/vrrpd"
+#define MAX_INST 256
+#define MAX_VIPS 32
+
+enum cmd {
+	CMD_NONE,
+	CMD_STATE,
+	CMD_CHECK,
+	CMD_WATCH,
+	CMD_BACKUP,
+	CMD_MASTER,
+	CMD_RESUME,
+	CMD_REDUCE,
+	CMD_INCREASE,
+	CMD_PRIORITY,
+	CMD_GARP,
+};
+
+struct args {
+	enum cmd cmd;
+	const char *pin_dir;
+	const char *run_dir;
+	const char *ifname; /* -i */
+	int vrid; /* -v N, 0: any */
+	int priority; /* --priority N */
+	int timeout_s;
+	int count; /* --watch: stop after this many transitions, 0: never */
+	bool json;
+};
+
+/* One instance, as the maps have it. */
+struct inst {
+	struct vrrpd_key key;
+	struct vrrpd_cfg cfg;
+	char ifname[IF_NAMESIZE];
+	bool stale; /* its vrrpd is gone */
+	__be32 vips[MAX_VIPS];
+	int nvips;
+	char group[VRRPD_GROUP_NAME_LEN];
+	int group_size;
+};
+
+struct maps {
+	int cfg, stats, vip, group;
+};
+
+/* Counter names as in RFC.md (RFC 6527) and struct vrrpd_stats, in its order. */
+#define STAT(f)                                               \
+	{                                                     \
+#f, __builtin_offsetof(struct vrrpd_stats, f) \
+	}
+static const struct {
+	const char *name;
+	size_t off;
+} stat_fields[] = {
+	STAT(adverts_rcvd),
+	STAT(pri_zero_rcvd),
+	STAT(fast_path),
+	STAT(events),
+	STAT(events_lost),
+	STAT(ip_ttl_errors),
+	STAT(version_errors),
+	STAT(invalid_type),
+	STAT(length_errors),
+	STAT(checksum_errors),
+	STAT(vrid_errors),
+	STAT(invalid_count),
+	STAT(address_list_errors),
+	STAT(auth_errors),
+	STAT(adver_interval_errors),
+	STAT(reserved_set),
+	STAT(interval_differs),
+	STAT(owner_adverts),
+	STAT(csum_rfc9568),
+	STAT(csum_legacy),
+	STAT(arp_replies),
+	STAT(arp_dropped),
+	STAT(vmac_dropped),
+};
+_Static_assert(sizeof(stat_fields) / sizeof(stat_fields[0]) ==
+		       sizeof(struct vrrpd_stats) / sizeof(__u64),
+	       "every counter has a name");
 
 static const char *state_name(__u8 s)
 {
@@ -32,25 +118,77 @@ static const char *state_name(__u8 s)
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: atropos [--pin-dir DIR] --state | -s\n"
-		"       atropos -v | --version | -h | --help\n\n"
-		"  -s, --state      every vrrpd instance on this host: state and since when,\n"
-		"                   reason, priority, master, interval, counters\n"
-		"  --pin-dir DIR    the vrrpd pin directory (default %s)\n",
-		VRRPD_PIN_DIR_DFL);
+		"usage: atropos [selectors] COMMAND [--json]\n"
+		"\n"
+		"Reading (from the pinned maps, answers even when a daemon is stuck):\n"
+		"  -s, --state        every instance: state and since when, reason, priorities,\n"
+		"                     master, interval, VMAC, group, XDP mode, counters\n"
+		"      --check        for monitoring: exit 0 if all selected are master, 1 if one is\n"
+		"                     backup, 2 if one is in fault or not running; one line\n"
+		"      --watch        print transitions as they happen, numbered (--count N: stop\n"
+		"                     after N)\n"
+		"Changing (through the daemons' control sockets; returns once it took effect):\n"
+		"  -b, --backup       masters step down and stay backup until --master or --resume\n"
+		"      --master       take over now (at priority 254 unless higher)\n"
+		"      --resume       configured priority again, no hold\n"
+		"  -r, --reduce       priority -10, or to the daemon's -z value\n"
+		"      --increase     priority +10, or to the daemon's -x value\n"
+		"      --priority N   priority N (1..254)\n"
+		"      --garp         send the gratuitous ARPs again (masters)\n"
+		"Selectors and places:\n"
+		"  -i IFACE           only instances on IFACE\n"
+		"  -v VRID            only instances of VRID (-v alone: the version, as before)\n"
+		"      --pin-dir DIR  the vrrpd pin directory (default %s)\n"
+		"  -f DIR             the vrrpd run directory, its -f (default %s)\n"
+		"      --timeout S    how long a change may take (default 5)\n"
+		"      --json         machine-readable output (see atropos(8))\n"
+		"  -V, --version      version;  -h, --help: this help\n",
+		VRRPD_PIN_DIR_DFL, RUN_DIR_DFL);
 }
 
-static int open_map(const char *dir, const char *name)
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
+}
+
+static double ago_s(__u64 then_ns)
+{
+	__u64 now = now_ns();
+
+	return then_ns && now > then_ns ? (double)(now - then_ns) / 1e9 : 0.0;
+}
+
+static int open_map(const char *dir, const char *name, bool quiet)
 {
 	char path[512];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = bpf_obj_get(path);
-	if (fd < 0)
-		fprintf(stderr, "atropos: cannot open %s: %s (is vrrpd running?)\n", path,
-			strerror(errno));
+	if (fd < 0 && !quiet) {
+		if (errno == EACCES || errno == EPERM)
+			fprintf(stderr,
+				"atropos: permission denied reading %s: run atropos as root\n",
+				path);
+		else
+			fprintf(stderr, "atropos: cannot open %s: %s (is vrrpd running?)\n", path,
+				strerror(errno));
+	}
 	return fd;
+}
+
+static int open_maps(const struct args *a, struct maps *m)
+{
+	m->cfg = open_map(a->pin_dir, VRRPD_MAP_CFG, false);
+	if (m->cfg < 0)
+		return errno == EACCES || errno == EPERM ? -EACCES : -ENOENT;
+	m->stats = open_map(a->pin_dir, VRRPD_MAP_STATS, true);
+	m->vip = open_map(a->pin_dir, VRRPD_MAP_VIP, true);
+	m->group = open_map(a->pin_dir, VRRPD_MAP_GROUP, true);
+	return 0;
 }
 
 static void sum_stats(int fd, const struct vrrpd_key *key, struct vrrpd_stats *sum)
@@ -61,7 +199,7 @@ static void sum_stats(int fd, const struct vrrpd_key *key, struct vrrpd_stats *s
 	size_t i;
 
 	memset(sum, 0, sizeof(*sum));
-	if (ncpu <= 0)
+	if (fd < 0 || ncpu <= 0)
 		return;
 	per = calloc((size_t)ncpu, sizeof(*per));
 	if (!per)
@@ -72,24 +210,6 @@ static void sum_stats(int fd, const struct vrrpd_key *key, struct vrrpd_stats *s
 				((__u64 *)sum)[i] += ((__u64 *)&per[c])[i];
 	}
 	free(per);
-}
-
-static double ago_s(__u64 then_ns)
-{
-	struct timespec ts;
-	__u64 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	now = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-	return then_ns && now > then_ns ? (double)(now - then_ns) / 1e9 : 0.0;
-}
-
-static bool lease_expired(__u64 until_ns)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec >= until_ns;
 }
 
 /* How the program is attached to the interface, as the kernel says (not from the maps). */
@@ -113,115 +233,629 @@ static const char *xdp_mode(__u32 ifindex)
 	}
 }
 
-static int show_state(const char *pin_dir)
+static bool key_eq(const struct vrrpd_key *a, const struct vrrpd_key *b)
 {
-	int cfg_fd, stats_fd, n = 0;
-	struct vrrpd_key key, *prev = NULL;
-	char ifname[IF_NAMESIZE], ip[INET_ADDRSTRLEN], mip[INET_ADDRSTRLEN];
-	struct vrrpd_stats st;
-	struct vrrpd_cfg cfg;
+	return !memcmp(a, b, sizeof(*a));
+}
 
-	cfg_fd = open_map(pin_dir, VRRPD_MAP_CFG);
-	if (cfg_fd < 0)
-		return 2;
-	stats_fd = open_map(pin_dir, VRRPD_MAP_STATS);
-	while (bpf_map_get_next_key(cfg_fd, prev, &key) == 0) {
-		prev = &key;
-		if (bpf_map_lookup_elem(cfg_fd, &key, &cfg))
-			continue;
-		if (!if_indextoname(key.ifindex, ifname))
-			snprintf(ifname, sizeof(ifname), "if%u", key.ifindex);
-		inet_ntop(AF_INET, &cfg.primary_ip, ip, sizeof(ip));
-		inet_ntop(AF_INET, &cfg.master_ip, mip, sizeof(mip));
-		printf("%s vrid %u: %s for %.1fs (%s)", ifname, key.vrid, state_name(cfg.state),
-		       ago_s(cfg.since_ns), fsm_reason_name((enum vrrpd_reason)cfg.reason));
-		if (kill((pid_t)cfg.owner_pid, 0) && errno == ESRCH)
-			printf(" [stale: vrrpd pid %u is gone]", cfg.owner_pid);
-		if (cfg.state == VRRPD_ST_MASTER && lease_expired(cfg.lease_until_ns))
-			printf(" [lease expired: the kernel no longer answers ARP for the VIPs]");
-		printf("\n");
-		printf("  VRRPv%u, priority %u (configured %u), interval %u cs, preempt %s, pid %u\n",
-		       cfg.version, cfg.priority, cfg.cfg_priority, cfg.adver_int_cs,
-		       cfg.flags & VRRPD_F_PREEMPT ? "on" : "off", cfg.owner_pid);
-		printf("  XDP: %s on %s\n", xdp_mode(key.ifindex), ifname);
-		if (cfg.flags & VRRPD_F_VMAC)
-			printf("  VMAC %02x:%02x:%02x:%02x:%02x:%02x\n", cfg.vmac[0], cfg.vmac[1],
-			       cfg.vmac[2], cfg.vmac[3], cfg.vmac[4], cfg.vmac[5]);
-		else
-			printf("  VMAC off (-n): ARP answered with %02x:%02x:%02x:%02x:%02x:%02x\n",
-			       cfg.vmac[0], cfg.vmac[1], cfg.vmac[2], cfg.vmac[3], cfg.vmac[4],
-			       cfg.vmac[5]);
-		if (cfg.state == VRRPD_ST_MASTER)
-			printf("  master: this router (%s), %llu adverts sent\n", ip,
-			       (unsigned long long)cfg.adverts_sent);
-		else if (cfg.master_ip)
-			printf("  master: %s, priority %u, interval %u cs\n", mip,
-			       cfg.master_priority, cfg.master_adver_int_cs);
-		if (stats_fd >= 0) {
-			sum_stats(stats_fd, &key, &st);
-			printf("  received %llu adverts (%llu fast path), dropped: ttl %llu, version %llu, "
-			       "type %llu, length %llu, checksum %llu, auth %llu, interval %llu\n",
-			       (unsigned long long)st.adverts_rcvd,
-			       (unsigned long long)st.fast_path,
-			       (unsigned long long)st.ip_ttl_errors,
-			       (unsigned long long)st.version_errors,
-			       (unsigned long long)st.invalid_type,
-			       (unsigned long long)st.length_errors,
-			       (unsigned long long)st.checksum_errors,
-			       (unsigned long long)st.auth_errors,
-			       (unsigned long long)st.adver_interval_errors);
-			printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped; "
-			       "frames to the VMAC dropped while not master: %llu\n",
-			       (unsigned long long)st.arp_replies,
-			       (unsigned long long)st.arp_dropped,
-			       (unsigned long long)st.vmac_dropped);
+/* The VIPs and the group of an instance, from vrrpd_vip and vrrpd_group. */
+static void inst_extras(const struct maps *m, struct inst *in)
+{
+	struct vrrpd_group_key gk, *gprev = NULL;
+	struct vrrpd_vip_key vk, *vprev = NULL;
+	struct vrrpd_group_slot slot;
+	struct vrrpd_key owner;
+
+	while (m->vip >= 0 && in->nvips < MAX_VIPS &&
+	       bpf_map_get_next_key(m->vip, vprev, &vk) == 0) {
+		vprev = &vk;
+		if (vk.family == AF_INET && !bpf_map_lookup_elem(m->vip, &vk, &owner) &&
+		    key_eq(&owner, &in->key))
+			memcpy(&in->vips[in->nvips++], vk.addr, 4);
+	}
+	while (m->group >= 0 && bpf_map_get_next_key(m->group, gprev, &gk) == 0) {
+		gprev = &gk;
+		if (key_eq(&gk.member, &in->key) && !bpf_map_lookup_elem(m->group, &gk, &slot)) {
+			snprintf(in->group, sizeof(in->group), "%.*s", VRRPD_GROUP_NAME_LEN - 1,
+				 gk.name);
+			in->group_size = slot.size;
 		}
+	}
+}
+
+/* The instances the selectors select, sorted by interface and VRID. */
+static int load(const struct args *a, const struct maps *m, struct inst *out, int max)
+{
+	struct vrrpd_key key, *prev = NULL;
+	int n = 0, i, j;
+
+	while (n < max && bpf_map_get_next_key(m->cfg, prev, &key) == 0) {
+		struct inst *in = &out[n];
+
+		prev = &key;
+		memset(in, 0, sizeof(*in));
+		in->key = key;
+		if (bpf_map_lookup_elem(m->cfg, &key, &in->cfg))
+			continue;
+		if (!if_indextoname(key.ifindex, in->ifname))
+			snprintf(in->ifname, sizeof(in->ifname), "if%u", key.ifindex);
+		if (a->ifname && strcmp(a->ifname, in->ifname))
+			continue;
+		if (a->vrid && a->vrid != key.vrid)
+			continue;
+		in->stale = kill((pid_t)in->cfg.owner_pid, 0) && errno == ESRCH;
+		inst_extras(m, in);
 		n++;
 	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0; j--) {
+			int c = strcmp(out[j - 1].ifname, out[j].ifname);
+			struct inst t;
+
+			if (c < 0 || (c == 0 && out[j - 1].key.vrid <= out[j].key.vrid))
+				break;
+			t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
+}
+
+static void mac_str(const __u8 *m, char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static bool lease_expired(const struct inst *in)
+{
+	return in->cfg.state == VRRPD_ST_MASTER && now_ns() >= in->cfg.lease_until_ns;
+}
+
+static void print_text(const struct maps *m, const struct inst *in)
+{
+	const struct vrrpd_cfg *cfg = &in->cfg;
+	char ip[INET_ADDRSTRLEN], mip[INET_ADDRSTRLEN], mac[18];
+	struct vrrpd_stats st;
+	int i;
+
+	inet_ntop(AF_INET, &cfg->primary_ip, ip, sizeof(ip));
+	inet_ntop(AF_INET, &cfg->master_ip, mip, sizeof(mip));
+	printf("%s vrid %u: %s for %.1fs (%s)", in->ifname, in->key.vrid, state_name(cfg->state),
+	       ago_s(cfg->since_ns), fsm_reason_name((enum vrrpd_reason)cfg->reason));
+	if (in->stale)
+		printf(" [stale: vrrpd pid %u is gone]", cfg->owner_pid);
+	if (lease_expired(in))
+		printf(" [lease expired: the kernel no longer answers ARP for the VIPs]");
+	printf("\n");
+	printf("  VRRPv%u, priority %u (configured %u), interval %u cs, preempt %s, pid %u\n",
+	       cfg->version, cfg->priority, cfg->cfg_priority, cfg->adver_int_cs,
+	       cfg->flags & VRRPD_F_PREEMPT ? "on" : "off", cfg->owner_pid);
+	printf("  VIPs:");
+	for (i = 0; i < in->nvips; i++) {
+		inet_ntop(AF_INET, &in->vips[i], mip, sizeof(mip));
+		printf(" %s", mip);
+	}
+	printf("\n");
+	if (in->group[0])
+		printf("  group %s of %d (-M)\n", in->group, in->group_size);
+	printf("  XDP: %s on %s\n", xdp_mode(in->key.ifindex), in->ifname);
+	mac_str(cfg->vmac, mac, sizeof(mac));
+	if (cfg->flags & VRRPD_F_VMAC)
+		printf("  VMAC %s\n", mac);
+	else
+		printf("  VMAC off (-n): ARP answered with %s\n", mac);
+	inet_ntop(AF_INET, &cfg->master_ip, mip, sizeof(mip));
+	if (cfg->state == VRRPD_ST_MASTER)
+		printf("  master: this router (%s), %llu adverts sent\n", ip,
+		       (unsigned long long)cfg->adverts_sent);
+	else if (cfg->master_ip)
+		printf("  master: %s, priority %u, interval %u cs\n", mip, cfg->master_priority,
+		       cfg->master_adver_int_cs);
+	if (m->stats < 0)
+		return;
+	sum_stats(m->stats, &in->key, &st);
+	printf("  received %llu adverts (%llu fast path), dropped: ttl %llu, version %llu, "
+	       "type %llu, length %llu, checksum %llu, auth %llu, interval %llu\n",
+	       (unsigned long long)st.adverts_rcvd, (unsigned long long)st.fast_path,
+	       (unsigned long long)st.ip_ttl_errors, (unsigned long long)st.version_errors,
+	       (unsigned long long)st.invalid_type, (unsigned long long)st.length_errors,
+	       (unsigned long long)st.checksum_errors, (unsigned long long)st.auth_errors,
+	       (unsigned long long)st.adver_interval_errors);
+	printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped; "
+	       "frames to the VMAC dropped while not master: %llu\n",
+	       (unsigned long long)st.arp_replies, (unsigned long long)st.arp_dropped,
+	       (unsigned long long)st.vmac_dropped);
+}
+
+/* One instance as a JSON object (the schema is in atropos(8)). */
+static void print_json(const struct maps *m, const struct inst *in)
+{
+	const struct vrrpd_cfg *cfg = &in->cfg;
+	char ip[INET_ADDRSTRLEN], mac[18];
+	struct vrrpd_stats st;
+	size_t i;
+
+	printf("{\"ifname\":\"%s\",\"ifindex\":%u,\"vlan\":%u,\"vrid\":%u,\"state\":\"%s\","
+	       "\"since\":%.3f,\"reason\":\"%s\",",
+	       in->ifname, in->key.ifindex, in->key.vlan, in->key.vrid, state_name(cfg->state),
+	       ago_s(cfg->since_ns), fsm_reason_name((enum vrrpd_reason)cfg->reason));
+	printf("\"priority\":%u,\"effective_priority\":%u,", cfg->cfg_priority, cfg->priority);
+	if (cfg->state == VRRPD_ST_MASTER)
+		inet_ntop(AF_INET, &cfg->primary_ip, ip, sizeof(ip));
+	else if (cfg->master_ip)
+		inet_ntop(AF_INET, &cfg->master_ip, ip, sizeof(ip));
+	if (cfg->state == VRRPD_ST_MASTER || cfg->master_ip)
+		printf("\"master_ip\":\"%s\",\"master_priority\":%u,", ip,
+		       cfg->state == VRRPD_ST_MASTER ? cfg->priority : cfg->master_priority);
+	else
+		printf("\"master_ip\":null,\"master_priority\":null,");
+	printf("\"adver_int_ms\":%u,\"master_adver_int_ms\":%u,\"vips\":[", cfg->adver_int_cs * 10,
+	       cfg->master_adver_int_cs * 10);
+	for (i = 0; i < (size_t)in->nvips; i++) {
+		inet_ntop(AF_INET, &in->vips[i], ip, sizeof(ip));
+		printf("%s\"%s\"", i ? "," : "", ip);
+	}
+	mac_str(cfg->vmac, mac, sizeof(mac));
+	printf("],\"vmac\":\"%s\",\"arp_mac\":\"%s\",\"preempt\":%s,\"version\":%u,",
+	       cfg->flags & VRRPD_F_VMAC ? mac : "off", mac,
+	       cfg->flags & VRRPD_F_PREEMPT ? "true" : "false", cfg->version);
+	if (in->group[0])
+		printf("\"group\":\"%s\",\"group_size\":%d,", in->group, in->group_size);
+	else
+		printf("\"group\":null,\"group_size\":0,");
+	printf("\"xdp_mode\":\"%s\",\"pid\":%u,\"stale\":%s,\"lease_expired\":%s,"
+	       "\"master_transitions\":%llu,\"adverts_sent\":%llu,\"pri_zero_sent\":%llu,"
+	       "\"counters\":{",
+	       xdp_mode(in->key.ifindex), cfg->owner_pid, in->stale ? "true" : "false",
+	       lease_expired(in) ? "true" : "false", (unsigned long long)cfg->master_transitions,
+	       (unsigned long long)cfg->adverts_sent, (unsigned long long)cfg->pri_zero_sent);
+	sum_stats(m->stats, &in->key, &st);
+	for (i = 0; i < sizeof(stat_fields) / sizeof(stat_fields[0]); i++)
+		printf("%s\"%s\":%llu", i ? "," : "", stat_fields[i].name,
+		       (unsigned long long)*(__u64 *)((char *)&st + stat_fields[i].off));
+	printf("}}");
+}
+
+static int cmd_state(const struct args *a, const struct maps *m)
+{
+	static struct inst in[MAX_INST];
+	int n = load(a, m, in, MAX_INST), i;
+
+	if (a->json) {
+		printf("{\"instances\":[");
+		for (i = 0; i < n; i++) {
+			printf(i ? "," : "");
+			print_json(m, &in[i]);
+		}
+		printf("]}\n");
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		print_text(m, &in[i]);
 	if (!n)
-		printf("no vrrpd instance\n");
+		printf("no vrrpd instance%s\n", a->ifname || a->vrid ? " matches" : "");
+	return 0;
+}
+
+/* Nagios-style: 0 all master, 1 some backup, 2 some fault or not running (or none). */
+static int cmd_check(const struct args *a, const struct maps *m)
+{
+	static struct inst in[MAX_INST];
+	int n = load(a, m, in, MAX_INST), i, worst = 0, masters = 0;
+	char what[256] = "";
+
+	for (i = 0; i < n; i++) {
+		int level = 0;
+
+		if (in[i].stale || in[i].cfg.state == VRRPD_ST_FAULT ||
+		    in[i].cfg.state == VRRPD_ST_INIT)
+			level = 2;
+		else if (in[i].cfg.state != VRRPD_ST_MASTER)
+			level = 1;
+		else
+			masters++;
+		if (level > worst || (level == worst && level && !what[0])) {
+			worst = level;
+			snprintf(what, sizeof(what), "%s vrid %u is %s%s", in[i].ifname,
+				 in[i].key.vrid, in[i].stale ? "not running (stale)" : "",
+				 in[i].stale ? "" : state_name(in[i].cfg.state));
+		}
+	}
+	if (!n) {
+		printf("VRRP CRITICAL: no vrrpd instance%s\n",
+		       a->ifname || a->vrid ? " matches" : "");
+		return 2;
+	}
+	if (worst == 0)
+		printf("VRRP OK: %d of %d instances master\n", masters, n);
+	else
+		printf("VRRP %s: %s (%d of %d master)\n", worst == 2 ? "CRITICAL" : "WARNING", what,
+		       masters, n);
+	return worst;
+}
+
+static volatile sig_atomic_t stop_watch;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_watch = 1;
+}
+
+/*
+ * Transitions as they happen: the maps are read every 20 ms; since_ns changes with every
+ * transition, so none is missed unless two fall within one poll (then the count of
+ * master_transitions says so).
+ */
+static int cmd_watch(const struct args *a, const struct maps *m)
+{
+	static struct inst prev[MAX_INST], cur[MAX_INST];
+	struct timespec tick = { .tv_nsec = 20000000 };
+	int np, nc, i, j, seq = 0;
+
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	np = load(a, m, prev, MAX_INST);
+	while (!stop_watch && (!a->count || seq < a->count)) {
+		nanosleep(&tick, NULL);
+		nc = load(a, m, cur, MAX_INST);
+		for (i = 0; i < nc && (!a->count || seq < a->count); i++) {
+			const struct inst *o = NULL;
+
+			for (j = 0; j < np; j++)
+				if (key_eq(&prev[j].key, &cur[i].key))
+					o = &prev[j];
+			if (o && o->cfg.since_ns == cur[i].cfg.since_ns)
+				continue;
+			seq++;
+			if (a->json) {
+				printf("{\"seq\":%d,\"ifname\":\"%s\",\"vrid\":%u,\"from\":\"%s\","
+				       "\"to\":\"%s\",\"reason\":\"%s\",\"priority\":%u}\n",
+				       seq, cur[i].ifname, cur[i].key.vrid,
+				       o ? state_name(o->cfg.state) : "NONE",
+				       state_name(cur[i].cfg.state),
+				       fsm_reason_name((enum vrrpd_reason)cur[i].cfg.reason),
+				       cur[i].cfg.priority);
+			} else {
+				printf("%d %s vrid %u: %s -> %s (%s), priority %u\n", seq,
+				       cur[i].ifname, cur[i].key.vrid,
+				       o ? state_name(o->cfg.state) : "NONE",
+				       state_name(cur[i].cfg.state),
+				       fsm_reason_name((enum vrrpd_reason)cur[i].cfg.reason),
+				       cur[i].cfg.priority);
+			}
+		}
+		memcpy(prev, cur, sizeof(prev[0]) * (size_t)nc);
+		np = nc;
+	}
+	return 0;
+}
+
+/* Sends req to one daemon; reply gets its answer. 0, or -errno with a message printed. */
+static int request(const struct args *a, const struct inst *in, const char *req, char *reply,
+		   size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = 2 };
+	char path[sizeof(sa.sun_path)];
+	ssize_t n;
+	int fd, ret;
+
+	if (ctl_path(path, sizeof(path), a->run_dir, in->ifname, in->key.vrid)) {
+		fprintf(stderr, "atropos: %s vrid %u: control socket path too long\n", in->ifname,
+			in->key.vrid);
+		return -ENAMETOOLONG;
+	}
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		ret = -errno;
+		if (ret == -EACCES || ret == -EPERM)
+			fprintf(stderr, "atropos: permission denied on %s: run atropos as root\n",
+				path);
+		else
+			fprintf(stderr, "atropos: %s vrid %u: cannot reach vrrpd at %s: %s%s\n",
+				in->ifname, in->key.vrid, path, strerror(-ret),
+				ret == -ENOENT ? " (is it running with this -f?)" : "");
+		close(fd);
+		return ret;
+	}
+	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 ||
+	    (n = recv(fd, reply, len - 1, 0)) <= 0) {
+		ret = errno ? -errno : -EIO;
+		fprintf(stderr, "atropos: %s vrid %u: no answer from vrrpd: %s\n", in->ifname,
+			in->key.vrid, strerror(-ret));
+		close(fd);
+		return ret;
+	}
+	reply[n] = '\0';
+	close(fd);
+	return 0;
+}
+
+/* Whether what was asked shows in the maps. */
+static bool took_effect(enum cmd c, const struct vrrpd_cfg *cfg, int prio)
+{
+	switch (c) {
+	case CMD_BACKUP:
+		return cfg->state != VRRPD_ST_MASTER;
+	case CMD_MASTER:
+		return cfg->state == VRRPD_ST_MASTER;
+	case CMD_RESUME:
+	case CMD_REDUCE:
+	case CMD_INCREASE:
+	case CMD_PRIORITY:
+		return cfg->priority == prio;
+	default:
+		return true;
+	}
+}
+
+static int cmd_change(const struct args *a, const struct maps *m)
+{
+	static const char *const reqs[] = {
+		[CMD_BACKUP] = "backup", [CMD_MASTER] = "master",     [CMD_RESUME] = "resume",
+		[CMD_REDUCE] = "reduce", [CMD_INCREASE] = "increase", [CMD_GARP] = "garp",
+	};
+	static struct inst in[MAX_INST];
+	int n = load(a, m, in, MAX_INST), i, failed = 0, done = 0;
+	char req[64], reply[CTL_MSG_MAX];
+
+	if (a->cmd == CMD_PRIORITY)
+		snprintf(req, sizeof(req), "priority %d", a->priority);
+	else
+		snprintf(req, sizeof(req), "%s", reqs[a->cmd]);
+	for (i = 0; i < n; i++) {
+		struct vrrpd_cfg cfg;
+		char state[16];
+		int prio = -1;
+		__u64 deadline;
+
+		if (in[i].stale)
+			continue;
+		/* --backup concerns masters, --master backups, --garp masters. */
+		if ((a->cmd == CMD_BACKUP || a->cmd == CMD_GARP) &&
+		    in[i].cfg.state != VRRPD_ST_MASTER && !a->ifname && !a->vrid)
+			continue;
+		done++;
+		if (request(a, &in[i], req, reply, sizeof(reply))) {
+			failed++;
+			continue;
+		}
+		if (strncmp(reply, "ok ", 3) || sscanf(reply + 3, "%15s %d", state, &prio) != 2) {
+			fprintf(stderr, "atropos: %s vrid %u: %s\n", in[i].ifname, in[i].key.vrid,
+				strncmp(reply, "error ", 6) ? reply : reply + 6);
+			failed++;
+			continue;
+		}
+		deadline = now_ns() + (__u64)a->timeout_s * 1000000000ull;
+		for (;;) {
+			if (bpf_map_lookup_elem(m->cfg, &in[i].key, &cfg))
+				memset(&cfg, 0, sizeof(cfg));
+			if (took_effect(a->cmd, &cfg, prio))
+				break;
+			if (now_ns() >= deadline)
+				break;
+			usleep(10000);
+		}
+		if (!took_effect(a->cmd, &cfg, prio)) {
+			fprintf(stderr,
+				"atropos: %s vrid %u: not in effect after %d s: %s, priority %u\n",
+				in[i].ifname, in[i].key.vrid, a->timeout_s, state_name(cfg.state),
+				cfg.priority);
+			failed++;
+			continue;
+		}
+		printf("%s vrid %u: %s, priority %u (configured %u)\n", in[i].ifname,
+		       in[i].key.vrid, state_name(cfg.state), cfg.priority, cfg.cfg_priority);
+	}
+	if (!done) {
+		fprintf(stderr, "atropos: no %svrrpd instance%s\n",
+			a->cmd == CMD_BACKUP || a->cmd == CMD_GARP ? "master " : "",
+			a->ifname || a->vrid ? " matches" : "");
+		return 2;
+	}
+	return failed ? 1 : 0;
+}
+
+/* "-v N" selects VRID N; "-v" alone (or before another option) is the original's version. */
+static void rewrite_v(int argc, char **argv)
+{
+	static char buf[MAX_INST][16];
+	int i, k = 0;
+
+	for (i = 1; i + 1 < argc && k < MAX_INST; i++) {
+		const char *n = argv[i + 1];
+
+		if (strcmp(argv[i], "-v") || !n[0] || strspn(n, "0123456789") != strlen(n))
+			continue;
+		snprintf(buf[k], sizeof(buf[k]), "--vrid=%.5s", n);
+		argv[i] = buf[k++];
+		memmove(&argv[i + 1], &argv[i + 2], sizeof(*argv) * (size_t)(argc - i - 1));
+		argc--;
+	}
+}
+
+static int set_cmd(struct args *a, enum cmd c)
+{
+	if (a->cmd && a->cmd != c) {
+		fprintf(stderr, "atropos: one command at a time\n");
+		return -1;
+	}
+	a->cmd = c;
+	return 0;
+}
+
+static int parse_int(const char *s, int min, int max, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || end == s || v < min || v > max)
+		return -1;
+	*out = (int)v;
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	enum {
+		O_PIN_DIR = 256,
+		O_MASTER,
+		O_RESUME,
+		O_INCREASE,
+		O_PRIORITY,
+		O_GARP,
+		O_CHECK,
+		O_WATCH,
+		O_JSON,
+		O_TIMEOUT,
+		O_VRID,
+		O_COUNT,
+	};
 	static const struct option longopts[] = {
 		{ "state", no_argument, NULL, 's' },
-		{ "pin-dir", required_argument, NULL, 'P' },
-		{ "version", no_argument, NULL, 'v' },
+		{ "backup", no_argument, NULL, 'b' },
+		{ "reduce", no_argument, NULL, 'r' },
+		{ "master", no_argument, NULL, O_MASTER },
+		{ "resume", no_argument, NULL, O_RESUME },
+		{ "increase", no_argument, NULL, O_INCREASE },
+		{ "priority", required_argument, NULL, O_PRIORITY },
+		{ "garp", no_argument, NULL, O_GARP },
+		{ "check", no_argument, NULL, O_CHECK },
+		{ "watch", no_argument, NULL, O_WATCH },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "pin-dir", required_argument, NULL, O_PIN_DIR },
+		{ "vrid", required_argument, NULL, O_VRID },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pin_dir = VRRPD_PIN_DIR_DFL;
-	bool state = false;
-	int c;
+	struct args a = { .pin_dir = VRRPD_PIN_DIR_DFL, .run_dir = RUN_DIR_DFL, .timeout_s = 5 };
+	struct maps m;
+	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "svh", longopts, NULL)) != -1) {
+	rewrite_v(argc, argv);
+	while (argc > 1 && argv[argc - 1] == NULL)
+		argc--;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":sbri:f:vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
-			state = true;
+			ret = set_cmd(&a, CMD_STATE);
 			break;
-		case 'P':
-			pin_dir = optarg;
+		case 'b':
+			ret = set_cmd(&a, CMD_BACKUP);
+			break;
+		case 'r':
+			ret = set_cmd(&a, CMD_REDUCE);
+			break;
+		case O_MASTER:
+			ret = set_cmd(&a, CMD_MASTER);
+			break;
+		case O_RESUME:
+			ret = set_cmd(&a, CMD_RESUME);
+			break;
+		case O_INCREASE:
+			ret = set_cmd(&a, CMD_INCREASE);
+			break;
+		case O_GARP:
+			ret = set_cmd(&a, CMD_GARP);
+			break;
+		case O_CHECK:
+			ret = set_cmd(&a, CMD_CHECK);
+			break;
+		case O_WATCH:
+			ret = set_cmd(&a, CMD_WATCH);
+			break;
+		case O_PRIORITY:
+			ret = set_cmd(&a, CMD_PRIORITY);
+			if (!ret && parse_int(optarg, 1, 254, &a.priority)) {
+				fprintf(stderr, "atropos: invalid priority '%s': must be 1..254\n",
+					optarg);
+				ret = -1;
+			}
+			break;
+		case O_COUNT:
+			if (parse_int(optarg, 1, 1000000, &a.count)) {
+				fprintf(stderr, "atropos: invalid count '%s'\n", optarg);
+				ret = -1;
+			}
+			break;
+		case O_TIMEOUT:
+			if (parse_int(optarg, 1, 3600, &a.timeout_s)) {
+				fprintf(stderr,
+					"atropos: invalid timeout '%s': must be 1..3600 s\n",
+					optarg);
+				ret = -1;
+			}
+			break;
+		case O_VRID:
+			if (parse_int(optarg, 1, 255, &a.vrid)) {
+				fprintf(stderr, "atropos: invalid VRID '%s': must be 1..255\n",
+					optarg);
+				ret = -1;
+			}
+			break;
+		case O_JSON:
+			a.json = true;
+			break;
+		case O_PIN_DIR:
+			a.pin_dir = optarg;
+			break;
+		case 'i':
+			a.ifname = optarg;
+			break;
+		case 'f':
+			a.run_dir = optarg;
 			break;
 		case 'v':
+		case 'V':
 			printf("atropos %s\n", ATROPOS_VERSION);
 			return 0;
 		case 'h':
 			usage(stdout);
 			return 0;
+		case ':':
+			fprintf(stderr, "atropos: option '%s' needs an argument\n",
+				argv[optind - 1]);
+			ret = -1;
+			break;
 		default:
-			usage(stderr);
-			return 2;
+			fprintf(stderr, "atropos: unknown option '%s' (see atropos -h)\n",
+				argv[optind - 1]);
+			ret = -1;
+			break;
 		}
+		if (ret)
+			return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, "atropos: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (!state) {
+	if (!a.cmd) {
 		usage(stderr);
 		return 2;
 	}
-	return show_state(pin_dir);
+	if (open_maps(&a, &m))
+		return 2;
+	switch (a.cmd) {
+	case CMD_STATE:
+		return cmd_state(&a, &m);
+	case CMD_CHECK:
+		return cmd_check(&a, &m);
+	case CMD_WATCH:
+		return cmd_watch(&a, &m);
+	default:
+		return cmd_change(&a, &m);
+	}
 }

@@ -165,6 +165,8 @@ enum vrrpd_reason {
 	VRRPD_R_LINK_UP = 10, /* FAULT -> BACKUP: the link is back */
 	VRRPD_R_GROUP = 11, /* -M: a member of our group is backup, faulty or gone */
 	VRRPD_R_GROUP_READY = 12, /* -M: every member of the group can be master now */
+	VRRPD_R_ADMIN_BACKUP = 13, /* atropos --backup */
+	VRRPD_R_ADMIN_MASTER = 14, /* atropos --master */
 	VRRPD_R_MAX,
 };
 

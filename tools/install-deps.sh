@@ -8,7 +8,7 @@ PKGS=(
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libnl-3-dev libnl-route-3-dev
 	pkg-config make gcc libclang-rt-14-dev clang-format
 	# run and test
-	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc jq bc
+	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc jq bc man-db
 	# the VM test lane (make check-vm, tools/vm.sh): qemu and a static busybox for the
 	# initramfs. The guest kernel is never installed here: tools/vm.sh unpacks Debian's
 	# kernel package into build/vm/ with dpkg -x.

@@ -309,13 +309,14 @@ static void fsm_link_down(struct fsm *f, struct fsm_out *out)
  * -M: the group does not allow Master. A Master resigns as at shutdown (priority 0, so the
  * other router's member takes over after Skew_Time) and waits as Backup.
  */
-static void fsm_inhibit(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
+static void fsm_inhibit(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
+			enum vrrpd_reason reason)
 {
 	f->inhibited = true;
 	if (f->state != FSM_MASTER)
 		return;
 	out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
-	fsm_set_state(f, out, FSM_BACKUP, VRRPD_R_GROUP);
+	fsm_set_state(f, out, FSM_BACKUP, reason ? reason : VRRPD_R_GROUP);
 	f->adver_deadline_ns = 0;
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
 	f->down_deadline_ns =
@@ -326,13 +327,27 @@ static void fsm_inhibit(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
 }
 
 /* -M: the whole group may be Master: a ready Backup becomes Master now. */
-static void fsm_release(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
+static void fsm_release(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
+			enum vrrpd_reason reason)
 {
 	f->inhibited = false;
 	if (f->state == FSM_BACKUP && f->ready) {
 		f->ready = false;
-		fsm_enter_master(f, now_ns, out, VRRPD_R_GROUP_READY);
+		fsm_enter_master(f, now_ns, out, reason ? reason : VRRPD_R_GROUP_READY);
 	}
+}
+
+/* A new effective priority: a Master says so at once (a better backup may then preempt). */
+static int fsm_priority(struct fsm *f, uint64_t now_ns, uint8_t priority, struct fsm_out *out)
+{
+	if (priority == VRRP_PRIO_STOP)
+		return -EINVAL;
+	f->priority = priority;
+	if (f->state == FSM_MASTER) {
+		out->actions |= FSM_ACT_SEND_ADVERT;
+		f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+	}
+	return 0;
 }
 
 static void fsm_shutdown(struct fsm *f, struct fsm_out *out)
@@ -375,10 +390,20 @@ int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct 
 			err = fsm_startup(f, now_ns, out, VRRPD_R_LINK_UP);
 		break;
 	case FSM_IN_INHIBIT:
-		fsm_inhibit(f, now_ns, out);
+		fsm_inhibit(f, now_ns, out, in->reason);
 		break;
 	case FSM_IN_RELEASE:
-		fsm_release(f, now_ns, out);
+		fsm_release(f, now_ns, out, in->reason);
+		break;
+	case FSM_IN_PRIORITY:
+		err = fsm_priority(f, now_ns, in->priority, out);
+		break;
+	case FSM_IN_TAKEOVER:
+		if (f->state != FSM_BACKUP || f->inhibited)
+			err = -EAGAIN;
+		else
+			fsm_enter_master(f, now_ns, out,
+					 in->reason ? in->reason : VRRPD_R_ADMIN_MASTER);
 		break;
 	case FSM_IN_ADVERT:
 		err = fsm_advert(f, now_ns, &in->adv, out);
@@ -443,6 +468,10 @@ const char *fsm_reason_name(enum vrrpd_reason r)
 		return "group member not ready";
 	case VRRPD_R_GROUP_READY:
 		return "group ready";
+	case VRRPD_R_ADMIN_BACKUP:
+		return "atropos --backup";
+	case VRRPD_R_ADMIN_MASTER:
+		return "atropos --master";
 	default:
 		return "unknown";
 	}

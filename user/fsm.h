@@ -55,11 +55,15 @@ enum fsm_input_type {
 	 */
 	FSM_IN_INHIBIT,
 	FSM_IN_RELEASE,
+	FSM_IN_PRIORITY, /* a new effective priority (atropos); a Master advertises it at once */
+	FSM_IN_TAKEOVER, /* a Backup that is not inhibited becomes Master now (atropos --master) */
 };
 
 struct fsm_input {
 	enum fsm_input_type type;
 	struct fsm_advert adv; /* FSM_IN_ADVERT */
+	uint8_t priority; /* FSM_IN_PRIORITY: 1..254, or 255 for the owner */
+	enum vrrpd_reason reason; /* INHIBIT, RELEASE, TAKEOVER: why (NONE: the group's) */
 };
 
 /* Actions, in the order the caller performs them. */

@@ -249,6 +249,7 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 }
 
 static void inst_group_sync(struct inst *in, uint64_t now_ns);
+static void inst_update_inhibit(struct inst *in, uint64_t now_ns);
 
 static void inst_feed(struct inst *in, const struct fsm_input *inp, uint64_t now_ns)
 {
@@ -270,28 +271,43 @@ static void inst_feed(struct inst *in, const struct fsm_input *inp, uint64_t now
  */
 static void inst_group_sync(struct inst *in, uint64_t now_ns)
 {
-	struct fsm_input in_ = { .type = FSM_IN_INHIBIT };
 	bool allows;
 
 	if (in->group.fd < 0 || in->group_busy)
 		return;
 	in->group_busy = true;
 	in->group.next_ns = now_ns + in->group.beat_ns;
-	group_write(&in->group, (uint8_t)in->fsm.state, in->link_ok, fsm_ready(&in->fsm), now_ns);
+	/* A member held by atropos --backup is not ready: it will not be Master. */
+	group_write(&in->group, (uint8_t)in->fsm.state, in->link_ok,
+		    fsm_ready(&in->fsm) && !in->held, now_ns);
 	allows = group_allows(&in->group, now_ns);
-	if (allows && in->fsm.inhibited) {
+	if (allows && !in->group_ok)
 		log_info("VRRP ID %d on %s: group %s: all %d members can be master", in->o->vrid,
 			 in->o->ifname, in->group.key.name, in->group.size);
-		in_.type = FSM_IN_RELEASE;
-		inst_feed(in, &in_, now_ns);
-	} else if (!allows && !in->fsm.inhibited) {
+	else if (!allows && in->group_ok)
 		log_info("VRRP ID %d on %s: group %s: %s: backup until it can be master",
 			 in->o->vrid, in->o->ifname, in->group.key.name, in->group.why);
-		inst_feed(in, &in_, now_ns);
-	}
+	in->group_ok = allows;
+	inst_update_inhibit(in, now_ns);
 	/* What the step changed (a resignation, a takeover) goes out at once too. */
-	group_write(&in->group, (uint8_t)in->fsm.state, in->link_ok, fsm_ready(&in->fsm), now_ns);
+	group_write(&in->group, (uint8_t)in->fsm.state, in->link_ok,
+		    fsm_ready(&in->fsm) && !in->held, now_ns);
 	in->group_busy = false;
+}
+
+/* The election may make us Master unless atropos holds us back or the group does not allow. */
+static void inst_update_inhibit(struct inst *in, uint64_t now_ns)
+{
+	bool want = in->held || !in->group_ok;
+	struct fsm_input x = { .type = want ? FSM_IN_INHIBIT : FSM_IN_RELEASE };
+
+	if (want == in->fsm.inhibited)
+		return;
+	if (want)
+		x.reason = in->held ? VRRPD_R_ADMIN_BACKUP : VRRPD_R_GROUP;
+	else
+		x.reason = in->group.fd >= 0 ? VRRPD_R_GROUP_READY : VRRPD_R_MASTER_DOWN;
+	inst_feed(in, &x, now_ns);
 }
 
 /* The link as the kernel and the driver see it; why says what is wrong. */
@@ -510,6 +526,7 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	fc.grouped = o->monitor > 0;
 	fsm_init(&in->fsm, &fc);
 	in->group.fd = -1;
+	in->group_ok = !o->monitor;
 
 	in->cfg = (struct vrrpd_cfg){
 		.owner_pid = (uint32_t)getpid(),
@@ -704,6 +721,104 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 	}
 	/* A master's advert also renews the lease (inst_send_advert, inst_publish). */
 	inst_feed(in, &t, now_ns);
+}
+
+static int inst_set_priority(struct inst *in, int prio, uint64_t now_ns)
+{
+	struct fsm_input x = { .type = FSM_IN_PRIORITY, .priority = (uint8_t)prio };
+	struct fsm_out out;
+	int ret;
+
+	ret = fsm_step(&in->fsm, now_ns, &x, &out);
+	if (ret)
+		return ret;
+	log_info("VRRP ID %d on %s: priority %d (configured %d)", in->o->vrid, in->o->ifname, prio,
+		 in->o->priority);
+	inst_apply(in, &out, now_ns);
+	return 0;
+}
+
+static int inst_clamp_prio(int p)
+{
+	return p < 1 ? 1 : p > 254 ? 254 : p;
+}
+
+int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, char *msg,
+		 size_t len)
+{
+	struct fsm_input x = { .type = FSM_IN_TAKEOVER, .reason = VRRPD_R_ADMIN_MASTER };
+	struct fsm_out out;
+	int ret = 0, prio = in->fsm.priority;
+
+	msg[0] = '\0';
+	switch (cmd) {
+	case INST_CMD_BACKUP:
+		in->held = true;
+		inst_update_inhibit(in, now_ns);
+		inst_group_sync(in, now_ns);
+		break;
+	case INST_CMD_RESUME:
+		in->held = false;
+		if (in->fsm.priority != in->o->priority)
+			ret = inst_set_priority(in, in->o->priority, now_ns);
+		inst_update_inhibit(in, now_ns);
+		inst_group_sync(in, now_ns);
+		break;
+	case INST_CMD_MASTER:
+		if (in->fsm.state == FSM_FAULT) {
+			snprintf(msg, len, "the link is down");
+			return -ENETDOWN;
+		}
+		in->held = false;
+		inst_update_inhibit(in, now_ns);
+		inst_group_sync(in, now_ns);
+		if (in->fsm.inhibited) {
+			snprintf(msg, len, "group %s does not allow master: %s", in->group.key.name,
+				 in->group.why);
+			return -EAGAIN;
+		}
+		/* To stay Master against a peer with preemption, outrank every non-owner. */
+		if (in->fsm.priority < 254)
+			ret = inst_set_priority(in, 254, now_ns);
+		if (!ret && in->fsm.state == FSM_BACKUP) {
+			ret = fsm_step(&in->fsm, now_ns, &x, &out);
+			if (!ret)
+				inst_apply(in, &out, now_ns);
+		}
+		break;
+	case INST_CMD_REDUCE:
+		prio = in->o->reduce_prio >= 0 ? in->o->reduce_prio : inst_clamp_prio(prio - 10);
+		ret = inst_set_priority(in, prio, now_ns);
+		break;
+	case INST_CMD_INCREASE:
+		prio = in->o->increase_prio >= 0 ? in->o->increase_prio :
+						   inst_clamp_prio(prio + 10);
+		ret = inst_set_priority(in, prio, now_ns);
+		break;
+	case INST_CMD_PRIORITY:
+		if (arg < 1 || arg > 254) {
+			snprintf(msg, len,
+				 "priority %d: must be 1..254 (255 is the owner's, -p 255)", arg);
+			return -EINVAL;
+		}
+		ret = inst_set_priority(in, arg, now_ns);
+		break;
+	case INST_CMD_GARP:
+		if (in->fsm.state != FSM_MASTER) {
+			snprintf(msg, len, "not master");
+			return -EAGAIN;
+		}
+		inst_send_garps(in);
+		if (in->o->garp_count > 1) {
+			in->garp_left = in->o->garp_count - 1;
+			in->garp_next_ns = now_ns + inst_ms_ns(in->o->garp_interval_ms);
+		}
+		break;
+	}
+	if (ret && !msg[0])
+		snprintf(msg, len, "%s", strerror(-ret));
+	inst_publish(in);
+	return ret;
 }
 
 uint64_t inst_deadline(const struct inst *in)

@@ -58,6 +58,8 @@ struct inst {
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
 	struct group group; /* -M; group.fd < 0 without */
 	bool group_busy; /* inside inst_group_sync: no recursion through inst_feed */
+	bool group_ok; /* the group allows Master (always true without -M) */
+	bool held; /* atropos --backup: Backup until --master or --resume */
 	bool link_ok; /* admin up, carrier, and the driver agrees (ethtool) */
 	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */
 };
@@ -73,6 +75,21 @@ void inst_stop(struct inst *in, uint64_t now_ns);
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns);
 /* Timers: adverts, Master_Down, gratuitous ARPs. */
 void inst_tick(struct inst *in, uint64_t now_ns);
+/* What atropos may ask for, through the control socket. */
+enum inst_cmd {
+	INST_CMD_BACKUP, /* step down and stay Backup */
+	INST_CMD_MASTER, /* take over now, at priority 254 (unless higher) */
+	INST_CMD_RESUME, /* back to the configured priority, no hold */
+	INST_CMD_REDUCE, /* -z, or -10 */
+	INST_CMD_INCREASE, /* -x, or +10 */
+	INST_CMD_PRIORITY, /* arg: 1..254 */
+	INST_CMD_GARP, /* gratuitous ARPs again (Master only) */
+};
+
+/* Carries out cmd; 0, or -errno with a message in msg. */
+int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, char *msg,
+		 size_t len);
+
 /* A link changed somewhere: look at ours (link supervision, -> FAULT and back). */
 void inst_link_check(struct inst *in, uint64_t now_ns);
 /* The earliest time inst_tick() has work to do. */

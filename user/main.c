@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl.h"
 #include "hook.h"
 #include "inst.h"
 #include "log.h"
@@ -32,6 +33,7 @@ struct vrrpd {
 	struct inst inst;
 	struct hook hook;
 	struct nl_sock *link_watch; /* link changes, for link supervision */
+	struct ctl ctl; /* atropos's requests */
 	bool inst_started;
 	int attached_ifindex;
 	int epfd;
@@ -63,7 +65,7 @@ static int on_ring_event(void *ctx, void *data, size_t len)
 
 static int mkdir_run(const char *dir)
 {
-	if (mkdir(dir, 0755) && errno != EEXIST)
+	if (mkdir(dir, 0700) && errno != EEXIST)
 		return -errno;
 	return 0;
 }
@@ -81,7 +83,7 @@ static int write_pidfile(struct vrrpd *d, char *err, size_t errlen)
 	}
 	snprintf(d->pidfile, sizeof(d->pidfile), "%s/vrrpd-%s-%d.pid", d->o.run_dir, d->o.ifname,
 		 d->o.vrid);
-	fd = open(d->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = open(d->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot write %s: %s", d->pidfile, strerror(errno));
@@ -104,6 +106,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	int ret;
 
 	d->epfd = d->timerfd = d->sigfd = -1;
+	d->ctl.fd = -1;
 	d->nl = nl_open();
 	if (!d->nl) {
 		snprintf(err, errlen, "cannot open a netlink socket: %s", strerror(errno));
@@ -167,7 +170,50 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	ev.data.fd = nl_link_watch_fd(d->link_watch);
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
-	return write_pidfile(d, err, errlen);
+	ret = write_pidfile(d, err, errlen);
+	if (ret)
+		return ret;
+	ret = ctl_open(&d->ctl, d->o.run_dir, d->o.ifname, d->o.vrid, err, errlen);
+	if (ret)
+		return ret;
+	ev.data.fd = d->ctl.fd;
+	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	return 0;
+}
+
+/* One request from atropos (ctl.h): carry it out, say the state it left. */
+static void on_request(void *arg, const char *req, char *reply, size_t len)
+{
+	static const struct {
+		const char *name;
+		enum inst_cmd cmd;
+	} cmds[] = {
+		{ "backup", INST_CMD_BACKUP },	   { "master", INST_CMD_MASTER },
+		{ "resume", INST_CMD_RESUME },	   { "reduce", INST_CMD_REDUCE },
+		{ "increase", INST_CMD_INCREASE }, { "garp", INST_CMD_GARP },
+	};
+	struct vrrpd *d = arg;
+	char msg[160];
+	int i, prio = 0, ret;
+
+	for (i = 0; i < (int)(sizeof(cmds) / sizeof(cmds[0])); i++)
+		if (!strcmp(req, cmds[i].name))
+			break;
+	if (i < (int)(sizeof(cmds) / sizeof(cmds[0]))) {
+		ret = inst_command(&d->inst, cmds[i].cmd, 0, now_ns(), msg, sizeof(msg));
+	} else if (sscanf(req, "priority %d", &prio) == 1) {
+		ret = inst_command(&d->inst, INST_CMD_PRIORITY, prio, now_ns(), msg, sizeof(msg));
+	} else {
+		snprintf(reply, len, "error unknown request '%.64s'", req);
+		return;
+	}
+	log_info("VRRP ID %d on %s: atropos: %s: %s", d->o.vrid, d->o.ifname, req,
+		 ret ? msg : "done");
+	if (ret)
+		snprintf(reply, len, "error %s", msg);
+	else
+		snprintf(reply, len, "ok %s %d", fsm_state_name(d->inst.fsm.state),
+			 d->inst.fsm.priority);
 }
 
 static void teardown(struct vrrpd *d)
@@ -183,6 +229,7 @@ static void teardown(struct vrrpd *d)
 	nl_close(d->link_watch);
 	if (d->pidfile[0])
 		unlink(d->pidfile);
+	ctl_close(&d->ctl);
 	if (d->epfd >= 0)
 		close(d->epfd);
 	if (d->timerfd >= 0)
@@ -235,6 +282,8 @@ static int run(struct vrrpd *d)
 				if (read(d->timerfd, &expirations, sizeof(expirations)) < 0 &&
 				    errno != EAGAIN)
 					log_warn("timerfd");
+			} else if (evs[i].data.fd == d->ctl.fd) {
+				ctl_serve(&d->ctl, on_request, d);
 			} else if (evs[i].data.fd == nl_link_watch_fd(d->link_watch)) {
 				nl_link_watch_read(d->link_watch);
 				inst_link_check(&d->inst, now_ns());

@@ -634,8 +634,8 @@ void opts_usage(FILE *out)
 		"  -n, --no-vmac          no virtual MAC: the VIPs go on IFACE, its MAC answers (for VMs,\n"
 		"                         switches with STP); default: a macvlan vr<VRID>-<IFACE> with the VMAC\n"
 		"  -a none|pw/SECRET      VRRPv2 simple password of 1..8 characters (default none)\n"
-		"  -z PRIO                priority to take on a reduce request (default priority - 10)\n"
-		"  -x PRIO                priority to take on an increase request (default priority + 10)\n"
+		"  -z PRIO                priority to take on atropos --reduce (default priority - 10)\n"
+		"  -x PRIO                priority to take on atropos --increase (default priority + 10)\n"
 		"  -U FILE                script run on becoming master, with IFACE VRID MASTER PRIO VIP...\n"
 		"  -D FILE                script run on leaving master (to BACKUP, FAULT or STOP)\n"
 		"  -M N                   N instances 1..%d go backup together (default off)\n"
@@ -656,8 +656,7 @@ void opts_usage(FILE *out)
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
-		"\nAccepted and checked, but not acted on yet in this release: -z, -x.\n"
-		"See the README.\n",
+		"\nSee the README, vrrpd(8) and atropos(8).\n",
 		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
 		OPTS_GARP_COUNT_MAX, OPTS_GARP_COUNT_DFL, OPTS_GARP_INTERVAL_MAX_MS,
 		OPTS_GARP_INTERVAL_DFL_MS, OPTS_SCRIPT_TIMEOUT_DFL_S, OPTS_MAX_VIPS);

@@ -783,6 +783,41 @@ static void test_group_ready_lost_and_owner(void)
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 }
 
+/* atropos: a new priority is advertised at once by a Master; --master takes over now. */
+static void test_admin_priority_takeover(void)
+{
+	struct fsm_input in = { .type = FSM_IN_PRIORITY, .priority = 90 };
+	struct fake k;
+
+	fake_init(&k, 3, 100, true, 100);
+	fake_to_master(&k);
+	k.now_ns += 300 * MS;
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.f.priority, 90);
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	in.priority = 0;
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), -EINVAL);
+	CHECK_EQ(k.f.priority, 90);
+	/* Takeover: only from Backup, and not while inhibited. */
+	in = (struct fsm_input){ .type = FSM_IN_TAKEOVER };
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), -EAGAIN);
+	fake_init(&k, 3, 100, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 100), 0);
+	in.priority = 0;
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), 0);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_ADMIN_MASTER);
+	/* Inhibited with a reason of ours: resign with that reason; takeover refused. */
+	in = (struct fsm_input){ .type = FSM_IN_INHIBIT, .reason = VRRPD_R_ADMIN_BACKUP };
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), 0);
+	CHECK_EQ(k.out.reason, VRRPD_R_ADMIN_BACKUP);
+	CHECK(k.out.actions & FSM_ACT_SEND_PRIO0);
+	in = (struct fsm_input){ .type = FSM_IN_TAKEOVER };
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), -EAGAIN);
+}
+
 /* S10: with preempt off, a lower priority master keeps a Backup waiting indefinitely. */
 static void test_s10_preempt_off_keeps_backup_waiting(void)
 {
@@ -944,6 +979,8 @@ static void test_names(void)
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_LINK_UP), "link up"));
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_GROUP), "group member not ready"));
 	CHECK(!strcmp(fsm_reason_name(VRRPD_R_GROUP_READY), "group ready"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_ADMIN_BACKUP), "atropos --backup"));
+	CHECK(!strcmp(fsm_reason_name(VRRPD_R_ADMIN_MASTER), "atropos --master"));
 	for (int r = 0; r <= VRRPD_R_MAX; r++)
 		CHECK(fsm_reason_name((enum vrrpd_reason)r) &&
 		      *fsm_reason_name((enum vrrpd_reason)r));
@@ -1023,6 +1060,7 @@ int main(void)
 	RUN(test_link_down_backup_init_owner);
 	RUN(test_group_inhibit_release);
 	RUN(test_group_ready_lost_and_owner);
+	RUN(test_admin_priority_takeover);
 	RUN(test_s10_preempt_off_keeps_backup_waiting);
 	RUN(test_s10_owner_always_preempts);
 	RUN(test_s10_equal_priority_backups);
