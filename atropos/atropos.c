@@ -442,7 +442,7 @@ static int cmd_check(const struct args *a, const struct maps *m)
 {
 	static struct inst in[MAX_INST];
 	int n = load(a, m, in, MAX_INST), i, worst = 0, masters = 0;
-	char what[256] = "";
+	char what[256] = "", line[400];
 
 	for (i = 0; i < n; i++) {
 		int level = 0;
@@ -462,15 +462,20 @@ static int cmd_check(const struct args *a, const struct maps *m)
 		}
 	}
 	if (!n) {
-		printf("VRRP CRITICAL: no vrrpd instance%s\n",
-		       a->ifname || a->vrid ? " matches" : "");
-		return 2;
+		worst = 2;
+		snprintf(line, sizeof(line), "VRRP CRITICAL: no vrrpd instance%s",
+			 a->ifname || a->vrid ? " matches" : "");
+	} else if (worst == 0) {
+		snprintf(line, sizeof(line), "VRRP OK: %d of %d instances master", masters, n);
+	} else {
+		snprintf(line, sizeof(line), "VRRP %s: %s (%d of %d master)",
+			 worst == 2 ? "CRITICAL" : "WARNING", what, masters, n);
 	}
-	if (worst == 0)
-		printf("VRRP OK: %d of %d instances master\n", masters, n);
+	if (a->json)
+		printf("{\"status\":%d,\"masters\":%d,\"instances\":%d,\"summary\":\"%s\"}\n",
+		       worst, masters, n, line);
 	else
-		printf("VRRP %s: %s (%d of %d master)\n", worst == 2 ? "CRITICAL" : "WARNING", what,
-		       masters, n);
+		printf("%s\n", line);
 	return worst;
 }
 
@@ -602,7 +607,7 @@ static int cmd_change(const struct args *a, const struct maps *m)
 		[CMD_REDUCE] = "reduce", [CMD_INCREASE] = "increase", [CMD_GARP] = "garp",
 	};
 	static struct inst in[MAX_INST];
-	int n = load(a, m, in, MAX_INST), i, failed = 0, done = 0;
+	int n = load(a, m, in, MAX_INST), i, failed = 0, done = 0, shown = 0;
 	char req[64], reply[CTL_MSG_MAX];
 
 	if (a->cmd == CMD_PRIORITY)
@@ -650,9 +655,18 @@ static int cmd_change(const struct args *a, const struct maps *m)
 			failed++;
 			continue;
 		}
+		if (a->json) {
+			/* The instance as it is now, in the --state schema. */
+			in[i].cfg = cfg;
+			printf(shown++ ? "," : "{\"instances\":[");
+			print_json(m, &in[i]);
+			continue;
+		}
 		printf("%s vrid %u: %s, priority %u (configured %u)\n", in[i].ifname,
 		       in[i].key.vrid, state_name(cfg.state), cfg.priority, cfg.cfg_priority);
 	}
+	if (a->json && done)
+		printf("%s]}\n", shown ? "" : "{\"instances\":[");
 	if (!done) {
 		fprintf(stderr, "atropos: no %svrrpd instance%s\n",
 			a->cmd == CMD_BACKUP || a->cmd == CMD_GARP ? "master " : "",

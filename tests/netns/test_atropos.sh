@@ -76,6 +76,7 @@ t_eq atropos_check_backup_1 $? 1
 t_check atropos_check_one_line eval '[ "$(A r2 --check | wc -l)" = 1 ]'
 A r1 --check -v 99 >/dev/null
 t_eq atropos_check_none_2 $? 2
+t_eq atropos_check_json "$(A r2 --check --json | jq -r '[.status, .masters, .instances] | join(" ")')" "1 0 1"
 
 # bpftool shows the same state with named fields.
 BT=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-r1/vrrpd_cfg")
@@ -115,13 +116,14 @@ A r1 -r -v 51 >/dev/null
 t_eq atropos_reduce "$(J r1 .effective_priority)" 190
 A r1 --increase -v 51 >/dev/null
 t_eq atropos_increase "$(J r1 .effective_priority)" 200
-A r1 --priority 150 -v 51 >/dev/null
+t_eq atropos_priority_json "$(A r1 --priority 150 -v 51 --json | jq -r '.instances[0].effective_priority')" 150
 t_eq atropos_priority "$(J r1 '[.effective_priority, .priority] | join(" ")')" "150 200"
 t_eq atropos_priority_bad "$(A r1 --priority 255 -v 51 2>&1)" \
 	"atropos: invalid priority '255': must be 1..254"
 A r1 --resume -v 51 >/dev/null
 
-# --garp: a burst of gratuitous ARPs from the master, now.
+# --garp: a burst of gratuitous ARPs from the master, now (after the takeover's burst is over).
+sleep 0.6
 t_capture garp c eth0 arp and ether src 00:00:5e:00:01:33
 A r1 --garp -v 51 >/dev/null
 sleep 0.8
