@@ -1,0 +1,58 @@
+#!/bin/bash
+# Conformance probes (issue 7, RFC.md R1..R7): into a lab with a running master (r1, priority
+# 100) and backup (r2, priority 50), the client injects with scapy each kind of invalid advert,
+# three times, claiming priority 254 for their VRID: none changes any state or counts as an
+# advert, and each increments its own drop counter by three on both routers. (R8 is IPv6's, R9
+# VRRPv2's authentication: test_election covers the password; IPv6 is not in this release.)
+set -u
+# shellcheck source=tests/netns/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+t_require test_conformance
+PY=/usr/bin/python3
+if ! "$PY" -c 'import scapy' 2>/dev/null; then
+	echo "skip test_conformance: needs python3-scapy"
+	exit 0
+fi
+PROBE=$LAB_ROOT/tests/netns/vrrp_probe.py
+trap lab_down EXIT
+trap 'exit 1' INT TERM
+lab_up "vtc$$"
+
+t_start r1 main -i eth0 -v 51 -p 100 -d 0.2 "$LAB_VIP"
+t_start r2 main -i eth0 -v 51 -p 50 -d 0.2 "$LAB_VIP"
+t_check conf_setup_r1_master t_wait_ms 4000 t_only r1 "$LAB_VIP"
+t_wait_ms 3000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1, priority 100"
+
+# cfg R FIELD: a field of R's VRID 51 entry in vrrpd_cfg.
+cfg() {
+	bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" |
+		jq -r --arg f "$2" '.[].formatted | select(.key.vrid == 51) | .value[$f]'
+}
+state_line() {
+	echo "$(cfg r1 state) $(cfg r1 master_transitions) $(cfg r2 state) $(cfg r2 master_transitions) $(cfg r2 master_ip)"
+}
+STATE0=$(state_line)
+RCVD1=$(t_stat r1 51 adverts_rcvd)
+
+while read -r name counter vrid; do
+	b1=$(t_stat r1 "$vrid" "$counter")
+	b2=$(t_stat r2 "$vrid" "$counter")
+	lab_exec c "$PY" "$PROBE" send eth0 "$name" 3
+	sleep 0.3
+	t_eq "conf_${name}_counted_by_r1" "$(($(t_stat r1 "$vrid" "$counter") - b1))" 3 \
+		"$counter went up by $(($(t_stat r1 "$vrid" "$counter") - b1))"
+	t_eq "conf_${name}_counted_by_r2" "$(($(t_stat r2 "$vrid" "$counter") - b2))" 3 \
+		"$counter went up by $(($(t_stat r2 "$vrid" "$counter") - b2))"
+done < <("$PY" "$PROBE" cases)
+
+sleep 1 # more than a Master_Down_Interval (0.7 s): a probe taken as an advert would show by now
+t_eq conf_no_state_changed "$(state_line)" "$STATE0"
+t_eq conf_no_advert_counted_by_master "$(t_stat r1 51 adverts_rcvd)" "$RCVD1"
+t_check conf_r1_still_master t_only r1 "$LAB_VIP"
+t_check conf_daemons_alive eval 't_alive r1 && t_alive r2'
+
+# The control: the same advert, valid, is taken at once (a higher priority: the master yields).
+lab_exec c "$PY" "$PROBE" send eth0 valid 1
+t_check conf_control_valid_probe_taken t_wait_ms 2000 t_log_has r1 \
+	"VRRP ID 51 on eth0: we are now a backup router \(higher priority advert\)"
+t_done

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+"""VRRP frames built with scapy (Debian's python3-scapy), independently of vrrpd's code.
+
+  vrrp_probe.py send IFACE CASE [COUNT]   inject COUNT invalid adverts of CASE (RFC.md R1..R7),
+                                          or of "valid", a correct one (the control)
+  vrrp_probe.py cases                     list the cases and the counter each must increment
+  vrrp_probe.py csum PCAP FORM            check the checksum of every VRRPv3 advert in PCAP
+                                          against scapy's: FORM legacy (IPv4 pseudo-header,
+                                          scapy's own VRRPv3) or rfc9568 (no pseudo-header)
+
+Every injected advert claims priority 254 for VRID 51 from 10.99.0.77, so that a valid one would
+make any router in the lab a backup: none may change state.
+"""
+import struct
+import sys
+
+from scapy.all import IP, Ether, raw, sendp, rdpcap
+from scapy.layers.vrrp import VRRP, VRRPv3
+from scapy.utils import checksum
+
+SRC = "10.99.0.77"
+VIP = "10.99.0.100"
+GROUP = "224.0.0.18"
+MAC = "02:00:00:00:00:77"
+
+
+def v3(vrid=51, prio=254, addrs=(VIP,), adv=20, version=3, type_=1, ipcount=None):
+    return VRRPv3(version=version, type=type_, vrid=vrid, priority=prio,
+                  ipcount=len(addrs) if ipcount is None else ipcount, adv=adv,
+                  addrlist=list(addrs))
+
+
+def frame(vrrp, ttl=255):
+    return Ether(src=MAC, dst="01:00:5e:00:00:12") / IP(src=SRC, dst=GROUP, ttl=ttl) / vrrp
+
+
+def bad_checksum():
+    f = frame(v3())
+    f[VRRPv3].chksum = (raw(f)[14 + 20 + 6] << 8 | raw(f)[14 + 20 + 7]) ^ 0x5555
+    return f
+
+
+def truncated():
+    # count 2 but one address: the IP total length covers only what is there.
+    return frame(v3(ipcount=2))
+
+
+# case -> (builder, counter it must increment, on the instance's key or the VRID 0 key)
+CASES = {
+    "r1_ttl": (lambda: frame(v3(), ttl=254), "ip_ttl_errors", 51),
+    "r2_version": (lambda: frame(v3(version=2)), "version_errors", 51),
+    "r3_type": (lambda: frame(v3(type_=2)), "invalid_type", 51),
+    "r4_truncated": (truncated, "length_errors", 51),
+    "r5_checksum": (bad_checksum, "checksum_errors", 51),
+    "r6_vrid": (lambda: frame(v3(vrid=77)), "vrid_errors", 0),
+    "r7_count0": (lambda: frame(v3(addrs=())), "invalid_count", 51),
+    "r7_interval0": (lambda: frame(v3(adv=0)), "invalid_count", 51),
+}
+
+
+def send(iface, case, count):
+    # "valid": the control, a correct advert that must be taken (and win, at 254).
+    build = (lambda: frame(v3())) if case == "valid" else CASES[case][0]
+    sendp([build() for _ in range(count)], iface=iface, verbose=False)
+
+
+def csum_check(path, form):
+    """0 if every VRRPv3 advert in path carries scapy's checksum for form."""
+    bad = n = 0
+    for p in rdpcap(path):
+        if VRRPv3 not in p or p[VRRPv3].version != 3:
+            continue
+        n += 1
+        got = p[VRRPv3].chksum
+        if form == "legacy":
+            q = p.copy()
+            q[VRRPv3].chksum = None
+            want = Ether(raw(q))[VRRPv3].chksum  # scapy recomputes with the pseudo-header
+        else:
+            msg = bytearray(raw(p[VRRPv3]))[: 8 + 4 * p[VRRPv3].ipcount]
+            msg[6:8] = b"\0\0"
+            want = checksum(bytes(msg))
+        if got != want:
+            bad += 1
+            print(f"advert {n}: checksum {got:#06x}, scapy says {want:#06x}")
+    print(f"{n} adverts, {bad} with another checksum than scapy's {form} form")
+    return 0 if n and not bad else 1
+
+
+def main(argv):
+    if len(argv) >= 3 and argv[0] == "send":
+        send(argv[1], argv[2], int(argv[3]) if len(argv) > 3 else 1)
+        return 0
+    if argv and argv[0] == "cases":
+        for name, (_, counter, vrid) in CASES.items():
+            print(name, counter, vrid)
+        return 0
+    if len(argv) == 3 and argv[0] == "csum":
+        return csum_check(argv[1], argv[2])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
