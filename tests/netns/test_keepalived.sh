@@ -1,16 +1,16 @@
 #!/bin/bash
 # Interoperability with keepalived (Debian 12's 2.2.7) as the other router (issue 7): vrrpd in
 # r1, keepalived in r2, on the same VRID.
-#   1. VRRPv3, defaults on both sides (keepalived sends the legacy pseudo-header checksum; our
-#      --checksum auto follows it): the higher priority masters; kill -9 of either side and the
-#      other takes over; SIGTERM of either side and the other takes over at once (priority 0);
-#      a lower priority vrrpd does not preempt keepalived, a higher one does.
+#   1. The same round for VRRPv3 with defaults on both sides (keepalived sends the legacy
+#      pseudo-header checksum; --checksum auto follows it), keepalived with use_vmac, vrrpd with
+#      --checksum legacy forced, and VRRPv2: the higher priority masters; kill -9 of either side
+#      and the other takes over; SIGTERM of either side and the other takes over at once
+#      (priority 0); a lower priority vrrpd does not preempt keepalived, a higher one does.
 #   2. keepalived with use_vmac, advertising every 0.5 s while vrrpd is configured for 1 s: vrrpd
 #      follows the master's interval (RFC 9568 6.4.2) and takes over after the learned
 #      Master_Down_Interval when keepalived is killed.
-#   3. VRRPv2 (RFC 3768) on both sides.
-#   4. --checksum legacy forced works with keepalived; --checksum rfc9568 forced does not (both
-#      become master): keepalived 2.2.7 drops RFC 9568's form, which is why auto exists.
+#   3. --checksum rfc9568 forced does not work with keepalived (both become master): keepalived
+#      2.2.7 drops RFC 9568's form, which is why auto exists.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -71,36 +71,60 @@ within() {
 	fi
 }
 
-# --- 1. VRRPv3, defaults --------------------------------------------------------------------------
-# At 0.2 s: Master_Down_Interval 0.72 s at priority 100, 0.67 s at 150.
-ka_start 100 3 0.2
-vr_start -p 200 -d 0.2
-within ka_v3_vrrpd_higher_masters 4000 t_only r1 "$VIP"
-t_check ka_v3_keepalived_backup t_holds_ms 1500 t_only r1 "$VIP"
-t_stop r1 main KILL
-within ka_v3_kill9_vrrpd_keepalived_takes_over 2200 lab_has_ip r2 "$VIP"
-vr_start -p 50 -d 0.2
-t_wait_ms 3000 t_log_has r1 "VRRP ID 51 on eth0: master is 10\.99\.0\.2, priority 100"
-t_check ka_v3_lower_vrrpd_does_not_preempt t_holds_ms 2000 t_only r2 "$VIP"
-t_check ka_v3_auto_follows_legacy_checksum eval '[ "$(t_stat r1 51 csum_legacy)" -gt 0 ]'
-t_eq ka_v3_no_checksum_errors "$(t_stat r1 51 checksum_errors)" 0
-ka_term
-within ka_v3_sigterm_keepalived_vrrpd_takes_over 1000 t_only r1 "$VIP"
-ka_start 100 3 0.2
-within ka_v3_higher_keepalived_preempts 3000 t_only r2 "$VIP"
-ka_kill9
-within ka_v3_kill9_keepalived_vrrpd_takes_over 2500 lab_has_ip r1 "$VIP"
-t_check ka_v3_kill9_keepalived_left_its_vip lab_has_ip r2 "$VIP"
-r2_cleanup
-t_stop r1
-ka_start 100 3 0.2
-within ka_v3_keepalived_alone 3000 t_only r2 "$VIP"
-vr_start -p 200 -d 0.2
-within ka_v3_higher_vrrpd_preempts 3000 t_only r1 "$VIP"
-t_check ka_v3_keepalived_follows t_holds_ms 1000 t_only r1 "$VIP"
-t_stop r1 main TERM
-within ka_v3_sigterm_vrrpd_keepalived_takes_over 1000 lab_has_ip r2 "$VIP"
-ka_term
+# battery NAME KA_VERSION INT_S INT_CS [keepalived lines...] -- [vrrpd options...]: the whole
+# round for one configuration; INT_S is keepalived's advert_int, INT_CS vrrpd's -d in cs.
+battery() {
+	local n=$1 kv=$2 ki=$3 cs=$4 ka=() vr=() mdi skew
+	shift 4
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		ka+=("$1")
+		shift
+	done
+	[ $# -gt 0 ] && shift
+	vr=("$@" -d "$(awk "BEGIN { print $cs / 100 }")")
+	# Bounds: 3 x Master_Down_Interval at priority 50 (the slowest here) after a crash; after a
+	# priority 0, Skew_Time plus an interval.
+	mdi=$(t_mdi_ms "$cs" 50)
+	skew=$((cs * 10 * 206 / 256 + cs * 10))
+	ka_start 100 "$kv" "$ki" "${ka[@]}"
+	vr_start -p 200 "${vr[@]}"
+	within "${n}_vrrpd_higher_masters" $((3 * mdi + 2000)) t_only r1 "$VIP"
+	t_check "${n}_keepalived_backup" t_holds_ms 1500 t_only r1 "$VIP"
+	t_stop r1 main KILL
+	within "${n}_kill9_vrrpd_keepalived_takes_over" $((3 * mdi)) lab_has_ip r2 "$VIP"
+	vr_start -p 50 "${vr[@]}"
+	# The restarted vrrpd first removes the VIP its killed predecessor left.
+	t_wait_ms $((3 * mdi)) t_only r2 "$VIP"
+	t_check "${n}_lower_vrrpd_does_not_preempt" t_holds_ms 1500 t_only r2 "$VIP"
+	t_eq "${n}_no_checksum_errors" "$(t_stat r1 51 checksum_errors)" 0
+	if [ "$kv" = 3 ]; then
+		t_check "${n}_hears_legacy_checksum" eval '[ "$(t_stat r1 51 csum_legacy)" -gt 0 ]'
+	fi
+	ka_term
+	within "${n}_sigterm_keepalived_vrrpd_takes_over" $((skew + 1000)) t_only r1 "$VIP"
+	ka_start 100 "$kv" "$ki" "${ka[@]}"
+	within "${n}_higher_keepalived_preempts" $((3 * mdi + 2000)) t_only r2 "$VIP"
+	ka_kill9
+	within "${n}_kill9_keepalived_vrrpd_takes_over" $((3 * mdi)) lab_has_ip r1 "$VIP"
+	t_check "${n}_kill9_keepalived_left_its_vip" lab_has_ip r2 "$VIP"
+	r2_cleanup
+	t_stop r1
+	ka_start 100 "$kv" "$ki" "${ka[@]}"
+	within "${n}_keepalived_alone" $((3 * mdi + 2000)) t_only r2 "$VIP"
+	vr_start -p 200 "${vr[@]}"
+	within "${n}_higher_vrrpd_preempts" $((3 * mdi + 2000)) t_only r1 "$VIP"
+	t_check "${n}_keepalived_follows" t_holds_ms 1000 t_only r1 "$VIP"
+	t_stop r1 main TERM
+	within "${n}_sigterm_vrrpd_keepalived_takes_over" $((skew + 1000)) lab_has_ip r2 "$VIP"
+	ka_term
+	r2_cleanup
+}
+
+# --- 1. The round, for each configuration ---------------------------------------------------------
+battery ka_v3 3 0.2 20
+battery ka_v3_vmac 3 0.2 20 use_vmac
+battery ka_v3_legacy 3 0.2 20 -- --checksum legacy
+battery ka_v2 2 1 100 -- --vrrp-version 2
 
 # --- 2. keepalived use_vmac at 0.5 s, vrrpd at 1 s ------------------------------------------------
 ka_start 200 3 0.5 use_vmac
@@ -118,29 +142,9 @@ within ka_vmac_kill9_takeover_after_learned_mdi 3000 lab_has_ip r1 "$VIP"
 r2_cleanup
 t_stop r1
 
-# --- 3. VRRPv2 ----------------------------------------------------------------------------------------
-ka_start 100 2 1
-vr_start -p 200 -d 1 --vrrp-version 2
-within ka_v2_vrrpd_masters 6000 t_only r1 "$VIP"
-t_check ka_v2_keepalived_backup t_holds_ms 2000 t_only r1 "$VIP"
-t_stop r1 main TERM
-within ka_v2_sigterm_vrrpd_keepalived_takes_over 2000 lab_has_ip r2 "$VIP"
-vr_start -p 50 -d 1 --vrrp-version 2
-t_wait_ms 4000 t_log_has r1 "VRRP ID 51 on eth0: master is 10\.99\.0\.2, priority 100"
-t_check ka_v2_lower_vrrpd_does_not_preempt t_holds_ms 1500 t_only r2 "$VIP"
-ka_kill9
-# Master_Down_Interval at priority 50: 3 + 0.8 s.
-within ka_v2_kill9_keepalived_vrrpd_takes_over 6000 lab_has_ip r1 "$VIP"
-r2_cleanup
-t_stop r1
-
-# --- 4. Forced checksum forms ---------------------------------------------------------------------
+# --- 3. RFC 9568's checksum form forced: keepalived drops our adverts ------------------------------
 ka_start 100 3 0.2
-vr_start -p 200 -d 0.2 --checksum legacy
-within ka_legacy_forced_vrrpd_masters 4000 t_only r1 "$VIP"
-t_check ka_legacy_forced_keepalived_accepts t_holds_ms 1500 t_only r1 "$VIP"
-t_stop r1 main TERM
-t_wait_ms 2000 t_only r2 "$VIP"
+t_wait_ms 3000 t_only r2 "$VIP"
 vr_start -p 200 -d 0.2 --checksum rfc9568
 both() { [ "$(t_holders "$VIP")" = "r1 r2" ]; }
 within ka_rfc9568_forced_keepalived_rejects_both_master 4000 both
