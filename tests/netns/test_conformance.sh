@@ -2,8 +2,9 @@
 # Conformance probes (issue 7, RFC.md R1..R7): into a lab with a running master (r1, priority
 # 100) and backup (r2, priority 50), the client injects with scapy each kind of invalid advert,
 # three times, claiming priority 254 for their VRID: none changes any state or counts as an
-# advert, and each increments its own drop counter by three on both routers. (R8 is IPv6's, R9
-# VRRPv2's authentication: test_election covers the password; IPv6 is not in this release.)
+# advert, and each increments its own drop counter by three on both routers. Then R9 in a
+# VRRPv2 lab with a password: wrong password, wrong type, wrong interval. A valid probe is the
+# control each time. (R8 is IPv6's, not in this release.)
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -54,5 +55,26 @@ t_check conf_daemons_alive eval 't_alive r1 && t_alive r2'
 # The control: the same advert, valid, is taken at once (a higher priority: the master yields).
 lab_exec c "$PY" "$PROBE" send eth0 valid 1
 t_check conf_control_valid_probe_taken t_wait_ms 2000 t_log_has r1 \
+	"VRRP ID 51 on eth0: we are now a backup router \(higher priority advert\)"
+t_stop r1
+t_stop r2
+
+# --- R9: VRRPv2 authentication and interval ----------------------------------------------------------
+V2=(-i eth0 -v 51 -d 1 --vrrp-version 2 -a pw/secret "$LAB_VIP")
+t_start r1 v2 -p 100 "${V2[@]}"
+t_start r2 v2 -p 50 "${V2[@]}"
+t_check conf_v2_setup_r1_master t_wait_ms 8000 t_only r1 "$LAB_VIP"
+t_wait_ms 4000 eval '[ "$(cfg r2 state)" = 1 ] && [ "$(cfg r2 master_transitions)" = 0 ]'
+STATE0=$(state_line)
+while read -r name counter vrid; do
+	b1=$(t_stat r1 "$vrid" "$counter")
+	lab_exec c "$PY" "$PROBE" send eth0 "$name" 3
+	sleep 0.3
+	t_eq "conf_${name}_counted" "$(($(t_stat r1 "$vrid" "$counter") - b1))" 3
+done < <("$PY" "$PROBE" cases2)
+sleep 1
+t_eq conf_v2_no_state_changed "$(state_line)" "$STATE0"
+lab_exec c "$PY" "$PROBE" send eth0 valid2 1
+t_check conf_v2_control_valid_probe_taken t_wait_ms 3000 t_log_has r1 \
 	"VRRP ID 51 on eth0: we are now a backup router \(higher priority advert\)"
 t_done

@@ -4,6 +4,8 @@
   vrrp_probe.py send IFACE CASE [COUNT]   inject COUNT invalid adverts of CASE (RFC.md R1..R7),
                                           or of "valid", a correct one (the control)
   vrrp_probe.py cases                     list the cases and the counter each must increment
+  vrrp_probe.py cases2                    the same for VRRPv2 with -a pw/secret at 1 s (R9);
+                                          "valid2" is its control
   vrrp_probe.py csum PCAP FORM            check the checksum of every VRRPv3 advert in PCAP
                                           against scapy's: FORM legacy (IPv4 pseudo-header,
                                           scapy's own VRRPv3) or rfc9568 (no pseudo-header)
@@ -34,6 +36,13 @@ def frame(vrrp, ttl=255):
     return Ether(src=MAC, dst="01:00:5e:00:00:12") / IP(src=SRC, dst=GROUP, ttl=ttl) / vrrp
 
 
+def v2(prio=254, authtype=1, password=b"secret", adv=1):
+    """VRRPv2 (RFC 3768), simple password; scapy computes the checksum."""
+    return VRRP(version=2, type=1, vrid=51, priority=prio, ipcount=1, authtype=authtype,
+                adv=adv, addrlist=[VIP], auth1=struct.unpack("!I", password[:4].ljust(4, b"\0"))[0],
+                auth2=struct.unpack("!I", password[4:8].ljust(4, b"\0"))[0])
+
+
 def bad_checksum():
     f = frame(v3())
     f[VRRPv3].chksum = (raw(f)[14 + 20 + 6] << 8 | raw(f)[14 + 20 + 7]) ^ 0x5555
@@ -44,6 +53,13 @@ def truncated():
     # count 2 but one address: the IP total length covers only what is there.
     return frame(v3(ipcount=2))
 
+
+# VRRPv2 cases, for a lab running -a pw/secret at 1 s (RFC.md R9).
+CASES2 = {
+    "r9_password": (lambda: frame(v2(password=b"wrong")), "auth_errors", 51),
+    "r9_auth_type": (lambda: frame(v2(authtype=0, password=b"")), "auth_errors", 51),
+    "r9_interval": (lambda: frame(v2(adv=2)), "adver_interval_errors", 51),
+}
 
 # case -> (builder, counter it must increment, on the instance's key or the VRID 0 key)
 CASES = {
@@ -60,7 +76,12 @@ CASES = {
 
 def send(iface, case, count):
     # "valid": the control, a correct advert that must be taken (and win, at 254).
-    build = (lambda: frame(v3())) if case == "valid" else CASES[case][0]
+    if case == "valid":
+        build = lambda: frame(v3())  # noqa: E731
+    elif case == "valid2":
+        build = lambda: frame(v2())  # noqa: E731
+    else:
+        build = {**CASES, **CASES2}[case][0]
     sendp([build() for _ in range(count)], iface=iface, verbose=False)
 
 
@@ -91,8 +112,8 @@ def main(argv):
     if len(argv) >= 3 and argv[0] == "send":
         send(argv[1], argv[2], int(argv[3]) if len(argv) > 3 else 1)
         return 0
-    if argv and argv[0] == "cases":
-        for name, (_, counter, vrid) in CASES.items():
+    if argv and argv[0] in ("cases", "cases2"):
+        for name, (_, counter, vrid) in (CASES if argv[0] == "cases" else CASES2).items():
             print(name, counter, vrid)
         return 0
     if len(argv) == 3 and argv[0] == "csum":
