@@ -189,6 +189,29 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	char buf[INET_ADDRSTRLEN];
 	uint32_t act = out->actions;
 
+	/* Said first: whoever sees the effects (addresses, adverts) finds the reason logged. */
+	if (act & FSM_ACT_STATE) {
+		in->cfg.since_ns = now_ns;
+		in->cfg.reason = (uint8_t)out->reason;
+		if (out->new_state == FSM_MASTER) {
+			in->cfg.master_transitions++;
+			log_info("VRRP ID %d on %s: we are now the master router (%s)", in->o->vrid,
+				 in->o->ifname, fsm_reason_name(out->reason));
+		} else if (out->new_state == FSM_BACKUP) {
+			log_info("VRRP ID %d on %s: we are now a backup router (%s)", in->o->vrid,
+				 in->o->ifname, fsm_reason_name(out->reason));
+		} else if (out->new_state == FSM_FAULT) {
+			log_info("VRRP ID %d on %s: we are now in FAULT state (%s)%s", in->o->vrid,
+				 in->o->ifname, fsm_reason_name(out->reason),
+				 out->old_state == FSM_MASTER ? ", addresses removed" : "");
+		}
+	}
+	/* Also after S7, which follows the new master without a separate MASTER_CHANGED. */
+	if ((act & (FSM_ACT_MASTER_CHANGED | FSM_ACT_STATE)) && in->fsm.state == FSM_BACKUP &&
+	    in->fsm.master_ip)
+		log_info("VRRP ID %d on %s: master is %s, priority %d, interval %d cs", in->o->vrid,
+			 in->o->ifname, ip4_str(in->fsm.master_ip, buf), in->fsm.master_priority,
+			 in->fsm.master_adver_int_cs);
 	if (act & FSM_ACT_SEND_PRIO0)
 		inst_send_advert(in, VRRP_PRIO_STOP, now_ns);
 	if (act & FSM_ACT_DEL_VIPS) {
@@ -212,28 +235,6 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 			in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
 		inst_send_magic(in);
 	}
-	if (act & FSM_ACT_STATE) {
-		in->cfg.since_ns = now_ns;
-		in->cfg.reason = (uint8_t)out->reason;
-		if (out->new_state == FSM_MASTER) {
-			in->cfg.master_transitions++;
-			log_info("VRRP ID %d on %s: we are now the master router (%s)", in->o->vrid,
-				 in->o->ifname, fsm_reason_name(out->reason));
-		} else if (out->new_state == FSM_BACKUP) {
-			log_info("VRRP ID %d on %s: we are now a backup router (%s)", in->o->vrid,
-				 in->o->ifname, fsm_reason_name(out->reason));
-		} else if (out->new_state == FSM_FAULT) {
-			log_info("VRRP ID %d on %s: we are now in FAULT state (%s)%s", in->o->vrid,
-				 in->o->ifname, fsm_reason_name(out->reason),
-				 out->old_state == FSM_MASTER ? ", addresses removed" : "");
-		}
-	}
-	/* Also after S7, which follows the new master without a separate MASTER_CHANGED. */
-	if ((act & (FSM_ACT_MASTER_CHANGED | FSM_ACT_STATE)) && in->fsm.state == FSM_BACKUP &&
-	    in->fsm.master_ip)
-		log_info("VRRP ID %d on %s: master is %s, priority %d, interval %d cs", in->o->vrid,
-			 in->o->ifname, ip4_str(in->fsm.master_ip, buf), in->fsm.master_priority,
-			 in->fsm.master_adver_int_cs);
 	/* After the addresses: an up script finds the VIPs in place, a down script gone. */
 	if (act & FSM_ACT_HOOK_UP)
 		hook_queue(in->hook, true, "MASTER", fsm_state_name(out->old_state),
