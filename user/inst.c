@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hook.h"
@@ -115,6 +116,15 @@ static void inst_send_garps(struct inst *in)
 static uint64_t inst_ms_ns(int ms)
 {
 	return (uint64_t)ms * 1000000ull;
+}
+
+/* CLOCK_MONOTONIC now, for what must be timed from when it actually happened. */
+static uint64_t inst_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /*
@@ -229,7 +239,8 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 		if (in->o->garp_count > 0) {
 			inst_send_garps(in);
 			in->garp_left = in->o->garp_count - 1;
-			in->garp_next_ns = now_ns + inst_ms_ns(in->o->garp_interval_ms);
+			/* From when it went out: adding the addresses may have taken a while. */
+			in->garp_next_ns = inst_clock_ns() + inst_ms_ns(in->o->garp_interval_ms);
 		}
 		if (in->o->garp_refresh_s)
 			in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
@@ -702,7 +713,8 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 	if (in->garp_left > 0 && now_ns >= in->garp_next_ns) {
 		inst_send_garps(in);
 		in->garp_left--;
-		in->garp_next_ns += inst_ms_ns(in->o->garp_interval_ms);
+		/* From now: a late tick spaces them out, it never bunches them up. */
+		in->garp_next_ns = now_ns + inst_ms_ns(in->o->garp_interval_ms);
 	}
 	if (in->garp_refresh_ns && now_ns >= in->garp_refresh_ns) {
 		inst_send_garps(in);

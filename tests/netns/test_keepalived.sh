@@ -3,9 +3,10 @@
 # r1, keepalived in r2, on the same VRID.
 #   1. The same round for VRRPv3 with defaults on both sides (keepalived sends the legacy
 #      pseudo-header checksum; --checksum auto follows it), keepalived with use_vmac, vrrpd with
-#      --checksum legacy forced, and VRRPv2: the higher priority masters; kill -9 of either side
-#      and the other takes over; SIGTERM of either side and the other takes over at once
-#      (priority 0); a lower priority vrrpd does not preempt keepalived, a higher one does.
+#      --checksum legacy forced, and VRRPv2 (with use_vmac: a shorter round): the higher priority
+#      masters; kill -9 of either side and the other takes over; SIGTERM of either side and the
+#      other takes over at once (priority 0); a lower priority vrrpd does not preempt
+#      keepalived, a higher one does.
 #   2. keepalived with use_vmac, advertising every 0.5 s while vrrpd is configured for 1 s: vrrpd
 #      follows the master's interval (RFC 9568 6.4.2) and takes over after the learned
 #      Master_Down_Interval when keepalived is killed.
@@ -125,6 +126,17 @@ battery ka_v3 3 0.2 20
 battery ka_v3_vmac 3 0.2 20 use_vmac
 battery ka_v3_legacy 3 0.2 20 -- --checksum legacy
 battery ka_v2 2 1 100 -- --vrrp-version 2
+# VRRPv2 with use_vmac: the short round (whole-second intervals make the full one slow).
+ka_start 200 2 1 use_vmac
+t_start r1 main -i eth0 -v 51 -p 100 -d 1 --vrrp-version 2 "$VIP"
+within ka_v2_vmac_keepalived_masters 6000 t_only r2 "$VIP"
+t_check ka_v2_vmac_vrrpd_follows t_wait_ms 4000 t_log_has r1 \
+	"VRRP ID 51 on eth0: master is 10\.99\.0\.2, priority 200, interval 100 cs"
+t_check ka_v2_vmac_vrrpd_stays_backup t_holds_ms 1500 t_only r2 "$VIP"
+ka_kill9
+within ka_v2_vmac_kill9_keepalived_vrrpd_takes_over 6000 lab_has_ip r1 "$VIP"
+r2_cleanup
+t_stop r1
 
 # --- 2. keepalived use_vmac at 0.5 s, vrrpd at 1 s ------------------------------------------------
 ka_start 200 3 0.5 use_vmac

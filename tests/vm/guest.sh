@@ -26,7 +26,9 @@ ip netns del "$ns"
 # Under TCG the daemons' work is a few times slower than on the host: more time per program.
 export NETNS_TIMEOUT=${NETNS_TIMEOUT:-360}
 # What does not depend on the kernel runs in the host lane (make check) only, to keep the two
-# lanes within the 15 minutes: installation and man pages, the hook scripts (fork/exec), and the
-# peers and decoders (keepalived, FRR, tshark), whose side of the wire is userspace.
-export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_keepalived test_frr test_decode}
+# lanes within the 15 minutes: installation and man pages, the hook scripts (fork/exec), atropos
+# and the -M groups (userspace over the maps), the peers and decoders (keepalived, FRR, tshark,
+# whose side of the wire is userspace) and the scapy probes (the same XDP verdicts as
+# bpf/test_xdp, which runs here).
+export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_frr test_decode test_conformance}
 exec bash tests/run.sh bpf netns
