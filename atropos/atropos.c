@@ -110,9 +110,7 @@ _Static_assert(sizeof(stat_fields) / sizeof(stat_fields[0]) ==
 
 static const char *state_name(__u8 s)
 {
-	static const char *const names[] = { "INIT", "BACKUP", "MASTER", "FAULT" };
-
-	return s < 4 ? names[s] : "UNKNOWN";
+	return fsm_state_name((enum fsm_state)s);
 }
 
 static void usage(FILE *out)

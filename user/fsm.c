@@ -288,6 +288,18 @@ static int fsm_startup(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
 	return 0;
 }
 
+/* No timer, no master followed, nothing pending: what FAULT and INIT start from. */
+static void fsm_forget(struct fsm *f)
+{
+	f->ready = false;
+	f->adver_deadline_ns = 0;
+	f->down_deadline_ns = 0;
+	f->master_ip = 0;
+	f->master_priority = 0;
+	f->prio0_seen = false;
+	f->preempting = false;
+}
+
 /* The link is gone: a Master steps down at once (no advert can leave), timers stop. */
 static void fsm_link_down(struct fsm *f, struct fsm_out *out)
 {
@@ -296,13 +308,7 @@ static void fsm_link_down(struct fsm *f, struct fsm_out *out)
 	if (f->state == FSM_MASTER)
 		out->actions |= FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
 	fsm_set_state(f, out, FSM_FAULT, VRRPD_R_LINK_DOWN);
-	f->ready = false;
-	f->adver_deadline_ns = 0;
-	f->down_deadline_ns = 0;
-	f->master_ip = 0;
-	f->master_priority = 0;
-	f->prio0_seen = false;
-	f->preempting = false;
+	fsm_forget(f);
 }
 
 /*
@@ -317,13 +323,10 @@ static void fsm_inhibit(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
 		return;
 	out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
 	fsm_set_state(f, out, FSM_BACKUP, reason ? reason : VRRPD_R_GROUP);
-	f->adver_deadline_ns = 0;
+	fsm_forget(f);
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
 	f->down_deadline_ns =
 		now_ns + fsm_master_down_ns(f->cfg.version, f->priority, f->master_adver_int_cs);
-	f->master_ip = 0;
-	f->master_priority = 0;
-	f->ready = false;
 }
 
 /* -M: the whole group may be Master: a ready Backup becomes Master now. */
@@ -359,13 +362,7 @@ static void fsm_shutdown(struct fsm *f, struct fsm_out *out)
 		out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
 	/* RFC 9568 6.4.2 (S9): a Backup just stops its timer. */
 	fsm_set_state(f, out, FSM_INIT, VRRPD_R_SHUTDOWN);
-	f->ready = false;
-	f->adver_deadline_ns = 0;
-	f->down_deadline_ns = 0;
-	f->master_ip = 0;
-	f->master_priority = 0;
-	f->prio0_seen = false;
-	f->preempting = false;
+	fsm_forget(f);
 }
 
 int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct fsm_out *out)

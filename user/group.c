@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "fsm.h"
 #include "group.h"
 
 #define GROUP_BEAT_MIN_NS (10 * 1000000ull)
@@ -64,13 +65,6 @@ static bool group_pid_alive(uint32_t pid)
 	return pid && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
-static const char *group_state_name(uint8_t s)
-{
-	static const char *const names[] = { "INIT", "BACKUP", "MASTER", "FAULT" };
-
-	return s < 4 ? names[s] : "UNKNOWN";
-}
-
 /* "VRID 52 on eth1" */
 static void group_member_str(const struct vrrpd_key *k, char *buf, size_t len)
 {
@@ -112,7 +106,7 @@ bool group_allows(struct group *g, uint64_t now_ns)
 			snprintf(g->why, sizeof(g->why), "%s has its link down", who);
 		else if (!slot.ready)
 			snprintf(g->why, sizeof(g->why), "%s is %s", who,
-				 group_state_name(slot.state));
+				 fsm_state_name((enum fsm_state)slot.state));
 		else
 			ok++;
 	}

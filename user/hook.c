@@ -27,7 +27,7 @@
 extern char **environ;
 
 #define HOOK_ARGS (5 + OPTS_MAX_VIPS + 1)
-#define HOOK_ENV_OURS 7
+#define HOOK_ENV_OURS 7 /* VRRPD_IFNAME ... VRRPD_REASON, then VRRPD_VIPS */
 
 static const char *hook_name(const char *path)
 {
@@ -190,7 +190,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	const struct hook_job *j = &h->q[h->head];
 	const struct opts *o = h->o;
 	char vips[OPTS_MAX_VIPS][INET_ADDRSTRLEN + 8], vrid[4], prio[4];
-	char env[HOOK_ENV_OURS][64], env_vips[OPTS_MAX_VIPS * (INET_ADDRSTRLEN + 9) + 16];
+	char env[HOOK_ENV_OURS - 1][64], env_vips[OPTS_MAX_VIPS * (INET_ADDRSTRLEN + 9) + 16];
 	char *argv[HOOK_ARGS], **envp;
 	struct epoll_event ev = { .events = EPOLLIN };
 	int pfd[2], i, n = 0, nenv = 0, off;
@@ -229,7 +229,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	snprintf(env[3], sizeof(env[3]), "VRRPD_PREV_STATE=%s", j->prev);
 	snprintf(env[4], sizeof(env[4]), "VRRPD_PRIORITY=%d", j->priority);
 	snprintf(env[5], sizeof(env[5]), "VRRPD_REASON=%s", j->reason);
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < HOOK_ENV_OURS - 1; i++)
 		envp[n++] = env[i];
 	envp[n++] = env_vips;
 	envp[n] = NULL;
@@ -282,7 +282,6 @@ void hook_queue(struct hook *h, bool up, const char *state, const char *prev, co
 	if (!path[0])
 		return;
 	if (h->len == HOOK_QUEUE) {
-		h->dropped++;
 		log_warnx("VRRP ID %d on %s: %d scripts are waiting already: %s %s not run",
 			  h->o->vrid, h->o->ifname, HOOK_QUEUE, hook_name(path), state);
 		return;

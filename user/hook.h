@@ -27,7 +27,6 @@ struct hook {
 	int epfd; /* the event loop's: the running script's pidfd and output are registered */
 	struct hook_job q[HOOK_QUEUE];
 	int head, len; /* the queue; q[head] runs while pid > 0 */
-	unsigned int dropped; /* jobs refused because the queue was full */
 	pid_t pid;
 	int pidfd, out_fd;
 	uint64_t deadline_ns; /* kill it then */

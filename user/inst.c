@@ -476,7 +476,6 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		return ret;
 	}
 	in->ifindex = li.ifindex;
-	memcpy(in->mac, li.mac, 6);
 	memcpy(in->src_mac, li.mac, 6);
 	in->vip_ifindex = li.ifindex;
 	in->key =

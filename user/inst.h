@@ -38,7 +38,6 @@ struct inst {
 	struct vrrpd_key key;
 	struct vrrpd_cfg cfg; /* as last written to vrrpd_cfg */
 	int ifindex;
-	uint8_t mac[6]; /* the interface's */
 	/*
 	 * The VMAC (RFC 9568 7.3): a macvlan vmac_name on the interface, carrying the VIPs while
 	 * Master and down otherwise. With -n, vmac_ifindex is 0 and the interface does it all.
@@ -46,7 +45,7 @@ struct inst {
 	int vmac_ifindex;
 	char vmac_name[IF_NAMESIZE];
 	int vip_ifindex; /* where the VIPs go: the macvlan, or the interface with -n */
-	uint8_t src_mac[6]; /* adverts, gratuitous ARPs, ARP replies: the VMAC, or mac with -n */
+	uint8_t src_mac[6]; /* adverts, gratuitous ARPs, ARP replies: the VMAC, or the interface's */
 	int tx_fd;
 	uint8_t peer_csum; /* v3: the checksum form the peers use; 0 until one is seen */
 	bool vip_present[OPTS_MAX_VIPS]; /* there before we started: never added nor removed */

@@ -351,25 +351,15 @@ int nl_addr_del4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_
 	return nl_addr_change4(sk, ifindex, addr, prefix_len, false);
 }
 
-static int nl_watch_msg(struct nl_msg *msg, void *arg)
-{
-	(void)msg;
-	(void)arg;
-	return NL_OK;
-}
-
 struct nl_sock *nl_link_watch_open(void)
 {
-	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_sock *sk = nl_open();
 
-	if (!sk) {
-		errno = ENOMEM;
+	if (!sk)
 		return NULL;
-	}
+	/* Notifications carry no sequence number of ours; their content is not read. */
 	nl_socket_disable_seq_check(sk);
-	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, nl_watch_msg, NULL);
-	if (nl_connect(sk, NETLINK_ROUTE) < 0 || nl_socket_add_membership(sk, RTNLGRP_LINK) < 0 ||
-	    nl_socket_set_nonblocking(sk) < 0) {
+	if (nl_socket_add_membership(sk, RTNLGRP_LINK) < 0 || nl_socket_set_nonblocking(sk) < 0) {
 		nl_socket_free(sk);
 		errno = EIO;
 		return NULL;

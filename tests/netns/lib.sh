@@ -36,24 +36,32 @@ lab_up() {
 	LAB_DIR=$(mktemp -d "/tmp/$LAB_PREFIX.XXXX")
 	lab_bpffs
 	ip netns add "$(lab_ns sw)"
-	lab_exec sw ip link add br0 type bridge
-	lab_exec sw ip link set br0 up
-	local h i=1
+	local h
 	for h in r1 r2 c; do
 		ip netns add "$(lab_ns $h)"
-		ip link add "$LAB_PREFIX-$h" netns "$(lab_ns sw)" type veth peer name eth0 \
-			netns "$(lab_ns $h)"
-		lab_exec sw ip link set "$LAB_PREFIX-$h" master br0 up
+		lab_exec "$h" ip link set lo up
+	done
+	lab_lan br0 eth0 "" "$LAB_NET"
+}
+
+# lab_lan BRIDGE DEV SUFFIX NET: a LAN: BRIDGE in the switch namespace, a port PREFIX-hSUFFIX
+# for each host h, whose end DEV in the host has NET.1 (r1), NET.2 (r2) or NET.10/24 (c).
+lab_lan() {
+	local br=$1 dev=$2 sfx=$3 net=$4 h port i=1
+	lab_exec sw ip link add "$br" type bridge
+	lab_exec sw ip link set "$br" up
+	for h in r1 r2 c; do
+		port=$LAB_PREFIX-$h$sfx
+		ip link add "$port" netns "$(lab_ns sw)" type veth peer name "$dev" netns "$(lab_ns $h)"
+		lab_exec sw ip link set "$port" master "$br" up
 		# A veth drops what its peer sends with XDP_TX (the ARP replies vrrpd's XDP program
 		# builds) unless it runs an XDP program itself: give the switch ports one that passes.
-		lab_exec sw ip link set dev "$LAB_PREFIX-$h" xdpdrv obj "$LAB_ROOT/build/xdp_pass.bpf.o" \
-			sec xdp
-		lab_exec "$h" ip link set lo up
-		lab_exec "$h" ip link set eth0 up
+		lab_exec sw ip link set dev "$port" xdpdrv obj "$LAB_ROOT/build/xdp_pass.bpf.o" sec xdp
+		lab_exec "$h" ip link set "$dev" up
 		if [ "$h" = c ]; then
-			lab_exec "$h" ip addr add "$LAB_NET.10/24" dev eth0
+			lab_exec "$h" ip addr add "$net.10/24" dev "$dev"
 		else
-			lab_exec "$h" ip addr add "$LAB_NET.$i/24" dev eth0
+			lab_exec "$h" ip addr add "$net.$i/24" dev "$dev"
 		fi
 		i=$((i + 1))
 	done
@@ -62,25 +70,7 @@ lab_up() {
 # lab_lan2: a second LAN, bridge br1 in the switch namespace, eth1 on both routers (NET2.1,
 # NET2.2/24) and on the client (NET2.10/24).
 LAB_NET2=10.98.0
-lab_lan2() {
-	local h i=1
-	lab_exec sw ip link add br1 type bridge
-	lab_exec sw ip link set br1 up
-	for h in r1 r2 c; do
-		ip link add "$LAB_PREFIX-${h}b" netns "$(lab_ns sw)" type veth peer name eth1 \
-			netns "$(lab_ns $h)"
-		lab_exec sw ip link set "$LAB_PREFIX-${h}b" master br1 up
-		lab_exec sw ip link set dev "$LAB_PREFIX-${h}b" xdpdrv obj "$LAB_ROOT/build/xdp_pass.bpf.o" \
-			sec xdp
-		lab_exec "$h" ip link set eth1 up
-		if [ "$h" = c ]; then
-			lab_exec "$h" ip addr add "$LAB_NET2.10/24" dev eth1
-		else
-			lab_exec "$h" ip addr add "$LAB_NET2.$i/24" dev eth1
-		fi
-		i=$((i + 1))
-	done
-}
+lab_lan2() { lab_lan br1 eth1 b "$LAB_NET2"; }
 
 # lab_vrrpd ROUTER [vrrpd args...]: pin and run directories are the router's own.
 lab_vrrpd() {

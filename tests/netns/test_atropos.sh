@@ -126,9 +126,10 @@ A r1 --resume -v 51 >/dev/null
 sleep 0.6
 t_capture garp c eth0 arp and ether src 00:00:5e:00:01:33
 A r1 --garp -v 51 >/dev/null
-sleep 0.8
+garps() { t_capture_read garp | grep -c "who-has $VIP tell $VIP"; }
+t_wait_ms 3000 eval '[ "$(garps)" -ge 5 ]'
 t_capture_stop garp
-t_eq atropos_garp_burst "$(t_capture_read garp | grep -c "who-has $VIP tell $VIP")" 5
+t_eq atropos_garp_burst "$(garps)" 5
 t_eq atropos_garp_backup_refused "$(A r2 --garp -v 51 -i eth0 2>&1)" "atropos: eth0 vrid 51: not master"
 
 # --- Safety -------------------------------------------------------------------------------------------

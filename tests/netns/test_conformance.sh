@@ -34,12 +34,15 @@ state_line() {
 }
 STATE0=$(state_line)
 RCVD1=$(t_stat r1 51 adverts_rcvd)
+# counted R VRID COUNTER BEFORE: the counter went up by 3 (at least: exactly is checked after).
+counted() { [ $(($(t_stat "$1" "$2" "$3") - $4)) -ge 3 ]; }
 
 while read -r name counter vrid; do
 	b1=$(t_stat r1 "$vrid" "$counter")
 	b2=$(t_stat r2 "$vrid" "$counter")
 	lab_exec c "$PY" "$PROBE" send eth0 "$name" 3
-	sleep 0.3
+	t_wait_ms 2000 counted r1 "$vrid" "$counter" "$b1"
+	t_wait_ms 2000 counted r2 "$vrid" "$counter" "$b2"
 	t_eq "conf_${name}_counted_by_r1" "$(($(t_stat r1 "$vrid" "$counter") - b1))" 3 \
 		"$counter went up by $(($(t_stat r1 "$vrid" "$counter") - b1))"
 	t_eq "conf_${name}_counted_by_r2" "$(($(t_stat r2 "$vrid" "$counter") - b2))" 3 \
@@ -69,7 +72,7 @@ STATE0=$(state_line)
 while read -r name counter vrid; do
 	b1=$(t_stat r1 "$vrid" "$counter")
 	lab_exec c "$PY" "$PROBE" send eth0 "$name" 3
-	sleep 0.3
+	t_wait_ms 2000 counted r1 "$vrid" "$counter" "$b1"
 	t_eq "conf_${name}_counted" "$(($(t_stat r1 "$vrid" "$counter") - b1))" 3
 done < <("$PY" "$PROBE" cases2)
 sleep 1

@@ -43,12 +43,23 @@ start() {
 		-p "$prio" -d 0.5 "$@"
 }
 # moves NAME: r2 must master both within 2 x MDI of now.
+# moves T0 NAME [CMD...]: CMD (default: r2 masters both) holds within 2 x MDI of T0.
 moves() {
 	local t0=$1 name=$2
-	if t_wait_ms $((2 * MDI2)) both r2; then
+	shift 2
+	[ $# -gt 0 ] || set -- both r2
+	if t_wait_ms $((2 * MDI2)) "$@"; then
 		t_ok "$name" "$(($(t_now_ms) - t0)) ms, MDI $MDI2 ms"
 	else
 		t_fail "$name" "$(where)"
+	fi
+}
+# back NAME MS: r1 masters both again within MS.
+back() {
+	if t_wait_ms "$2" both r1; then
+		t_ok "$1" "${T_WAITED} ms"
+	else
+		t_fail "$1" "$(where)"
 	fi
 }
 
@@ -56,11 +67,7 @@ start r1 a eth0 "$VIP1" 51
 start r1 b eth1 "$VIP2" 52
 start r2 a eth0 "$VIP1" 51
 start r2 b eth1 "$VIP2" 52
-if t_wait_ms 8000 both r1; then
-	t_ok group_r1_masters_both "${T_WAITED} ms"
-else
-	t_fail group_r1_masters_both "$(where)"
-fi
+back group_r1_masters_both 8000
 t_check group_r1_both_steady t_holds_ms 1500 both r1
 
 # --- 2. Link down on one member's interface moves the whole group ------------------------------
@@ -78,11 +85,7 @@ t_check group_link_down_logged t_log_has r1 \
 t_check group_link_down_partner_resigned t_log_has r1 \
 	"VRRP ID 51 on eth0: we are now a backup router \(group member not ready\)"
 lab_exec r1 ip link set eth1 up
-if t_wait_ms $((4 * MDI2)) both r1; then
-	t_ok group_link_up_r1_masters_both_again "${T_WAITED} ms"
-else
-	t_fail group_link_up_r1_masters_both_again "$(where)"
-fi
+back group_link_up_r1_masters_both_again $((4 * MDI2))
 
 # --- 3. kill -9 of one member ---------------------------------------------------------------------
 t_holds_ms 1000 both r1
@@ -91,37 +94,21 @@ t_stop r1 b KILL
 # The killed member could not remove its VIP (its kernel no longer answers ARP for it: the
 # lease): r2 must hold both, r1's live member none.
 moved_after_kill() { t_only r2 "$VIP1" && lab_has_ip r2 "$VIP2"; }
-if t_wait_ms $((2 * MDI2)) moved_after_kill; then
-	t_ok group_kill9_moves_both_to_r2 "$(($(t_now_ms) - T0)) ms, MDI $MDI2 ms"
-else
-	t_fail group_kill9_moves_both_to_r2 "$(where)"
-fi
+moves "$T0" group_kill9_moves_both_to_r2 moved_after_kill
 t_check group_kill9_noticed t_log_has r1 \
 	"VRRP ID 51 on eth0: group default: .*VRID 52 on eth1 is gone \(vrrpd pid [0-9]+\)"
 start r1 b eth1 "$VIP2" 52
-if t_wait_ms $((4 * MDI2)) both r1; then
-	t_ok group_restarted_member_rejoins "${T_WAITED} ms"
-else
-	t_fail group_restarted_member_rejoins "$(where)"
-fi
+back group_restarted_member_rejoins $((4 * MDI2))
 t_check group_rejoined_steady t_holds_ms 1500 both r1
 
 # --- 3b. A frozen member (SIGSTOP): its heartbeat stops, the group moves; SIGCONT: back --------
 T0=$(t_now_ms)
 kill -STOP "$(t_pid r1 b)"
-if t_wait_ms $((2 * MDI2)) moved_after_kill; then
-	t_ok group_sigstop_moves_both_to_r2 "$(($(t_now_ms) - T0)) ms, MDI $MDI2 ms"
-else
-	t_fail group_sigstop_moves_both_to_r2 "$(where)"
-fi
+moves "$T0" group_sigstop_moves_both_to_r2 moved_after_kill
 t_check group_sigstop_noticed t_log_has r1 \
 	"VRRP ID 51 on eth0: group default: .*VRID 52 on eth1 is not responding \(vrrpd pid [0-9]+\)"
 kill -CONT "$(t_pid r1 b)"
-if t_wait_ms $((4 * MDI2)) both r1; then
-	t_ok group_sigcont_r1_masters_both_again "${T_WAITED} ms"
-else
-	t_fail group_sigcont_r1_masters_both_again "$(where)"
-fi
+back group_sigcont_r1_masters_both_again $((4 * MDI2))
 
 # --- 4. A second group is independent -------------------------------------------------------------
 VIP3=10.99.0.103
