@@ -8,7 +8,7 @@ PKGS=(
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libnl-3-dev libnl-route-3-dev
 	pkg-config make gcc libclang-rt-14-dev clang-format
 	# run and test
-	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc jq bc man-db
+	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc jq bc man-db strace
 	# interoperability and decoding (issue 7): real peers and independent decoders
 	keepalived frr tshark python3-scapy
 	# the VM test lane (make check-vm, tools/vm.sh): qemu and a static busybox for the

@@ -455,12 +455,10 @@ static void inst_vmac_close(struct inst *in)
 int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
 	       struct hook *hook, uint64_t now_ns, char *err, size_t errlen)
 {
-	struct fsm_input start = { .type = FSM_IN_STARTUP };
 	struct nl_link_info li;
 	uint32_t vips[OPTS_MAX_VIPS], owner = 0;
 	struct fsm_cfg fc = { 0 };
 	char buf[INET_ADDRSTRLEN];
-	const char *why;
 	bool adopted;
 	int i, ret;
 
@@ -576,16 +574,23 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 			return ret;
 		}
 	}
+	return 0;
+}
+
+void inst_begin(struct inst *in, uint64_t now_ns)
+{
+	struct fsm_input start = { .type = FSM_IN_STARTUP };
+	const char *why;
+
 	in->link_ok = inst_link_query(in, &why);
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
 	if (!in->link_ok) {
 		/* Start in FAULT; the link coming up is the startup (S1). */
-		log_warnx("VRRP ID %d on %s: link down (%s)", o->vrid, o->ifname, why);
+		log_warnx("VRRP ID %d on %s: link down (%s)", in->o->vrid, in->o->ifname, why);
 		start.type = FSM_IN_LINK_DOWN;
 	}
 	inst_feed(in, &start, now_ns);
 	inst_group_sync(in, now_ns);
-	return 0;
 }
 
 void inst_stop(struct inst *in, uint64_t now_ns)

@@ -65,9 +65,14 @@ struct inst {
 
 #define INST_LINK_POLL_NS (1000 * 1000000ull)
 
-/* Claims the instance in the maps, opens its socket and starts the election (S1). */
+/* Claims the instance in the maps, opens its socket and VMAC; the election waits for inst_begin. */
 int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
 	       struct hook *hook, uint64_t now_ns, char *err, size_t errlen);
+/*
+ * Starts the election (S1) once the XDP program is attached: the Master_Down_Timer runs from
+ * when adverts can be heard, not from before a set-up that may take long on a loaded host.
+ */
+void inst_begin(struct inst *in, uint64_t now_ns);
 /* S9: resign if Master, remove our addresses and map entries. */
 void inst_stop(struct inst *in, uint64_t now_ns);
 /* An advert event from the ring buffer. */

@@ -143,6 +143,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	if (ret)
 		return ret;
 	d->attached_ifindex = d->inst.ifindex;
+	inst_begin(&d->inst, now_ns());
 	log_info(
 		"VRRP ID %d on %s: started, VRRPv%d, priority %d, interval %d cs, XDP %s mode, %s%s",
 		d->o.vrid, d->o.ifname, d->o.version, d->o.priority, d->o.adver_int_cs, mode,
