@@ -178,8 +178,10 @@ t_capture() {
 	local name=$1 ns=$2 dev=$3 err
 	shift 3
 	err=$LAB_DIR/$name.tcpdump.err
-	nsenter --net="/run/netns/$(lab_ns "$ns")" tcpdump -n -U -i "$dev" --time-stamp-precision=nano \
-		-w "$LAB_DIR/$name.pcap" "$@" 2>"$err" &
+	# --immediate-mode: without it, frames wait in a block of the capture ring for up to a second
+	# and those of the last block are lost when the capture stops.
+	nsenter --net="/run/netns/$(lab_ns "$ns")" tcpdump -n -U --immediate-mode -i "$dev" \
+		--time-stamp-precision=nano -w "$LAB_DIR/$name.pcap" "$@" 2>"$err" &
 	LAB_PID[cap.$name]=$!
 	t_wait_ms 5000 grep -qs 'listening on' "$err"
 }
