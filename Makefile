@@ -33,8 +33,9 @@ ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 
 UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts
 BPF_TESTS := $(BUILD)/tests/test_xdp
+BENCH_BINS := $(BUILD)/bench/xdp_cost $(BUILD)/bench/prober
 
-.PHONY: all deps check check-unit check-vm demo clean format format-check install
+.PHONY: all deps bench check check-unit check-vm demo clean format format-check install
 all: $(BUILD)/vrrpd $(BUILD)/atropos $(BPF_OBJ) $(BUILD)/xdp_pass.bpf.o
 
 deps:
@@ -81,7 +82,7 @@ $(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c user/pkt.c $(SKEL) $(wildcard incl
 check-unit: $(UNIT_TESTS)
 	@bash tests/run.sh unit
 
-check: deps all $(UNIT_TESTS) $(BPF_TESTS)
+check: deps all $(UNIT_TESTS) $(BPF_TESTS) $(BENCH_BINS)
 	@bash tests/run.sh all
 
 # The second test lane: the bpf and netns tests again, plus those that need 802.1Q devices and
@@ -94,11 +95,33 @@ check-vm: deps all $(BPF_TESTS)
 demo: deps all
 	@bash tools/demo.sh
 
+# Benchmarks (issue 8)
+# xdp_cost: the XDP program's cost per packet (BPF_PROG_TEST_RUN); finds xdp_ts.bpf.o next to it
+# and xdp_pass.bpf.o in $(BUILD). Run through tools/bench/xdp_cost.sh (root).
+$(BUILD)/bench/xdp_cost: tools/bench/xdp_cost.c user/pkt.c $(SKEL) $(wildcard include/*.h user/*.h) \
+		| $(BUILD)/bench/xdp_ts.bpf.o $(BUILD)/xdp_pass.bpf.o
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -O2 -o $@ tools/bench/xdp_cost.c user/pkt.c -lbpf -lelf -lz
+
+# prober: the failover benchmark's client (ARP requests and pings at a fixed period).
+$(BUILD)/bench/prober: tools/bench/prober.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $<
+
+# make bench: the whole run, about 20 minutes, as root (README, BENCHMARKS.md);
+# BENCH_QUICK=1 for a small version (tests/netns/test_bench.sh runs it in make check).
+bench: deps all $(BENCH_BINS)
+	@bash tools/bench/run.sh
+
+$(BUILD)/bench/xdp_ts.bpf.o: tools/bench/xdp_ts.bpf.c | $(BUILD)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(BUILD):
 	@mkdir -p $@
 
 FORMAT_SRCS = $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h atropos/*.c \
-	tests/unit/*.c tests/unit/*.h tests/bpf/*.c)
+	tests/unit/*.c tests/unit/*.h tests/bpf/*.c tools/bench/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRCS)

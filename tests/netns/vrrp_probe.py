@@ -6,6 +6,11 @@
   vrrp_probe.py cases                     list the cases and the counter each must increment
   vrrp_probe.py cases2                    the same for VRRPv2 with -a pw/secret at 1 s (R9);
                                           "valid2" is its control
+  vrrp_probe.py trafgen FLOOD SRC_MAC     one frame of a flood as a trafgen(8) configuration
+                                          (tools/bench/flood.sh): udp (to the VIP through
+                                          the VMAC), other_vrid (valid VRRPv3, VRID 52),
+                                          invalid (VRID 51, priority 254, bad checksum), arp
+                                          (who has the VIP)
   vrrp_probe.py csum PCAP FORM            check the checksum of every VRRPv3 advert in PCAP
                                           against scapy's: FORM legacy (IPv4 pseudo-header,
                                           scapy's own VRRPv3) or rfc9568 (no pseudo-header)
@@ -16,7 +21,7 @@ make any router in the lab a backup: none may change state.
 import struct
 import sys
 
-from scapy.all import IP, Ether, raw, sendp, rdpcap
+from scapy.all import ARP, IP, UDP, Ether, raw, sendp, rdpcap
 from scapy.layers.vrrp import VRRP, VRRPv3
 from scapy.utils import checksum
 
@@ -85,6 +90,27 @@ def send(iface, case, count):
     sendp([build() for _ in range(count)], iface=iface, verbose=False)
 
 
+def flood_frame(kind, src_mac):
+    """The frame a flood repeats, as trafgen's configuration (a list of bytes)."""
+    client = "10.99.0.10"
+    if kind == "udp":
+        f = (Ether(src=src_mac, dst="00:00:5e:00:01:33") / IP(src=client, dst=VIP)
+             / UDP(sport=40000, dport=9) / (b"\0" * 18))
+    elif kind == "other_vrid":
+        f = frame(v3(vrid=52, prio=100, addrs=("10.99.0.150",), adv=1))
+        f[Ether].src = src_mac
+    elif kind == "invalid":
+        f = bad_checksum()
+        f[Ether].src = src_mac
+    elif kind == "arp":
+        f = (Ether(src=src_mac, dst="ff:ff:ff:ff:ff:ff")
+             / ARP(op=1, hwsrc=src_mac, psrc=client, pdst=VIP))
+    else:
+        raise SystemExit(f"unknown flood {kind}")
+    b = raw(f).ljust(60, b"\0")
+    return "{ " + ", ".join(f"0x{x:02x}" for x in b) + " }"
+
+
 def csum_check(path, form):
     """0 if every VRRPv3 advert in path carries scapy's checksum for form."""
     bad = n = 0
@@ -115,6 +141,9 @@ def main(argv):
     if argv and argv[0] in ("cases", "cases2"):
         for name, (_, counter, vrid) in (CASES if argv[0] == "cases" else CASES2).items():
             print(name, counter, vrid)
+        return 0
+    if len(argv) == 3 and argv[0] == "trafgen":
+        print(flood_frame(argv[1], argv[2]))
         return 0
     if len(argv) == 3 and argv[0] == "csum":
         return csum_check(argv[1], argv[2])

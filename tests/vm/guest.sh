@@ -30,5 +30,5 @@ export NETNS_TIMEOUT=${NETNS_TIMEOUT:-360}
 # and the -M groups (userspace over the maps), the peers and decoders (keepalived, FRR, tshark,
 # whose side of the wire is userspace) and the scapy probes (the same XDP verdicts as
 # bpf/test_xdp, which runs here).
-export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_frr test_decode test_conformance}
+export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_frr test_decode test_conformance test_bench}
 exec bash tests/run.sh bpf netns

@@ -1,0 +1,59 @@
+#!/bin/bash
+# The benchmark harness still works (issue 8): make bench's small version (BENCH_QUICK=1) runs
+# every part against vrrpd and keepalived and writes results.json, the report and the plots.
+# Nothing here is about speed; what is checked is that each part measured what it claims: the
+# XDP cases took their path, every failover run had a takeover with its times in the capture,
+# the floods and starvation ran on both implementations, idle rows came with both roles.
+set -u
+# shellcheck source=tests/netns/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+t_require test_bench
+for c in keepalived trafgen gnuplot; do
+	command -v "$c" >/dev/null || {
+		echo "skip test_bench: needs $c (tools/install-deps.sh)"
+		exit 0
+	}
+done
+
+OUT=$(mktemp -d /tmp/vtb$$.XXXX)
+trap 'rm -rf "$OUT"' EXIT
+trap 'exit 1' INT TERM
+START=$SECONDS
+BENCH_QUICK=1 BENCH_OUT=$OUT bash "$LAB_ROOT/tools/bench/run.sh" >"$OUT/log" 2>&1
+RC=$?
+echo "# make bench (quick) took $((SECONDS - START)) s"
+R=$OUT/results.json
+if [ $RC -ne 0 ]; then
+	t_fail bench_quick_runs "exit status $RC"
+	tail -n 40 "$OUT/log" >&2
+else
+	t_ok bench_quick_runs
+fi
+q() { jq -r "$1" "$R" 2>/dev/null; }
+
+t_eq bench_results_all_parts "$(q '[.xdp, .failover, .flood, .starve, .idle] | map(. != null) | all')" true
+t_eq bench_machine_recorded "$(q '.machine | (.cpu | length > 0) and (.kernel | length > 0)')" true
+# xdp_cost exits non-zero when a case does not take its path, so rows mean checked verdicts.
+t_eq bench_xdp_cases "$(q '[.xdp.rows[] | select(.mode == "repeat") | .name] | sort | join(" ")')" \
+	"advert_bad_csum advert_event advert_fast advert_invalid arp_other empty timestamp udp64"
+t_eq bench_xdp_arp_reply_tx "$(q '[.xdp.rows[] | select(.name == "arp_reply") | .verdict] | unique | join(" ")')" \
+	XDP_TX
+# 2 implementations x 4 faults, every run with a takeover and its first advert in the capture.
+t_eq bench_failover_scenarios "$(q '.failover | length')" 8
+t_eq bench_failover_all_runs_measured \
+	"$(q '[.failover[] | .detail[] | select(.status != "ok" or .advert_ms == null)] | length')" 0 \
+	"$(q '[.failover[] | select(.ok != .runs) | "\(.impl) \(.fault): \(.detail | map(.status))"] | join("; ")')"
+t_eq bench_failover_errors_measured \
+	"$(q '[.failover[] | .detail[] | select(.error_ms == null)] | length')" 0
+t_eq bench_flood_both "$(q '[.flood.rows[].impl] | unique | join(" ")')" "keepalived vrrpd"
+t_eq bench_flood_rate_reached "$(q '[.flood.rows[] | select(.pps < 1000)] | length')" 0
+t_eq bench_starve_cases "$(q '[.starve.rows[] | "\(.impl):\(.case)"] | sort | join(" ")')" \
+	"keepalived:cpu1pct keepalived:sigstop vrrpd:cpu1pct vrrpd:sigstop"
+t_eq bench_idle_roles "$(q '[.idle.rows[] | "\(.impl):\(.role)"] | unique | join(" ")')" \
+	"keepalived:backup keepalived:master vrrpd:backup vrrpd:master"
+t_eq bench_idle_in_role "$(q '[.idle.rows[] | select(.all_in_role != true)] | length')" 0
+t_check bench_report_targets grep -q '^## Targets' "$OUT/report.md"
+t_check bench_plot_failover test -s "$OUT/plots/failover-100ms-advert.png"
+t_check bench_plot_flood test -s "$OUT/plots/flood.png"
+t_eq bench_no_namespace_left "$(ip netns list | grep -cE '^(b[0-9]+n|bfl|bst|vbi|vbx)[0-9]')" 0
+t_done

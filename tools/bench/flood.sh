@@ -1,0 +1,125 @@
+#!/bin/bash
+# Benchmark 3, floods (issue 8): r1 master (priority 200) and r2 backup (100) advertise every
+# 10 ms, vrrpd or keepalived on both, while the client floods the segment with trafgen
+# (netsniff-ng), one kind at a time, bounded in packets and time:
+#   udp         unicast UDP to the VIP, through the virtual MAC (traffic for the master)
+#   other_vrid  valid VRRPv3 adverts of VRID 52 (another router pair on the same LAN)
+#   invalid     adverts for our VRID 51 with priority 254 and a bad checksum
+#   arp         broadcast ARP requests for the VIP
+# at several rates (the last one: as fast as trafgen goes here). Over each flood, the state
+# changes both routers log are counted: any is spurious, as both routers stay healthy (the
+# master's longest gap between adverts, captured as they leave it, tells whether the flood
+# silenced the master itself). The rate reached is read from the client's transmit counter.
+#
+#   flood.sh [--quick] --json FILE
+set -u
+# shellcheck source=tools/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+QUICK=0
+JSON=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--json)
+		JSON=$2
+		shift
+		;;
+	*)
+		echo "usage: flood.sh [--quick] --json FILE" >&2
+		exit 2
+		;;
+	esac
+	shift
+done
+[ -n "$JSON" ] || {
+	echo "usage: flood.sh [--quick] --json FILE" >&2
+	exit 2
+}
+command -v trafgen >/dev/null || {
+	echo "flood.sh: needs trafgen (Debian package netsniff-ng)" >&2
+	exit 1
+}
+
+INT=10
+if [ $QUICK = 1 ]; then
+	SECS=1
+	RATES=(max)
+	FLOODS=(other_vrid)
+else
+	SECS=10
+	RATES=(20000 100000 max)
+	FLOODS=(udp other_vrid invalid arp)
+fi
+PROBE=/usr/bin/python3
+ROWS=$(mktemp)
+trap 'lab_down; rm -f "$ROWS"' EXIT
+trap 'exit 1' INT TERM
+
+# transitions IMPL R: how many state changes R's log has.
+transitions() {
+	if [ "$1" = vrrpd ]; then
+		grep -c 'we are now' "$LAB_DIR/$2.log"
+	else
+		grep -c 'Entering .* STATE' "$LAB_DIR/$2.log"
+	fi
+}
+
+tx_packets() { lab_exec c ip -j -s link show eth0 | jq '.[0].stats64.tx.packets'; }
+
+# flood IMPL KIND RATE: one flood of SECS seconds; appends a JSON row to ROWS.
+flood() {
+	local impl=$1 kind=$2 rate=$3 conf=$LAB_DIR/$2.trafgen t1a t2a t1b t2b tx0 tx1 start end
+	local args=(-n $((rate == 0 ? 0 : rate * SECS)))
+	"$PROBE" "$BENCH_ROOT/tests/netns/vrrp_probe.py" trafgen "$kind" "$(t_mac c)" >"$conf"
+	[ "$rate" = 0 ] || args+=(-b "${rate}pps")
+	t1a=$(transitions "$impl" r1)
+	t2a=$(transitions "$impl" r2)
+	tx0=$(tx_packets)
+	bench_gaps_start r1
+	start=${EPOCHREALTIME/[.,]/}
+	timeout -s INT "$SECS" nsenter --net="/run/netns/$(lab_ns c)" trafgen -o eth0 -i "$conf" \
+		-P 1 -q "${args[@]}" >/dev/null 2>&1
+	end=${EPOCHREALTIME/[.,]/}
+	tx1=$(tx_packets)
+	# Transitions caused by the flood may come just after it.
+	sleep 0.5
+	t1b=$(transitions "$impl" r1)
+	t2b=$(transitions "$impl" r2)
+	jq -n -c --arg impl "$impl" --arg kind "$kind" --argjson asked "$rate" \
+		--argjson gap "$(bench_gaps_stop r1)" \
+		--argjson pps "$(((tx1 - tx0) * 1000000 / (end - start)))" \
+		--argjson secs "$(awk -v u=$((end - start)) 'BEGIN { printf "%.3f", u / 1e6 }')" \
+		--argjson r1 $((t1b - t1a)) --argjson r2 $((t2b - t2a)) \
+		--argjson held "$(t_only r1 "$LAB_VIP" && echo true || echo false)" \
+		'{impl: $impl, flood: $kind, asked_pps: $asked, pps: $pps, seconds: $secs,
+		  transitions_master: $r1, transitions_backup: $r2,
+		  spurious: ($r1 + $r2), master_kept_vip: $held, master_max_gap_ms: $gap}' >>"$ROWS"
+	tail -1 "$ROWS" | jq -r '"# \(.impl) \(.flood) \(.pps) pps: \(.spurious) spurious transitions"'
+}
+
+for impl in vrrpd keepalived; do
+	lab_up "bfl$$"
+	mdi=$(t_mdi_ms 1 100)
+	bench_start "$impl" r1 200 $INT
+	t_wait_ms 5000 t_only r1 "$LAB_VIP" || {
+		echo "flood.sh: $impl: r1 did not become master" >&2
+		exit 1
+	}
+	bench_start "$impl" r2 100 $INT
+	t_wait_ms 5000 bench_is_backup "$impl" r2 || {
+		echo "flood.sh: $impl: r2 did not become backup" >&2
+		exit 1
+	}
+	sleep $((mdi > 500 ? 1 : 0)).5
+	for kind in "${FLOODS[@]}"; do
+		for rate in "${RATES[@]}"; do
+			[ "$rate" = max ] && rate=0
+			flood "$impl" "$kind" "$rate"
+			# A flood that moved the VIP: back to the starting point before the next one.
+			t_wait_ms 5000 t_only r1 "$LAB_VIP"
+		done
+	done
+	lab_down
+done
+jq -s '{interval_ms: '$INT', seconds: '$SECS', rows: .}' "$ROWS" >"$JSON"

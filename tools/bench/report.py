@@ -1,0 +1,314 @@
+#!/usr/bin/python3
+"""The benchmark report (make bench): results.json -> report.md and PNG plots (gnuplot).
+
+    report.py RESULTS_JSON OUTDIR [NOTES_MD]
+
+Writes OUTDIR/report.md (Markdown: the machine, every benchmark's table, the targets of issue 8
+with what was measured and whether it was met, then NOTES_MD if given: the analysis a person
+wrote) and OUTDIR/plots/*.png; prints the report's tables on stdout. Only the standard library
+and gnuplot; a missing gnuplot leaves the plots out and says so in the report.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+FAULTS = ["kill9", "linkdown", "sigterm", "priority"]
+FAULT_TEXT = {
+    "kill9": "kill -9 of the master",
+    "linkdown": "master's link down",
+    "sigterm": "SIGTERM (priority 0)",
+    "priority": "priority lowered at run time",
+}
+IMPLS = ["vrrpd", "keepalived"]
+
+
+def fmt(v, nd=2):
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        return f"{v:.{nd}f}"
+    return str(v)
+
+
+def table(head, rows):
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(fmt(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def xdp_section(x):
+    if not x or "rows" not in x:
+        return "Not run.", {}
+    rows = []
+    by = {}
+    for r in x["rows"]:
+        by[(r["name"], r["mode"])] = r
+        rows.append([r["name"], r["mode"], r.get("ns"), r.get("ratio_to_floor"),
+                     r.get("verdict"), r.get("note", "")])
+    txt = (f"BPF_PROG_TEST_RUN, repeat {x.get('repeat')}, {x.get('trials')} trials, median "
+           "(ns per run, as the kernel reports it); \"syscall\" rows run repeat=1 per call to "
+           "restore the frame each time; \"live\" rows use BPF_F_TEST_XDP_LIVE_FRAMES on a "
+           "veth, where XDP_TX frames really leave and XDP_PASS frames go up the stack.\n\n")
+    txt += table(["case", "mode", "ns", "x floor", "verdict", "note"], rows)
+    return txt, by
+
+
+def failover_rows(f, interval):
+    rows = []
+    for fault in FAULTS:
+        for impl in IMPLS:
+            s = next((s for s in f if s["impl"] == impl and s["fault"] == fault
+                      and s["interval_ms"] == interval), None)
+            if s is None:
+                continue
+            m = s["summary"]
+            rows.append([
+                FAULT_TEXT[fault], impl, f"{s['ok']}/{s['runs']}",
+                m["advert_ms"]["p50"], m["advert_ms"]["p99"],
+                m["error_ms"]["p50"], m["error_ms"]["p99"],
+                m["garp_after_advert_ms"]["p50"], m["arp_ms"]["p50"], m["ping_ms"]["p50"],
+                m["ping_ms"]["p99"], m["old_arp_after_fault_ms"]["max"],
+                s["dual_master_runs"],
+            ])
+    return rows
+
+
+def failover_section(f):
+    if not f:
+        return "Not run."
+    out = []
+    for interval in sorted({s["interval_ms"] for s in f}, reverse=True):
+        s0 = next(s for s in f if s["interval_ms"] == interval)
+        out.append(f"#### Interval {interval} ms (Master_Down_Interval {s0['mdi_ms']} ms, "
+                   f"Skew_Time {s0['skew_ms']} ms, client probes every {s0['probe_us'] / 1000} ms)\n")
+        out.append(table(
+            ["fault", "impl", "runs ok", "advert p50", "advert p99", "error p50", "error p99",
+             "GARP after advert p50", "ARP answer p50", "ping p50", "ping p99",
+             "old master answered ARP until", "dual master"],
+            failover_rows(f, interval)))
+        out.append("")
+    return ("All times in ms from the fault, from the captures on the switch ports, except "
+            "\"error\": the new master's first advert minus the RFC's expectation (the last "
+            "advert the backup had to respect + Master_Down_Interval, or the priority-0 advert "
+            "+ Skew_Time after SIGTERM), and \"GARP after advert\". \"old master answered ARP "
+            "until\": the last ARP answer from the failed master's port after the fault (the "
+            "lease; keepalived's kernel answers as long as the address stays). \"dual master\": "
+            "runs where the old master still advertised after the new one's first advert.\n\n"
+            + "\n".join(out))
+
+
+def flood_section(fl):
+    if not fl:
+        return "Not run."
+    rows = [[r["impl"], r["flood"], "max" if not r["asked_pps"] else r["asked_pps"], r["pps"],
+             r["seconds"], r["spurious"], r["master_kept_vip"], r.get("master_max_gap_ms")]
+            for r in fl["rows"]]
+    return (f"Adverts every {fl['interval_ms']} ms; each flood {fl['seconds']} s from the client "
+            "(trafgen, one CPU); \"spurious\" = state changes logged by either router; \"master's "
+            "longest gap\": between the adverts the master sent (captured as they left it): above "
+            "Master_Down_Interval, the master itself went silent.\n\n"
+            + table(["impl", "flood", "asked pps", "reached pps", "s", "spurious", "master kept VIP",
+                     "master's longest gap ms"], rows))
+
+
+def starve_section(st):
+    if not st:
+        return "Not run."
+    rows = [[r["impl"], r["case"], r["repeats"], r["seconds"], r["false_takeovers"],
+             r["master_changes"], r.get("master_max_gap_ms"), r.get("throttled")]
+            for r in st["rows"]]
+    return (f"Adverts every {st['interval_ms']} ms; the backup's controller starved while the "
+            "master is healthy (its longest gap between adverts shows it).\n\n"
+            + table(["impl", "case", "times", "s each", "false takeovers", "master changes",
+                     "master's longest gap ms", "quota throttled"], rows))
+
+
+def idle_section(idle):
+    if not idle:
+        return "Not run."
+    rows = [[r["impl"], r["instances"], r["interval_ms"], r["role"], r["cpu_pct"],
+             r["wakeups_per_s"], r["pss_kib"], r["rss_kib"], r["procs"], r["all_in_role"]]
+            for r in idle["rows"]]
+    return (f"Measured over {idle.get('window_s')} s per configuration, both routers at once; "
+            "CPU from schedstat (ns on CPU), wakeups = context switches.\n\n"
+            + table(["impl", "instances", "interval ms", "role", "CPU %", "wakeups/s", "PSS KiB",
+                     "RSS KiB", "processes", "all in role"], rows))
+
+
+def find(seq, **kw):
+    return next((r for r in seq if all(r.get(k) == v for k, v in kw.items())), None)
+
+
+def targets(res, xdp_by):
+    """[(target, measured, met)] for the targets of issue 8."""
+    out = []
+    e = xdp_by.get(("empty", "repeat"))
+    u = xdp_by.get(("udp64", "repeat"))
+    if e and u:
+        d = u["ns"] - e["ns"]
+        out.append(("non-VRRP traffic costs no more than the empty program + 1 ns",
+                    f"udp64 {u['ns']} ns vs empty {e['ns']} ns: +{d:.1f} ns", d <= 1))
+    a = xdp_by.get(("arp_reply", "live"))
+    k = xdp_by.get(("empty", "live"))
+    if a and k:
+        out.append(("ARP answered in XDP cheaper than by the kernel (anchors: 44 vs 350 ns)",
+                    f"{a['ns']} ns vs {k['ns']} ns (live frames)", a["ns"] < k["ns"]))
+    f = res.get("failover") or []
+    for interval in sorted({s["interval_ms"] for s in f}):
+        for fault in FAULTS:
+            v = find(f, impl="vrrpd", fault=fault, interval_ms=interval)
+            kk = find(f, impl="keepalived", fault=fault, interval_ms=interval)
+            if not v or not kk:
+                continue
+            ve, ke = v["summary"]["error_ms"]["p50"], kk["summary"]["error_ms"]["p50"]
+            if ve is not None and ke is not None:
+                out.append((f"takeover precision at least keepalived's ({interval} ms, {fault})",
+                            f"|error| p50 {abs(ve):.3f} ms vs keepalived {abs(ke):.3f} ms",
+                            abs(ve) <= abs(ke)))
+            vg = v["summary"]["garp_after_advert_ms"]["p50"]
+            kg = kk["summary"]["garp_after_advert_ms"]["p50"]
+            if vg is not None and kg is not None:
+                out.append((f"GARP latency at least keepalived's ({interval} ms, {fault})",
+                            f"{vg:.3f} ms after the advert vs {kg:.3f} ms", vg <= kg))
+    fl = (res.get("flood") or {}).get("rows", [])
+    vs = [r for r in fl if r["impl"] == "vrrpd"]
+    if vs:
+        n = sum(r["spurious"] for r in vs)
+        top = max(r["pps"] for r in vs)
+        out.append(("zero spurious transitions at every flood rate",
+                    f"{n} over {len(vs)} floods up to {top} pps", n == 0))
+    st = (res.get("starve") or {}).get("rows", [])
+    vs = [r for r in st if r["impl"] == "vrrpd"]
+    if vs:
+        n = sum(r["false_takeovers"] + r["master_changes"] for r in vs)
+        out.append(("zero false takeovers under starvation",
+                    f"{n} over {', '.join(r['case'] for r in vs)}", n == 0))
+    idle = (res.get("idle") or {}).get("rows", [])
+    for n in sorted({r["instances"] for r in idle}):
+        v = find(idle, impl="vrrpd", instances=n, interval_ms=10, role="backup")
+        kk = find(idle, impl="keepalived", instances=n, interval_ms=10, role="backup")
+        if v and kk and kk["cpu_pct"]:
+            out.append((f"backup idle CPU at 10 ms <= 1/5 of keepalived's ({n} instances)",
+                        f"{v['cpu_pct']:.3f} % vs {kk['cpu_pct']:.3f} %",
+                        v["cpu_pct"] <= kk["cpu_pct"] / 5))
+    return out
+
+
+def gnuplot(script, outdir):
+    if not shutil.which("gnuplot"):
+        return False
+    subprocess.run(["gnuplot"], input=script, text=True, cwd=outdir, check=True)
+    return True
+
+
+def plots(res, outdir):
+    """The PNGs made, as (title, file)."""
+    made = []
+    pdir = os.path.join(outdir, "plots")
+    os.makedirs(pdir, exist_ok=True)
+    f = res.get("failover") or []
+    for interval in sorted({s["interval_ms"] for s in f}, reverse=True):
+        for key, what in (("advert_ms", "failover time: new master's first advert after the fault (ms)"),
+                          ("error_ms", "error against the RFC's expectation (ms)")):
+            panels = []
+            for fault in FAULTS:
+                series = []
+                for impl in IMPLS:
+                    s = find(f, impl=impl, fault=fault, interval_ms=interval)
+                    vals = [r[key] for r in (s or {}).get("detail", []) if r.get(key) is not None]
+                    if not vals:
+                        continue
+                    name = f"{interval}-{fault}-{impl}-{key}.dat"
+                    with open(os.path.join(pdir, name), "w") as fh:
+                        fh.write("\n".join(str(v) for v in vals) + "\n")
+                    series.append((impl, name, vals))
+                if series:
+                    panels.append((fault, series))
+            if not panels:
+                continue
+            allv = [v for _, s in panels for _, _, vals in s for v in vals]
+            lo, hi = min(allv), max(allv)
+            width = max((hi - lo) / 40.0, 1e-3)
+            png = f"failover-{interval}ms-{key.replace('_ms', '')}.png"
+            sc = [f'set terminal pngcairo size 1200,800 font ",10"', f'set output "{png}"',
+                  f'set multiplot layout 2,2 title "{interval} ms interval: {what}"',
+                  f"bw={width}", "bin(x)=bw*floor(x/bw)+bw/2", "set style fill solid 0.5",
+                  "set boxwidth bw*0.9", "set ylabel \"runs\""]
+            for fault, series in panels:
+                sc.append(f'set title "{FAULT_TEXT[fault]}"')
+                parts = [f'"{name}" using (bin($1)):(1.0) smooth frequency with boxes title "{impl}"'
+                         for impl, name, _ in series]
+                sc.append("plot " + ", ".join(parts))
+            sc.append("unset multiplot")
+            if gnuplot("\n".join(sc) + "\n", pdir):
+                made.append((f"{interval} ms: {what}", f"plots/{png}"))
+    fl = (res.get("flood") or {}).get("rows", [])
+    if fl:
+        series = []
+        for impl in IMPLS:
+            for kind in sorted({r["flood"] for r in fl}):
+                pts = sorted((r["pps"], r["spurious"]) for r in fl
+                             if r["impl"] == impl and r["flood"] == kind)
+                if not pts:
+                    continue
+                name = f"flood-{impl}-{kind}.dat"
+                with open(os.path.join(pdir, name), "w") as fh:
+                    fh.write("\n".join(f"{x} {y}" for x, y in pts) + "\n")
+                series.append((f"{impl} {kind}", name))
+        sc = ['set terminal pngcairo size 1000,600 font ",10"', 'set output "flood.png"',
+              'set title "Spurious state changes during a flood (adverts every 10 ms)"',
+              'set xlabel "flood rate reached (packets/s)"', 'set ylabel "spurious transitions"',
+              "set logscale x", "set key outside right", "set yrange [-0.5:*]"]
+        sc.append("plot " + ", ".join(f'"{n}" using 1:2 with linespoints title "{t}"'
+                                      for t, n in series))
+        if gnuplot("\n".join(sc) + "\n", pdir):
+            made.append(("flood rate vs spurious transitions", "plots/flood.png"))
+    return made
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        sys.exit("usage: report.py RESULTS_JSON OUTDIR [NOTES_MD]")
+    res = json.load(open(sys.argv[1]))
+    outdir = sys.argv[2]
+    m = res.get("machine", {})
+    xtxt, xby = xdp_section(res.get("xdp"))
+    sections = [
+        ("1. Cost per packet in the XDP program", xtxt),
+        ("2. Failover time", failover_section(res.get("failover"))),
+        ("3. Floods", flood_section(res.get("flood"))),
+        ("4. Starvation", starve_section(res.get("starve"))),
+        ("5. Idle cost and scale", idle_section(res.get("idle"))),
+    ]
+    tg = targets(res, xby)
+    made = plots(res, outdir)
+    md = ["# vrrpd benchmarks", ""]
+    md.append(f"`make bench`{' (BENCH_QUICK=1: a small version, numbers not meaningful)' if res.get('quick') else ''}"
+              f" on {m.get('date', '?')}, commit {m.get('commit', '?')}: {m.get('cpu', '?')}, "
+              f"{m.get('cores', '?')} cores, kernel {m.get('kernel', '?')}; {m.get('keepalived', '?')} "
+              "from Debian in the same run and topology. Parts took "
+              + ", ".join(f"{k} {v} s" for k, v in res.get("seconds", {}).items()) + ".")
+    if res.get("errors"):
+        md += ["", "**Parts that failed:** " + "; ".join(res["errors"])]
+    if res.get("findings"):
+        md += ["", "**Findings:** " + "; ".join(res["findings"])]
+    md += ["", "## Targets (issue 8)", "",
+           table(["target", "measured", "met"], [[t, v, "yes" if ok else "**no**"] for t, v, ok in tg])]
+    for title, body in sections:
+        md += ["", f"## {title}", "", body]
+    if made:
+        md += ["", "## Plots", ""] + [f"![{t}]({p})" for t, p in made]
+    elif res.get("failover") or res.get("flood"):
+        md += ["", "No plots: gnuplot is not installed."]
+    if len(sys.argv) == 4 and os.path.exists(sys.argv[3]):
+        md += ["", open(sys.argv[3]).read().rstrip()]
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(outdir, "report.md"), "w") as fh:
+        fh.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+#!/bin/bash
+# Benchmark 4, starvation (issue 8): r1 master (priority 200) and r2 backup (100) advertise
+# every 10 ms, vrrpd or keepalived on both; the master stays healthy while the backup's
+# controller is starved:
+#   sigstop  SIGSTOP for 2 x Master_Down_Interval, then SIGCONT, REPEAT times (keepalived: its
+#            parent and VRRP child together)
+#   cpu1pct  held at 1 % of a CPU for SECS seconds by a CPU cgroup quota (cgroup v2 cpu.max, or
+#            v1 cpu.cfs_quota_us), all its threads in the cgroup
+# Any state change of the backup (or the master) is a false takeover, unless the master's own
+# adverts (captured as they leave it) show a gap longer than Master_Down_Interval: then the host
+# was too loaded for the master itself, which the row's master_max_gap_ms says.
+#
+#   starve.sh [--quick] --json FILE
+set -u
+# shellcheck source=tools/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+QUICK=0
+JSON=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--quick) QUICK=1 ;;
+	--json)
+		JSON=$2
+		shift
+		;;
+	*) break ;;
+	esac
+	shift
+done
+[ -n "$JSON" ] || {
+	echo "usage: starve.sh [--quick] --json FILE" >&2
+	exit 2
+}
+
+INT=10
+if [ $QUICK = 1 ]; then
+	REPEAT=2
+	SECS=2
+else
+	REPEAT=20
+	SECS=10
+fi
+ROWS=$(mktemp)
+CG=
+CG_TASKS=
+trap 'cg_remove; lab_down; rm -f "$ROWS"' EXIT
+trap 'exit 1' INT TERM
+
+# A CPU cgroup of our own: v2 if the unified hierarchy has the cpu controller, else v1.
+# CG_TASKS is the file that takes thread ids (v2: cgroup.threads, v1: tasks).
+cg_make() {
+	local name=vrrpd-bench-$$
+	if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
+		grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control ||
+			echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
+		CG=/sys/fs/cgroup/$name
+		CG_TASKS=cgroup.threads
+		mkdir "$CG" && echo threaded >"$CG/cgroup.type" && echo "1000 100000" >"$CG/cpu.max"
+	elif [ -d /sys/fs/cgroup/cpu ]; then
+		CG=/sys/fs/cgroup/cpu/$name
+		CG_TASKS=tasks
+		mkdir "$CG" && echo 100000 >"$CG/cpu.cfs_period_us" && echo 1000 >"$CG/cpu.cfs_quota_us"
+	else
+		return 1
+	fi
+}
+
+# cg_add PID...: every thread of each PID into the cgroup.
+cg_add() {
+	local p t
+	for p in "$@"; do
+		for t in /proc/"$p"/task/*; do
+			echo "${t##*/}" >"$CG/$CG_TASKS"
+		done
+	done
+}
+
+# How many times the quota stopped the cgroup (cpu.stat nr_throttled).
+cg_throttled() { awk '$1 == "nr_throttled" { print $2 }' "$CG/cpu.stat"; }
+
+# Back to the parent cgroup, then the cgroup goes.
+cg_remove() {
+	local t
+	[ -n "$CG" ] && [ -d "$CG" ] || return 0
+	while read -r t; do
+		echo "$t" >"$(dirname "$CG")/$CG_TASKS" 2>/dev/null
+	done <"$CG/$CG_TASKS"
+	rmdir "$CG"
+	CG=
+}
+
+changes() {
+	if [ "$1" = vrrpd ]; then
+		grep -c 'we are now' "$LAB_DIR/$2.log"
+	else
+		grep -c 'Entering .* STATE' "$LAB_DIR/$2.log"
+	fi
+}
+
+# row IMPL CASE REPEATS SECONDS BACKUP_CHANGES MASTER_CHANGES GAP_MS [THROTTLED]
+row() {
+	jq -n -c --arg impl "$1" --arg case "$2" --argjson n "$3" --argjson secs "$4" \
+		--argjson b "$5" --argjson m "$6" --argjson gap "$7" --argjson thr "${8:-null}" \
+		'{impl: $impl, case: $case, repeats: $n, seconds: $secs, false_takeovers: $b,
+		  master_changes: $m, master_max_gap_ms: $gap, throttled: $thr}' >>"$ROWS"
+	tail -1 "$ROWS" | jq -r '"# \(.impl) \(.case): \(.false_takeovers) false takeovers"'
+}
+
+mdi=$(t_mdi_ms 1 100)
+for impl in vrrpd keepalived; do
+	lab_up "bst$$"
+	bench_start "$impl" r1 200 $INT
+	t_wait_ms 5000 t_only r1 "$LAB_VIP" || {
+		echo "starve.sh: $impl: r1 did not become master" >&2
+		exit 1
+	}
+	bench_start "$impl" r2 100 $INT
+	t_wait_ms 5000 bench_is_backup "$impl" r2 || {
+		echo "starve.sh: $impl: r2 did not become backup" >&2
+		exit 1
+	}
+	sleep 0.5
+	mapfile -t pids < <(bench_pids "$impl" r2)
+	b0=$(changes "$impl" r2)
+	m0=$(changes "$impl" r1)
+	bench_gaps_start r1
+	for ((i = 0; i < REPEAT; i++)); do
+		kill -STOP "${pids[@]}"
+		sleep "$(awk -v ms=$((2 * mdi)) 'BEGIN { printf "%.3f", ms / 1000 }')"
+		kill -CONT "${pids[@]}"
+		sleep 0.3
+	done
+	gap=$(bench_gaps_stop r1)
+	row "$impl" sigstop "$REPEAT" "$(awk -v ms=$((2 * mdi)) 'BEGIN { print ms / 1000 }')" \
+		$(($(changes "$impl" r2) - b0)) $(($(changes "$impl" r1) - m0)) "$gap"
+	# Back to the start if the stops moved the VIP.
+	t_wait_ms 5000 t_only r1 "$LAB_VIP"
+	sleep 0.3
+	if cg_make; then
+		b0=$(changes "$impl" r2)
+		m0=$(changes "$impl" r1)
+		bench_gaps_start r1
+		cg_add "${pids[@]}"
+		sleep "$SECS"
+		thr=$(cg_throttled)
+		cg_remove
+		sleep 0.3
+		row "$impl" cpu1pct 1 "$SECS" $(($(changes "$impl" r2) - b0)) \
+			$(($(changes "$impl" r1) - m0)) "$(bench_gaps_stop r1)" "${thr:-null}"
+	else
+		echo "# starve.sh: no CPU cgroup controller: the 1 % quota case is left out" >&2
+	fi
+	[ -z "${STARVE_LOGS:-}" ] || cp "$LAB_DIR/r2.log" "$STARVE_LOGS/$impl-r2.log" 2>/dev/null
+	lab_down
+done
+jq -s '{interval_ms: '$INT', rows: .}' "$ROWS" >"$JSON"
