@@ -33,6 +33,10 @@ bench_start() {
 		done
 		return 0
 	fi
+	# What a keepalived killed with -9 left (vrrp.VRID with the VIP, still answering ARP) is
+	# removed, as an operator would before starting it again; vrrpd's start does that itself.
+	lab_exec "$r" ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
+		grep '^vrrp\.' | while read -r k; do lab_exec "$r" ip link del "$k"; done
 	conf=$LAB_DIR/$r.keepalived.conf
 	{
 		printf 'global_defs {\n\trouter_id %s\n\tvrrp_version 3\n}\n' "$r"
@@ -68,9 +72,8 @@ bench_pids() {
 	done
 }
 
-# bench_stop IMPL R [SIGNAL]: stops what bench_start started in R and waits for it. After a
-# SIGKILL, the leftovers (keepalived: the VIP and vrrp.VRID; vrrpd: nothing, its next start
-# removes them) are removed as an operator would before starting it again.
+# bench_stop IMPL R [SIGNAL]: stops what bench_start started in R and waits for it. What a
+# SIGKILL leaves stays until the next bench_start (so the captures see what it does meanwhile).
 bench_stop() {
 	local impl=$1 r=$2 sig=${3:-TERM} k child
 	if [ "$impl" = keepalived ]; then
@@ -78,8 +81,6 @@ bench_stop() {
 		if [ "$sig" = KILL ]; then
 			kill -9 "$(t_pid "$r" ka)" ${child:+"$child"} 2>/dev/null
 			t_reap "$r" ka
-			lab_exec "$r" ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' |
-				grep '^vrrp\.' | while read -r k; do lab_exec "$r" ip link del "$k"; done
 		else
 			t_stop "$r" ka "$sig"
 		fi

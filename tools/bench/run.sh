@@ -68,13 +68,17 @@ secs=$(for k in "${!SECS[@]}"; do printf '%s %s\n' "$k" "${SECS[$k]}"; done |
 	jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add // {}')
 errors=$(printf '%s\n' "${ERRORS[@]}" | jq -R -s 'split("\n") | map(select(length > 0))')
 findings=$(printf '%s\n' "${FINDINGS[@]}" | jq -R -s 'split("\n") | map(select(length > 0))')
+# Each part's JSON by file: an argument is limited to 128 KiB and failover.json is larger.
 load() { if [ -s "$OUT/$1.json" ]; then cat "$OUT/$1.json"; else echo null; fi; }
+for p in xdp failover flood starve idle; do load $p >"$OUT/.$p.part"; done
 jq -n --argjson machine "$machine" --argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
 	--argjson secs "$secs" --argjson errors "$errors" --argjson findings "$findings" \
-	--argjson xdp "$(load xdp)" --argjson failover "$(load failover)" \
-	--argjson flood "$(load flood)" --argjson starve "$(load starve)" --argjson idle "$(load idle)" \
+	--slurpfile xdp "$OUT/.xdp.part" --slurpfile failover "$OUT/.failover.part" \
+	--slurpfile flood "$OUT/.flood.part" --slurpfile starve "$OUT/.starve.part" \
+	--slurpfile idle "$OUT/.idle.part" \
 	'{machine: $machine, quick: $quick, seconds: $secs, errors: $errors, findings: $findings,
-	  xdp: $xdp,
-	  failover: $failover, flood: $flood, starve: $starve, idle: $idle}' >"$OUT/results.json"
-"$PY" "$BENCH/report.py" "$OUT/results.json" "$OUT" "$BENCH/notes.md"
+	  xdp: $xdp[0], failover: $failover[0], flood: $flood[0], starve: $starve[0],
+	  idle: $idle[0]}' >"$OUT/results.json" || exit 1
+rm -f "$OUT"/.*.part
+"$PY" "$BENCH/report.py" "$OUT/results.json" "$OUT" "$BENCH/notes.md" || exit 1
 [ ${#ERRORS[@]} -eq 0 ]
