@@ -7,7 +7,8 @@
 #   netns  every tests/netns/test_*.sh, run with bash (root and network namespaces)
 #
 # Each program prints "ok NAME", "not ok NAME" or "skip NAME: why" on stdout; other stdout lines
-# are shown as "#" comments and stderr goes straight through. The runner shows every result
+# are shown as "#" comments and stderr goes straight through (netns tests, which run side by side,
+# have theirs shown when they end, prefixed like the rest). The runner shows every result
 # prefixed with GROUP/PROGRAM, and counts them. A program that exits non-zero without printing
 # any "not ok" line (a crash, a sanitizer abort, a timeout, an error in a script) counts as one
 # failure named after the program, and so does one that reports nothing at all. The last line
@@ -20,43 +21,48 @@ BUILD=${BUILD:-$ROOT/build}
 # Per program, so that a hung test cannot stall the suite (all of it takes about a minute).
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 NETNS_TIMEOUT=${NETNS_TIMEOUT:-240}
+# netns tests side by side (1: one after another); NETNS_ALONE run afterwards by themselves
+# (the benchmark's quick run measures, and would disturb the others' timing).
+NETNS_JOBS=${NETNS_JOBS:-3}
+NETNS_ALONE=${NETNS_ALONE-test_bench}
+NETNS_FIRST=${NETNS_FIRST-test_netem test_keepalived}
 
 PASSED=0
 FAILED=0
 SKIPPED=0
 
-# run_prog LABEL TIMEOUT CMD...: runs one test program and counts its results.
-run_prog() {
-	local label=$1 secs=$2 line rc notok=0 results=0 start=$SECONDS
-	shift 2
+# count_line LABEL LINE: counts and shows one line of a program's output; sets NOTOK and RESULTS.
+count_line() {
+	local label=$1 line=$2
 
-	# --foreground keeps the program in our process group, so that ^C reaches it (and a netns
-	# test's trap cleans up); --kill-after ends a program that ignores SIGTERM.
-	timeout --foreground --kill-after=20 "$secs" "$@" </dev/null | while IFS= read -r line; do
-		case $line in
-		"ok "*)
-			PASSED=$((PASSED + 1))
-			results=$((results + 1))
-			;;
-		"not ok "*)
-			FAILED=$((FAILED + 1))
-			results=$((results + 1))
-			notok=1
-			;;
-		"skip "*)
-			SKIPPED=$((SKIPPED + 1))
-			results=$((results + 1))
-			;;
-		"#"*) ;;
-		*)
-			line="# $line"
-			;;
-		esac
-		printf '%s: %s\n' "$label" "$line"
-	done
-	rc=${PIPESTATUS[0]}
-	printf '%s: # %d s\n' "$label" $((SECONDS - start))
-	if [ "$rc" -ne 0 ] && [ "$notok" -eq 0 ]; then
+	case $line in
+	"ok "*)
+		PASSED=$((PASSED + 1))
+		RESULTS=$((RESULTS + 1))
+		;;
+	"not ok "*)
+		FAILED=$((FAILED + 1))
+		RESULTS=$((RESULTS + 1))
+		NOTOK=1
+		;;
+	"skip "*)
+		SKIPPED=$((SKIPPED + 1))
+		RESULTS=$((RESULTS + 1))
+		;;
+	"#"*) ;;
+	*)
+		line="# $line"
+		;;
+	esac
+	printf '%s: %s\n' "$label" "$line"
+}
+
+# count_end LABEL TIMEOUT RC SECS: a program that failed without saying so, or said nothing.
+count_end() {
+	local label=$1 secs=$2 rc=$3
+
+	printf '%s: # %d s\n' "$label" "$4"
+	if [ "$rc" -ne 0 ] && [ "$NOTOK" -eq 0 ]; then
 		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 			printf '%s: not ok %s: timed out after %s s\n' "$label" "${label##*/}" "$secs"
 		else
@@ -64,12 +70,103 @@ run_prog() {
 				"$label" "${label##*/}" "$rc"
 		fi
 		FAILED=$((FAILED + 1))
-	elif [ "$rc" -eq 0 ] && [ "$results" -eq 0 ]; then
+	elif [ "$rc" -eq 0 ] && [ "$RESULTS" -eq 0 ]; then
 		printf '%s: not ok %s: reported no results\n' "$label" "${label##*/}"
 		FAILED=$((FAILED + 1))
 	fi
 }
 
+# run_prog LABEL TIMEOUT CMD...: runs one test program and counts its results as they come.
+run_prog() {
+	local label=$1 secs=$2 line start=$SECONDS
+	shift 2
+
+	NOTOK=0
+	RESULTS=0
+	# --foreground keeps the program in our process group, so that ^C reaches it (and a netns
+	# test's trap cleans up); --kill-after ends a program that ignores SIGTERM.
+	timeout --foreground --kill-after=20 "$secs" "$@" </dev/null | while IFS= read -r line; do
+		count_line "$label" "$line"
+	done
+	count_end "$label" "$secs" "${PIPESTATUS[0]}" $((SECONDS - start))
+}
+
+# Programs run side by side (run_par): their output goes to files in PAR_DIR and is shown and
+# counted, in the order they started, as they end. Most netns tests spend their time waiting
+# for protocol timers, so two or three at once take about half the time of one after another;
+# each has its own namespaces, pin and run directories.
+PAR_DIR=
+PAR_QUEUE=()
+declare -A PAR_PID PAR_START PAR_SECS
+
+# par_flush [all]: shows the programs at the head of the queue that have ended (all: waits).
+par_flush() {
+	local label f line
+
+	while [ ${#PAR_QUEUE[@]} -gt 0 ]; do
+		label=${PAR_QUEUE[0]}
+		f=$PAR_DIR/${label//\//_}
+		if [ ! -e "$f.rc" ]; then
+			[ "${1:-}" = all ] || return 0
+			wait "${PAR_PID[$label]}" 2>/dev/null
+		fi
+		NOTOK=0
+		RESULTS=0
+		sed "s|^|$label: |" "$f.err" >&2
+		while IFS= read -r line; do
+			count_line "$label" "$line"
+		done <"$f.out"
+		count_end "$label" "${PAR_SECS[$label]}" "$(cat "$f.rc")" \
+			"$(($(cat "$f.end") - PAR_START[$label]))"
+		PAR_QUEUE=("${PAR_QUEUE[@]:1}")
+	done
+}
+
+par_running() {
+	local label n=0
+
+	for label in "${PAR_QUEUE[@]}"; do
+		[ -e "$PAR_DIR/${label//\//_}.rc" ] || n=$((n + 1))
+	done
+	echo $n
+}
+
+# run_par JOBS LABEL TIMEOUT CMD...: starts a program once fewer than JOBS are running.
+run_par() {
+	local jobs=$1 label=$2 secs=$3 f
+	shift 3
+
+	[ -n "$PAR_DIR" ] || PAR_DIR=$(mktemp -d /tmp/vrrpd-tests.XXXX)
+	while [ "$(par_running)" -ge "$jobs" ]; do
+		wait -n 2>/dev/null
+		par_flush
+	done
+	f=$PAR_DIR/${label//\//_}
+	PAR_QUEUE+=("$label")
+	PAR_SECS[$label]=$secs
+	PAR_START[$label]=$SECONDS
+	# Without job control a background program ignores SIGINT: par_stop passes ^C on as TERM.
+	(
+		timeout --kill-after=20 "$secs" "$@" </dev/null >"$f.out" 2>"$f.err"
+		rc=$?
+		echo $SECONDS >"$f.end"
+		echo $rc >"$f.rc"
+	) &
+	PAR_PID[$label]=$!
+	par_flush
+}
+
+# par_stop: ^C or a TERM to the runner ends the running programs through their own clean-up.
+par_stop() {
+	local p
+
+	for p in "${PAR_PID[@]}"; do
+		pkill -TERM -P "$p" timeout 2>/dev/null
+	done
+	wait
+	[ -z "$PAR_DIR" ] || rm -rf "$PAR_DIR"
+	exit 130
+}
 # run_bin GROUP NAME: a built test program; a missing one is a failure, not a silent pass.
 run_bin() {
 	local group=$1 name=$2 bin=$BUILD/tests/$2
@@ -105,8 +202,24 @@ suite_bpf() {
 	run_bin bpf test_xdp
 }
 
+# netns_order: the tests, the longest (NETNS_FIRST) first so that the others fill in beside them.
+netns_order() {
+	local t first
+
+	for first in $NETNS_FIRST; do
+		[ -e "$ROOT/tests/netns/$first.sh" ] && echo "$ROOT/tests/netns/$first.sh"
+	done
+	for t in "$ROOT"/tests/netns/test_*.sh; do
+		[ -e "$t" ] || continue
+		case " $NETNS_FIRST " in
+		*" $(basename "$t" .sh) "*) ;;
+		*) echo "$t" ;;
+		esac
+	done
+}
+
 suite_netns() {
-	local t found=0
+	local t name found=0 tests alone=()
 
 	if [ "$(id -u)" != 0 ]; then
 		group_skip netns "needs root"
@@ -117,22 +230,31 @@ suite_netns() {
 		group_skip netns "no network namespace support (ip, nsenter, unshare --net)"
 		return
 	fi
-	for t in "$ROOT"/tests/netns/test_*.sh; do
-		[ -e "$t" ] || continue
+	mapfile -t tests < <(netns_order)
+	for t in "${tests[@]}"; do
 		found=1
+		name=$(basename "$t" .sh)
 		# NETNS_EXCLUDE: tests another lane runs (the VM lane leaves out what does not
 		# depend on the kernel); said on a comment line, neither passed nor skipped.
 		case " ${NETNS_EXCLUDE:-} " in
-		*" $(basename "$t" .sh) "*)
-			echo "# netns/$(basename "$t" .sh): not in this lane (NETNS_EXCLUDE)"
+		*" $name "*)
+			echo "# netns/$name: not in this lane (NETNS_EXCLUDE)"
 			continue
 			;;
 		esac
+		case " $NETNS_ALONE " in
+		*" $name "*) alone+=("$t") ;;
+		*) run_par "$NETNS_JOBS" "netns/$name" "$NETNS_TIMEOUT" bash "$t" ;;
+		esac
+	done
+	par_flush all
+	for t in "${alone[@]}"; do
 		run_prog "netns/$(basename "$t" .sh)" "$NETNS_TIMEOUT" bash "$t"
 	done
 	[ "$found" = 1 ] || group_skip netns "no tests/netns/test_*.sh"
 }
 
+trap par_stop INT TERM
 [ $# -gt 0 ] || set -- all
 for group in "$@"; do
 	case $group in
@@ -156,5 +278,6 @@ for group in "$@"; do
 	esac
 done
 
+[ -z "$PAR_DIR" ] || rm -rf "$PAR_DIR"
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" -eq 0 ]

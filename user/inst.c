@@ -479,6 +479,11 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		snprintf(err, errlen, "interface '%s' does not exist", o->ifname);
 		return ret;
 	}
+	if (!li.ether) {
+		snprintf(err, errlen, "interface '%s' is not an Ethernet interface: VRRP needs one",
+			 o->ifname);
+		return -EINVAL;
+	}
 	in->ifindex = li.ifindex;
 	memcpy(in->src_mac, li.mac, 6);
 	in->vip_ifindex = li.ifindex;
@@ -490,6 +495,18 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		snprintf(err, errlen, "VRID %d on %s is already run by vrrpd pid %u", o->vrid,
 			 o->ifname, owner);
 		return ret;
+	}
+	/* Two instances answering ARP for one address would take turns at random. */
+	for (i = 0; i < o->nvips; i++) {
+		struct vrrpd_key other;
+		uint32_t pid;
+
+		if (xdp_vip_owner(x, in->ifindex, o->vips[i].addr, &in->key, &other, &pid) == 1) {
+			snprintf(err, errlen,
+				 "%s is already a virtual IP of VRID %d on %s (vrrpd pid %u)",
+				 ip4_str(o->vips[i].addr, buf), other.vrid, o->ifname, pid);
+			return -EEXIST;
+		}
 	}
 	adopted = ret == 1;
 	if (adopted)

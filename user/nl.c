@@ -8,6 +8,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_link.h>
 #include <linux/sockios.h>
+#include <net/if_arp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,7 @@ int nl_link_get(struct nl_sock *sk, const char *ifname, struct nl_link_info *inf
 	flags = rtnl_link_get_flags(link);
 	info->up = flags & IFF_UP;
 	info->carrier = flags & IFF_LOWER_UP;
+	info->ether = rtnl_link_get_arptype(link) == ARPHRD_ETHER;
 	lladdr = rtnl_link_get_addr(link);
 	if (lladdr && nl_addr_get_len(lladdr) == 6)
 		memcpy(info->mac, nl_addr_get_binary_addr(lladdr), 6);

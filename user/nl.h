@@ -15,6 +15,7 @@ struct nl_link_info {
 	bool carrier; /* IFF_LOWER_UP */
 	int parent; /* the lower device (macvlan, VLAN), 0 if none */
 	char kind[16]; /* "macvlan", "vlan", ... ("" for a plain device) */
+	bool ether; /* ARPHRD_ETHER: has a MAC VRRP can use (not loopback, tun, ...) */
 };
 
 struct nl_sock *nl_open(void);

@@ -393,6 +393,20 @@ int xdp_vip_set(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vrrp
 	return bpf_map_update_elem(x->vip_fd, &vk, key, BPF_ANY) ? -errno : 0;
 }
 
+int xdp_vip_owner(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vrrpd_key *key,
+		  struct vrrpd_key *other, uint32_t *owner)
+{
+	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, addr);
+	struct vrrpd_cfg cfg;
+
+	if (bpf_map_lookup_elem(x->vip_fd, &vk, other) || !memcmp(other, key, sizeof(*key)))
+		return 0;
+	if (bpf_map_lookup_elem(x->cfg_fd, other, &cfg))
+		return 0;
+	*owner = cfg.owner_pid;
+	return kill((pid_t)cfg.owner_pid, 0) == 0 || errno != ESRCH;
+}
+
 void xdp_vip_del(struct xdp_ctx *x, int ifindex, uint32_t addr)
 {
 	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, addr);
