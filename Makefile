@@ -44,6 +44,11 @@ deps:
 $(BPF_OBJ): bpf/vrrpd.bpf.c bpf/parse.h include/vrrp_abi.h | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# Maps with another layout, as an older vrrpd would have left them (tests/netns/test_faults.sh).
+$(BUILD)/tests/old_layout.bpf.o: tests/bpf/old_layout.bpf.c include/vrrp_abi.h
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 # The test labs' switch ports run it so that XDP_TX frames from the routers arrive.
 $(BUILD)/xdp_pass.bpf.o: tests/bpf/xdp_pass.bpf.c | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -82,13 +87,13 @@ $(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c user/pkt.c $(SKEL) $(wildcard incl
 check-unit: $(UNIT_TESTS)
 	@bash tests/run.sh unit
 
-check: deps all $(UNIT_TESTS) $(BPF_TESTS) $(BENCH_BINS)
+check: deps all $(UNIT_TESTS) $(BPF_TESTS) $(BENCH_BINS) $(BUILD)/tests/old_layout.bpf.o
 	@bash tests/run.sh all
 
 # The second test lane: the bpf and netns tests again, plus those that need 802.1Q devices and
 # netem, inside a VM that boots Debian 12's kernel (tools/vm.sh; README). KERNEL=DIR boots
 # another unpacked kernel package instead of the one tools/vm.sh fetches into $(BUILD)/vm.
-check-vm: deps all $(BPF_TESTS)
+check-vm: deps all $(BPF_TESTS) $(BUILD)/tests/old_layout.bpf.o
 	@VM_DIR=$(BUILD)/vm VM_TIMEOUT=$${VM_TIMEOUT:-900} VM_ENV="NETNS_TIMEOUT UNIT_TIMEOUT" \
 		bash tools/vm.sh run $(if $(KERNEL),--kernel "$(KERNEL)") tests/vm/guest.sh
 

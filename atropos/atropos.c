@@ -159,14 +159,24 @@ static double ago_s(__u64 then_ns)
 	return then_ns && now > then_ns ? (double)(now - then_ns) / 1e9 : 0.0;
 }
 
-static int open_map(const char *dir, const char *name, bool quiet)
+/*
+ * A pinned map, if it has the layout this atropos was built for: maps left by another vrrpd
+ * version are refused, never misread (vrrpd checks the whole type information at start-up;
+ * here the sizes). Returns the fd, -1 when it is missing, -2 when it is another layout.
+ */
+static int open_map(const char *dir, const char *name, size_t key_size, size_t value_size,
+		    bool quiet)
 {
+	struct bpf_map_info info = {};
+	__u32 len = sizeof(info);
 	char path[512];
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = bpf_obj_get(path);
-	if (fd < 0 && !quiet) {
+	if (fd < 0) {
+		if (quiet)
+			return -1;
 		if (errno == EACCES || errno == EPERM)
 			fprintf(stderr,
 				"atropos: permission denied reading %s: run atropos as root\n",
@@ -174,18 +184,34 @@ static int open_map(const char *dir, const char *name, bool quiet)
 		else
 			fprintf(stderr, "atropos: cannot open %s: %s (is vrrpd running?)\n", path,
 				strerror(errno));
+		return -1;
+	}
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || info.key_size != key_size ||
+	    info.value_size != value_size) {
+		fprintf(stderr,
+			"atropos: %s was made by an incompatible vrrpd (key %u, value %u bytes; this atropos reads %zu, %zu)\n",
+			path, info.key_size, info.value_size, key_size, value_size);
+		close(fd);
+		errno = EPROTO;
+		return -2;
 	}
 	return fd;
 }
 
 static int open_maps(const struct args *a, struct maps *m)
 {
-	m->cfg = open_map(a->pin_dir, VRRPD_MAP_CFG, false);
+	m->cfg = open_map(a->pin_dir, VRRPD_MAP_CFG, sizeof(struct vrrpd_key),
+			  sizeof(struct vrrpd_cfg), false);
 	if (m->cfg < 0)
 		return errno == EACCES || errno == EPERM ? -EACCES : -ENOENT;
-	m->stats = open_map(a->pin_dir, VRRPD_MAP_STATS, true);
-	m->vip = open_map(a->pin_dir, VRRPD_MAP_VIP, true);
-	m->group = open_map(a->pin_dir, VRRPD_MAP_GROUP, true);
+	m->stats = open_map(a->pin_dir, VRRPD_MAP_STATS, sizeof(struct vrrpd_key),
+			    sizeof(struct vrrpd_stats), true);
+	m->vip = open_map(a->pin_dir, VRRPD_MAP_VIP, sizeof(struct vrrpd_vip_key),
+			  sizeof(struct vrrpd_key), true);
+	m->group = open_map(a->pin_dir, VRRPD_MAP_GROUP, sizeof(struct vrrpd_group_key),
+			    sizeof(struct vrrpd_group_slot), true);
+	if (m->stats == -2 || m->vip == -2 || m->group == -2)
+		return -EPROTO;
 	return 0;
 }
 

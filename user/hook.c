@@ -44,12 +44,26 @@ void hook_init(struct hook *h, const struct opts *o, int epfd)
 	h->pidfd = h->out_fd = -1;
 }
 
-static int hook_check_one(const char *path, const char *opt, char *err, size_t errlen)
+/*
+ * The script must be an executable file; a relative path is made absolute now, since a daemon
+ * runs from / (the original's -U up.sh found nothing once it had detached).
+ */
+static int hook_check_one(char *path, const char *opt, char *err, size_t errlen)
 {
+	char cwd[OPTS_PATH_MAX], abs[2 * OPTS_PATH_MAX];
 	struct stat st;
 
 	if (!path[0])
 		return 0;
+	if (path[0] != '/') {
+		if (!getcwd(cwd, sizeof(cwd)) ||
+		    snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= OPTS_PATH_MAX) {
+			snprintf(err, errlen, "script '%s' for %s: cannot make its path absolute",
+				 path, opt);
+			return -ENAMETOOLONG;
+		}
+		memcpy(path, abs, strlen(abs) + 1); /* shorter than OPTS_PATH_MAX: checked */
+	}
 	if (stat(path, &st)) {
 		snprintf(err, errlen, "script '%s' for %s: %s", path, opt, strerror(errno));
 		return -errno;
@@ -61,7 +75,7 @@ static int hook_check_one(const char *path, const char *opt, char *err, size_t e
 	return 0;
 }
 
-int hook_check(const struct opts *o, char *err, size_t errlen)
+int hook_check(struct opts *o, char *err, size_t errlen)
 {
 	int ret = hook_check_one(o->up_script, "-U", err, errlen);
 
@@ -182,6 +196,8 @@ static __attribute__((noreturn)) void hook_exec(const char *path, char **argv, c
 		_exit(126);
 	syscall(SYS_close_range, 3u, ~0u, 0u);
 	execve(path, argv, envp);
+	/* vrrpd has one thread: strerror() is safe in its child. Logged as the script's output. */
+	dprintf(STDERR_FILENO, "cannot execute %s: %s\n", path, strerror(errno));
 	_exit(127);
 }
 
@@ -234,6 +250,13 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	envp[n++] = env_vips;
 	envp[n] = NULL;
 
+	/* Deleted or changed since start-up: said plainly; the next transition tries again. */
+	if (access(j->path, X_OK)) {
+		log_warn("VRRP ID %d on %s: cannot run %s %s", o->vrid, o->ifname, j->path,
+			 j->state);
+		free(envp);
+		goto skip;
+	}
 	if (pipe2(pfd, O_CLOEXEC)) {
 		log_warn("VRRP ID %d on %s: cannot run %s", o->vrid, o->ifname, j->path);
 		free(envp);

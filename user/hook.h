@@ -37,10 +37,10 @@ struct hook {
 
 void hook_init(struct hook *h, const struct opts *o, int epfd);
 /*
- * Checks at start-up that the configured scripts exist and are executable; 0 or -errno with a
- * message in err.
+ * Checks at start-up that the configured scripts exist and are executable, and makes their paths
+ * absolute; 0 or -errno with a message in err.
  */
-int hook_check(const struct opts *o, char *err, size_t errlen);
+int hook_check(struct opts *o, char *err, size_t errlen);
 /* Runs the up (entered Master) or down (left Master) script, after those queued before. */
 void hook_queue(struct hook *h, bool up, const char *state, const char *prev, const char *reason,
 		uint8_t priority, uint64_t now_ns);

@@ -167,6 +167,10 @@ static void inst_vips(struct inst *in, bool add)
 	char buf[INET_ADDRSTRLEN];
 	int i, ret;
 
+	if (in->gone) {
+		in->vips_added = false;
+		return; /* nothing left to remove: the kernel took it all with the interface */
+	}
 	if (add && in->vmac_ifindex) {
 		ret = nl_link_set_up(in->nl, in->vmac_ifindex, true);
 		if (ret)
@@ -335,6 +339,7 @@ static bool inst_link_query(struct inst *in, const char **why)
 
 	if (nl_link_get(in->nl, in->o->ifname, &li) || li.ifindex != in->ifindex) {
 		*why = "interface gone";
+		in->gone = true;
 		return false;
 	}
 	if (!li.up) {
@@ -371,6 +376,17 @@ void inst_link_check(struct inst *in, uint64_t now_ns)
 		log_warnx("VRRP ID %d on %s: link down (%s)", in->o->vrid, in->o->ifname, why);
 	}
 	inst_feed(in, &l, now_ns);
+}
+
+bool inst_iface_back(struct inst *in)
+{
+	uint32_t vips[OPTS_MAX_VIPS], primary;
+	struct nl_link_info li;
+
+	if (nl_link_get(in->nl, in->o->ifname, &li) || !li.ether || li.ifindex == in->ifindex)
+		return false;
+	inst_vip_list(in, vips);
+	return nl_primary_ip4(in->nl, li.ifindex, vips, in->o->nvips, &primary) == 0;
 }
 
 /*
@@ -449,7 +465,7 @@ static void inst_vmac_close(struct inst *in)
 {
 	int ret;
 
-	if (!in->vmac_ifindex)
+	if (!in->vmac_ifindex || in->gone)
 		return;
 	ret = nl_link_del(in->nl, in->vmac_ifindex);
 	if (ret)

@@ -60,6 +60,7 @@ struct inst {
 	bool group_ok; /* the group allows Master (always true without -M) */
 	bool held; /* atropos --backup: Backup until --master or --resume */
 	bool link_ok; /* admin up, carrier, and the driver agrees (ethtool) */
+	bool gone; /* the interface was deleted: so were its addresses and our macvlan */
 	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */
 };
 
@@ -96,6 +97,11 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 
 /* A link changed somewhere: look at ours (link supervision, -> FAULT and back). */
 void inst_link_check(struct inst *in, uint64_t now_ns);
+/*
+ * After the interface was deleted: is an Ethernet interface of that name there again, with an
+ * IPv4 address to advertise from, so that the instance can start on it?
+ */
+bool inst_iface_back(struct inst *in);
 /* The earliest time inst_tick() has work to do. */
 uint64_t inst_deadline(const struct inst *in);
 

@@ -252,6 +252,37 @@ static void arm_timer(struct vrrpd *d, uint64_t deadline_ns)
 	timerfd_settime(d->timerfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+/*
+ * The interface was deleted and one of that name is back (re-created, a driver reloaded): the
+ * instance starts again on it as at start-up. Until then it stays in Fault, where atropos sees
+ * it. A failure now is as fatal as at start-up.
+ */
+static int reopen(struct vrrpd *d)
+{
+	char err[512];
+	const char *mode = "";
+	int ret;
+
+	log_info("VRRP ID %d on %s: %s is back: starting again", d->o.vrid, d->o.ifname,
+		 d->o.ifname);
+	inst_stop(&d->inst, now_ns());
+	d->inst_started = false;
+	d->attached_ifindex = 0;
+	ret = inst_start(&d->inst, &d->o, &d->x, d->nl, &d->hook, now_ns(), err, sizeof(err));
+	if (!ret) {
+		d->inst_started = true;
+		ret = xdp_attach(&d->x, d->inst.ifindex, &mode, err, sizeof(err));
+	}
+	if (ret) {
+		log_warnx("VRRP ID %d on %s: cannot start again: %s", d->o.vrid, d->o.ifname, err);
+		return ret;
+	}
+	d->attached_ifindex = d->inst.ifindex;
+	inst_begin(&d->inst, now_ns());
+	log_info("VRRP ID %d on %s: started again, XDP %s mode", d->o.vrid, d->o.ifname, mode);
+	return 0;
+}
+
 static int run(struct vrrpd *d)
 {
 	struct epoll_event evs[8];
@@ -294,6 +325,9 @@ static int run(struct vrrpd *d)
 		}
 		inst_tick(&d->inst, now_ns());
 		hook_tick(&d->hook, now_ns());
+		/* Checked on link events and the link poll's ticks, once a second while gone. */
+		if (d->inst.gone && inst_iface_back(&d->inst) && reopen(d))
+			return 1;
 	}
 }
 

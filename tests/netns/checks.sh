@@ -9,6 +9,8 @@
 # lib.sh's lab_down reads these; set them before the trap so a failure in lab_up cleans up.
 LAB_PREFIX=${LAB_PREFIX:-}
 LAB_DIR=${LAB_DIR:-}
+CG= # cg_make's cgroup, removed by cg_remove
+CG_TASKS=
 T_FAILS=0
 T_WAITED=0
 
@@ -219,6 +221,50 @@ t_cfg_vrids() {
 # t_xdp_progs R: how many XDP programs are attached to R's eth0.
 t_xdp_progs() {
 	lab_exec "$1" ip -d link show eth0 | grep -c 'prog/xdp'
+}
+
+# cg_make [NAME]: a CPU cgroup of our own that holds its threads to 1 % of a CPU: v2 if the
+# unified hierarchy has the cpu controller, else v1. Returns 1 if there is no CPU controller.
+# CG_TASKS is the file that takes thread ids (v2: cgroup.threads, v1: tasks).
+cg_make() {
+	local name=${1:-vrrpd-test-$$}
+	if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
+		grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control ||
+			echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
+		CG=/sys/fs/cgroup/$name
+		CG_TASKS=cgroup.threads
+		mkdir "$CG" && echo threaded >"$CG/cgroup.type" && echo "1000 100000" >"$CG/cpu.max"
+	elif [ -d /sys/fs/cgroup/cpu ]; then
+		CG=/sys/fs/cgroup/cpu/$name
+		CG_TASKS=tasks
+		mkdir "$CG" && echo 100000 >"$CG/cpu.cfs_period_us" && echo 1000 >"$CG/cpu.cfs_quota_us"
+	else
+		return 1
+	fi
+}
+
+# cg_add PID...: every thread of each PID into the cgroup.
+cg_add() {
+	local p t
+	for p in "$@"; do
+		for t in /proc/"$p"/task/*; do
+			echo "${t##*/}" >"$CG/$CG_TASKS"
+		done
+	done
+}
+
+# How many times the quota stopped the cgroup (cpu.stat nr_throttled).
+cg_throttled() { awk '$1 == "nr_throttled" { print $2 }' "$CG/cpu.stat"; }
+
+# Back to the parent cgroup, then the cgroup goes.
+cg_remove() {
+	local t
+	[ -n "$CG" ] && [ -d "$CG" ] || return 0
+	while read -r t; do
+		echo "$t" >"$(dirname "$CG")/$CG_TASKS" 2>/dev/null
+	done <"$CG/$CG_TASKS"
+	rmdir "$CG"
+	CG=
 }
 
 # The end of a test script: its exit status says whether anything failed.

@@ -42,53 +42,8 @@ else
 	SECS=10
 fi
 ROWS=$(mktemp)
-CG=
-CG_TASKS=
 trap 'cg_remove; lab_down; rm -f "$ROWS"' EXIT
 trap 'exit 1' INT TERM
-
-# A CPU cgroup of our own: v2 if the unified hierarchy has the cpu controller, else v1.
-# CG_TASKS is the file that takes thread ids (v2: cgroup.threads, v1: tasks).
-cg_make() {
-	local name=vrrpd-bench-$$
-	if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
-		grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control ||
-			echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
-		CG=/sys/fs/cgroup/$name
-		CG_TASKS=cgroup.threads
-		mkdir "$CG" && echo threaded >"$CG/cgroup.type" && echo "1000 100000" >"$CG/cpu.max"
-	elif [ -d /sys/fs/cgroup/cpu ]; then
-		CG=/sys/fs/cgroup/cpu/$name
-		CG_TASKS=tasks
-		mkdir "$CG" && echo 100000 >"$CG/cpu.cfs_period_us" && echo 1000 >"$CG/cpu.cfs_quota_us"
-	else
-		return 1
-	fi
-}
-
-# cg_add PID...: every thread of each PID into the cgroup.
-cg_add() {
-	local p t
-	for p in "$@"; do
-		for t in /proc/"$p"/task/*; do
-			echo "${t##*/}" >"$CG/$CG_TASKS"
-		done
-	done
-}
-
-# How many times the quota stopped the cgroup (cpu.stat nr_throttled).
-cg_throttled() { awk '$1 == "nr_throttled" { print $2 }' "$CG/cpu.stat"; }
-
-# Back to the parent cgroup, then the cgroup goes.
-cg_remove() {
-	local t
-	[ -n "$CG" ] && [ -d "$CG" ] || return 0
-	while read -r t; do
-		echo "$t" >"$(dirname "$CG")/$CG_TASKS" 2>/dev/null
-	done <"$CG/$CG_TASKS"
-	rmdir "$CG"
-	CG=
-}
 
 changes() {
 	if [ "$1" = vrrpd ]; then
@@ -137,7 +92,7 @@ for impl in vrrpd keepalived; do
 	# Back to the start if the stops moved the VIP.
 	t_wait_ms 5000 t_only r1 "$LAB_VIP"
 	sleep 0.3
-	if cg_make; then
+	if cg_make "vrrpd-bench-$$"; then
 		b0=$(changes "$impl" r2)
 		m0=$(changes "$impl" r1)
 		bench_gaps_start r1
