@@ -502,6 +502,21 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	}
 	in->ifindex = li.ifindex;
 	memcpy(in->src_mac, li.mac, 6);
+	/*
+	 * RFC.md R6: an advert tagged for another VLAN must not pass for an untagged one, and the
+	 * XDP program can only tell them apart if the tag is still in the frame. Left off.
+	 */
+	if (strcmp(li.kind, "vlan")) {
+		ret = nl_ethtool_rxvlan_off(o->ifname);
+		if (ret < 0)
+			log_warnx(
+				"VRRP ID %d on %s: cannot turn off rx VLAN offload (%s): adverts tagged for another VLAN may pass for untagged ones",
+				o->vrid, o->ifname, strerror(-ret));
+		else if (ret)
+			log_info(
+				"VRRP ID %d on %s: turned off rx VLAN offload (ethtool -K %s rxvlan off), so that XDP sees VLAN tags",
+				o->vrid, o->ifname, o->ifname);
+	}
 	in->vip_ifindex = li.ifindex;
 	in->key =
 		(struct vrrpd_key){ .ifindex = (uint32_t)li.ifindex, .family = 2, .vrid = o->vrid };

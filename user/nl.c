@@ -381,6 +381,28 @@ void nl_link_watch_read(struct nl_sock *sk)
 		;
 }
 
+int nl_ethtool_rxvlan_off(const char *ifname)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_GFLAGS };
+	struct ifreq ifr = { 0 };
+	int fd, ret = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ev;
+	if (ioctl(fd, SIOCETHTOOL, &ifr)) {
+		ret = errno == EOPNOTSUPP ? 0 : -errno;
+	} else if (ev.data & ETH_FLAG_RXVLAN) {
+		ev.cmd = ETHTOOL_SFLAGS;
+		ev.data &= ~(__u32)ETH_FLAG_RXVLAN;
+		ret = ioctl(fd, SIOCETHTOOL, &ifr) ? -errno : 1;
+	}
+	close(fd);
+	return ret;
+}
+
 int nl_ethtool_link(const char *ifname)
 {
 	struct ethtool_value ev = { .cmd = ETHTOOL_GLINK };

@@ -60,6 +60,12 @@ int nl_link_del(struct nl_sock *sk, int ifindex);
 struct nl_sock *nl_link_watch_open(void);
 int nl_link_watch_fd(struct nl_sock *sk);
 void nl_link_watch_read(struct nl_sock *sk);
+/*
+ * Turns off the receive VLAN offload (ethtool rxvlan): with it on, a NIC strips the 802.1Q tag
+ * into the descriptor and XDP sees a tagged frame as untagged. 1 if it was on and is now off,
+ * 0 if it was off or the driver has no such setting, -errno if it cannot be turned off.
+ */
+int nl_ethtool_rxvlan_off(const char *ifname);
 /* The driver's own view (ethtool ETHTOOL_GLINK): 1 up, 0 down, -errno if it has none. */
 int nl_ethtool_link(const char *ifname);
 

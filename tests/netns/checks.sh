@@ -277,7 +277,7 @@ t_require() {
 	local c why=""
 	[ "$(id -u)" = 0 ] || why="needs root"
 	[ -x "$VRRPD" ] || why="${why:+$why, }$VRRPD is not built (make)"
-	for c in ip nsenter bridge bpftool jq ping; do
+	for c in ip nsenter bridge bpftool jq ping ethtool; do
 		command -v "$c" >/dev/null || why="${why:+$why, }needs $c"
 	done
 	if [ -n "$why" ]; then

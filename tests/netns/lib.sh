@@ -48,12 +48,22 @@ lab_up() {
 # for each host h, whose end DEV in the host has NET.1 (r1), NET.2 (r2) or NET.10/24 (c).
 lab_lan() {
 	local br=$1 dev=$2 sfx=$3 net=$4 h port i=1
-	lab_exec sw ip link add "$br" type bridge
+	# A plain switch: no multicast snooping (which parses IPv4 headers and drops malformed ones
+	# before they reach the routers: test_conformance sends some on purpose), and, where
+	# br_netfilter is loaded, no iptables on bridged frames.
+	lab_exec sw ip link add "$br" type bridge mcast_snooping 0
 	lab_exec sw ip link set "$br" up
+	local f
+	for f in arptables iptables ip6tables; do
+		lab_exec sw sysctl -qw "net.bridge.bridge-nf-call-$f=0" 2>/dev/null
+	done
 	for h in r1 r2 c; do
 		port=$LAB_PREFIX-$h$sfx
 		ip link add "$port" netns "$(lab_ns sw)" type veth peer name "$dev" netns "$(lab_ns $h)"
 		lab_exec sw ip link set "$port" master "$br" up
+		# A port is a wire: its 802.1Q tags go in the frame, as on a cable, not beside it in
+		# the skb (veth's tx VLAN offload), where the routers' XDP programs could not see them.
+		lab_exec sw ethtool -K "$port" txvlan off tx-vlan-stag-hw-insert off >/dev/null 2>&1
 		# A veth drops what its peer sends with XDP_TX (the ARP replies vrrpd's XDP program
 		# builds) unless it runs an XDP program itself: give the switch ports one that passes.
 		lab_exec sw ip link set dev "$port" xdpdrv obj "$LAB_ROOT/build/xdp_pass.bpf.o" sec xdp

@@ -2,7 +2,10 @@
 # Conformance probes (issue 7, RFC.md R1..R7): into a lab with a running master (r1, priority
 # 100) and backup (r2, priority 50), the client injects with scapy each kind of invalid advert,
 # three times, claiming priority 254 for their VRID: none changes any state or counts as an
-# advert, and each increments its own drop counter by three on both routers. Then R9 in a
+# advert, and each increments its own drop counter by three on both routers, and both daemons
+# live on (the original could be stopped by one crafted packet). Besides R1..R7 proper: an IP
+# length beyond the frame, a count beyond the message, a valid advert tagged for a VLAN where
+# no instance runs. Then R9 in a
 # VRRPv2 lab with a password: wrong password, wrong type, wrong interval. A valid probe is the
 # control each time. (R8 is IPv6's, not in this release.)
 set -u
@@ -48,6 +51,12 @@ while read -r name counter vrid; do
 	t_eq "conf_${name}_counted_by_r2" "$(($(t_stat r2 "$vrid" "$counter") - b2))" 3 \
 		"$counter went up by $(($(t_stat r2 "$vrid" "$counter") - b2))"
 done < <("$PY" "$PROBE" cases)
+
+# R6 for tagged frames: the XDP program sees the tag only if the NIC leaves it in the frame.
+t_check conf_rxvlan_offload_off eval \
+	'lab_exec r1 ethtool -k eth0 | grep -q "^rx-vlan-offload: off"'
+t_check conf_rxvlan_offload_logged t_log_has r1 \
+	"VRRP ID 51 on eth0: turned off rx VLAN offload \(ethtool -K eth0 rxvlan off\), so that XDP sees VLAN tags"
 
 sleep 1 # more than a Master_Down_Interval (0.7 s): a probe taken as an advert would show by now
 t_eq conf_no_state_changed "$(state_line)" "$STATE0"

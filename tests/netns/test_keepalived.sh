@@ -51,6 +51,9 @@ ka_start() {
 ka_kill9() {
 	local child
 	child=$(cat "$LAB_DIR/ka-vrrp.pid" 2>/dev/null)
+	# Both frozen first: the VRRP child gets SIGTERM when its parent dies (PR_SET_PDEATHSIG)
+	# and, on a busy machine, could run its clean-up before its own SIGKILL lands.
+	kill -STOP "$(t_pid r2 ka)" ${child:+"$child"} 2>/dev/null
 	kill -9 "$(t_pid r2 ka)" ${child:+"$child"} 2>/dev/null
 	t_reap r2 ka
 }

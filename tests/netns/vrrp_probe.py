@@ -21,7 +21,7 @@ make any router in the lab a backup: none may change state.
 import struct
 import sys
 
-from scapy.all import ARP, IP, UDP, Ether, raw, sendp, rdpcap
+from scapy.all import ARP, IP, UDP, Dot1Q, Ether, raw, sendp, rdpcap
 from scapy.layers.vrrp import VRRP, VRRPv3
 from scapy.utils import checksum
 
@@ -59,6 +59,19 @@ def truncated():
     return frame(v3(ipcount=2))
 
 
+def ip_length_lie():
+    # The IP header claims 40 bytes more than the frame carries (a VRRP count to match).
+    f = frame(v3(addrs=(VIP,), ipcount=11))
+    f[IP].len = len(f[IP]) + 40
+    return f
+
+
+def wrong_vlan():
+    # A valid advert, but tagged for VLAN 7, where no instance runs.
+    return Ether(src=MAC, dst="01:00:5e:00:00:12") / Dot1Q(vlan=7) / IP(
+        src=SRC, dst=GROUP, ttl=255) / v3()
+
+
 # VRRPv2 cases, for a lab running -a pw/secret at 1 s (RFC.md R9).
 CASES2 = {
     "r9_password": (lambda: frame(v2(password=b"wrong")), "auth_errors", 51),
@@ -72,8 +85,10 @@ CASES = {
     "r2_version": (lambda: frame(v3(version=2)), "version_errors", 51),
     "r3_type": (lambda: frame(v3(type_=2)), "invalid_type", 51),
     "r4_truncated": (truncated, "length_errors", 51),
+    "r4_ip_length": (ip_length_lie, "length_errors", 0),  # before the VRID is read
     "r5_checksum": (bad_checksum, "checksum_errors", 51),
     "r6_vrid": (lambda: frame(v3(vrid=77)), "vrid_errors", 0),
+    "r6_wrong_vlan": (wrong_vlan, "vrid_errors", 0),
     "r7_count0": (lambda: frame(v3(addrs=())), "invalid_count", 51),
     "r7_interval0": (lambda: frame(v3(adv=0)), "invalid_count", 51),
 }

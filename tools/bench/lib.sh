@@ -79,6 +79,8 @@ bench_stop() {
 	if [ "$impl" = keepalived ]; then
 		child=$(cat "$LAB_DIR/$r.ka-vrrp.pid" 2>/dev/null)
 		if [ "$sig" = KILL ]; then
+			# Frozen first, as in test_keepalived: no clean-up on the parent's death.
+			kill -STOP "$(t_pid "$r" ka)" ${child:+"$child"} 2>/dev/null
 			kill -9 "$(t_pid "$r" ka)" ${child:+"$child"} 2>/dev/null
 			t_reap "$r" ka
 		else
