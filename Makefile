@@ -66,6 +66,18 @@ $(BUILD)/vrrpd: $(VRRPD_OBJS)
 $(BUILD)/atropos: $(ATROPOS_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz
 
+# The same programs with ASan and UBSan, which the namespace tests of make check run (issue 9).
+SAN_BINS := $(BUILD)/san/vrrpd $(BUILD)/san/atropos
+$(BUILD)/san/obj/%.o: %.c $(SKEL) $(wildcard include/*.h user/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -c $< -o $@
+
+$(BUILD)/san/vrrpd: $(patsubst %.c,$(BUILD)/san/obj/%.o,$(VRRPD_SRCS))
+	$(CC) $(SAN_CFLAGS) -o $@ $^ -lbpf -lelf -lz $(NL_LIBS)
+
+$(BUILD)/san/atropos: $(patsubst %.c,$(BUILD)/san/obj/%.o,$(ATROPOS_SRCS))
+	$(CC) $(SAN_CFLAGS) -o $@ $^ -lbpf -lelf -lz
+
 # Unit tests: no root, ASan/UBSan.
 $(BUILD)/tests/test_fsm: tests/unit/test_fsm.c user/fsm.c $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -87,8 +99,8 @@ $(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c user/pkt.c $(SKEL) $(wildcard incl
 check-unit: $(UNIT_TESTS)
 	@bash tests/run.sh unit
 
-check: deps all $(UNIT_TESTS) $(BPF_TESTS) $(BENCH_BINS) $(BUILD)/tests/old_layout.bpf.o
-	@bash tests/run.sh all
+check: deps all $(UNIT_TESTS) $(BPF_TESTS) $(BENCH_BINS) $(BUILD)/tests/old_layout.bpf.o $(SAN_BINS)
+	@NETNS_SAN=1 bash tests/run.sh all
 
 # The second test lane: the bpf and netns tests again, plus those that need 802.1Q devices and
 # netem, inside a VM that boots Debian 12's kernel (tools/vm.sh; README). KERNEL=DIR boots

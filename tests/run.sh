@@ -202,6 +202,41 @@ suite_bpf() {
 	run_bin bpf test_xdp
 }
 
+# NETNS_SAN=1 (make check): the netns tests run vrrpd and atropos built with ASan and UBSan
+# (build/san/), which write any report to a file of their own; one result says whether there
+# was any. The tests run alone (the benchmark) use the plain build: they measure.
+SAN_DIR=
+san_begin() {
+	[ "${NETNS_SAN:-0}" = 1 ] || return 0
+	if [ ! -x "$BUILD/san/vrrpd" ] || [ ! -x "$BUILD/san/atropos" ]; then
+		echo "netns/sanitizers: not ok sanitizers_built: make build/san/vrrpd build/san/atropos"
+		FAILED=$((FAILED + 1))
+		return 0
+	fi
+	SAN_DIR=$(mktemp -d /tmp/vrrpd-san.XXXX)
+	export VRRPD=$BUILD/san/vrrpd ATROPOS=$BUILD/san/atropos
+	export ASAN_OPTIONS=log_path=$SAN_DIR/asan:detect_leaks=1
+	export UBSAN_OPTIONS=log_path=$SAN_DIR/ubsan:print_stacktrace=1:halt_on_error=1
+}
+
+san_end() {
+	local n
+
+	[ -n "$SAN_DIR" ] || return 0
+	unset VRRPD ATROPOS ASAN_OPTIONS UBSAN_OPTIONS
+	n=$(find "$SAN_DIR" -type f | wc -l)
+	if [ "$n" -eq 0 ]; then
+		echo "netns/sanitizers: ok sanitizers_no_reports"
+		PASSED=$((PASSED + 1))
+	else
+		echo "netns/sanitizers: not ok sanitizers_no_reports: $n reports from ASan/UBSan builds"
+		head -n 60 "$SAN_DIR"/* >&2
+		FAILED=$((FAILED + 1))
+	fi
+	rm -rf "$SAN_DIR"
+	SAN_DIR=
+}
+
 # netns_order: the tests, the longest (NETNS_FIRST) first so that the others fill in beside them.
 netns_order() {
 	local t first
@@ -230,6 +265,7 @@ suite_netns() {
 		group_skip netns "no network namespace support (ip, nsenter, unshare --net)"
 		return
 	fi
+	san_begin
 	mapfile -t tests < <(netns_order)
 	for t in "${tests[@]}"; do
 		found=1
@@ -248,6 +284,7 @@ suite_netns() {
 		esac
 	done
 	par_flush all
+	san_end
 	for t in "${alone[@]}"; do
 		run_prog "netns/$(basename "$t" .sh)" "$NETNS_TIMEOUT" bash "$t"
 	done

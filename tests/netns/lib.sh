@@ -9,6 +9,7 @@
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 VRRPD=${VRRPD:-$LAB_ROOT/build/vrrpd}
+ATROPOS=${ATROPOS:-$LAB_ROOT/build/atropos}
 LAB_NET=10.99.0
 LAB_VIP=$LAB_NET.100
 LAB_PREFIX=${LAB_PREFIX:-}

@@ -14,7 +14,6 @@ command -v setpriv >/dev/null || {
 }
 
 VIP=$LAB_VIP
-ATROPOS=$LAB_ROOT/build/atropos
 trap lab_down EXIT
 trap 'exit 1' INT TERM
 lab_up "vto$$"

@@ -9,7 +9,6 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_cli
-ATROPOS=$LAB_ROOT/build/atropos
 trap lab_down EXIT
 trap 'exit 1' INT TERM
 lab_up "vtl$$"

@@ -19,7 +19,6 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_faults
-ATROPOS=$LAB_ROOT/build/atropos
 OLD_LAYOUT=$LAB_ROOT/build/tests/old_layout.bpf.o
 trap 'cg_remove; lab_down' EXIT
 trap 'exit 1' INT TERM

@@ -148,7 +148,7 @@ within ka_vmac_keepalived_masters 5000 t_only r2 "$VIP"
 t_check ka_vmac_keepalived_macvlan lab_exec r2 ip link show vrrp.51
 t_wait_ms 3000 t_log_has r1 "VRRP ID 51 on eth0: master is 10\.99\.0\.2, priority 200, interval 50 cs"
 t_eq ka_vmac_vrrpd_learns_interval \
-	"$(lab_exec r1 "$LAB_ROOT/build/atropos" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" --json -s |
+	"$(lab_exec r1 "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" --json -s |
 		jq -r '.instances[0] | "\(.adver_int_ms) \(.master_adver_int_ms)"')" "1000 500"
 t_check ka_vmac_vrrpd_stays_backup t_holds_ms 2000 t_only r2 "$VIP"
 ka_kill9

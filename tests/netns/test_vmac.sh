@@ -52,7 +52,6 @@ t_eq vmac_backup_macvlan_down "$(link_state r2 vr51-eth0)" DOWN
 t_eq vmac_macvlan_no_ipv6 "$(lab_exec r2 cat /proc/sys/net/ipv6/conf/vr51-eth0/disable_ipv6)" 1
 t_check vmac_fdb_on_master_port t_wait_ms 2000 t_fdb_on r1 "$VMAC"
 t_check vmac_client_pings_through_vmac t_ping "$VIP"
-ATROPOS=$LAB_ROOT/build/atropos
 STATE=$(lab_exec r2 "$ATROPOS" --state --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r2")
 t_check vmac_atropos_shows_vmac grep -q "^  VMAC $VMAC\$" <<<"$STATE"
 t_check vmac_atropos_shows_xdp_mode grep -q "^  XDP: native mode on eth0\$" <<<"$STATE"
