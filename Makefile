@@ -99,7 +99,8 @@ $(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c user/pkt.c $(SKEL) $(wildcard incl
 check-unit: $(UNIT_TESTS)
 	@bash tests/run.sh unit
 
-check: deps all $(UNIT_TESTS) $(BPF_TESTS) $(BENCH_BINS) $(BUILD)/tests/old_layout.bpf.o $(SAN_BINS)
+check: deps all $(UNIT_TESTS) $(FUZZ_BINS) $(BPF_TESTS) $(BENCH_BINS) $(BUILD)/tests/old_layout.bpf.o \
+		$(SAN_BINS)
 	@NETNS_SAN=1 bash tests/run.sh all
 
 # The second test lane: the bpf and netns tests again, plus those that need 802.1Q devices and
@@ -134,11 +135,39 @@ $(BUILD)/bench/xdp_ts.bpf.o: tools/bench/xdp_ts.bpf.c | $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# libFuzzer harnesses (issue 9): clang, the user code's warnings, ASan/UBSan.
+# tests/fuzz/run.sh runs them bounded (seconds); make fuzz-lib runs each for FUZZ_TIME seconds,
+# adding what it finds to $(BUILD)/fuzz/corpus-*: the committed seeds in tests/fuzz/corpus are
+# only read. Crashes are written to $(BUILD)/fuzz/.
+FUZZ_CFLAGS := -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iuser -D_GNU_SOURCE
+FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts
+FUZZ_TIME ?= 300
+
+$(BUILD)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c user/pkt.c $(wildcard user/*.h include/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_pkt.c user/pkt.c
+
+$(BUILD)/fuzz/fuzz_opts: tests/fuzz/fuzz_opts.c user/opts.c $(wildcard user/*.h include/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_opts.c user/opts.c
+
+.PHONY: fuzz-lib
+fuzz-lib: $(FUZZ_BINS)
+	@for h in pkt opts; do \
+		mkdir -p $(BUILD)/fuzz/corpus-$$h || exit 1; \
+		echo "fuzz_$$h: $(FUZZ_TIME) s, new inputs in $(BUILD)/fuzz/corpus-$$h"; \
+		nice $(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_TIME) -timeout=10 \
+			-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ \
+			-dict=tests/fuzz/$$h.dict $(BUILD)/fuzz/corpus-$$h tests/fuzz/corpus/$$h \
+			|| exit 1; \
+	done
+
 $(BUILD):
 	@mkdir -p $@
 
 FORMAT_SRCS = $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h atropos/*.c \
-	tests/unit/*.c tests/unit/*.h tests/bpf/*.c tools/bench/*.c)
+	tests/unit/*.c tests/unit/*.h tests/bpf/*.c tests/bpf/*.h tools/bench/*.c tests/fuzz/*.c)
 
 format:
 	clang-format -i $(FORMAT_SRCS)

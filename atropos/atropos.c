@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -170,9 +171,16 @@ static int open_map(const char *dir, const char *name, size_t key_size, size_t v
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
 	char path[512];
+	struct stat st;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (stat(path, &st) == 0 && st.st_uid != geteuid()) {
+		fprintf(stderr, "atropos: %s belongs to uid %u, not to us: not reading it\n", path,
+			(unsigned int)st.st_uid);
+		errno = EPERM;
+		return -2;
+	}
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		if (quiet)
@@ -568,6 +576,9 @@ static int request(const struct args *a, const struct inst *in, const char *req,
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = 2 };
 	char path[sizeof(sa.sun_path)];
+	socklen_t clen = sizeof(struct ucred);
+	struct ucred cred = { 0 };
+	struct stat st;
 	ssize_t n;
 	int fd, ret;
 
@@ -577,6 +588,12 @@ static int request(const struct args *a, const struct inst *in, const char *req,
 		return -ENAMETOOLONG;
 	}
 	memcpy(sa.sun_path, path, strlen(path) + 1);
+	/* Only a socket of our own user, served by the instance's own vrrpd, gets a request. */
+	if (lstat(path, &st) == 0 && (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid())) {
+		fprintf(stderr, "atropos: %s is not a socket of uid %u: not using it\n", path,
+			(unsigned int)geteuid());
+		return -EPERM;
+	}
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
@@ -592,6 +609,15 @@ static int request(const struct args *a, const struct inst *in, const char *req,
 				ret == -ENOENT ? " (is it running with this -f?)" : "");
 		close(fd);
 		return ret;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) || cred.uid != geteuid() ||
+	    (uint32_t)cred.pid != in->cfg.owner_pid) {
+		fprintf(stderr,
+			"atropos: %s is served by pid %d (uid %u), not by vrrpd pid %u of %s vrid %u: not using it\n",
+			path, (int)cred.pid, (unsigned int)cred.uid, in->cfg.owner_pid, in->ifname,
+			in->key.vrid);
+		close(fd);
+		return -EPERM;
 	}
 	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 ||
 	    (n = recv(fd, reply, len - 1, 0)) <= 0) {

@@ -1,8 +1,9 @@
 #!/bin/bash
-# The test runner: bash tests/run.sh [all|unit|bpf|netns]... (make check runs "all"; several
+# The test runner: bash tests/run.sh [all|unit|fuzz|bpf|netns]... (make check runs "all"; several
 # groups run in the order given, with one count and one closing line).
 #
 #   unit   build/tests/test_fsm, test_pkt, test_opts (no root; ASan/UBSan builds)
+#   fuzz   tests/fuzz/run.sh: the libFuzzer harnesses of build/fuzz/, bounded (no root)
 #   bpf    build/tests/test_xdp (BPF_PROG_TEST_RUN: root)
 #   netns  every tests/netns/test_*.sh, run with bash (root and network namespaces)
 #
@@ -194,6 +195,11 @@ suite_unit() {
 	done
 }
 
+# The libFuzzer harnesses (tests/fuzz/), a bounded run each (FUZZ_SECS, 10 s): no root.
+suite_fuzz() {
+	run_prog fuzz/libfuzzer "$UNIT_TIMEOUT" bash "$ROOT/tests/fuzz/run.sh"
+}
+
 suite_bpf() {
 	if [ "$(id -u)" != 0 ]; then
 		group_skip bpf "needs root (BPF_PROG_TEST_RUN)"
@@ -295,9 +301,9 @@ trap par_stop INT TERM
 [ $# -gt 0 ] || set -- all
 for group in "$@"; do
 	case $group in
-	all | unit | bpf | netns) ;;
+	all | unit | fuzz | bpf | netns) ;;
 	*)
-		echo "usage: bash tests/run.sh [all|unit|bpf|netns]..." >&2
+		echo "usage: bash tests/run.sh [all|unit|fuzz|bpf|netns]..." >&2
 		exit 2
 		;;
 	esac
@@ -306,6 +312,7 @@ for group in "$@"; do
 	case $group in
 	all)
 		suite_unit
+		suite_fuzz
 		suite_bpf
 		suite_netns
 		;;

@@ -9,9 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -63,24 +66,37 @@ static int on_ring_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-static int mkdir_run(const char *dir)
+/*
+ * The run directory holds the pid file and the control socket: it must be ours alone, or
+ * another user could put a socket or a symbolic link where atropos or we expect ours.
+ */
+static int mkdir_run(const char *dir, char *err, size_t errlen)
 {
-	if (mkdir(dir, 0700) && errno != EEXIST)
+	struct stat st;
+
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		snprintf(err, errlen, "cannot create run directory %s: %s", dir, strerror(errno));
 		return -errno;
+	}
+	if (lstat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "run directory %s is not a directory", dir);
+		return -ENOTDIR;
+	}
+	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		snprintf(
+			err, errlen,
+			"run directory %s must be root's alone: owner uid %u, mode %03o (writable by others)",
+			dir, (unsigned int)st.st_uid, (unsigned int)(st.st_mode & 0777));
+		return -EPERM;
+	}
 	return 0;
 }
 
 static int write_pidfile(struct vrrpd *d, char *err, size_t errlen)
 {
 	char buf[32];
-	int fd, ret, n;
+	int fd, ret = 0, n;
 
-	ret = mkdir_run(d->o.run_dir);
-	if (ret) {
-		snprintf(err, errlen, "cannot create run directory %s: %s", d->o.run_dir,
-			 strerror(-ret));
-		return ret;
-	}
 	snprintf(d->pidfile, sizeof(d->pidfile), "%s/vrrpd-%s-%d.pid", d->o.run_dir, d->o.ifname,
 		 d->o.vrid);
 	fd = open(d->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
@@ -91,8 +107,10 @@ static int write_pidfile(struct vrrpd *d, char *err, size_t errlen)
 		return ret;
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
-	if (write(fd, buf, (size_t)n) != n)
+	if (write(fd, buf, (size_t)n) != n) {
+		snprintf(err, errlen, "cannot write %s", d->pidfile);
 		ret = -EIO;
+	}
 	close(fd);
 	return ret;
 }
@@ -107,6 +125,9 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 
 	d->epfd = d->timerfd = d->sigfd = -1;
 	d->ctl.fd = -1;
+	ret = mkdir_run(d->o.run_dir, err, errlen);
+	if (ret)
+		return ret;
 	d->nl = nl_open();
 	if (!d->nl) {
 		snprintf(err, errlen, "cannot open a netlink socket: %s", strerror(errno));
@@ -179,6 +200,40 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		return ret;
 	ev.data.fd = d->ctl.fd;
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	return 0;
+}
+
+/*
+ * Once set up, vrrpd keeps only what its work needs: CAP_NET_ADMIN (addresses, the macvlan, XDP
+ * attach, sysctls), CAP_NET_RAW (the packet socket, reopened with the interface), CAP_BPF and
+ * CAP_SYS_ADMIN (finding whose XDP program is attached: BPF_PROG_GET_FD_BY_ID wants the
+ * latter). The bounding set stays whole: the scripts, run as root, get root's capabilities, as
+ * with the original.
+ */
+/* 1 if the kernel knows capability cap (PR_CAPBSET_READ says EINVAL otherwise). */
+static int prctl_cap_known(int cap)
+{
+	return prctl(PR_CAPBSET_READ, cap) >= 0;
+}
+
+static int drop_capabilities(char *err, size_t errlen)
+{
+	static const int keep[] = { CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, CAP_BPF };
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+	size_t i;
+
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		/* CAP_BPF (Linux 5.8) is refused by older kernels: they check CAP_SYS_ADMIN. */
+		if (keep[i] == CAP_BPF && prctl_cap_known(CAP_BPF) != 1)
+			continue;
+		data[keep[i] / 32].effective |= 1u << (keep[i] % 32);
+		data[keep[i] / 32].permitted |= 1u << (keep[i] % 32);
+	}
+	if (syscall(SYS_capset, &hdr, data)) {
+		snprintf(err, errlen, "cannot drop capabilities: %s", strerror(errno));
+		return -errno;
+	}
 	return 0;
 }
 
@@ -413,6 +468,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ret = setup(&d, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "vrrpd: %s\n", err);
+		teardown(&d);
+		daemonize_end(report_fd, 1);
+		return 1;
+	}
+	ret = drop_capabilities(err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vrrpd: %s\n", err);
 		teardown(&d);

@@ -72,6 +72,11 @@ struct opts_pending {
 	bool have_vrid;
 };
 
+/*
+ * The message quotes the arguments, which may hold any byte: their control characters show as
+ * '?', so that it stays one line on the terminal and in the log (a newline in an argument made
+ * two; found by tests/fuzz/fuzz_opts).
+ */
 __attribute__((format(printf, 3, 4))) static int opts_err(char *err, size_t errlen, const char *fmt,
 							  ...)
 {
@@ -81,6 +86,9 @@ __attribute__((format(printf, 3, 4))) static int opts_err(char *err, size_t errl
 		va_start(ap, fmt);
 		vsnprintf(err, errlen, fmt, ap);
 		va_end(ap);
+		for (char *p = err; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
 	}
 	return -EINVAL;
 }
@@ -168,11 +176,20 @@ static int opts_ifname(struct opts *o, const char *s, char *err, size_t errlen)
 				IF_NAMESIZE - 1);
 	if (!strcmp(s, ".") || !strcmp(s, ".."))
 		return opts_err(err, errlen, "invalid interface name '%s' for -i", s);
-	for (const char *p = s; *p; p++)
-		if (*p == '/' || *p == ':' || isspace((unsigned char)*p))
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '/' || c == ':' || c == ' ')
 			return opts_err(err, errlen,
 					"invalid interface name '%s' for -i: '%c' is not allowed",
-					s, *p);
+					s, c);
+		/* A tab or a newline, named: opts_err() would show it as '?'. */
+		if (isspace(c))
+			return opts_err(
+				err, errlen,
+				"invalid interface name '%s' for -i: '\\x%02x' is not allowed", s,
+				c);
+	}
 	snprintf(o->ifname, sizeof(o->ifname), "%s", s);
 	return 0;
 }
