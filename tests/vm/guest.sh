@@ -23,12 +23,14 @@ if ! ip -n "$ns" link add vp0 type veth peer name vp1 ||
 fi
 ip netns del "$ns"
 
-# Under TCG the daemons' work is a few times slower than on the host: more time per program.
+# Under TCG the daemons' work is a few times slower than on the host: more time per program,
+# and two at a time rather than three.
 export NETNS_TIMEOUT=${NETNS_TIMEOUT:-360}
+export NETNS_JOBS=${NETNS_JOBS:-2}
 # What does not depend on the kernel runs in the host lane (make check) only, to keep the two
 # lanes within the 15 minutes: installation and man pages, the hook scripts (fork/exec), atropos
 # and the -M groups (userspace over the maps), the peers and decoders (keepalived, FRR, tshark,
-# whose side of the wire is userspace) and the scapy probes (the same XDP verdicts as
-# bpf/test_xdp, which runs here).
-export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_frr test_decode test_conformance test_bench}
+# whose side of the wire is userspace), the scapy probes (the same XDP verdicts as
+# bpf/test_xdp, which runs here), the command-line table and the privilege checks.
+export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_frr test_decode test_conformance test_bench test_cli test_privilege}
 exec bash tests/run.sh bpf netns
