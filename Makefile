@@ -32,7 +32,8 @@ VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
 ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 
 UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts
-BPF_TESTS := $(BUILD)/tests/test_xdp
+BPF_TESTS := $(BUILD)/tests/test_xdp $(BUILD)/tests/fuzz_xdp
+FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts
 BENCH_BINS := $(BUILD)/bench/xdp_cost $(BUILD)/bench/prober
 
 .PHONY: all deps bench check check-unit check-vm demo clean format format-check install
@@ -92,9 +93,31 @@ $(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/log.c $(wildca
 	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_opts.c user/opts.c user/log.c
 
 # BPF_PROG_TEST_RUN tests: root.
-$(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c user/pkt.c $(SKEL) $(wildcard include/*.h tests/unit/*.h)
+$(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c tests/bpf/xdp_harness.c user/pkt.c $(SKEL) \
+		$(wildcard include/*.h user/pkt.h tests/unit/*.h tests/bpf/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/bpf/test_xdp.c user/pkt.c -lbpf -lelf -lz
+	$(CC) $(SAN_CFLAGS) -Itests/unit -Itests/bpf -o $@ tests/bpf/test_xdp.c tests/bpf/xdp_harness.c \
+		user/pkt.c -lbpf -lelf -lz
+
+# The XDP program against a reference model, on random and mutated frames (issue 9); make check
+# runs a bounded run, make fuzz-xdp a long one. FUZZ_XDP_ARGS="--seed S" replays a reported run.
+FUZZ_XDP_SRCS := tests/bpf/fuzz_xdp.c tests/bpf/fuzz_gen.c tests/bpf/fuzz_mut.c \
+	tests/bpf/xdp_model.c tests/bpf/xdp_harness.c user/pkt.c
+$(BUILD)/tests/fuzz_xdp: $(FUZZ_XDP_SRCS) $(SKEL) $(wildcard include/*.h user/pkt.h tests/bpf/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/bpf -o $@ $(FUZZ_XDP_SRCS) -lbpf -lelf -lz
+
+# make fuzz: the long runs of both fuzzers (about 10 minutes).
+.PHONY: fuzz fuzz-xdp soak
+fuzz: fuzz-xdp fuzz-lib
+
+# make soak: test_soak for SOAK_SECS (600) of takeovers instead of make check's 60.
+soak: deps all
+	@SOAK_SECS=$${SOAK_SECS:-600} NETNS_TIMEOUT=$$(($${SOAK_SECS:-600} + 300)) \
+		NETNS_ONLY=test_soak bash tests/run.sh netns
+
+fuzz-xdp: $(BUILD)/tests/fuzz_xdp
+	nice $(BUILD)/tests/fuzz_xdp --frames 10000000 --seconds 0 $(FUZZ_XDP_ARGS)
 
 check-unit: $(UNIT_TESTS)
 	@bash tests/run.sh unit
@@ -141,7 +164,6 @@ $(BUILD)/bench/xdp_ts.bpf.o: tools/bench/xdp_ts.bpf.c | $(BUILD)
 # only read. Crashes are written to $(BUILD)/fuzz/.
 FUZZ_CFLAGS := -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iuser -D_GNU_SOURCE
-FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts
 FUZZ_TIME ?= 300
 
 $(BUILD)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c user/pkt.c $(wildcard user/*.h include/*.h)

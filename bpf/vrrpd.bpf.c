@@ -19,9 +19,6 @@
 #define AF_INET 2
 #endif
 
-/* Longest VRRP message: header, 255 IPv4 addresses, v2 authentication data. */
-#define VRRP_MAX_MSG (8 + 4 * VRRP_MAX_ADDRS + VRRP_V2_AUTH_LEN)
-
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, VRRPD_MAX_INSTANCES);
@@ -216,12 +213,12 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 	msg_len -= 1;
 	BOUND(msg_len, 0x7ff);
 	msg_len += 1;
-	/* R7 */
+	/* R7; a v2 interval of 0 is only one unlike ours (R9, RFC 3768 7.1), checked below. */
 	if (version == 3)
 		int_cs = bpf_ntohs(vh->rsvd_int) & VRRP_V3_INT_MASK;
 	else
 		int_cs = (__u16)vh->adver_int_s * 100;
-	if (vh->count == 0 || int_cs == 0)
+	if (vh->count == 0 || (version == 3 && int_cs == 0))
 		return drop(&key, CNT(invalid_count));
 
 	/*

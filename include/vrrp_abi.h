@@ -21,6 +21,8 @@
 #define VRRP_AUTH_PASS 1
 #define VRRP_MAX_ADDRS 255
 #define VRRP_V3_MAX_INT_CS 4095
+/* The longest IPv4 VRRP message: header, 255 addresses, v2 authentication data. */
+#define VRRP_MAX_MSG (8 + 4 * VRRP_MAX_ADDRS + VRRP_V2_AUTH_LEN)
 
 /* The common 8-byte VRRP header (RFC 3768 5.1, RFC 9568 5.1). */
 struct vrrp_hdr {

@@ -4,7 +4,7 @@
 #
 #   unit   build/tests/test_fsm, test_pkt, test_opts (no root; ASan/UBSan builds)
 #   fuzz   tests/fuzz/run.sh: the libFuzzer harnesses of build/fuzz/, bounded (no root)
-#   bpf    build/tests/test_xdp (BPF_PROG_TEST_RUN: root)
+#   bpf    build/tests/test_xdp, fuzz_xdp (BPF_PROG_TEST_RUN: root)
 #   netns  every tests/netns/test_*.sh, run with bash (root and network namespaces)
 #
 # Each program prints "ok NAME", "not ok NAME" or "skip NAME: why" on stdout; other stdout lines
@@ -206,6 +206,8 @@ suite_bpf() {
 		return
 	fi
 	run_bin bpf test_xdp
+	# The differential fuzzer, bounded (200000 frames or 10 s); make fuzz-xdp runs it long.
+	run_bin bpf fuzz_xdp
 }
 
 # NETNS_SAN=1 (make check): the netns tests run vrrpd and atropos built with ASan and UBSan
@@ -278,6 +280,10 @@ suite_netns() {
 		name=$(basename "$t" .sh)
 		# NETNS_EXCLUDE: tests another lane runs (the VM lane leaves out what does not
 		# depend on the kernel); said on a comment line, neither passed nor skipped.
+		# NETNS_ONLY: these tests and no other (make soak).
+		if [ -n "${NETNS_ONLY:-}" ] && [[ " $NETNS_ONLY " != *" $name "* ]]; then
+			continue
+		fi
 		case " ${NETNS_EXCLUDE:-} " in
 		*" $name "*)
 			echo "# netns/$name: not in this lane (NETNS_EXCLUDE)"

@@ -9,7 +9,7 @@ PKGS=(
 	pkg-config make gcc libclang-rt-14-dev clang-format
 	# run and test
 	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc jq bc man-db strace
-	ethtool
+	ethtool valgrind
 	# interoperability and decoding (issue 7): real peers and independent decoders
 	keepalived frr tshark python3-scapy
 	# the VM test lane (make check-vm, tools/vm.sh): qemu and a static busybox for the

@@ -272,6 +272,76 @@ int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip,
 	return pkt_build_arp_request(buf, len, mac, vip, vip, vlan);
 }
 
+int pkt_parse_eth(const uint8_t *frame, size_t len, uint16_t *proto, uint16_t *vlan)
+{
+	size_t off = PKT_ETH_HLEN;
+	int depth;
+
+	if (!frame || !proto || !vlan)
+		return -EINVAL;
+	if (len < PKT_ETH_HLEN)
+		return -ENOENT;
+	*vlan = 0;
+	*proto = get_be16(frame + 12);
+	/*
+	 * Either TPID at either depth: Linux stacks 802.1Q and 802.1ad devices in any order, and
+	 * the XDP program (bpf/parse.h) reads them so.
+	 */
+	for (depth = 0; depth < PKT_VLAN_MAX_DEPTH; depth++) {
+		if (*proto != ETH_P_8021Q && *proto != ETH_P_8021AD)
+			break;
+		if (len - off < VLAN_HLEN)
+			return -ENOENT;
+		*vlan = get_be16(frame + off) & VLAN_VID_MASK;
+		*proto = get_be16(frame + off + 2);
+		off += VLAN_HLEN;
+	}
+	return (int)off;
+}
+
+int pkt_locate_advert(const uint8_t *frame, size_t len, struct pkt_vrrp_loc *loc)
+{
+	const uint8_t *ip;
+	size_t off, ihl, ip_len;
+	uint16_t proto;
+	int ret;
+
+	if (!loc)
+		return -EINVAL;
+	memset(loc, 0, sizeof(*loc));
+	ret = pkt_parse_eth(frame, len, &proto, &loc->vlan);
+	if (ret < 0)
+		return ret;
+	off = (size_t)ret;
+	if (proto != ETH_P_IP)
+		return -ENOENT;
+
+	/*
+	 * IPv4 carrying VRRP. A header cut short cannot say that it is one: it passes, as in the
+	 * XDP program, and the stack drops it.
+	 */
+	ip = frame + off;
+	if (len - off < PKT_IP4_HLEN)
+		return -ENOENT;
+	if (ip[0] >> 4 != 4)
+		return -ENOENT;
+	if (ip[IP4_PROTO_OFF] != VRRP_PROTO)
+		return -ENOENT;
+
+	/* R4: the lengths every later read depends on. */
+	ihl = (size_t)(ip[0] & 0x0f) * 4;
+	ip_len = get_be16(ip + 2);
+	if (ihl < PKT_IP4_HLEN || ihl > len - off)
+		return -EBADMSG;
+	/* R4: the frame may be longer than the packet (Ethernet padding), never shorter. */
+	if (ip_len > len - off || ip_len < ihl + VRRP_HLEN)
+		return -EBADMSG;
+	loc->ip_off = off;
+	loc->vrrp_off = off + ihl; /* options skipped */
+	loc->vrrp_len = ip_len - ihl;
+	return 0;
+}
+
 /* A failed receive rule: the counter it increments, as the XDP program would. */
 #define REJECT(field)                                               \
 	do {                                                        \
@@ -281,12 +351,13 @@ int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip,
 
 int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int *reason)
 {
+	struct pkt_vrrp_loc loc;
 	const uint8_t *ip, *vrrp;
-	size_t off, ihl, ip_len, vrrp_len, need;
-	uint16_t proto, vlan = 0, int_cs;
+	size_t vrrp_len, need;
+	uint16_t int_cs;
 	uint8_t version, count;
 	int csum_form = VRRPD_CSUM_AUTO;
-	int reason_unused;
+	int reason_unused, ret;
 
 	if (!reason)
 		reason = &reason_unused;
@@ -294,45 +365,14 @@ int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int
 	if (!frame || !a)
 		return -EINVAL;
 
-	/* Ethernet, then up to two tags: 802.1ad or 802.1Q outside, 802.1Q inside. */
-	if (len < PKT_ETH_HLEN)
-		return -ENOENT;
-	off = PKT_ETH_HLEN;
-	proto = get_be16(frame + 12);
-	if (proto == ETH_P_8021AD || proto == ETH_P_8021Q) {
-		if (len - off < VLAN_HLEN)
-			return -ENOENT;
-		vlan = get_be16(frame + off) & VLAN_VID_MASK;
-		proto = get_be16(frame + off + 2);
-		off += VLAN_HLEN;
-		if (proto == ETH_P_8021Q) {
-			if (len - off < VLAN_HLEN)
-				return -ENOENT;
-			vlan = get_be16(frame + off) & VLAN_VID_MASK;
-			proto = get_be16(frame + off + 2);
-			off += VLAN_HLEN;
-		}
-	}
-	if (proto != ETH_P_IP)
-		return -ENOENT;
-
-	/* IPv4: identify VRRP, then the lengths every later read depends on (R4). */
-	ip = frame + off;
-	if (len - off < PKT_IP4_HLEN)
+	ret = pkt_locate_advert(frame, len, &loc);
+	if (ret == -EBADMSG)
 		REJECT(length_errors);
-	if (ip[0] >> 4 != 4)
-		return -ENOENT;
-	if (ip[IP4_PROTO_OFF] != VRRP_PROTO)
-		return -ENOENT;
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	ip_len = get_be16(ip + 2);
-	if (ihl < PKT_IP4_HLEN || ihl > len - off)
-		REJECT(length_errors);
-	/* R4: the frame may be longer than the packet (Ethernet padding), never shorter. */
-	if (ip_len > len - off || ip_len < ihl + VRRP_HLEN)
-		REJECT(length_errors);
-	vrrp = ip + ihl; /* options skipped */
-	vrrp_len = ip_len - ihl;
+	if (ret)
+		return ret;
+	ip = frame + loc.ip_off;
+	vrrp = frame + loc.vrrp_off;
+	vrrp_len = loc.vrrp_len;
 
 	/* R1: RFC 9568 7.1 / RFC 3768 7.1, a router never forwards an advert. */
 	if (ip[8] != VRRP_TTL)
@@ -348,6 +388,12 @@ int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int
 	count = vrrp[3];
 	need = VRRP_HLEN + 4 * (size_t)count + (version == 2 ? VRRP_V2_AUTH_LEN : 0);
 	if (vrrp_len < need)
+		REJECT(length_errors);
+	/*
+	 * R4: the message is whole 32-bit words (RFC 9568 5.1, RFC 3768 5.1) and no longer than
+	 * the longest one; the XDP program checksums it in words, from a buffer of that size.
+	 */
+	if (vrrp_len & 3 || vrrp_len > VRRP_MAX_MSG)
 		REJECT(length_errors);
 	/* R7; R10: the v3 reserved bits are ignored. */
 	int_cs = version == 3 ? get_be16(vrrp + 4) & VRRP_V3_INT_MASK : vrrp[5] * 100;
@@ -383,7 +429,7 @@ int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int
 	}
 	memcpy(&a->saddr, ip + 12, 4);
 	memcpy(a->src_mac, frame + 6, 6);
-	a->vlan = vlan;
+	a->vlan = loc.vlan;
 	memcpy(a->addrs, vrrp + VRRP_HLEN, 4 * (size_t)count);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #define PKT_ETH_HLEN 14
 #define PKT_IP4_HLEN 20
 #define PKT_MAX_FRAME 1514
+#define PKT_VLAN_MAX_DEPTH 2 /* as bpf/parse.h: VLAN_MAX_DEPTH */
 
 struct pkt_advert {
 	uint8_t version; /* 2 or 3 */
@@ -44,6 +45,28 @@ uint16_t pkt_csum_fold(uint32_t sum);
  * bad field, -ENOSPC when buf is too small.
  */
 int pkt_build_advert(uint8_t *buf, size_t len, const struct pkt_advert *a);
+
+/*
+ * Ethernet and up to PKT_VLAN_MAX_DEPTH tags, 802.1Q or 802.1ad in any order. Returns the offset
+ * of what follows, with *proto its EtherType and *vlan the innermost VID (0: untagged), or
+ * -ENOENT when the frame ends inside them, -EINVAL for a NULL argument.
+ */
+int pkt_parse_eth(const uint8_t *frame, size_t len, uint16_t *proto, uint16_t *vlan);
+
+/* Where the VRRP message of an IPv4 frame is. */
+struct pkt_vrrp_loc {
+	uint16_t vlan; /* innermost VID, set whenever the Ethernet header parsed */
+	size_t ip_off;
+	size_t vrrp_off; /* after the IPv4 options */
+	size_t vrrp_len; /* IP total length minus the IPv4 header */
+};
+
+/*
+ * Finds the VRRP message in a frame: 0, -ENOENT when the frame is not IPv4 VRRP, or -EBADMSG
+ * when its IPv4 header or total length do not fit the frame (R4, counted as length_errors before
+ * the VRID can be read). The message itself is not checked.
+ */
+int pkt_locate_advert(const uint8_t *frame, size_t len, struct pkt_vrrp_loc *loc);
 
 /*
  * Parses and fully validates a frame as the XDP program does (RFC.md R1..R9), without the

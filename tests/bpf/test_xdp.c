@@ -11,19 +11,13 @@
  * a ring buffer of our own registered in vrrpd_events under our pid, as user/xdp.c does.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
-#include <time.h>
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
@@ -31,15 +25,11 @@
 
 #include "check.h"
 #include "pkt.h"
-#include "vrrpd.skel.h"
+#include "xdp_harness.h"
 
-#ifndef BPF_FS_MAGIC
-#define BPF_FS_MAGIC 0xcafe4a11
-#endif
-
-#define LO_IFINDEX 1
+#define LO_IFINDEX HARNESS_IFINDEX
 #define FAMILY_IPV4 2 /* AF_INET, as struct vrrpd_key stores it */
-#define BUF_LEN 2048
+#define BUF_LEN HARNESS_BUF_LEN
 #define IP4(a, b, c, d) htonl((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 #define MASTER_IP IP4(192, 0, 2, 1) /* the peer the fast-path instance follows */
@@ -212,16 +202,8 @@ struct ev_sink {
 	struct vrrpd_event ev[8];
 };
 
-static struct {
-	struct vrrpd_bpf *skel;
-	char pin_dir[64];
-	bool made_dir;
-	int prog_fd, cfg_fd, rx_fd, stats_fd, events_fd, vip_fd;
-	int ring_fd;
-	struct ring_buffer *rb;
-	struct ev_sink sink;
-	int ncpus;
-} env = { .ring_fd = -1 };
+static struct harness env;
+static struct ev_sink sink;
 
 static int on_event(void *ctx, void *data, size_t size)
 {
@@ -238,20 +220,10 @@ static int on_event(void *ctx, void *data, size_t size)
 /* Consumes what the ring buffer holds; returns the number of events. */
 static int events_take(void)
 {
-	memset(&env.sink, 0, sizeof(env.sink));
+	memset(&sink, 0, sizeof(sink));
 	if (ring_buffer__consume(env.rb) < 0)
 		return -1;
-	return env.sink.n;
-}
-
-/* Empties a map (keys up to 64 bytes: struct vrrpd_key, struct vrrpd_vip_key). */
-static void map_clear(int fd)
-{
-	uint8_t key[64];
-
-	while (bpf_map_get_next_key(fd, NULL, &key) == 0)
-		if (bpf_map_delete_elem(fd, &key))
-			break;
+	return sink.n;
 }
 
 /* Every row starts here: empty maps, then all instances, the target one tweaked. */
@@ -263,10 +235,10 @@ static int state_reset(enum inst_id target, enum tweak tw)
 	int id;
 
 	events_take();
-	map_clear(env.cfg_fd);
-	map_clear(env.rx_fd);
-	map_clear(env.stats_fd);
-	map_clear(env.vip_fd);
+	harness_map_clear(env.cfg_fd);
+	harness_map_clear(env.rx_fd);
+	harness_map_clear(env.stats_fd);
+	harness_map_clear(env.vip_fd);
 	for (id = 0; id < I_COUNT; id++) {
 		key = inst_key(id);
 		inst_cfg(id, id == (int)target ? tw : TW_NONE, &cfg);
@@ -374,35 +346,6 @@ static void rx_snap(struct vrrpd_rx rx[I_COUNT])
 	}
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns()'s clock */
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-struct run_out {
-	int err; /* 0 or -errno of bpf_prog_test_run_opts() */
-	uint32_t verdict;
-	uint32_t len;
-	uint8_t data[BUF_LEN];
-};
-
-/* One frame through the program, as received on lo. */
-static void xdp_run(const uint8_t *frame, uint32_t len, struct run_out *out)
-{
-	struct xdp_md ctx = { .data = 0, .data_end = len, .ingress_ifindex = LO_IFINDEX };
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = len,
-		    .data_out = out->data, .data_size_out = sizeof(out->data), .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = 1);
-
-	memset(out, 0, sizeof(*out));
-	out->err = bpf_prog_test_run_opts(env.prog_fd, &o) ? -errno : 0;
-	out->verdict = o.retval;
-	out->len = o.data_size_out;
-}
-
 /* ---- adverts: built by user/pkt.c, then mutated ---- */
 
 enum mut {
@@ -431,22 +374,12 @@ enum mut {
 	M_BAD_CSUM,
 	M_COUNT_0,
 	M_INTERVAL_0,
+	M_V2_INTERVAL_0, /* v2: 0 s, the authentication type left as it was */
 	M_RESERVED_BITS,
 	M_ADDRS_255_LAST_FLIPPED, /* 255 addresses, one bit of the last one flipped */
 	M_IP_OPTIONS, /* an IPv4 Router Alert option: IHL 6 */
 	M_IP_OPTIONS_C4,
 };
-
-static uint16_t get_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
 
 static void ip4_fix_csum(uint8_t *ip)
 {
@@ -553,6 +486,9 @@ static void mutate_frame(enum mut m, const struct pkt_advert *a, uint8_t *f, int
 		break;
 	case M_INTERVAL_0:
 		v[4] &= 0xf0;
+		v[5] = 0;
+		break;
+	case M_V2_INTERVAL_0:
 		v[5] = 0;
 		break;
 	case M_RESERVED_BITS:
@@ -685,6 +621,12 @@ static const struct xdp_case advert_cases[] = {
 	{ "R9_v2_wrong_auth_type", I_V2, TW_NONE, false, M_AUTH_TYPE_0, XDP_DROP, CNT(auth_errors),
 	  AT_INST, false, RX_SAME },
 	{ "R9_v2_interval_mismatch", I_V2, TW_NONE, false, M_INTERVAL_200, XDP_DROP,
+	  CNT(adver_interval_errors), AT_INST, false, RX_SAME },
+	/*
+	 * RFC.md:58 R7 rejects a zero interval in v3 only: a v2 one of 0 s is an interval unlike
+	 * ours (found by fuzz_xdp: the program counted it as invalid_count, before the checksum).
+	 */
+	{ "R9_v2_interval_0", I_V2, TW_NONE, false, M_V2_INTERVAL_0, XDP_DROP,
 	  CNT(adver_interval_errors), AT_INST, false, RX_SAME },
 	/* RFC.md:61 R10: reserved bits set: accepted, the interval read without them. */
 	{ "R10_reserved_bits_accepted", I_V3, TW_NONE, false, M_RESERVED_BITS, XDP_PASS,
@@ -833,7 +775,7 @@ static void run_advert_case(const struct xdp_case *c)
 	struct vrrpd_key key = inst_key(c->inst), ckey = counter_key(c);
 	struct vrrpd_rx rx0[I_COUNT], rx1[I_COUNT];
 	struct stats_snap s0, s1;
-	static struct run_out out;
+	static struct harness_out out;
 	uint8_t frame[BUF_LEN];
 	struct pkt_advert a;
 	uint64_t t0, t1;
@@ -848,7 +790,7 @@ static void run_advert_case(const struct xdp_case *c)
 		CHECK(len > 0);
 		if (len <= 0)
 			return;
-		xdp_run(frame, (uint32_t)len, &out);
+		harness_run(&env, frame, (uint32_t)len, &out);
 		CHECK_EQ(out.err, 0);
 		CHECK_EQ(out.verdict, XDP_PASS);
 		CHECK_EQ(events_take(), 1); /* a fresh rx entry: the first advert is an event */
@@ -860,9 +802,9 @@ static void run_advert_case(const struct xdp_case *c)
 		return;
 	CHECK_EQ(stats_snap(&s0), 0);
 	rx_snap(rx0);
-	t0 = mono_ns();
-	xdp_run(frame, (uint32_t)len, &out);
-	t1 = mono_ns();
+	t0 = harness_mono_ns();
+	harness_run(&env, frame, (uint32_t)len, &out);
+	t1 = harness_mono_ns();
 	CHECK_EQ(out.err, 0);
 	CHECK_EQ(out.verdict, c->verdict);
 	/* Valid adverts go on to the stack as they came. */
@@ -882,9 +824,9 @@ static void run_advert_case(const struct xdp_case *c)
 
 	n = events_take();
 	CHECK_EQ(n, c->event ? 1 : 0);
-	CHECK_EQ(env.sink.bad_size, 0);
+	CHECK_EQ(sink.bad_size, 0);
 	if (c->event && n == 1)
-		check_event(&env.sink.ev[0], &key, &a, &rx1[c->inst]);
+		check_event(&sink.ev[0], &key, &a, &rx1[c->inst]);
 }
 
 /* ---- frames that are not VRRP: they pass byte for byte and touch nothing ---- */
@@ -1067,7 +1009,7 @@ static int run_pass_case(const struct pass_case *c)
 {
 	struct vrrpd_rx rx0[I_COUNT], rx1[I_COUNT];
 	struct stats_snap s0, s1;
-	static struct run_out out;
+	static struct harness_out out;
 	uint8_t frame[BUF_LEN];
 	int len;
 
@@ -1079,7 +1021,7 @@ static int run_pass_case(const struct pass_case *c)
 	len = c->build(frame);
 	CHECK_EQ(stats_snap(&s0), 0);
 	rx_snap(rx0);
-	xdp_run(frame, (uint32_t)len, &out);
+	harness_run(&env, frame, (uint32_t)len, &out);
 	if (out.err == -EINVAL && len < PKT_ETH_HLEN)
 		return 1;
 	CHECK_EQ(out.err, 0);
@@ -1263,7 +1205,7 @@ static void run_arp_case(const struct arp_case *c)
 	struct vrrpd_rx rx0[I_COUNT], rx1[I_COUNT];
 	uint8_t frame[BUF_LEN], want[BUF_LEN];
 	struct stats_snap s0, s1;
-	static struct run_out out;
+	static struct harness_out out;
 	int len;
 
 	if (arp_setup(c)) {
@@ -1280,7 +1222,7 @@ static void run_arp_case(const struct arp_case *c)
 		memcpy(want, frame, (size_t)len);
 	CHECK_EQ(stats_snap(&s0), 0);
 	rx_snap(rx0);
-	xdp_run(frame, (uint32_t)len, &out);
+	harness_run(&env, frame, (uint32_t)len, &out);
 	CHECK_EQ(out.err, 0);
 	CHECK_EQ(out.verdict, c->verdict);
 	if (c->verdict != XDP_DROP) {
@@ -1292,112 +1234,6 @@ static void run_arp_case(const struct arp_case *c)
 	rx_snap(rx1);
 	CHECK_MEM(rx1, rx0, sizeof(rx1));
 	CHECK_EQ(events_take(), 0);
-}
-
-/* ---- setup and teardown ---- */
-
-static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-/* Removes whatever is pinned in our directory, then the directory. */
-static void teardown(void)
-{
-	struct dirent *de;
-	DIR *d;
-
-	if (env.rb)
-		ring_buffer__free(env.rb);
-	env.rb = NULL;
-	if (env.skel) {
-		uint32_t pid = (uint32_t)getpid();
-
-		bpf_map_delete_elem(env.events_fd, &pid);
-		bpf_object__unpin_maps(env.skel->obj, NULL);
-		vrrpd_bpf__destroy(env.skel);
-		env.skel = NULL;
-	}
-	if (env.ring_fd >= 0)
-		close(env.ring_fd);
-	env.ring_fd = -1;
-	if (!env.made_dir)
-		return;
-	d = opendir(env.pin_dir);
-	if (d) {
-		while ((de = readdir(d)))
-			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-				unlinkat(dirfd(d), de->d_name, 0);
-		closedir(d);
-	}
-	if (rmdir(env.pin_dir))
-		fprintf(stderr, "test_xdp: cannot remove %s: %s\n", env.pin_dir, strerror(errno));
-	env.made_dir = false;
-}
-
-/* Returns 0, 1 to skip (why in reason), or -errno. */
-static int setup(char *reason, size_t len)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, oo);
-	struct statfs st;
-	uint32_t pid = (uint32_t)getpid();
-	int ret;
-
-	if (statfs("/sys/fs/bpf", &st) || st.f_type != BPF_FS_MAGIC) {
-		snprintf(reason, len,
-			 "/sys/fs/bpf is not a BPF filesystem (mount -t bpf bpf /sys/fs/bpf)");
-		return 1;
-	}
-	snprintf(env.pin_dir, sizeof(env.pin_dir), "/sys/fs/bpf/vrrpd-test-%u", pid);
-	if (mkdir(env.pin_dir, 0700)) {
-		ret = -errno;
-		snprintf(reason, len, "cannot create %s: %s", env.pin_dir, strerror(-ret));
-		return ret == -EACCES || ret == -EPERM ? 1 : ret;
-	}
-	env.made_dir = true;
-
-	libbpf_set_print(libbpf_quiet);
-	oo.pin_root_path = env.pin_dir;
-	env.skel = vrrpd_bpf__open_opts(&oo);
-	if (!env.skel) {
-		ret = -errno;
-		snprintf(reason, len, "cannot open the skeleton: %s", strerror(-ret));
-		return ret;
-	}
-	ret = vrrpd_bpf__load(env.skel);
-	if (ret) {
-		snprintf(reason, len, "cannot load the XDP program: %s", strerror(-ret));
-		return ret == -EPERM ? 1 : ret;
-	}
-	env.prog_fd = bpf_program__fd(env.skel->progs.vrrpd_xdp);
-	env.cfg_fd = bpf_map__fd(env.skel->maps.vrrpd_cfg);
-	env.rx_fd = bpf_map__fd(env.skel->maps.vrrpd_rx);
-	env.stats_fd = bpf_map__fd(env.skel->maps.vrrpd_stats);
-	env.events_fd = bpf_map__fd(env.skel->maps.vrrpd_events);
-	env.vip_fd = bpf_map__fd(env.skel->maps.vrrpd_vip);
-	env.ncpus = libbpf_num_possible_cpus();
-	if (env.ncpus <= 0) {
-		snprintf(reason, len, "cannot count the possible CPUs");
-		return env.ncpus ? env.ncpus : -EINVAL;
-	}
-
-	/* Our own ring buffer, registered under our pid like a vrrpd process (user/xdp.c). */
-	env.ring_fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "vrrpd_test_ring", 0, 0,
-				     VRRPD_RINGBUF_BYTES, NULL);
-	if (env.ring_fd < 0 || bpf_map_update_elem(env.events_fd, &pid, &env.ring_fd, BPF_ANY)) {
-		ret = -errno;
-		snprintf(reason, len, "cannot set up the ring buffer: %s", strerror(-ret));
-		return ret;
-	}
-	env.rb = ring_buffer__new(env.ring_fd, on_event, &env.sink, NULL);
-	if (!env.rb) {
-		ret = -errno;
-		snprintf(reason, len, "cannot open the ring buffer: %s", strerror(-ret));
-		return ret;
-	}
-	return 0;
 }
 
 static void case_done(const char *name)
@@ -1417,9 +1253,9 @@ int main(void)
 	size_t i;
 	int ret;
 
-	ret = setup(reason, sizeof(reason));
+	ret = harness_setup(&env, "test_xdp", 0, on_event, &sink, reason, sizeof(reason));
 	if (ret) {
-		teardown();
+		harness_teardown(&env);
 		if (ret > 0) {
 			printf("skip test_xdp: %s\n", reason);
 			return 0;
@@ -1449,6 +1285,6 @@ int main(void)
 		case_done(arp_cases[i].name);
 	}
 
-	teardown();
+	harness_teardown(&env);
 	CHECK_EXIT();
 }

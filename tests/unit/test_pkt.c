@@ -226,6 +226,12 @@ static const uint8_t frame_udp[] = {
 #define OFF_VRRP (PKT_ETH_HLEN + PKT_IP4_HLEN)
 #define OFF_VRRP_CSUM (OFF_VRRP + 6)
 
+static void put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
 static void check_fields(const struct pkt_advert *got, const struct pkt_advert *want)
 {
 	CHECK_EQ(got->version, want->version);
@@ -620,6 +626,43 @@ static void test_parse_qinq(void)
 	CHECK_EQ(got.addrs[0], IP4(192, 0, 2, 100));
 }
 
+/*
+ * Either TPID at either depth, as Linux stacks VLAN devices and the XDP program reads them
+ * (found by fuzz_xdp: pkt.c took 802.1ad only outside). The checksum is C4, which does not cover
+ * the tags.
+ */
+static void test_parse_tpid_any_order(void)
+{
+	static const uint16_t tpid[][2] = { { 0x8100, 0x88a8 },
+					    { 0x88a8, 0x88a8 },
+					    { 0x8100, 0x8100 } };
+	uint8_t f[sizeof(frame_qinq)];
+	struct pkt_advert got;
+	size_t i;
+
+	for (i = 0; i < sizeof(tpid) / sizeof(tpid[0]); i++) {
+		memcpy(f, frame_qinq, sizeof(f));
+		put_be16(f + 12, tpid[i][0]);
+		put_be16(f + 16, tpid[i][1]);
+		CHECK_EQ(pkt_parse_advert(f, sizeof(f), &got, NULL), 0);
+		CHECK_EQ(got.vlan, 100);
+	}
+}
+
+/* R7 covers the v3 interval only; a v2 one of 0 s is left to R9, against the instance's. */
+static void test_parse_v2_interval_0(void)
+{
+	uint8_t f[sizeof(golden_v2_noauth)];
+	struct pkt_advert got;
+
+	memcpy(f, golden_v2_noauth, sizeof(f));
+	f[OFF_VRRP + 5] = 0;
+	put_be16(f + OFF_VRRP_CSUM, 0);
+	put_be16(f + OFF_VRRP_CSUM, pkt_csum_fold(pkt_csum_add(0, f + OFF_VRRP, 20)));
+	CHECK_EQ(pkt_parse_advert(f, sizeof(f), &got, NULL), 0);
+	CHECK_EQ(got.adver_int_cs, 0);
+}
+
 static void test_parse_ip_options(void)
 {
 	struct pkt_advert got;
@@ -662,9 +705,30 @@ static void test_parse_r4_truncated(void)
 	check_reject(bad_truncated, sizeof(bad_truncated), -EBADMSG, STAT(length_errors));
 	check_reject(bad_v2_noauth_bytes, sizeof(bad_v2_noauth_bytes), -EBADMSG,
 		     STAT(length_errors));
-	/* Frame too short for the IP header, or for the VRRP header. */
-	check_reject(golden_v3_rfc9568, OFF_IP + 19, -EBADMSG, STAT(length_errors));
-	check_reject(golden_v3_rfc9568, OFF_IP, -EBADMSG, STAT(length_errors));
+	/* Frame too short for the VRRP header. */
+	check_reject(golden_v3_rfc9568, OFF_VRRP + 7, -EBADMSG, STAT(length_errors));
+}
+
+/*
+ * R4: whole 32-bit words, at most VRRP_MAX_MSG bytes, as the XDP program checks (found by
+ * fuzz_xdp: pkt.c accepted what the program dropped). Zero bytes after the message leave its
+ * C3 checksum as it was, so only the length decides.
+ */
+static void test_parse_r4_words_and_max(void)
+{
+	uint8_t f[PKT_ETH_HLEN + PKT_IP4_HLEN + VRRP_MAX_MSG + 4];
+	struct pkt_advert got;
+
+	memset(f, 0, sizeof(f));
+	memcpy(f, golden_v3_rfc9568, sizeof(golden_v3_rfc9568));
+	f[OFF_IP + 3] = PKT_IP4_HLEN + 13;
+	check_reject(f, sizeof(golden_v3_rfc9568), -EBADMSG, STAT(length_errors));
+	f[OFF_IP + 3] = PKT_IP4_HLEN + 16; /* trailing words within the limit are allowed */
+	CHECK_EQ(pkt_parse_advert(f, sizeof(golden_v3_rfc9568), &got, NULL), 0);
+	put_be16(f + OFF_IP + 2, PKT_IP4_HLEN + VRRP_MAX_MSG);
+	CHECK_EQ(pkt_parse_advert(f, sizeof(f), &got, NULL), 0);
+	put_be16(f + OFF_IP + 2, PKT_IP4_HLEN + VRRP_MAX_MSG + 4);
+	check_reject(f, sizeof(f), -EBADMSG, STAT(length_errors));
 }
 
 /* IHL below 5, or an IP header (with options) longer than the packet. */
@@ -712,6 +776,12 @@ static void test_parse_not_vrrp(void)
 	check_reject(golden_v3_rfc9568, 0, -ENOENT, -1);
 	check_reject(golden_v3_rfc9568, PKT_ETH_HLEN - 1, -ENOENT, -1);
 	check_reject(golden_v3_vlan, PKT_ETH_HLEN + 3, -ENOENT, -1); /* cut inside the tag */
+	/*
+	 * Cut inside the IPv4 header: nothing says it is VRRP, and the XDP program passes it
+	 * (test_xdp pass_runt_14_ipv4_no_header; found by fuzz_xdp).
+	 */
+	check_reject(golden_v3_rfc9568, OFF_IP + 19, -ENOENT, -1);
+	check_reject(golden_v3_rfc9568, OFF_IP, -ENOENT, -1);
 	CHECK_EQ(pkt_parse_advert(NULL, 60, &got, NULL), -EINVAL);
 	CHECK_EQ(pkt_parse_advert(golden_v3_rfc9568, 60, NULL, NULL), -EINVAL);
 }
@@ -731,12 +801,15 @@ int main(void)
 	RUN(test_build_nospc);
 	RUN(test_roundtrip_limits);
 	RUN(test_parse_qinq);
+	RUN(test_parse_tpid_any_order);
+	RUN(test_parse_v2_interval_0);
 	RUN(test_parse_ip_options);
 	RUN(test_parse_r10_reserved);
 	RUN(test_parse_r1_ttl);
 	RUN(test_parse_r2_version);
 	RUN(test_parse_r3_type);
 	RUN(test_parse_r4_truncated);
+	RUN(test_parse_r4_words_and_max);
 	RUN(test_parse_r4_bad_ihl);
 	RUN(test_parse_r4_ip_len_gt_frame);
 	RUN(test_parse_r7_count0);

@@ -31,6 +31,7 @@ export NETNS_JOBS=${NETNS_JOBS:-2}
 # lanes within the 15 minutes: installation and man pages, the hook scripts (fork/exec), atropos
 # and the -M groups (userspace over the maps), the peers and decoders (keepalived, FRR, tshark,
 # whose side of the wire is userspace), the scapy probes (the same XDP verdicts as
-# bpf/test_xdp, which runs here), the command-line table and the privilege checks.
-export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_frr test_decode test_conformance test_bench test_cli test_privilege}
+# bpf/test_xdp, which runs here), the command-line table, the privilege checks and the soak
+# (valgrind and a minute of takeovers: userspace).
+export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_frr test_decode test_conformance test_bench test_cli test_privilege test_soak}
 exec bash tests/run.sh bpf netns
