@@ -73,38 +73,11 @@ struct maps {
 };
 
 /* Counter names as in RFC.md (RFC 6527) and struct vrrpd_stats, in its order. */
-#define STAT(f)                                               \
-	{                                                     \
-#f, __builtin_offsetof(struct vrrpd_stats, f) \
-	}
+#define STAT(f) { #f, __builtin_offsetof(struct vrrpd_stats, f) },
 static const struct {
 	const char *name;
 	size_t off;
-} stat_fields[] = {
-	STAT(adverts_rcvd),
-	STAT(pri_zero_rcvd),
-	STAT(fast_path),
-	STAT(events),
-	STAT(events_lost),
-	STAT(ip_ttl_errors),
-	STAT(version_errors),
-	STAT(invalid_type),
-	STAT(length_errors),
-	STAT(checksum_errors),
-	STAT(vrid_errors),
-	STAT(invalid_count),
-	STAT(address_list_errors),
-	STAT(auth_errors),
-	STAT(adver_interval_errors),
-	STAT(reserved_set),
-	STAT(interval_differs),
-	STAT(owner_adverts),
-	STAT(csum_rfc9568),
-	STAT(csum_legacy),
-	STAT(arp_replies),
-	STAT(arp_dropped),
-	STAT(vmac_dropped),
-};
+} stat_fields[] = { VRRPD_STATS_FIELDS(STAT) };
 _Static_assert(sizeof(stat_fields) / sizeof(stat_fields[0]) ==
 		       sizeof(struct vrrpd_stats) / sizeof(__u64),
 	       "every counter has a name");

@@ -152,6 +152,23 @@ struct vrrpd_stats {
 };
 _Static_assert(sizeof(struct vrrpd_stats) == 23 * 8, "vrrpd_stats size");
 
+/*
+ * Every field of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
+ * tests name the counters from (each checks that it has as many as the struct).
+ */
+/* clang-format off */
+#define VRRPD_STATS_FIELDS(X) \
+	X(adverts_rcvd) X(pri_zero_rcvd) X(fast_path) X(events) X(events_lost) \
+	X(ip_ttl_errors) X(version_errors) X(invalid_type) X(length_errors) \
+	X(checksum_errors) X(vrid_errors) X(invalid_count) X(address_list_errors) \
+	X(auth_errors) X(adver_interval_errors) X(reserved_set) X(interval_differs) \
+	X(owner_adverts) X(csum_rfc9568) X(csum_legacy) X(arp_replies) X(arp_dropped) \
+	X(vmac_dropped)
+/* clang-format on */
+#define VRRPD_STATS_ONE(field) +1
+_Static_assert(0 VRRPD_STATS_FIELDS(VRRPD_STATS_ONE) == sizeof(struct vrrpd_stats) / 8,
+	       "VRRPD_STATS_FIELDS names every counter");
+
 /* Why an instance changed state; published in vrrpd_cfg.reason. */
 enum vrrpd_reason {
 	VRRPD_R_NONE = 0,

@@ -28,33 +28,9 @@
 #define ARP_OP_REQUEST 1
 #define ARP_OP_REPLY 2
 #define STAT_BIT(off) (1u << ((unsigned int)(off) / sizeof(__u64)))
-#define STAT_NAME(field) [offsetof(struct vrrpd_stats, field) / sizeof(__u64)] = #field
+#define STAT_NAME(field) [offsetof(struct vrrpd_stats, field) / sizeof(__u64)] = #field,
 
-static const char *const stat_names[MODEL_NSTATS] = {
-	STAT_NAME(adverts_rcvd),
-	STAT_NAME(pri_zero_rcvd),
-	STAT_NAME(fast_path),
-	STAT_NAME(events),
-	STAT_NAME(events_lost),
-	STAT_NAME(ip_ttl_errors),
-	STAT_NAME(version_errors),
-	STAT_NAME(invalid_type),
-	STAT_NAME(length_errors),
-	STAT_NAME(checksum_errors),
-	STAT_NAME(vrid_errors),
-	STAT_NAME(invalid_count),
-	STAT_NAME(address_list_errors),
-	STAT_NAME(auth_errors),
-	STAT_NAME(adver_interval_errors),
-	STAT_NAME(reserved_set),
-	STAT_NAME(interval_differs),
-	STAT_NAME(owner_adverts),
-	STAT_NAME(csum_rfc9568),
-	STAT_NAME(csum_legacy),
-	STAT_NAME(arp_replies),
-	STAT_NAME(arp_dropped),
-	STAT_NAME(vmac_dropped),
-};
+static const char *const stat_names[MODEL_NSTATS] = { VRRPD_STATS_FIELDS(STAT_NAME) };
 
 const char *model_stat_name(unsigned int i)
 {

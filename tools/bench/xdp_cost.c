@@ -118,36 +118,12 @@ static const uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, VRID };
 
 #define NSTATS (sizeof(struct vrrpd_stats) / sizeof(__u64))
 #define CNT(field) (1u << (offsetof(struct vrrpd_stats, field) / sizeof(__u64)))
-#define STAT_NAME(field) [offsetof(struct vrrpd_stats, field) / sizeof(__u64)] = #field
+#define STAT_NAME(field) [offsetof(struct vrrpd_stats, field) / sizeof(__u64)] = #field,
 #define STAT_IDX(field) (offsetof(struct vrrpd_stats, field) / sizeof(__u64))
 
 _Static_assert(NSTATS <= 32, "one bit per counter");
 
-static const char *const stat_names[NSTATS] = {
-	STAT_NAME(adverts_rcvd),
-	STAT_NAME(pri_zero_rcvd),
-	STAT_NAME(fast_path),
-	STAT_NAME(events),
-	STAT_NAME(events_lost),
-	STAT_NAME(ip_ttl_errors),
-	STAT_NAME(version_errors),
-	STAT_NAME(invalid_type),
-	STAT_NAME(length_errors),
-	STAT_NAME(checksum_errors),
-	STAT_NAME(vrid_errors),
-	STAT_NAME(invalid_count),
-	STAT_NAME(address_list_errors),
-	STAT_NAME(auth_errors),
-	STAT_NAME(adver_interval_errors),
-	STAT_NAME(reserved_set),
-	STAT_NAME(interval_differs),
-	STAT_NAME(owner_adverts),
-	STAT_NAME(csum_rfc9568),
-	STAT_NAME(csum_legacy),
-	STAT_NAME(arp_replies),
-	STAT_NAME(arp_dropped),
-	STAT_NAME(vmac_dropped),
-};
+static const char *const stat_names[NSTATS] = { VRRPD_STATS_FIELDS(STAT_NAME) };
 
 /* ---- options, environment, results ---- */
 
