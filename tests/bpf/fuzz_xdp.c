@@ -67,12 +67,6 @@ struct snap {
 	uint64_t v[SNAP_MAX][MODEL_NSTATS];
 };
 
-struct sink {
-	int n;
-	int bad_size;
-	struct vrrpd_event ev[4];
-};
-
 /* One frame's run, and what it left in the maps. */
 struct seen {
 	struct harness_out out;
@@ -91,7 +85,7 @@ static struct {
 	struct model_pred pred;
 	struct seen seen;
 	struct snap prev;
-	struct sink sink;
+	struct harness_events sink;
 	struct vrrpd_stats *percpu;
 	uint64_t seed;
 	char why[8192]; /* this frame's disagreements */
@@ -135,18 +129,6 @@ static void why(const char *fmt, ...)
 		fz.why_len += (size_t)n;
 	if (fz.why_len > sizeof(fz.why) - 1)
 		fz.why_len = sizeof(fz.why) - 1;
-}
-
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct sink *s = ctx;
-
-	if (size != sizeof(struct vrrpd_event))
-		s->bad_size++;
-	else if (s->n < (int)(sizeof(s->ev) / sizeof(s->ev[0])))
-		memcpy(&s->ev[s->n], data, sizeof(s->ev[0]));
-	s->n++;
-	return 0;
 }
 
 static bool key_eq(const struct vrrpd_key *a, const struct vrrpd_key *b)
@@ -623,7 +605,7 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
-	ret = harness_setup(&fz.h, "fuzz_xdp", MAP_ENTRIES, on_event, &fz.sink, reason,
+	ret = harness_setup(&fz.h, "fuzz_xdp", MAP_ENTRIES, harness_on_event, &fz.sink, reason,
 			    sizeof(reason));
 	if (!ret) {
 		fz.percpu = calloc((size_t)SNAP_MAX * (size_t)fz.h.ncpus, sizeof(*fz.percpu));

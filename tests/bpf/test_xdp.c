@@ -172,26 +172,8 @@ static void inst_advert(enum inst_id id, struct pkt_advert *a)
 
 /* ---- the BPF side: skeleton, maps, ring buffer ---- */
 
-struct ev_sink {
-	int n;
-	int bad_size;
-	struct vrrpd_event ev[8];
-};
-
 static struct harness env;
-static struct ev_sink sink;
-
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct ev_sink *s = ctx;
-
-	if (size != sizeof(struct vrrpd_event))
-		s->bad_size++;
-	else if (s->n < (int)(sizeof(s->ev) / sizeof(s->ev[0])))
-		memcpy(&s->ev[s->n], data, sizeof(s->ev[0]));
-	s->n++;
-	return 0;
-}
+static struct harness_events sink;
 
 /* Consumes what the ring buffer holds; returns the number of events. */
 static int events_take(void)
@@ -1229,7 +1211,7 @@ int main(void)
 	size_t i;
 	int ret;
 
-	ret = harness_setup(&env, "test_xdp", 0, on_event, &sink, reason, sizeof(reason));
+	ret = harness_setup(&env, "test_xdp", 0, harness_on_event, &sink, reason, sizeof(reason));
 	if (ret) {
 		harness_teardown(&env);
 		if (ret > 0) {

@@ -168,3 +168,15 @@ uint64_t harness_mono_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+int harness_on_event(void *ctx, void *data, size_t size)
+{
+	struct harness_events *e = ctx;
+
+	if (size != sizeof(struct vrrpd_event))
+		e->bad_size++;
+	else if (e->n < (int)(sizeof(e->ev) / sizeof(e->ev[0])))
+		memcpy(&e->ev[e->n], data, sizeof(e->ev[0]));
+	e->n++;
+	return 0;
+}

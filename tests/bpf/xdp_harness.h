@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <bpf/libbpf.h>
 
+#include "vrrp_abi.h"
+
 #define HARNESS_IFINDEX 1 /* lo: BPF_PROG_TEST_RUN needs a real ingress device */
 #define HARNESS_BUF_LEN 2048
 
@@ -44,6 +46,14 @@ struct harness_out {
 int harness_setup(struct harness *h, const char *name, uint32_t max_entries,
 		  ring_buffer_sample_fn on_event, void *ctx, char *reason, size_t len);
 void harness_teardown(struct harness *h);
+
+/* What the ring buffer received: harness_on_event(), with one of these as its ctx, fills it. */
+struct harness_events {
+	int n; /* events received, kept or not */
+	int bad_size; /* of them, of another size than struct vrrpd_event */
+	struct vrrpd_event ev[8]; /* the first ones */
+};
+int harness_on_event(void *ctx, void *data, size_t size);
 
 /* One frame through the program, as received on HARNESS_IFINDEX. */
 void harness_run(const struct harness *h, const uint8_t *frame, uint32_t len,
