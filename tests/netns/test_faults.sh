@@ -48,13 +48,20 @@ arp_macs() {
 		sed -n 's/.*from [0-9.]* \[\([0-9A-Fa-f:]*\)\].*/\1/p' | tr 'A-F' 'a-f' | sort -u
 }
 
+# pair NAME VRID [R1-ARGS...]: r1 master at priority 200, r2 its backup at 100, both at 0.2 s.
+pair() {
+	local name=$1 vrid=$2
+	shift 2
+	t_start r1 main "$@" -i eth0 -v "$vrid" -p 200 -d 0.2 "$VIP"
+	t_start r2 main -i eth0 -v "$vrid" -p 100 -d 0.2 "$VIP"
+	t_wait_ms 4000 t_only r1 "$VIP" || t_fail "faults_${name}_setup" "r1 is not master"
+	t_wait_ms 3000 t_log_has r2 "VRRP ID $vrid on eth0: master is 10\.99\.0\.1"
+}
+
 # --- 1. kill -9 of the master, and its restart ---------------------------------------------------
 # r1 without a VMAC (-n): the VIP goes on eth0 itself, where the dead process leaves it.
 MDI=$(t_mdi_ms 20 100)
-t_start r1 main -n -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
-t_start r2 main -i eth0 -v 51 -p 100 -d 0.2 "$VIP"
-t_check faults_setup_r1_master t_wait_ms 4000 t_only r1 "$VIP"
-t_wait_ms 3000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1"
+pair kill9 51 -n
 OLD=$(t_pid r1)
 t_stop r1 main KILL
 if t_wait_ms $((3 * MDI)) lab_has_ip r2 "$VIP"; then
@@ -88,10 +95,7 @@ t_stop r1
 t_stop r2
 
 # --- 2. Starvation -------------------------------------------------------------------------------
-t_start r1 main -i eth0 -v 52 -p 200 -d 0.2 "$VIP"
-t_start r2 main -i eth0 -v 52 -p 100 -d 0.2 "$VIP"
-t_wait_ms 4000 t_only r1 "$VIP"
-t_wait_ms 3000 t_log_has r2 "VRRP ID 52 on eth0: master is 10\.99\.0\.1"
+pair starve 52
 T1=$(transitions r1 52)
 T2=$(transitions r2 52)
 # a. The backup frozen for 2 x MDI: on waking its Master_Down_Timer has long expired by the
@@ -128,10 +132,7 @@ t_stop r1
 t_stop r2
 
 # --- 3. The interface deleted while vrrpd runs ----------------------------------------------------
-t_start r1 main -i eth0 -v 53 -p 200 -d 0.2 "$VIP"
-t_start r2 main -i eth0 -v 53 -p 100 -d 0.2 "$VIP"
-t_wait_ms 4000 t_only r1 "$VIP"
-t_wait_ms 3000 t_log_has r2 "VRRP ID 53 on eth0: master is 10\.99\.0\.1"
+pair ifdel 53
 OLDIF=$(lab_exec r1 cat /sys/class/net/eth0/ifindex)
 lab_exec r1 ip link del eth0
 t_check faults_ifdel_logged t_wait_ms 2000 t_log_has r1 \
