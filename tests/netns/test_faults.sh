@@ -149,11 +149,18 @@ t_stop r2
 
 # --- 3. The interface deleted while vrrpd runs ----------------------------------------------------
 pair ifdel 53
-OLDIF=$(lab_exec r1 cat /sys/class/net/eth0/ifindex)
+OLDIF=$(lab_exec r1 ip -j link show eth0 | jq '.[0].ifindex')
 lab_exec r1 ip link del eth0
 t_check faults_ifdel_logged t_wait_ms 2000 t_log_has r1 \
 	"VRRP ID 53 on eth0: link down \(interface gone\)"
 t_check faults_ifdel_fault t_wait_ms 1000 eval '[ "$(cfg r1 53 state)" = 3 ]'
+# entries_on IFINDEX: r1's vrrpd_cfg entries keyed on IFINDEX. In Fault, the instance is still
+# there on the old one (atropos shows it); started again, it is on the new one only.
+entries_on() {
+	bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-r1/vrrpd_cfg" |
+		jq --argjson i "$1" '[.[].formatted | select(.key.ifindex == $i)] | length'
+}
+t_eq faults_ifdel_entry_kept_in_fault "$(entries_on "$OLDIF")" 1
 t_check faults_ifdel_backup_takes_over t_wait_ms $((3 * MDI)) t_only r2 "$VIP"
 t_check faults_ifdel_daemon_alive t_alive r1
 t_check faults_ifdel_no_error_noise eval '! t_log_has r1 "cannot (remove|bring)"'
@@ -170,8 +177,7 @@ t_check faults_ifdel_started_again t_wait_ms 3000 t_log_has r1 \
 	"VRRP ID 53 on eth0: started again, XDP native mode"
 t_check faults_ifdel_preempts_back t_wait_ms 4000 t_only r1 "$VIP"
 t_eq faults_ifdel_one_xdp_program "$(t_xdp_progs r1)" 1
-t_eq faults_ifdel_old_entry_gone "$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-r1/vrrpd_cfg" |
-	jq --argjson i "$OLDIF" '[.[].formatted | select(.key.ifindex == $i)] | length')" 0
+t_eq faults_ifdel_old_entry_gone "$(entries_on "$OLDIF")" 0
 t_stop r1
 RC=$?
 t_eq faults_ifdel_clean_stop "$RC" 0
