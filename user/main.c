@@ -203,6 +203,12 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	return 0;
 }
 
+/* Does the kernel know capability cap? PR_CAPBSET_READ says EINVAL for one it does not. */
+static bool cap_known(int cap)
+{
+	return prctl(PR_CAPBSET_READ, cap) >= 0;
+}
+
 /*
  * Once set up, vrrpd keeps only what its work needs: CAP_NET_ADMIN (addresses, the macvlan, XDP
  * attach, sysctls), CAP_NET_RAW (the packet socket, reopened with the interface), CAP_BPF and
@@ -210,12 +216,6 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
  * latter). The bounding set stays whole: the scripts, run as root, get root's capabilities, as
  * with the original.
  */
-/* 1 if the kernel knows capability cap (PR_CAPBSET_READ says EINVAL otherwise). */
-static int prctl_cap_known(int cap)
-{
-	return prctl(PR_CAPBSET_READ, cap) >= 0;
-}
-
 static int drop_capabilities(char *err, size_t errlen)
 {
 	static const int keep[] = { CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, CAP_BPF };
@@ -225,7 +225,7 @@ static int drop_capabilities(char *err, size_t errlen)
 
 	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		/* CAP_BPF (Linux 5.8) is refused by older kernels: they check CAP_SYS_ADMIN. */
-		if (keep[i] == CAP_BPF && prctl_cap_known(CAP_BPF) != 1)
+		if (keep[i] == CAP_BPF && !cap_known(CAP_BPF))
 			continue;
 		data[keep[i] / 32].effective |= 1u << (keep[i] % 32);
 		data[keep[i] / 32].permitted |= 1u << (keep[i] % 32);

@@ -105,19 +105,20 @@ static int check_bpffs(const char *path)
 static bool btf_same(const struct btf *ba, __u32 a, const struct btf *bb, __u32 b, int depth)
 {
 	const struct btf_type *ta, *tb;
-	int i;
+	int i, ra, rb;
 
 	if (depth > 16)
 		return false;
-	a = btf__resolve_type(ba, a) < 0 ? a : (__u32)btf__resolve_type(ba, a);
-	b = btf__resolve_type(bb, b) < 0 ? b : (__u32)btf__resolve_type(bb, b);
-	ta = btf__type_by_id(ba, a);
-	tb = btf__type_by_id(bb, b);
+	/* Through typedefs and qualifiers to the type itself. */
+	ra = btf__resolve_type(ba, a);
+	rb = btf__resolve_type(bb, b);
+	ta = ra < 0 ? NULL : btf__type_by_id(ba, (__u32)ra);
+	tb = rb < 0 ? NULL : btf__type_by_id(bb, (__u32)rb);
 	if (!ta || !tb || btf_kind(ta) != btf_kind(tb) || btf_vlen(ta) != btf_vlen(tb))
 		return false;
 	switch (btf_kind(ta)) {
-	case BTF_KIND_INT:
-		return ta->size == tb->size && *(__u32 *)(ta + 1) == *(__u32 *)(tb + 1);
+	case BTF_KIND_INT: /* size, then encoding, bit offset and bits in one word */
+		return ta->size == tb->size && *(const __u32 *)(ta + 1) == *(const __u32 *)(tb + 1);
 	case BTF_KIND_ENUM:
 		return ta->size == tb->size;
 	case BTF_KIND_ARRAY: {
