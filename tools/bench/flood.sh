@@ -16,26 +16,7 @@ set -u
 # shellcheck source=tools/bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-QUICK=0
-JSON=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--quick) QUICK=1 ;;
-	--json)
-		JSON=$2
-		shift
-		;;
-	*)
-		echo "usage: flood.sh [--quick] --json FILE" >&2
-		exit 2
-		;;
-	esac
-	shift
-done
-[ -n "$JSON" ] || {
-	echo "usage: flood.sh [--quick] --json FILE" >&2
-	exit 2
-}
+bench_args "$@"
 command -v trafgen >/dev/null || {
 	echo "flood.sh: needs trafgen (Debian package netsniff-ng)" >&2
 	exit 1
@@ -56,15 +37,6 @@ ROWS=$(mktemp)
 trap 'lab_down; rm -f "$ROWS"' EXIT
 trap 'exit 1' INT TERM
 
-# transitions IMPL R: how many state changes R's log has.
-transitions() {
-	if [ "$1" = vrrpd ]; then
-		grep -c 'we are now' "$LAB_DIR/$2.log"
-	else
-		grep -c 'Entering .* STATE' "$LAB_DIR/$2.log"
-	fi
-}
-
 tx_packets() { lab_exec c ip -j -s link show eth0 | jq '.[0].stats64.tx.packets'; }
 
 # flood IMPL KIND RATE: one flood of SECS seconds; appends a JSON row to ROWS.
@@ -73,8 +45,8 @@ flood() {
 	local args=(-n $((rate == 0 ? 0 : rate * SECS)))
 	"$PROBE" "$BENCH_ROOT/tests/netns/vrrp_probe.py" trafgen "$kind" "$(t_mac c)" >"$conf"
 	[ "$rate" = 0 ] || args+=(-b "${rate}pps")
-	t1a=$(transitions "$impl" r1)
-	t2a=$(transitions "$impl" r2)
+	t1a=$(bench_changes "$impl" r1)
+	t2a=$(bench_changes "$impl" r2)
 	tx0=$(tx_packets)
 	bench_gaps_start r1
 	start=${EPOCHREALTIME/[.,]/}
@@ -84,8 +56,8 @@ flood() {
 	tx1=$(tx_packets)
 	# Transitions caused by the flood may come just after it.
 	sleep 0.5
-	t1b=$(transitions "$impl" r1)
-	t2b=$(transitions "$impl" r2)
+	t1b=$(bench_changes "$impl" r1)
+	t2b=$(bench_changes "$impl" r2)
 	jq -n -c --arg impl "$impl" --arg kind "$kind" --argjson asked "$rate" \
 		--argjson gap "$(bench_gaps_stop r1)" \
 		--argjson pps "$(((tx1 - tx0) * 1000000 / (end - start)))" \

@@ -12,6 +12,41 @@ ATROPOS=$BENCH_ROOT/build/atropos
 BENCH_VRID=${BENCH_VRID:-51}
 BENCH_VMAC=$(t_vmac "$BENCH_VRID")
 
+# bench_args "$@": the options of a part that takes only --quick and --json FILE (flood.sh,
+# starve.sh): sets QUICK (0 or 1) and JSON, or exits 2 with the usage.
+bench_args() {
+	local usage="usage: $(basename "$0") [--quick] --json FILE"
+	QUICK=0
+	JSON=
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--quick) QUICK=1 ;;
+		--json)
+			JSON=${2:-}
+			shift
+			;;
+		*)
+			echo "$usage" >&2
+			exit 2
+			;;
+		esac
+		shift
+	done
+	if [ -z "$JSON" ]; then
+		echo "$usage" >&2
+		exit 2
+	fi
+}
+
+# bench_changes IMPL R: how many state changes router R's daemon has logged so far.
+bench_changes() {
+	if [ "$1" = vrrpd ]; then
+		grep -c 'we are now' "$LAB_DIR/$2.log"
+	else
+		grep -c 'Entering .* STATE' "$LAB_DIR/$2.log"
+	fi
+}
+
 # bench_int_s MS: an interval in ms as the seconds both daemons take (0.01, 0.1, 1).
 bench_int_s() { awk -v ms="$1" 'BEGIN { printf "%g", ms / 1000 }'; }
 

@@ -15,23 +15,7 @@ set -u
 # shellcheck source=tools/bench/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-QUICK=0
-JSON=
-while [ $# -gt 0 ]; do
-	case $1 in
-	--quick) QUICK=1 ;;
-	--json)
-		JSON=$2
-		shift
-		;;
-	*) break ;;
-	esac
-	shift
-done
-[ -n "$JSON" ] || {
-	echo "usage: starve.sh [--quick] --json FILE" >&2
-	exit 2
-}
+bench_args "$@"
 
 INT=10
 if [ $QUICK = 1 ]; then
@@ -44,14 +28,6 @@ fi
 ROWS=$(mktemp)
 trap 'cg_remove; lab_down; rm -f "$ROWS"' EXIT
 trap 'exit 1' INT TERM
-
-changes() {
-	if [ "$1" = vrrpd ]; then
-		grep -c 'we are now' "$LAB_DIR/$2.log"
-	else
-		grep -c 'Entering .* STATE' "$LAB_DIR/$2.log"
-	fi
-}
 
 # row IMPL CASE REPEATS SECONDS BACKUP_CHANGES MASTER_CHANGES GAP_MS [THROTTLED]
 row() {
@@ -77,8 +53,8 @@ for impl in vrrpd keepalived; do
 	}
 	sleep 0.5
 	mapfile -t pids < <(bench_pids "$impl" r2)
-	b0=$(changes "$impl" r2)
-	m0=$(changes "$impl" r1)
+	b0=$(bench_changes "$impl" r2)
+	m0=$(bench_changes "$impl" r1)
 	bench_gaps_start r1
 	for ((i = 0; i < REPEAT; i++)); do
 		kill -STOP "${pids[@]}"
@@ -88,21 +64,21 @@ for impl in vrrpd keepalived; do
 	done
 	gap=$(bench_gaps_stop r1)
 	row "$impl" sigstop "$REPEAT" "$(awk -v ms=$((2 * mdi)) 'BEGIN { print ms / 1000 }')" \
-		$(($(changes "$impl" r2) - b0)) $(($(changes "$impl" r1) - m0)) "$gap"
+		$(($(bench_changes "$impl" r2) - b0)) $(($(bench_changes "$impl" r1) - m0)) "$gap"
 	# Back to the start if the stops moved the VIP.
 	t_wait_ms 5000 t_only r1 "$LAB_VIP"
 	sleep 0.3
 	if cg_make "vrrpd-bench-$$"; then
-		b0=$(changes "$impl" r2)
-		m0=$(changes "$impl" r1)
+		b0=$(bench_changes "$impl" r2)
+		m0=$(bench_changes "$impl" r1)
 		bench_gaps_start r1
 		cg_add "${pids[@]}"
 		sleep "$SECS"
 		thr=$(cg_throttled)
 		cg_remove
 		sleep 0.3
-		row "$impl" cpu1pct 1 "$SECS" $(($(changes "$impl" r2) - b0)) \
-			$(($(changes "$impl" r1) - m0)) "$(bench_gaps_stop r1)" "${thr:-null}"
+		row "$impl" cpu1pct 1 "$SECS" $(($(bench_changes "$impl" r2) - b0)) \
+			$(($(bench_changes "$impl" r1) - m0)) "$(bench_gaps_stop r1)" "${thr:-null}"
 	else
 		echo "# starve.sh: no CPU cgroup controller: the 1 % quota case is left out" >&2
 	fi
