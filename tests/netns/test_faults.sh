@@ -106,16 +106,21 @@ kill -CONT "$(t_pid r2)"
 t_check faults_frozen_backup_stays_backup t_holds_ms 1500 t_only r1 "$VIP"
 t_eq faults_frozen_backup_no_takeover "$(transitions r2 52)" "$T2"
 # b. Each router in turn held to 1 % of a CPU for 4 s, sharing it with a busy loop so that the
-# quota really bites: the controller waits up to 99 ms of every 100 for its turn. No takeover
-# either way (the master's adverts come late, never MDI late; the backup's timer fires late but
-# the kernel's timestamps say the master is there).
+# quota really bites: the controller waits up to 99 ms of every 100 for its turn.
+#   - the backup: no takeover (its timer fires late, but the kernel's timestamps say the master
+#     is there);
+#   - the master: its adverts come late, and on a slow machine (the VM lane under TCG) later than
+#     Master_Down_Interval, when the backup rightly takes over; what must hold is that there is
+#     one master again, r1, soon after the quota is lifted (no split brain). Takeovers are shown.
+# quota R CHECK...: R in the cgroup for 4 s, CHECK run meanwhile.
 quota() {
 	local r=$1 burner n
+	shift
 	cg_make "$LAB_PREFIX-$r" || return 1
 	sh -c 'while :; do :; done' &
 	burner=$!
 	cg_add "$burner" "$(t_pid "$r")"
-	t_check "faults_quota_${r}_one_master" t_holds_ms 4000 t_only r1 "$VIP"
+	"$@"
 	n=$(cg_throttled)
 	kill "$burner"
 	wait "$burner" 2>/dev/null
@@ -126,9 +131,13 @@ quota() {
 		t_fail "faults_quota_${r}_throttled" "the quota never stopped it"
 	fi
 }
-if quota r2 && quota r1; then
-	t_eq faults_quota_no_takeover "$(transitions r2 52)" "$T2"
-	t_eq faults_quota_master_stayed "$(transitions r1 52)" "$T1"
+if quota r2 t_check faults_quota_backup_one_master t_holds_ms 4000 t_only r1 "$VIP"; then
+	t_eq faults_quota_backup_no_takeover "$(transitions r2 52)" "$T2"
+	T2=$(transitions r2 52)
+	quota r1 sleep 4
+	echo "# faults_quota_master: the backup took over $(($(transitions r2 52) - T2)) times"
+	t_check faults_quota_master_one_master_after t_wait_ms 2000 t_only r1 "$VIP"
+	t_check faults_quota_master_stays_one t_holds_ms 2000 t_only r1 "$VIP"
 else
 	echo "skip faults_quota: no CPU cgroup controller on this kernel"
 fi
