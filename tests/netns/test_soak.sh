@@ -2,7 +2,7 @@
 # Long-running and memory checks (issue 9):
 #   1. valgrind: vrrpd (the plain build) under memcheck through start-up, takeovers both ways,
 #      atropos's requests and a clean stop: no error, no definite leak, no descriptor of its own
-#      left open at exit. tests/netns/valgrind.supp holds only false reports of valgrind's bpf(2)
+#      left open at exit; atropos under memcheck reading and asking: no error, no leak. tests/netns/valgrind.supp holds only false reports of valgrind's bpf(2)
 #      wrapper on libbpf's calls.
 #   2. soak: SOAK_SECS (60 in make check, make soak: 600) of takeovers back and forth every few
 #      hundred ms; the master's and the backup's open descriptors, resident memory and every
@@ -25,11 +25,12 @@ trap 'exit 1' INT TERM
 lab_up "vts$$"
 VIP=$LAB_VIP
 
-# atropos in router R on its VRID 51 instance.
+# atropos in router R on its VRID 51 instance ($ATROPOS may be a command with arguments).
 at() {
 	local r=$1
 	shift
-	lab_exec "$r" "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" -i eth0 -v 51 \
+	# shellcheck disable=SC2086
+	lab_exec "$r" $ATROPOS --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" -i eth0 -v 51 \
 		"$@" >/dev/null
 }
 
@@ -49,6 +50,14 @@ for i in 1 2; do
 	t_wait_ms 5000 t_only r2 "$VIP" || t_fail "soak_valgrind_step_down_$i"
 	at r1 --resume
 	t_wait_ms 5000 t_only r1 "$VIP" || t_fail "soak_valgrind_take_back_$i"
+done
+# atropos too, reading (--state, --json) and asking (--garp).
+for args in --state "--state --json" --garp; do
+	# shellcheck disable=SC2086 # the arguments are words
+	ATROPOS="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+		--suppressions=$LAB_ROOT/tests/netns/valgrind.supp $LAB_ROOT/build/atropos" at r1 $args
+	RC=$?
+	t_eq "soak_valgrind_atropos_${args//[ -]/}" "$RC" 0 "valgrind exit $RC"
 done
 t_stop r1 vg
 RC=$?
