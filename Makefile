@@ -25,7 +25,7 @@ SKEL := $(BUILD)/vrrpd.skel.h
 # The daemon's modules; the pure ones are also linked into the unit tests.
 PURE_SRCS := user/fsm.c user/pkt.c
 VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/log.c user/xdp.c user/nl.c user/tx.c \
-	user/inst.c user/hook.c user/group.c user/ctl.c
+	user/inst.c user/hook.c user/group.c user/ctl.c user/conf.c
 ATROPOS_SRCS := atropos/atropos.c user/fsm.c user/ctl.c user/log.c
 
 VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
@@ -33,7 +33,7 @@ ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 
 UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts
 BPF_TESTS := $(BUILD)/tests/test_xdp $(BUILD)/tests/fuzz_xdp
-FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts
+FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts $(BUILD)/fuzz/fuzz_conf
 BENCH_BINS := $(BUILD)/bench/xdp_cost $(BUILD)/bench/prober
 
 .PHONY: all deps bench check check-unit check-vm demo clean format format-check install
@@ -174,9 +174,13 @@ $(BUILD)/fuzz/fuzz_opts: tests/fuzz/fuzz_opts.c user/opts.c $(wildcard user/*.h 
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_opts.c user/opts.c
 
+$(BUILD)/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c user/conf.c user/opts.c $(wildcard user/*.h include/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c user/conf.c user/opts.c
+
 .PHONY: fuzz-lib
 fuzz-lib: $(FUZZ_BINS)
-	@for h in pkt opts; do \
+	@for h in pkt opts conf; do \
 		mkdir -p $(BUILD)/fuzz/corpus-$$h || exit 1; \
 		echo "fuzz_$$h: $(FUZZ_TIME) s, new inputs in $(BUILD)/fuzz/corpus-$$h"; \
 		nice $(BUILD)/fuzz/fuzz_$$h -max_total_time=$(FUZZ_TIME) -timeout=10 \

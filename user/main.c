@@ -3,6 +3,7 @@
  * vrrpd: a VRRP (RFC 9568 / RFC 3768) daemon whose packet path runs in XDP. This file: start-up,
  * daemonizing, and the event loop over the ring buffer, one timer and the signals.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "ctl.h"
 #include "hook.h"
 #include "inst.h"
@@ -29,20 +31,31 @@
 
 #define VRRPD_VERSION "2.0.0"
 
-struct vrrpd {
+/* One VRRP instance of this process: its options, election, scripts and control socket. */
+struct vinst {
 	struct opts o;
-	struct xdp_ctx x;
-	struct nl_sock *nl;
 	struct inst inst;
 	struct hook hook;
-	struct nl_sock *link_watch; /* link changes, for link supervision */
 	struct ctl ctl; /* atropos's requests */
-	bool inst_started;
+	bool started;
 	int attached_ifindex;
+	char pidfile[OPTS_PATH_MAX + 64];
+};
+
+/*
+ * The process: one instance from the command line, or those of a configuration file (-c),
+ * sharing the XDP program's maps, one ring buffer, the netlink sockets and the event loop.
+ */
+struct vrrpd {
+	struct opts o; /* the command line */
+	struct vinst *vi;
+	int nvi;
+	struct xdp_ctx x;
+	struct nl_sock *nl;
+	struct nl_sock *link_watch; /* link changes, for link supervision */
 	int epfd;
 	int timerfd;
 	int sigfd;
-	char pidfile[OPTS_PATH_MAX + 64];
 };
 
 static uint64_t now_ns(void)
@@ -61,8 +74,11 @@ static int on_ring_event(void *ctx, void *data, size_t len)
 
 	if (len < sizeof(*ev))
 		return 0;
-	if (!memcmp(&ev->key, &d->inst.key, sizeof(ev->key)))
-		inst_on_event(&d->inst, ev, now_ns());
+	for (int i = 0; i < d->nvi; i++)
+		if (d->vi[i].started && !memcmp(&ev->key, &d->vi[i].inst.key, sizeof(ev->key))) {
+			inst_on_event(&d->vi[i].inst, ev, now_ns());
+			break;
+		}
 	return 0;
 }
 
@@ -92,40 +108,69 @@ static int mkdir_run(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
-static int write_pidfile(struct vrrpd *d, char *err, size_t errlen)
+/* One per instance, named after it as the original did; all hold this process's pid. */
+static int write_pidfile(struct vinst *v, char *err, size_t errlen)
 {
 	char buf[32];
 	int fd, ret = 0, n;
 
-	snprintf(d->pidfile, sizeof(d->pidfile), "%s/vrrpd-%s-%d.pid", d->o.run_dir, d->o.ifname,
-		 d->o.vrid);
-	fd = open(d->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	snprintf(v->pidfile, sizeof(v->pidfile), "%s/vrrpd-%s-%d.pid", v->o.run_dir, v->o.ifname,
+		 v->o.vrid);
+	fd = open(v->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", d->pidfile, strerror(errno));
-		d->pidfile[0] = '\0';
+		snprintf(err, errlen, "cannot write %s: %s", v->pidfile, strerror(errno));
+		v->pidfile[0] = '\0';
 		return ret;
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	if (write(fd, buf, (size_t)n) != n) {
-		snprintf(err, errlen, "cannot write %s", d->pidfile);
+		snprintf(err, errlen, "cannot write %s", v->pidfile);
 		ret = -EIO;
 	}
 	close(fd);
 	return ret;
 }
 
+/* Starts one instance: its scripts checked, claimed in the maps, the program attached. */
+static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errlen)
+{
+	const char *mode = "";
+	int ret;
+
+	ret = hook_check(&v->o, err, errlen);
+	if (ret)
+		return ret;
+	hook_init(&v->hook, &v->o, d->epfd);
+	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, now_ns(), err, errlen);
+	if (ret)
+		return ret;
+	v->started = true;
+	ret = xdp_attach(&d->x, v->inst.ifindex, &mode, err, errlen);
+	if (ret)
+		return ret;
+	v->attached_ifindex = v->inst.ifindex;
+	inst_begin(&v->inst, now_ns());
+	log_info(
+		"VRRP ID %d on %s: started, VRRPv%d, priority %d, interval %d cs, XDP %s mode, %s%s",
+		v->o.vrid, v->o.ifname, v->o.version, v->o.priority, v->o.adver_int_cs, mode,
+		v->inst.vmac_ifindex ? "VMAC on " : "no VMAC (-n)",
+		v->inst.vmac_ifindex ? v->inst.vmac_name : "");
+	return 0;
+}
+
 /* Everything that can fail at start-up, so that it fails before we detach. */
 static int setup(struct vrrpd *d, char *err, size_t errlen)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
-	const char *mode = "";
 	sigset_t mask;
-	int ret;
+	int i, ret;
 
 	d->epfd = d->timerfd = d->sigfd = -1;
-	d->ctl.fd = -1;
-	ret = mkdir_run(d->o.run_dir, err, errlen);
+	for (i = 0; i < d->nvi; i++)
+		d->vi[i].ctl.fd = -1;
+	/* The same for every instance (conf.c sees to it). */
+	ret = mkdir_run(d->vi[0].o.run_dir, err, errlen);
 	if (ret)
 		return ret;
 	d->nl = nl_open();
@@ -133,7 +178,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open a netlink socket: %s", strerror(errno));
 		return -errno;
 	}
-	ret = xdp_open(&d->x, d->o.pin_dir, err, errlen);
+	ret = xdp_open(&d->x, d->vi[0].o.pin_dir, err, errlen);
 	if (ret)
 		return ret;
 	ret = xdp_ring_open(&d->x, on_ring_event, d);
@@ -152,24 +197,11 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot watch link changes: %s", strerror(errno));
 		return -errno;
 	}
-	ret = hook_check(&d->o, err, errlen);
-	if (ret)
-		return ret;
-	hook_init(&d->hook, &d->o, d->epfd);
-	ret = inst_start(&d->inst, &d->o, &d->x, d->nl, &d->hook, now_ns(), err, errlen);
-	if (ret)
-		return ret;
-	d->inst_started = true;
-	ret = xdp_attach(&d->x, d->inst.ifindex, &mode, err, errlen);
-	if (ret)
-		return ret;
-	d->attached_ifindex = d->inst.ifindex;
-	inst_begin(&d->inst, now_ns());
-	log_info(
-		"VRRP ID %d on %s: started, VRRPv%d, priority %d, interval %d cs, XDP %s mode, %s%s",
-		d->o.vrid, d->o.ifname, d->o.version, d->o.priority, d->o.adver_int_cs, mode,
-		d->inst.vmac_ifindex ? "VMAC on " : "no VMAC (-n)",
-		d->inst.vmac_ifindex ? d->inst.vmac_name : "");
+	for (i = 0; i < d->nvi; i++) {
+		ret = vinst_start(d, &d->vi[i], err, errlen);
+		if (ret)
+			return ret;
+	}
 
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -192,14 +224,18 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	ev.data.fd = nl_link_watch_fd(d->link_watch);
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
-	ret = write_pidfile(d, err, errlen);
-	if (ret)
-		return ret;
-	ret = ctl_open(&d->ctl, d->o.run_dir, d->o.ifname, d->o.vrid, err, errlen);
-	if (ret)
-		return ret;
-	ev.data.fd = d->ctl.fd;
-	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	for (i = 0; i < d->nvi; i++) {
+		struct vinst *v = &d->vi[i];
+
+		ret = write_pidfile(v, err, errlen);
+		if (ret)
+			return ret;
+		ret = ctl_open(&v->ctl, v->o.run_dir, v->o.ifname, v->o.vrid, err, errlen);
+		if (ret)
+			return ret;
+		ev.data.fd = v->ctl.fd;
+		epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	}
 	return 0;
 }
 
@@ -248,7 +284,7 @@ static void on_request(void *arg, const char *req, char *reply, size_t len)
 		{ "resume", INST_CMD_RESUME },	   { "reduce", INST_CMD_REDUCE },
 		{ "increase", INST_CMD_INCREASE }, { "garp", INST_CMD_GARP },
 	};
-	struct vrrpd *d = arg;
+	struct vinst *v = arg;
 	char msg[160];
 	int i, prio = 0, ret;
 
@@ -256,36 +292,44 @@ static void on_request(void *arg, const char *req, char *reply, size_t len)
 		if (!strcmp(req, cmds[i].name))
 			break;
 	if (i < (int)(sizeof(cmds) / sizeof(cmds[0]))) {
-		ret = inst_command(&d->inst, cmds[i].cmd, 0, now_ns(), msg, sizeof(msg));
+		ret = inst_command(&v->inst, cmds[i].cmd, 0, now_ns(), msg, sizeof(msg));
 	} else if (sscanf(req, "priority %d", &prio) == 1) {
-		ret = inst_command(&d->inst, INST_CMD_PRIORITY, prio, now_ns(), msg, sizeof(msg));
+		ret = inst_command(&v->inst, INST_CMD_PRIORITY, prio, now_ns(), msg, sizeof(msg));
 	} else {
 		snprintf(reply, len, "error unknown request '%.64s'", req);
 		return;
 	}
-	log_info("VRRP ID %d on %s: atropos: %s: %s", d->o.vrid, d->o.ifname, req,
+	log_info("VRRP ID %d on %s: atropos: %s: %s", v->o.vrid, v->o.ifname, req,
 		 ret ? msg : "done");
 	if (ret)
 		snprintf(reply, len, "error %s", msg);
 	else
-		snprintf(reply, len, "ok %s %d", fsm_state_name(d->inst.fsm.state),
-			 d->inst.fsm.priority);
+		snprintf(reply, len, "ok %s %d", fsm_state_name(v->inst.fsm.state),
+			 v->inst.fsm.priority);
 }
 
 static void teardown(struct vrrpd *d)
 {
-	if (d->inst_started)
-		inst_stop(&d->inst, now_ns());
-	/* The down script of the stop, and whatever was still waiting, run to the end. */
-	hook_drain(&d->hook);
-	if (d->attached_ifindex)
-		xdp_detach_if_unused(&d->x, d->attached_ifindex);
+	int i;
+
+	/* Every master resigns first (priority 0), then the scripts of the stop run. */
+	for (i = 0; i < d->nvi; i++)
+		if (d->vi[i].started)
+			inst_stop(&d->vi[i].inst, now_ns());
+	/* The down scripts of the stop, and whatever was still waiting, run to the end. */
+	for (i = 0; i < d->nvi; i++)
+		hook_drain(&d->vi[i].hook);
+	for (i = 0; i < d->nvi; i++)
+		if (d->vi[i].attached_ifindex)
+			xdp_detach_if_unused(&d->x, d->vi[i].attached_ifindex);
 	xdp_close(&d->x);
 	nl_close(d->nl);
 	nl_close(d->link_watch);
-	if (d->pidfile[0])
-		unlink(d->pidfile);
-	ctl_close(&d->ctl);
+	for (i = 0; i < d->nvi; i++) {
+		if (d->vi[i].pidfile[0])
+			unlink(d->vi[i].pidfile);
+		ctl_close(&d->vi[i].ctl);
+	}
 	if (d->epfd >= 0)
 		close(d->epfd);
 	if (d->timerfd >= 0)
@@ -312,30 +356,63 @@ static void arm_timer(struct vrrpd *d, uint64_t deadline_ns)
  * instance starts again on it as at start-up. Until then it stays in Fault, where atropos sees
  * it. A failure now is as fatal as at start-up.
  */
-static int reopen(struct vrrpd *d)
+static int reopen(struct vrrpd *d, struct vinst *v)
 {
 	char err[512];
 	const char *mode = "";
 	int ret;
 
-	log_info("VRRP ID %d on %s: %s is back: starting again", d->o.vrid, d->o.ifname,
-		 d->o.ifname);
-	inst_stop(&d->inst, now_ns());
-	d->inst_started = false;
-	d->attached_ifindex = 0;
-	ret = inst_start(&d->inst, &d->o, &d->x, d->nl, &d->hook, now_ns(), err, sizeof(err));
+	log_info("VRRP ID %d on %s: %s is back: starting again", v->o.vrid, v->o.ifname,
+		 v->o.ifname);
+	inst_stop(&v->inst, now_ns());
+	v->started = false;
+	v->attached_ifindex = 0;
+	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, now_ns(), err, sizeof(err));
 	if (!ret) {
-		d->inst_started = true;
-		ret = xdp_attach(&d->x, d->inst.ifindex, &mode, err, sizeof(err));
+		v->started = true;
+		ret = xdp_attach(&d->x, v->inst.ifindex, &mode, err, sizeof(err));
 	}
 	if (ret) {
-		log_warnx("VRRP ID %d on %s: cannot start again: %s", d->o.vrid, d->o.ifname, err);
+		log_warnx("VRRP ID %d on %s: cannot start again: %s", v->o.vrid, v->o.ifname, err);
 		return ret;
 	}
-	d->attached_ifindex = d->inst.ifindex;
-	inst_begin(&d->inst, now_ns());
-	log_info("VRRP ID %d on %s: started again, XDP %s mode", d->o.vrid, d->o.ifname, mode);
+	v->attached_ifindex = v->inst.ifindex;
+	inst_begin(&v->inst, now_ns());
+	log_info("VRRP ID %d on %s: started again, XDP %s mode", v->o.vrid, v->o.ifname, mode);
 	return 0;
+}
+
+/* The earliest of the instances' and their scripts' deadlines, 0 if none. */
+static uint64_t next_deadline(const struct vrrpd *d)
+{
+	uint64_t dl = 0, t;
+	int i;
+
+	for (i = 0; i < d->nvi; i++) {
+		t = inst_deadline(&d->vi[i].inst);
+		if (t && (!dl || t < dl))
+			dl = t;
+		t = hook_deadline(&d->vi[i].hook);
+		if (t && (!dl || t < dl))
+			dl = t;
+	}
+	return dl;
+}
+
+/* Which instance, if any, has fd as its control socket or one of its script's fds. */
+static bool vinst_fd(struct vrrpd *d, int fd)
+{
+	int i;
+
+	for (i = 0; i < d->nvi; i++) {
+		if (fd == d->vi[i].ctl.fd) {
+			ctl_serve(&d->vi[i].ctl, on_request, &d->vi[i]);
+			return true;
+		}
+		if (hook_on_fd(&d->vi[i].hook, fd, now_ns()))
+			return true;
+	}
+	return false;
 }
 
 static int run(struct vrrpd *d)
@@ -343,12 +420,10 @@ static int run(struct vrrpd *d)
 	struct epoll_event evs[8];
 	struct signalfd_siginfo si;
 	uint64_t expirations;
-	int i, n;
+	int i, j, n;
 
 	for (;;) {
-		uint64_t dl = inst_deadline(&d->inst), hdl = hook_deadline(&d->hook);
-
-		arm_timer(d, !dl || (hdl && hdl < dl) ? hdl : dl);
+		arm_timer(d, next_deadline(d));
 		n = epoll_wait(d->epfd, evs, 8, -1);
 		if (n < 0 && errno != EINTR) {
 			log_warn("epoll_wait");
@@ -361,28 +436,32 @@ static int run(struct vrrpd *d)
 				while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
 					if (si.ssi_signo == SIGHUP)
 						continue; /* reload: nothing to reload yet */
-					log_info("VRRP ID %d on %s: signal %d, shutting down",
-						 d->o.vrid, d->o.ifname, si.ssi_signo);
+					log_info("signal %d, shutting down", si.ssi_signo);
 					return 0;
 				}
 			} else if (evs[i].data.fd == d->timerfd) {
 				if (read(d->timerfd, &expirations, sizeof(expirations)) < 0 &&
 				    errno != EAGAIN)
 					log_warn("timerfd");
-			} else if (evs[i].data.fd == d->ctl.fd) {
-				ctl_serve(&d->ctl, on_request, d);
 			} else if (evs[i].data.fd == nl_link_watch_fd(d->link_watch)) {
 				nl_link_watch_read(d->link_watch);
-				inst_link_check(&d->inst, now_ns());
+				for (j = 0; j < d->nvi; j++)
+					if (d->vi[j].started)
+						inst_link_check(&d->vi[j].inst, now_ns());
 			} else {
-				hook_on_fd(&d->hook, evs[i].data.fd, now_ns());
+				vinst_fd(d, evs[i].data.fd);
 			}
 		}
-		inst_tick(&d->inst, now_ns());
-		hook_tick(&d->hook, now_ns());
-		/* Checked on link events and the link poll's ticks, once a second while gone. */
-		if (d->inst.gone && inst_iface_back(&d->inst) && reopen(d))
-			return 1;
+		for (j = 0; j < d->nvi; j++) {
+			struct vinst *v = &d->vi[j];
+
+			if (v->started)
+				inst_tick(&v->inst, now_ns());
+			hook_tick(&v->hook, now_ns());
+			/* Checked on link events and the link poll's ticks, once a second while gone. */
+			if (v->started && v->inst.gone && inst_iface_back(&v->inst) && reopen(d, v))
+				return 1;
+		}
 	}
 }
 
@@ -437,6 +516,52 @@ static void daemonize_end(int report_fd, char status)
 	close(report_fd);
 }
 
+/* The instances: the command line's one, or those of the -c file. */
+static int instances(struct vrrpd *d, char *err, size_t errlen)
+{
+	struct conf c;
+	int i, ret;
+
+	if (!d->o.config[0]) {
+		d->vi = calloc(1, sizeof(*d->vi));
+		if (!d->vi)
+			return -ENOMEM;
+		d->vi[0].o = d->o;
+		d->nvi = 1;
+		return 0;
+	}
+	ret = conf_load(d->o.config, &d->o, &c, err, errlen);
+	if (ret)
+		return ret;
+	d->vi = calloc((size_t)c.n, sizeof(*d->vi));
+	if (!d->vi) {
+		conf_free(&c);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < c.n; i++)
+		d->vi[i].o = c.inst[i].o;
+	d->nvi = c.n;
+	conf_free(&c);
+	return 0;
+}
+
+/* vrrpd -t -c FILE: what the file holds, one line per instance. */
+static void check_report(const struct vrrpd *d)
+{
+	char a[INET_ADDRSTRLEN];
+
+	printf("%s: %d instance%s\n", d->o.config, d->nvi, d->nvi == 1 ? "" : "s");
+	for (int i = 0; i < d->nvi; i++) {
+		const struct opts *o = &d->vi[i].o;
+
+		inet_ntop(AF_INET, &o->vips[0].addr, a, sizeof(a));
+		printf("  VRID %d on %s: VRRPv%d, priority %d, interval %d cs, %d VIP%s (%s%s)\n",
+		       o->vrid, o->ifname, o->version, o->priority, o->adver_int_cs, o->nvips,
+		       o->nvips == 1 ? "" : "s", a, o->nvips > 1 ? ", ..." : "");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static struct vrrpd d;
@@ -455,6 +580,15 @@ int main(int argc, char **argv)
 	if (d.o.show_version) {
 		printf("vrrpd %s (VRRPv3 RFC 9568, VRRPv2 RFC 3768, XDP packet path)\n",
 		       VRRPD_VERSION);
+		return 0;
+	}
+	ret = instances(&d, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "vrrpd: %s\n", err);
+		return 2;
+	}
+	if (d.o.check_config) {
+		check_report(&d);
 		return 0;
 	}
 	if (geteuid() != 0) {
@@ -484,6 +618,7 @@ int main(int argc, char **argv)
 	daemonize_end(report_fd, 0);
 	ret = run(&d);
 	teardown(&d);
-	log_info("VRRP ID %d on %s: stopped", d.o.vrid, d.o.ifname);
+	for (int i = 0; i < d.nvi; i++)
+		log_info("VRRP ID %d on %s: stopped", d.vi[i].o.vrid, d.vi[i].o.ifname);
 	return ret;
 }

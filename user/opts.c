@@ -14,7 +14,6 @@
 
 #include "opts.h"
 
-#define OPTS_RUN_DIR_DFL "/run/vrrpd"
 #define OPTS_INT_DFL_CS 100
 #define OPTS_MONITOR_MAX 32
 #define OPTS_V2_MAX_INT_CS (255 * 100) /* the larger range of the two versions */
@@ -31,6 +30,7 @@ enum {
 	OPT_GARP_REFRESH,
 	OPT_SCRIPT_TIMEOUT,
 	OPT_GROUP,
+	OPT_CONFIG_TEST,
 };
 
 /*
@@ -38,7 +38,7 @@ enum {
  * anywhere, as with the original, without permuting the caller's argv and whatever
  * POSIXLY_CORRECT says. ':' makes a missing argument distinguishable from an unknown option.
  */
-static const char opts_short[] = "-:i:v:p:d:sna:z:x:U:D:M:I:O:f:Vh";
+static const char opts_short[] = "-:i:v:p:d:sna:z:x:U:D:M:I:O:f:c:tVh";
 
 static const struct option opts_long[] = {
 	{ "interface", required_argument, NULL, 'i' },
@@ -58,6 +58,8 @@ static const struct option opts_long[] = {
 	{ "garp-refresh", required_argument, NULL, OPT_GARP_REFRESH },
 	{ "script-timeout", required_argument, NULL, OPT_SCRIPT_TIMEOUT },
 	{ "group", required_argument, NULL, OPT_GROUP },
+	{ "config", required_argument, NULL, 'c' },
+	{ "test-config", no_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -70,6 +72,7 @@ struct opts_pending {
 	const char *magic_src; /* -I as given */
 	const char *magic_dst; /* -O as given */
 	bool have_vrid;
+	const char *instance_opt; /* the first option (or VIP) given that belongs to an instance */
 };
 
 /*
@@ -319,6 +322,17 @@ static const struct option *opts_long_find(const char *arg, int *nmatch)
 	return *nmatch == 1 ? found : NULL;
 }
 
+const char *opts_long_name(const char *word)
+{
+	const struct option *lo;
+	int n;
+
+	if (strncmp(word, "--", 2) || !word[2] || word[2] == '=')
+		return NULL;
+	lo = opts_long_find(word, &n);
+	return lo ? lo->name : NULL;
+}
+
 /* Whether getopt's optopt is one of ours: a short option letter or a long-only value. */
 static bool opts_known(int c)
 {
@@ -364,6 +378,17 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 {
 	long cs = OPTS_INT_DFL_CS;
 
+	if (o->check_config && !o->config[0])
+		return opts_err(err, errlen,
+				"-t checks a configuration file: give it with -c FILE");
+	if (o->config[0]) {
+		if (pd->instance_opt)
+			return opts_err(
+				err, errlen,
+				"'%s' describes an instance: with -c FILE the instances are in FILE",
+				pd->instance_opt);
+		return 0;
+	}
 	if (!o->ifname[0])
 		return opts_err(err, errlen, "missing interface: use -i IFACE");
 	if (!pd->have_vrid)
@@ -417,7 +442,13 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 	return 0;
 }
 
-int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
+/* The options of the process rather than of an instance: allowed beside -c FILE. */
+static bool opts_process_opt(int c)
+{
+	return c == 'c' || c == 't' || c == 'f' || c == OPT_PIN_DIR || c == OPT_FOREGROUND;
+}
+
+int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errlen, int *argi)
 {
 	struct opts_pending pd = { 0 };
 	int saved_opterr = opterr;
@@ -425,6 +456,7 @@ int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 	int c, ret = 0;
 
 	opts_defaults(o);
+	*argi = -1;
 	if (err && errlen)
 		err[0] = '\0';
 	/* optind 0: glibc starts over, so tests may parse again and again. */
@@ -612,6 +644,12 @@ int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 		case OPT_OWNER_DROP:
 			o->owner_drop = true;
 			break;
+		case 'c':
+			ret = opts_path(o->config, arg, "-c", "configuration file", err, errlen);
+			break;
+		case 't':
+			o->check_config = true;
+			break;
 		case 'h':
 			o->show_help = true;
 			goto out;
@@ -622,14 +660,26 @@ int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 			ret = opts_getopt_err(c, argv, optind, err, errlen);
 			break;
 		}
-		if (ret)
+		if (ret) {
+			*argi = optind - 1;
 			goto out;
+		}
+		/* The option's own word, not its argument, when that was a word of its own. */
+		if (!pd.instance_opt && !opts_process_opt(c)) {
+			bool own = c != 1 && optarg && optind >= 2 && optarg == argv[optind - 1];
+
+			pd.instance_opt = argv[optind - (own ? 2 : 1)];
+		}
 	}
 	/* After "--", getopt leaves the rest to us: VIPs too. */
 	for (; optind < argc; optind++) {
 		ret = opts_vip(o, argv[optind], err, errlen);
-		if (ret)
+		if (ret) {
+			*argi = optind;
 			goto out;
+		}
+		if (!pd.instance_opt)
+			pd.instance_opt = argv[optind];
 	}
 	ret = opts_finish(o, &pd, err, errlen);
 out:
@@ -637,10 +687,18 @@ out:
 	return ret;
 }
 
+int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
+{
+	int argi;
+
+	return opts_parse_at(o, argc, argv, err, errlen, &argi);
+}
+
 void opts_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vrrpd -i IFACE -v VRID [options] A.B.C.D[/LEN]...\n"
+		"       vrrpd -c FILE [-t] [-f DIR] [--pin-dir DIR] [--foreground]\n"
 		"       vrrpd -h | -V\n"
 		"\n"
 		"  -i, --interface IFACE  interface that carries the instance (required)\n"
@@ -670,6 +728,8 @@ void opts_usage(FILE *out)
 		"      --garp-interval MS time between them, 1..%d ms (default %d)\n"
 		"      --garp-refresh S   as master, send one more every S seconds (default 0: off)\n"
 		"      --script-timeout S kill a -U/-D script still running after S seconds (default %d)\n"
+		"  -c, --config FILE      the instances are in FILE, one 'vrrp { OPTIONS }' block each\n"
+		"  -t, --test-config      check the -c FILE, print its instances and exit\n"
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"

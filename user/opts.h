@@ -19,6 +19,7 @@
 #define OPTS_GARP_REFRESH_MAX_S 86400
 #define OPTS_SCRIPT_TIMEOUT_DFL_S 60
 #define OPTS_SCRIPT_TIMEOUT_MAX_S 3600
+#define OPTS_RUN_DIR_DFL "/run/vrrpd"
 
 struct opts_vip {
 	uint32_t addr; /* network order */
@@ -56,6 +57,8 @@ struct opts {
 	struct opts_vip vips[OPTS_MAX_VIPS];
 	bool show_version; /* -V */
 	bool show_help; /* -h */
+	char config[OPTS_PATH_MAX]; /* -c FILE: the instances are in FILE (conf.h) */
+	bool check_config; /* -t: check the -c FILE, say what it holds, and exit */
 };
 
 /*
@@ -64,6 +67,13 @@ struct opts {
  * checked by the caller.
  */
 int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen);
+/*
+ * The same; *argi gets the index in argv of the word where the error was found, or -1 when it
+ * was found once all were read (a missing -i, an interval against the version...).
+ */
+int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errlen, int *argi);
 void opts_usage(FILE *out);
+/* The long option that word (--NAME, --NAME=VALUE or an abbreviation) selects, or NULL. */
+const char *opts_long_name(const char *word);
 
 #endif /* VRRPD_OPTS_H */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for opts_parse() (user/opts.c), vrrpd's command-line parser. vrrpd has no
- * configuration file yet (issue 10): when it gets one, its parser wants a harness of its own.
+ * libFuzzer harness for opts_parse() (user/opts.c), vrrpd's command-line parser (the
+ * configuration file's has its own, fuzz_conf.c).
  *
  * The input is the argument list after argv[0] = "vrrpd", words separated by NUL bytes as in
  * /proc/PID/cmdline, so that a word may hold any other byte (newlines included); a trailing NUL
@@ -199,7 +199,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		PROPERTY(!err[0] && !tiny[0]);
 		check_options(&o);
-		if (!o.show_help && !o.show_version)
+		/*
+		 * -h and -V end the parse early, unchecked. With -c the instances come from the
+		 * file (fuzz_conf): none is on the line.
+		 */
+		if (!o.show_help && !o.show_version && o.config[0])
+			PROPERTY(!o.ifname[0] && !o.nvips);
+		else if (!o.show_help && !o.show_version)
 			check_finished(&o);
 	}
 

@@ -14,7 +14,7 @@ set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 FUZZ_SECS=${FUZZ_SECS:-10}
-HARNESSES=(pkt opts)
+HARNESSES=(pkt opts conf)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vrrpd-fuzz.XXXXXX") || exit 1
 KEEP_TMP=0 # a failing input was written there

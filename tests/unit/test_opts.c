@@ -130,6 +130,14 @@ static const struct misuse misuses[] = {
 	{ "iface_long_control", "-i eth0\004\17710.16.1.200 -v 1 10.0.0.1",
 	  "interface name too long: 'eth0??10.16.1.200' for -i" },
 	{ "vrid_escape", "-i eth0 -v 5\x1b[2J 10.0.0.1", "invalid VRID '5?[2J' for -v" },
+	{ "config_with_iface", "-c /etc/vrrpd.conf -i eth0",
+	  "'-i' describes an instance: with -c FILE the instances are in FILE" },
+	{ "config_with_vip", "10.0.0.1 -c /etc/vrrpd.conf",
+	  "'10.0.0.1' describes an instance: with -c FILE the instances are in FILE" },
+	{ "config_with_priority_attached", "-c /etc/vrrpd.conf -p200",
+	  "'-p200' describes an instance" },
+	{ "test_without_config", "-t", "-t checks a configuration file: give it with -c FILE" },
+	{ "config_empty", "-c ''", "invalid configuration file '' for -c: empty" },
 	{ "auth_in_v3", "-i eth0 -v 1 -a pw/secret 10.0.0.1",
 	  "-a needs --vrrp-version 2 (VRRPv3 has no authentication)" },
 	{ "auth_password_too_long", "--vrrp-version 2 -i eth0 -v 1 -a pw/123456789 10.0.0.1",
@@ -360,6 +368,21 @@ static void test_dirs_foreground(void)
 	CHECK(!o.foreground);
 }
 
+/* -c: only the process's options beside it; the instances come from the file (conf.c). */
+static void test_config(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "-c /etc/vrrpd.conf"), 0);
+	CHECK(!strcmp(o.config, "/etc/vrrpd.conf"));
+	CHECK(!o.check_config && !o.ifname[0] && !o.nvips);
+	CHECK_EQ(parse_ok(&o, "--config=/x.conf -t -f /tmp/r --pin-dir /sys/fs/bpf/t --foreground"),
+		 0);
+	CHECK(!strcmp(o.config, "/x.conf"));
+	CHECK(o.check_config && o.foreground);
+	CHECK(!strcmp(o.run_dir, "/tmp/r") && !strcmp(o.pin_dir, "/sys/fs/bpf/t"));
+}
+
 static void test_long_aliases_and_rest(void)
 {
 	struct opts o;
@@ -515,6 +538,7 @@ int main(void)
 	RUN(test_auth_none);
 	RUN(test_intervals);
 	RUN(test_dirs_foreground);
+	RUN(test_config);
 	RUN(test_long_aliases_and_rest);
 	RUN(test_max_vips);
 	RUN(test_help_version);

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The configuration file: see conf.h. Every word goes through opts_parse_at(), as on the
+ * command line, so the file and the command line cannot drift apart. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf.h"
+
+#define CONF_MAX_BYTES (1 << 20)
+#define CONF_MAX_WORDS 65536
+
+struct conf_word {
+	char *s;
+	int line;
+};
+
+struct conf_words {
+	struct conf_word *w;
+	int n, cap;
+};
+
+__attribute__((format(printf, 4, 5))) static int conf_err(char *err, size_t errlen,
+							  const char *name, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!err || !errlen)
+		return -EINVAL;
+	n = snprintf(err, errlen, "%s:", name);
+	if (n < 0 || (size_t)n >= errlen)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	/* Words quote the file: its control characters stay out of a one-line message. */
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return -EINVAL;
+}
+
+static int words_add(struct conf_words *ws, const char *s, size_t len, int line)
+{
+	struct conf_word *w;
+
+	if (ws->n == ws->cap) {
+		if (ws->cap >= CONF_MAX_WORDS)
+			return -E2BIG;
+		w = realloc(ws->w, (size_t)(ws->cap ? 2 * ws->cap : 64) * sizeof(*w));
+		if (!w)
+			return -ENOMEM;
+		ws->w = w;
+		ws->cap = ws->cap ? 2 * ws->cap : 64;
+	}
+	ws->w[ws->n].s = strndup(s, len);
+	if (!ws->w[ws->n].s)
+		return -ENOMEM;
+	ws->w[ws->n++].line = line;
+	return 0;
+}
+
+static void words_free(struct conf_words *ws)
+{
+	for (int i = 0; i < ws->n; i++)
+		free(ws->w[i].s);
+	free(ws->w);
+	memset(ws, 0, sizeof(*ws));
+}
+
+/* Splits text into words with their line numbers; '#' at the start of a word ends the line. */
+static int words_split(const char *text, struct conf_words *ws)
+{
+	const char *p = text;
+	int line = 1, ret;
+
+	while (*p) {
+		size_t len;
+
+		if (*p == '\n') {
+			line++;
+			p++;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\v' || *p == '\f') {
+			p++;
+			continue;
+		}
+		if (*p == '#') {
+			p += strcspn(p, "\n");
+			continue;
+		}
+		len = strcspn(p, " \t\r\v\f\n");
+		ret = words_add(ws, p, len, line);
+		if (ret)
+			return ret;
+		p += len;
+	}
+	return 0;
+}
+
+/*
+ * Options of the process, not of an instance: -c, -t, -h, -V nowhere in the file; --foreground,
+ * -f and --pin-dir outside the blocks only, as they are the same for all instances.
+ */
+static const char *conf_process_word(const char *w, bool *top_ok)
+{
+	static const struct {
+		const char *word;
+		bool top_ok;
+	} words[] = {
+		{ "-c", false },	  { "--config", false },
+		{ "-t", false },	  { "--test-config", false },
+		{ "-h", false },	  { "--help", false },
+		{ "-V", false },	  { "--version", false },
+		{ "--foreground", true }, { "-f", true },
+		{ "--pin-dir", true },
+	};
+	/* A long option as getopt reads it: abbreviated (--pin), or with =VALUE. */
+	const char *lo = opts_long_name(w);
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		const char *x = words[i].word;
+
+		/* A long option, or a short one with its value attached (-f/run/x). */
+		if ((lo && !strcmp(lo, x + 2)) || (x[1] != '-' && !strncmp(w, x, 2))) {
+			*top_ok = words[i].top_ok;
+			return x;
+		}
+	}
+	return NULL;
+}
+
+/* One instance: "vrrpd", the words outside the blocks, then the block's [from, to). */
+static int conf_inst_parse(const struct conf_words *top, const struct conf_words *ws, int from,
+			   int to, const char *name, int line, struct opts *o, char *err,
+			   size_t errlen)
+{
+	int argc = 1 + top->n + (to - from), argi, i, ret;
+	char msg[512];
+	char **argv;
+	int *lines;
+
+	argv = calloc((size_t)argc + 1, sizeof(*argv));
+	lines = calloc((size_t)argc + 1, sizeof(*lines));
+	if (!argv || !lines) {
+		free(argv);
+		free(lines);
+		return conf_err(err, errlen, name, "out of memory");
+	}
+	argv[0] = "vrrpd";
+	for (i = 0; i < top->n; i++) {
+		argv[1 + i] = top->w[i].s;
+		lines[1 + i] = top->w[i].line;
+	}
+	for (i = from; i < to; i++) {
+		argv[1 + top->n + i - from] = ws->w[i].s;
+		lines[1 + top->n + i - from] = ws->w[i].line;
+	}
+	ret = opts_parse_at(o, argc, argv, msg, sizeof(msg), &argi);
+	if (ret)
+		ret = conf_err(err, errlen, name, "%d: %s%s", argi > 0 ? lines[argi] : line, msg,
+			       argi > 0 ? "" : " (in the vrrp block of this line)");
+	/* What conf_process_word() cannot see: an abbreviation, such as --he for --help. */
+	else if (o->show_help || o->show_version || o->config[0] || o->check_config)
+		ret = conf_err(
+			err, errlen, name,
+			"%d: -h, -V, -c and -t are options of the command line, not of the file",
+			line);
+	free(argv);
+	free(lines);
+	return ret;
+}
+
+/* Two instances of the file that would claim the same VRID or address on an interface. */
+static int conf_check_pairs(const struct conf *c, const char *name, char *err, size_t errlen)
+{
+	char a[16];
+
+	for (int i = 0; i < c->n; i++) {
+		for (int j = 0; j < i; j++) {
+			const struct opts *x = &c->inst[i].o, *y = &c->inst[j].o;
+
+			if (strcmp(x->ifname, y->ifname))
+				continue;
+			if (x->vrid == y->vrid)
+				return conf_err(
+					err, errlen, name,
+					"%d: VRID %d on %s is already the instance of line %d",
+					c->inst[i].line, x->vrid, x->ifname, c->inst[j].line);
+			for (int k = 0; k < x->nvips; k++)
+				for (int l = 0; l < y->nvips; l++)
+					if (x->vips[k].addr == y->vips[l].addr) {
+						const unsigned char *b = (void *)&x->vips[k].addr;
+
+						snprintf(a, sizeof(a), "%u.%u.%u.%u", b[0], b[1],
+							 b[2], b[3]);
+						return conf_err(
+							err, errlen, name,
+							"%d: %s on %s is already a virtual IP of the instance of line %d",
+							c->inst[i].line, a, x->ifname,
+							c->inst[j].line);
+					}
+		}
+	}
+	return 0;
+}
+
+int conf_parse(const char *text, const char *name, const struct opts *cmdline, struct conf *c,
+	       char *err, size_t errlen)
+{
+	struct conf_words ws = { 0 }, top = { 0 };
+	int i, ret, open = -1, nblocks = 0;
+	bool top_ok;
+
+	memset(c, 0, sizeof(*c));
+	ret = words_split(text, &ws);
+	if (ret) {
+		ret = conf_err(err, errlen, name, " %s",
+			       ret == -E2BIG ? "too many words" : "out of memory");
+		goto out;
+	}
+	/* First pass: the structure, the words outside the blocks, the number of blocks. */
+	for (i = 0; i < ws.n; i++) {
+		const char *w = ws.w[i].s, *p = conf_process_word(w, &top_ok);
+		int line = ws.w[i].line;
+
+		if (!strcmp(w, "vrrp")) {
+			if (open >= 0) {
+				ret = conf_err(
+					err, errlen, name,
+					"%d: 'vrrp' inside the block of line %d (missing '}'?)",
+					line, ws.w[open].line);
+				goto out;
+			}
+			if (i + 1 >= ws.n || strcmp(ws.w[i + 1].s, "{") ||
+			    ws.w[i + 1].line != line) {
+				ret = conf_err(err, errlen, name, "%d: expected 'vrrp {'", line);
+				goto out;
+			}
+			open = i++;
+			nblocks++;
+		} else if (!strcmp(w, "{")) {
+			ret = conf_err(err, errlen, name, "%d: '{' without 'vrrp'", line);
+			goto out;
+		} else if (!strcmp(w, "}")) {
+			if (open < 0) {
+				ret = conf_err(err, errlen, name, "%d: '}' without 'vrrp {'", line);
+				goto out;
+			}
+			open = -1;
+		} else if (p && (!top_ok || open >= 0)) {
+			ret = conf_err(
+				err, errlen, name,
+				top_ok ?
+					"%d: '%s' is the same for all instances: give it outside the blocks" :
+					"%d: '%s' is an option of the command line, not of the file",
+				line, p);
+			goto out;
+		} else if (open < 0) {
+			ret = words_add(&top, w, strlen(w), line);
+			if (ret) {
+				ret = conf_err(err, errlen, name, " out of memory");
+				goto out;
+			}
+		}
+	}
+	if (open >= 0) {
+		ret = conf_err(err, errlen, name, "%d: the vrrp block has no closing '}'",
+			       ws.w[open].line);
+		goto out;
+	}
+	if (!nblocks) {
+		ret = conf_err(err, errlen, name,
+			       " no instance: describe each in a 'vrrp { ... }' block");
+		goto out;
+	}
+	if (nblocks > VRRPD_MAX_INSTANCES) {
+		ret = conf_err(err, errlen, name, " %d instances: at most %d", nblocks,
+			       VRRPD_MAX_INSTANCES);
+		goto out;
+	}
+	c->inst = calloc((size_t)nblocks, sizeof(*c->inst));
+	if (!c->inst) {
+		ret = conf_err(err, errlen, name, " out of memory");
+		goto out;
+	}
+	/* Second pass: each block with the words outside the blocks before its own. */
+	for (i = 0; i < ws.n; i++) {
+		int start, line;
+
+		if (strcmp(ws.w[i].s, "vrrp"))
+			continue;
+		line = ws.w[i].line;
+		start = i + 2;
+		for (i = start; strcmp(ws.w[i].s, "}"); i++)
+			;
+		ret = conf_inst_parse(&top, &ws, start, i, name, line, &c->inst[c->n].o, err,
+				      errlen);
+		if (ret)
+			goto out;
+		c->inst[c->n++].line = line;
+	}
+	for (i = 0; i < c->n; i++) {
+		struct opts *o = &c->inst[i].o;
+
+		/* The command line's -f, --pin-dir and --foreground win. */
+		if (strcmp(cmdline->run_dir, OPTS_RUN_DIR_DFL))
+			snprintf(o->run_dir, sizeof(o->run_dir), "%s", cmdline->run_dir);
+		if (strcmp(cmdline->pin_dir, VRRPD_PIN_DIR_DFL))
+			snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", cmdline->pin_dir);
+		o->foreground = o->foreground || cmdline->foreground;
+	}
+	ret = conf_check_pairs(c, name, err, errlen);
+out:
+	words_free(&ws);
+	words_free(&top);
+	if (ret)
+		conf_free(c);
+	return ret;
+}
+
+int conf_load(const char *path, const struct opts *cmdline, struct conf *c, char *err,
+	      size_t errlen)
+{
+	char *text;
+	size_t n;
+	FILE *f;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	f = fopen(path, "re");
+	if (!f) {
+		snprintf(err, errlen, "cannot read the configuration file %s: %s", path,
+			 strerror(errno));
+		return -errno;
+	}
+	text = malloc(CONF_MAX_BYTES + 1);
+	if (!text) {
+		fclose(f);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	n = fread(text, 1, CONF_MAX_BYTES + 1, f);
+	ret = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (!ret && n > CONF_MAX_BYTES) {
+		snprintf(err, errlen, "%s: larger than %d bytes", path, CONF_MAX_BYTES);
+		ret = -EFBIG;
+	} else if (!ret && memchr(text, '\0', n)) {
+		snprintf(err, errlen, "%s: not a text file (it holds a NUL byte)", path);
+		ret = -EINVAL;
+	} else if (ret) {
+		snprintf(err, errlen, "cannot read the configuration file %s: %s", path,
+			 strerror(-ret));
+	} else {
+		text[n] = '\0';
+		ret = conf_parse(text, path, cmdline, c, err, errlen);
+	}
+	free(text);
+	return ret;
+}
+
+void conf_free(struct conf *c)
+{
+	free(c->inst);
+	memset(c, 0, sizeof(*c));
+}
