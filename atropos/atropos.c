@@ -42,6 +42,7 @@ enum cmd {
 	CMD_INCREASE,
 	CMD_PRIORITY,
 	CMD_GARP,
+	CMD_RELOAD,
 };
 
 struct args {
@@ -107,6 +108,7 @@ static void usage(FILE *out)
 		"      --increase     priority +10, or to the daemon's -x value\n"
 		"      --priority N   priority N (1..254)\n"
 		"      --garp         send the gratuitous ARPs again (masters)\n"
+		"      --reload       the daemons started with -c FILE read it again\n"
 		"Selectors and places:\n"
 		"  -i IFACE           only instances on IFACE\n"
 		"  -v VRID            only instances of VRID (-v alone: the version, as before)\n"
@@ -623,6 +625,44 @@ static bool took_effect(enum cmd c, const struct vrrpd_cfg *cfg, int prio)
 	}
 }
 
+/*
+ * --reload: each selected instance's daemon, once (a daemon with -c FILE runs several), reads
+ * its file again; its answer is printed. 0 if every one reloaded.
+ */
+static int cmd_reload(const struct args *a, const struct maps *m)
+{
+	static struct inst in[MAX_INST];
+	int n = load(a, m, in, MAX_INST), i, j, failed = 0, done = 0;
+	char reply[CTL_MSG_MAX];
+
+	for (i = 0; i < n; i++) {
+		if (in[i].stale)
+			continue;
+		for (j = 0; j < i; j++)
+			if (!in[j].stale && in[j].cfg.owner_pid == in[i].cfg.owner_pid)
+				break;
+		if (j < i)
+			continue;
+		done++;
+		if (request(a, &in[i], "reload", reply, sizeof(reply))) {
+			failed++;
+			continue;
+		}
+		if (strncmp(reply, "ok ", 3)) {
+			fprintf(stderr, "atropos: vrrpd pid %u: %s\n", in[i].cfg.owner_pid,
+				strncmp(reply, "error ", 6) ? reply : reply + 6);
+			failed++;
+			continue;
+		}
+		printf("vrrpd pid %u: reloaded: %s\n", in[i].cfg.owner_pid, reply + 3);
+	}
+	if (!done) {
+		fprintf(stderr, "atropos: no vrrpd instance matches\n");
+		return 1;
+	}
+	return failed ? 1 : 0;
+}
+
 static int cmd_change(const struct args *a, const struct maps *m)
 {
 	static const char *const reqs[] = {
@@ -749,6 +789,7 @@ int main(int argc, char **argv)
 		O_INCREASE,
 		O_PRIORITY,
 		O_GARP,
+		O_RELOAD,
 		O_CHECK,
 		O_WATCH,
 		O_JSON,
@@ -765,6 +806,7 @@ int main(int argc, char **argv)
 		{ "increase", no_argument, NULL, O_INCREASE },
 		{ "priority", required_argument, NULL, O_PRIORITY },
 		{ "garp", no_argument, NULL, O_GARP },
+		{ "reload", no_argument, NULL, O_RELOAD },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "watch", no_argument, NULL, O_WATCH },
 		{ "count", required_argument, NULL, O_COUNT },
@@ -803,6 +845,9 @@ int main(int argc, char **argv)
 			break;
 		case O_INCREASE:
 			ret = set_cmd(&a, CMD_INCREASE);
+			break;
+		case O_RELOAD:
+			ret = set_cmd(&a, CMD_RELOAD);
 			break;
 		case O_GARP:
 			ret = set_cmd(&a, CMD_GARP);
@@ -892,6 +937,8 @@ int main(int argc, char **argv)
 		return cmd_check(&a, &m);
 	case CMD_WATCH:
 		return cmd_watch(&a, &m);
+	case CMD_RELOAD:
+		return cmd_reload(&a, &m);
 	default:
 		return cmd_change(&a, &m);
 	}

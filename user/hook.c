@@ -337,6 +337,11 @@ int hook_on_fd(struct hook *h, int fd, uint64_t now_ns)
 	return 0;
 }
 
+bool hook_idle(const struct hook *h)
+{
+	return !h->len;
+}
+
 uint64_t hook_deadline(const struct hook *h)
 {
 	return h->pid > 0 && !h->killed ? h->deadline_ns : 0;

@@ -49,6 +49,8 @@ int hook_on_fd(struct hook *h, int fd, uint64_t now_ns);
 /* The timeout of the running script (0: none), and what to do when it passes. */
 uint64_t hook_deadline(const struct hook *h);
 void hook_tick(struct hook *h, uint64_t now_ns);
+/* Nothing running nor waiting. */
+bool hook_idle(const struct hook *h);
 /* At exit: runs what is queued to the end, each within the timeout. */
 void hook_drain(struct hook *h);
 

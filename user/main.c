@@ -31,8 +31,11 @@
 
 #define VRRPD_VERSION "2.0.0"
 
+struct vrrpd;
+
 /* One VRRP instance of this process: its options, election, scripts and control socket. */
 struct vinst {
+	struct vrrpd *d;
 	struct opts o;
 	struct inst inst;
 	struct hook hook;
@@ -48,8 +51,10 @@ struct vinst {
  */
 struct vrrpd {
 	struct opts o; /* the command line */
-	struct vinst *vi;
+	struct vinst **vi; /* each on its own: inst and hook point into it */
 	int nvi;
+	struct vinst **retiring; /* removed by a reload, their stop scripts still running */
+	int nretiring;
 	struct xdp_ctx x;
 	struct nl_sock *nl;
 	struct nl_sock *link_watch; /* link changes, for link supervision */
@@ -75,8 +80,8 @@ static int on_ring_event(void *ctx, void *data, size_t len)
 	if (len < sizeof(*ev))
 		return 0;
 	for (int i = 0; i < d->nvi; i++)
-		if (d->vi[i].started && !memcmp(&ev->key, &d->vi[i].inst.key, sizeof(ev->key))) {
-			inst_on_event(&d->vi[i].inst, ev, now_ns());
+		if (d->vi[i]->started && !memcmp(&ev->key, &d->vi[i]->inst.key, sizeof(ev->key))) {
+			inst_on_event(&d->vi[i]->inst, ev, now_ns());
 			break;
 		}
 	return 0;
@@ -132,6 +137,126 @@ static int write_pidfile(struct vinst *v, char *err, size_t errlen)
 	return ret;
 }
 
+static struct vinst *vinst_new(struct vrrpd *d, const struct opts *o)
+{
+	struct vinst *v = calloc(1, sizeof(*v));
+
+	if (v) {
+		v->d = d;
+		v->o = *o;
+		v->ctl.fd = -1;
+	}
+	return v;
+}
+
+/* The instances of the -c file, each new and not started, in *vi. */
+static int instances_load(struct vrrpd *d, struct vinst ***vi, int *n, char *err, size_t errlen)
+{
+	struct conf c;
+	int i, ret;
+
+	ret = conf_load(d->o.config, &d->o, &c, err, errlen);
+	if (ret)
+		return ret;
+	*vi = calloc((size_t)c.n, sizeof(**vi));
+	for (i = 0; *vi && i < c.n; i++) {
+		(*vi)[i] = vinst_new(d, &c.inst[i].o);
+		if (!(*vi)[i])
+			break;
+	}
+	*n = i;
+	if (!*vi || i < c.n) {
+		while (*vi && i > 0)
+			free((*vi)[--i]);
+		free(*vi);
+		*vi = NULL;
+		*n = 0;
+		snprintf(err, errlen, "out of memory");
+		ret = -ENOMEM;
+	}
+	conf_free(&c);
+	return ret;
+}
+
+/* The instances: the command line's one, or those of the -c file. */
+static int instances(struct vrrpd *d, char *err, size_t errlen)
+{
+	if (d->o.config[0])
+		return instances_load(d, &d->vi, &d->nvi, err, errlen);
+	d->vi = calloc(1, sizeof(*d->vi));
+	if (d->vi)
+		d->vi[0] = vinst_new(d, &d->o);
+	if (!d->vi || !d->vi[0]) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	d->nvi = 1;
+	return 0;
+}
+
+/* The pid file and the control socket of an instance, once the event loop is there. */
+static int vinst_open_ctl(struct vrrpd *d, struct vinst *v, char *err, size_t errlen)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	int ret;
+
+	ret = write_pidfile(v, err, errlen);
+	if (ret)
+		return ret;
+	ret = ctl_open(&v->ctl, v->o.run_dir, v->o.ifname, v->o.vrid, err, errlen);
+	if (ret)
+		return ret;
+	ev.data.fd = v->ctl.fd;
+	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev) ? -errno : 0;
+}
+
+/*
+ * Stops an instance a reload removed, or one that failed to start: a master resigns (priority
+ * 0), the program is detached if no instance is left on the interface, the socket and pid file
+ * go. Its stop script may still run: the instance waits in d->retiring until it has.
+ */
+static void vinst_retire(struct vrrpd *d, struct vinst *v)
+{
+	struct vinst **r;
+
+	if (v->started)
+		inst_stop(&v->inst, now_ns());
+	v->started = false;
+	if (v->attached_ifindex)
+		xdp_detach_if_unused(&d->x, v->attached_ifindex);
+	v->attached_ifindex = 0;
+	if (v->pidfile[0])
+		unlink(v->pidfile);
+	v->pidfile[0] = '\0';
+	ctl_close(&v->ctl);
+	r = realloc(d->retiring, (size_t)(d->nretiring + 1) * sizeof(*r));
+	if (!r) {
+		hook_drain(&v->hook); /* no room to wait: the script runs to its end now */
+		free(v);
+		return;
+	}
+	d->retiring = r;
+	d->retiring[d->nretiring++] = v;
+}
+
+/* Frees the retired instances whose scripts have ended. */
+static void retired_reap(struct vrrpd *d)
+{
+	int i = 0;
+
+	while (i < d->nretiring) {
+		struct vinst *v = d->retiring[i];
+
+		hook_tick(&v->hook, now_ns());
+		if (!hook_idle(&v->hook)) {
+			i++;
+			continue;
+		}
+		free(v);
+		d->retiring[i] = d->retiring[--d->nretiring];
+	}
+}
+
 /* Starts one instance: its scripts checked, claimed in the maps, the program attached. */
 static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errlen)
 {
@@ -167,10 +292,8 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	int i, ret;
 
 	d->epfd = d->timerfd = d->sigfd = -1;
-	for (i = 0; i < d->nvi; i++)
-		d->vi[i].ctl.fd = -1;
 	/* The same for every instance (conf.c sees to it). */
-	ret = mkdir_run(d->vi[0].o.run_dir, err, errlen);
+	ret = mkdir_run(d->vi[0]->o.run_dir, err, errlen);
 	if (ret)
 		return ret;
 	d->nl = nl_open();
@@ -178,7 +301,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open a netlink socket: %s", strerror(errno));
 		return -errno;
 	}
-	ret = xdp_open(&d->x, d->vi[0].o.pin_dir, err, errlen);
+	ret = xdp_open(&d->x, d->vi[0]->o.pin_dir, err, errlen);
 	if (ret)
 		return ret;
 	ret = xdp_ring_open(&d->x, on_ring_event, d);
@@ -198,7 +321,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		return -errno;
 	}
 	for (i = 0; i < d->nvi; i++) {
-		ret = vinst_start(d, &d->vi[i], err, errlen);
+		ret = vinst_start(d, d->vi[i], err, errlen);
 		if (ret)
 			return ret;
 	}
@@ -225,16 +348,9 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	ev.data.fd = nl_link_watch_fd(d->link_watch);
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	for (i = 0; i < d->nvi; i++) {
-		struct vinst *v = &d->vi[i];
-
-		ret = write_pidfile(v, err, errlen);
+		ret = vinst_open_ctl(d, d->vi[i], err, errlen);
 		if (ret)
 			return ret;
-		ret = ctl_open(&v->ctl, v->o.run_dir, v->o.ifname, v->o.vrid, err, errlen);
-		if (ret)
-			return ret;
-		ev.data.fd = v->ctl.fd;
-		epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	}
 	return 0;
 }
@@ -273,6 +389,8 @@ static int drop_capabilities(char *err, size_t errlen)
 	return 0;
 }
 
+static int reload(struct vrrpd *d, char *msg, size_t len);
+
 /* One request from atropos (ctl.h): carry it out, say the state it left. */
 static void on_request(void *arg, const char *req, char *reply, size_t len)
 {
@@ -288,6 +406,13 @@ static void on_request(void *arg, const char *req, char *reply, size_t len)
 	char msg[160];
 	int i, prio = 0, ret;
 
+	if (!strcmp(req, "reload")) {
+		/* v may be stopped by it: nothing of v is used after. */
+		ret = reload(v->d, msg, sizeof(msg));
+		log_info("atropos: reload: %s", msg);
+		snprintf(reply, len, "%s %s", ret ? "error" : "ok", msg);
+		return;
+	}
 	for (i = 0; i < (int)(sizeof(cmds) / sizeof(cmds[0])); i++)
 		if (!strcmp(req, cmds[i].name))
 			break;
@@ -314,21 +439,23 @@ static void teardown(struct vrrpd *d)
 
 	/* Every master resigns first (priority 0), then the scripts of the stop run. */
 	for (i = 0; i < d->nvi; i++)
-		if (d->vi[i].started)
-			inst_stop(&d->vi[i].inst, now_ns());
+		if (d->vi[i]->started)
+			inst_stop(&d->vi[i]->inst, now_ns());
 	/* The down scripts of the stop, and whatever was still waiting, run to the end. */
 	for (i = 0; i < d->nvi; i++)
-		hook_drain(&d->vi[i].hook);
+		hook_drain(&d->vi[i]->hook);
+	for (i = 0; i < d->nretiring; i++)
+		hook_drain(&d->retiring[i]->hook);
 	for (i = 0; i < d->nvi; i++)
-		if (d->vi[i].attached_ifindex)
-			xdp_detach_if_unused(&d->x, d->vi[i].attached_ifindex);
+		if (d->vi[i]->attached_ifindex)
+			xdp_detach_if_unused(&d->x, d->vi[i]->attached_ifindex);
 	xdp_close(&d->x);
 	nl_close(d->nl);
 	nl_close(d->link_watch);
 	for (i = 0; i < d->nvi; i++) {
-		if (d->vi[i].pidfile[0])
-			unlink(d->vi[i].pidfile);
-		ctl_close(&d->vi[i].ctl);
+		if (d->vi[i]->pidfile[0])
+			unlink(d->vi[i]->pidfile);
+		ctl_close(&d->vi[i]->ctl);
 	}
 	if (d->epfd >= 0)
 		close(d->epfd);
@@ -382,6 +509,99 @@ static int reopen(struct vrrpd *d, struct vinst *v)
 	return 0;
 }
 
+/* Same interface and VRID: the same instance, for a reload. */
+static bool vinst_same_key(const struct vinst *a, const struct vinst *b)
+{
+	return a->o.vrid == b->o.vrid && !strcmp(a->o.ifname, b->o.ifname);
+}
+
+static void vinsts_free(struct vinst **v, int n)
+{
+	while (n > 0)
+		free(v[--n]);
+	free(v);
+}
+
+/*
+ * SIGHUP or atropos --reload: reads the -c file again. An instance whose options are the same
+ * goes on untouched (no gap in its adverts, no transition); one that is gone or whose options
+ * changed stops as on SIGTERM (a master resigns with priority 0), and a new or changed one
+ * starts as at start-up. A file with a mistake changes nothing. msg says what happened.
+ */
+static int reload(struct vrrpd *d, char *msg, size_t len)
+{
+	int i, j, n = 0, kept = 0, added = 0, removed = 0, failed = 0, ret;
+	struct vinst **nv;
+	char err[512];
+
+	if (!d->o.config[0]) {
+		snprintf(msg, len, "nothing to reload: vrrpd runs without -c FILE");
+		return -EINVAL;
+	}
+	ret = instances_load(d, &nv, &n, msg, len);
+	if (ret)
+		return ret;
+	for (i = 0; i < n; i++) {
+		/* Script paths made absolute as at start-up, so that options compare. */
+		ret = hook_check(&nv[i]->o, msg, len);
+		if (!ret && (strcmp(nv[i]->o.run_dir, d->vi[0]->o.run_dir) ||
+			     strcmp(nv[i]->o.pin_dir, d->vi[0]->o.pin_dir))) {
+			snprintf(msg, len,
+				 "-f and --pin-dir cannot change on a reload: restart vrrpd");
+			ret = -EINVAL;
+		}
+		if (ret) {
+			vinsts_free(nv, n);
+			return ret;
+		}
+	}
+	/* Unchanged instances take the place of their new copies; the others go. */
+	for (j = 0; j < d->nvi; j++) {
+		struct vinst *old = d->vi[j];
+
+		for (i = 0; i < n; i++)
+			if (vinst_same_key(nv[i], old) && !nv[i]->started &&
+			    !memcmp(&nv[i]->o, &old->o, sizeof(old->o)))
+				break;
+		if (i < n) {
+			free(nv[i]);
+			nv[i] = old;
+			kept++;
+			continue;
+		}
+		log_info("VRRP ID %d on %s: removed or changed by the reload: stopping",
+			 old->o.vrid, old->o.ifname);
+		vinst_retire(d, old);
+		removed++;
+	}
+	free(d->vi);
+	d->vi = nv;
+	d->nvi = n;
+	/* Then the new and changed ones start; one that cannot is left out, and said. */
+	for (i = 0; i < d->nvi; i++) {
+		struct vinst *v = d->vi[i];
+
+		if (v->started)
+			continue;
+		ret = vinst_start(d, v, err, sizeof(err));
+		if (!ret)
+			ret = vinst_open_ctl(d, v, err, sizeof(err));
+		if (!ret) {
+			added++;
+			continue;
+		}
+		log_warnx("VRRP ID %d on %s: cannot start: %s", v->o.vrid, v->o.ifname, err);
+		vinst_retire(d, v);
+		memmove(&d->vi[i], &d->vi[i + 1], (size_t)(d->nvi - i - 1) * sizeof(*d->vi));
+		d->nvi--;
+		i--;
+		failed++;
+	}
+	snprintf(msg, len, "%d unchanged, %d started, %d stopped%s", kept, added, removed,
+		 failed ? ", and some could not start (see the log)" : "");
+	return failed ? -EIO : 0;
+}
+
 /* The earliest of the instances' and their scripts' deadlines, 0 if none. */
 static uint64_t next_deadline(const struct vrrpd *d)
 {
@@ -389,10 +609,15 @@ static uint64_t next_deadline(const struct vrrpd *d)
 	int i;
 
 	for (i = 0; i < d->nvi; i++) {
-		t = inst_deadline(&d->vi[i].inst);
+		t = inst_deadline(&d->vi[i]->inst);
 		if (t && (!dl || t < dl))
 			dl = t;
-		t = hook_deadline(&d->vi[i].hook);
+		t = hook_deadline(&d->vi[i]->hook);
+		if (t && (!dl || t < dl))
+			dl = t;
+	}
+	for (i = 0; i < d->nretiring; i++) {
+		t = hook_deadline(&d->retiring[i]->hook);
 		if (t && (!dl || t < dl))
 			dl = t;
 	}
@@ -405,13 +630,16 @@ static bool vinst_fd(struct vrrpd *d, int fd)
 	int i;
 
 	for (i = 0; i < d->nvi; i++) {
-		if (fd == d->vi[i].ctl.fd) {
-			ctl_serve(&d->vi[i].ctl, on_request, &d->vi[i]);
+		if (fd == d->vi[i]->ctl.fd) {
+			ctl_serve(&d->vi[i]->ctl, on_request, d->vi[i]);
 			return true;
 		}
-		if (hook_on_fd(&d->vi[i].hook, fd, now_ns()))
+		if (hook_on_fd(&d->vi[i]->hook, fd, now_ns()))
 			return true;
 	}
+	for (i = 0; i < d->nretiring; i++)
+		if (hook_on_fd(&d->retiring[i]->hook, fd, now_ns()))
+			return true;
 	return false;
 }
 
@@ -434,8 +662,15 @@ static int run(struct vrrpd *d)
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == d->sigfd) {
 				while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGHUP)
-						continue; /* reload: nothing to reload yet */
+					if (si.ssi_signo == SIGHUP) {
+						char msg[512];
+
+						if (reload(d, msg, sizeof(msg)))
+							log_warnx("SIGHUP: reload: %s", msg);
+						else
+							log_info("SIGHUP: reload: %s", msg);
+						continue;
+					}
 					log_info("signal %d, shutting down", si.ssi_signo);
 					return 0;
 				}
@@ -446,14 +681,14 @@ static int run(struct vrrpd *d)
 			} else if (evs[i].data.fd == nl_link_watch_fd(d->link_watch)) {
 				nl_link_watch_read(d->link_watch);
 				for (j = 0; j < d->nvi; j++)
-					if (d->vi[j].started)
-						inst_link_check(&d->vi[j].inst, now_ns());
+					if (d->vi[j]->started)
+						inst_link_check(&d->vi[j]->inst, now_ns());
 			} else {
 				vinst_fd(d, evs[i].data.fd);
 			}
 		}
 		for (j = 0; j < d->nvi; j++) {
-			struct vinst *v = &d->vi[j];
+			struct vinst *v = d->vi[j];
 
 			if (v->started)
 				inst_tick(&v->inst, now_ns());
@@ -462,6 +697,7 @@ static int run(struct vrrpd *d)
 			if (v->started && v->inst.gone && inst_iface_back(&v->inst) && reopen(d, v))
 				return 1;
 		}
+		retired_reap(d);
 	}
 }
 
@@ -516,36 +752,6 @@ static void daemonize_end(int report_fd, char status)
 	close(report_fd);
 }
 
-/* The instances: the command line's one, or those of the -c file. */
-static int instances(struct vrrpd *d, char *err, size_t errlen)
-{
-	struct conf c;
-	int i, ret;
-
-	if (!d->o.config[0]) {
-		d->vi = calloc(1, sizeof(*d->vi));
-		if (!d->vi)
-			return -ENOMEM;
-		d->vi[0].o = d->o;
-		d->nvi = 1;
-		return 0;
-	}
-	ret = conf_load(d->o.config, &d->o, &c, err, errlen);
-	if (ret)
-		return ret;
-	d->vi = calloc((size_t)c.n, sizeof(*d->vi));
-	if (!d->vi) {
-		conf_free(&c);
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	for (i = 0; i < c.n; i++)
-		d->vi[i].o = c.inst[i].o;
-	d->nvi = c.n;
-	conf_free(&c);
-	return 0;
-}
-
 /* vrrpd -t -c FILE: what the file holds, one line per instance. */
 static void check_report(const struct vrrpd *d)
 {
@@ -553,7 +759,7 @@ static void check_report(const struct vrrpd *d)
 
 	printf("%s: %d instance%s\n", d->o.config, d->nvi, d->nvi == 1 ? "" : "s");
 	for (int i = 0; i < d->nvi; i++) {
-		const struct opts *o = &d->vi[i].o;
+		const struct opts *o = &d->vi[i]->o;
 
 		inet_ntop(AF_INET, &o->vips[0].addr, a, sizeof(a));
 		printf("  VRID %d on %s: VRRPv%d, priority %d, interval %d cs, %d VIP%s (%s%s)\n",
@@ -619,6 +825,6 @@ int main(int argc, char **argv)
 	ret = run(&d);
 	teardown(&d);
 	for (int i = 0; i < d.nvi; i++)
-		log_info("VRRP ID %d on %s: stopped", d.vi[i].o.vrid, d.vi[i].o.ifname);
+		log_info("VRRP ID %d on %s: stopped", d.vi[i]->o.vrid, d.vi[i]->o.ifname);
 	return ret;
 }
