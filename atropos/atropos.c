@@ -43,6 +43,7 @@ enum cmd {
 	CMD_PRIORITY,
 	CMD_GARP,
 	CMD_RELOAD,
+	CMD_PROMETHEUS,
 };
 
 struct args {
@@ -100,6 +101,7 @@ static void usage(FILE *out)
 		"                     backup, 2 if one is in fault or not running; one line\n"
 		"      --watch        print transitions as they happen, numbered (--count N: stop\n"
 		"                     after N)\n"
+		"      --prometheus   state and counters in the Prometheus text format\n"
 		"Changing (through the daemons' control sockets; returns once it took effect):\n"
 		"  -b, --backup       masters step down and stay backup until --master or --resume\n"
 		"      --master       take over now (at priority 254 unless higher)\n"
@@ -421,6 +423,104 @@ static void print_json(const struct maps *m, const struct inst *in)
 		printf("%s\"%s\":%llu", i ? "," : "", stat_fields[i].name,
 		       (unsigned long long)*(__u64 *)((char *)&st + stat_fields[i].off));
 	printf("}}");
+}
+
+/*
+ * --prometheus: the state and counters in the Prometheus text format (version 0.0.4), for a
+ * node_exporter textfile collector or a small HTTP wrapper. One family at a time, each sample
+ * labelled with the instance's interface and VRID.
+ */
+/* An interface name as a label value: backslash and double quote escaped (no newline fits). */
+static const char *prom_label(const char *s, char *buf, size_t len)
+{
+	size_t o = 0;
+
+	for (; *s && o + 3 < len; s++) {
+		if (*s == '\\' || *s == '"')
+			buf[o++] = '\\';
+		buf[o++] = *s;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* One sample of an instance: a whole number, or seconds with a fraction when secs. */
+static void prom_sample(const char *name, const struct inst *in, unsigned long long v, double secs,
+			bool is_secs)
+{
+	char lbl[2 * IF_NAMESIZE];
+
+	printf("%s{interface=\"%s\",vrid=\"%u\"} ", name, prom_label(in->ifname, lbl, sizeof(lbl)),
+	       in->key.vrid);
+	if (is_secs)
+		printf("%.3f\n", secs);
+	else
+		printf("%llu\n", v);
+}
+
+static int cmd_prometheus(const struct args *a, const struct maps *m)
+{
+	static struct inst in[MAX_INST];
+	static struct vrrpd_stats st[MAX_INST];
+	enum { UP, STATE, PRIO, CFG_PRIO, INTERVAL, SINCE, TRANSITIONS, SENT, ZERO_SENT, NFAM };
+	static const struct {
+		const char *name, *type, *help;
+	} fam[NFAM] = {
+		[UP] = { "vrrpd_up", "gauge",
+			 "1 if the instance's vrrpd is running, 0 if it is gone" },
+		[STATE] = { "vrrpd_state", "gauge", "0 init, 1 backup, 2 master, 3 fault" },
+		[PRIO] = { "vrrpd_priority", "gauge", "the effective priority" },
+		[CFG_PRIO] = { "vrrpd_configured_priority", "gauge",
+			       "the priority it was started with" },
+		[INTERVAL] = { "vrrpd_advert_interval_seconds", "gauge",
+			       "the advertisement interval" },
+		[SINCE] = { "vrrpd_state_since_seconds", "gauge",
+			    "how long it has been in its state" },
+		[TRANSITIONS] = { "vrrpd_master_transitions_total", "counter",
+				  "transitions to master" },
+		[SENT] = { "vrrpd_adverts_sent_total", "counter", "advertisements sent" },
+		[ZERO_SENT] = { "vrrpd_priority_zero_sent_total", "counter",
+				"priority 0 advertisements sent" },
+	};
+	int n = load(a, m, in, MAX_INST), i, f;
+	char name[64];
+
+	for (i = 0; i < n; i++)
+		sum_stats(m->stats, &in[i].key, &st[i]);
+	for (f = 0; f < NFAM; f++) {
+		printf("# HELP %s %s\n# TYPE %s %s\n", fam[f].name, fam[f].help, fam[f].name,
+		       fam[f].type);
+		for (i = 0; i < n; i++) {
+			const struct vrrpd_cfg *c = &in[i].cfg;
+			const unsigned long long v[NFAM] = {
+				[UP] = !in[i].stale,
+				[STATE] = c->state,
+				[PRIO] = c->priority,
+				[CFG_PRIO] = c->cfg_priority,
+				[TRANSITIONS] = c->master_transitions,
+				[SENT] = c->adverts_sent,
+				[ZERO_SENT] = c->pri_zero_sent,
+			};
+
+			if (f == INTERVAL)
+				prom_sample(fam[f].name, &in[i], 0, c->adver_int_cs / 100.0, true);
+			else if (f == SINCE)
+				prom_sample(fam[f].name, &in[i], 0, ago_s(c->since_ns), true);
+			else
+				prom_sample(fam[f].name, &in[i], v[f], 0, false);
+		}
+	}
+	/* The XDP program's counters, named as in RFC 6527 and vrrpd_stats. */
+	for (f = 0; f < (int)(sizeof(stat_fields) / sizeof(stat_fields[0])); f++) {
+		printf("# HELP vrrpd_%s_total XDP counter %s (vrrpd_stats)\n"
+		       "# TYPE vrrpd_%s_total counter\n",
+		       stat_fields[f].name, stat_fields[f].name, stat_fields[f].name);
+		snprintf(name, sizeof(name), "vrrpd_%s_total", stat_fields[f].name);
+		for (i = 0; i < n; i++)
+			prom_sample(name, &in[i], *(__u64 *)((char *)&st[i] + stat_fields[f].off),
+				    0, false);
+	}
+	return 0;
 }
 
 static int cmd_state(const struct args *a, const struct maps *m)
@@ -790,6 +890,7 @@ int main(int argc, char **argv)
 		O_PRIORITY,
 		O_GARP,
 		O_RELOAD,
+		O_PROMETHEUS,
 		O_CHECK,
 		O_WATCH,
 		O_JSON,
@@ -807,6 +908,7 @@ int main(int argc, char **argv)
 		{ "priority", required_argument, NULL, O_PRIORITY },
 		{ "garp", no_argument, NULL, O_GARP },
 		{ "reload", no_argument, NULL, O_RELOAD },
+		{ "prometheus", no_argument, NULL, O_PROMETHEUS },
 		{ "check", no_argument, NULL, O_CHECK },
 		{ "watch", no_argument, NULL, O_WATCH },
 		{ "count", required_argument, NULL, O_COUNT },
@@ -848,6 +950,9 @@ int main(int argc, char **argv)
 			break;
 		case O_RELOAD:
 			ret = set_cmd(&a, CMD_RELOAD);
+			break;
+		case O_PROMETHEUS:
+			ret = set_cmd(&a, CMD_PROMETHEUS);
 			break;
 		case O_GARP:
 			ret = set_cmd(&a, CMD_GARP);
@@ -939,6 +1044,8 @@ int main(int argc, char **argv)
 		return cmd_watch(&a, &m);
 	case CMD_RELOAD:
 		return cmd_reload(&a, &m);
+	case CMD_PROMETHEUS:
+		return cmd_prometheus(&a, &m);
 	default:
 		return cmd_change(&a, &m);
 	}

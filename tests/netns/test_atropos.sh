@@ -131,6 +131,29 @@ t_capture_stop garp
 t_eq atropos_garp_burst "$(garps)" 5
 t_eq atropos_garp_backup_refused "$(A r2 --garp -v 51 -i eth0 2>&1)" "atropos: eth0 vrid 51: not master"
 
+# --- Prometheus -------------------------------------------------------------------------------------
+# The text format: "# HELP"/"# TYPE" once per family, before its samples; each sample
+# NAME{interface="...",vrid="N"} VALUE. The values are the maps'.
+B0=$(t_stat r2 51 adverts_rcvd)
+PROM=$(A r2 --prometheus)
+B1=$(t_stat r2 51 adverts_rcvd)
+BAD=$(awk '
+	/^# HELP [a-z_0-9]+ ./ { next }
+	/^# TYPE [a-z_0-9]+ (gauge|counter)$/ { typed[$3] = 1; next }
+	/^[a-z_0-9]+\{interface="[^"]*",vrid="[0-9]+"\} [0-9.]+$/ {
+		split($0, p, "{"); if (p[1] in typed) next }
+	{ print NR ": " $0 }' <<<"$PROM")
+t_eq atropos_prometheus_format "$BAD" "" "lines not in the format: $BAD"
+prom() { awk -v k="$1{interface=\"eth0\",vrid=\"51\"}" '$1 == k { print $2 }' <<<"$2"; }
+t_eq atropos_prometheus_backup_state "$(prom vrrpd_state "$PROM")" 1
+t_eq atropos_prometheus_master_state "$(prom vrrpd_state "$(A r1 --prometheus)")" 2
+t_eq atropos_prometheus_up "$(prom vrrpd_up "$PROM")" 1
+t_eq atropos_prometheus_priority "$(prom vrrpd_configured_priority "$PROM")" 100
+t_eq atropos_prometheus_interval "$(prom vrrpd_advert_interval_seconds "$PROM")" 0.200
+V=$(prom vrrpd_adverts_rcvd_total "$PROM")
+t_check atropos_prometheus_counter_is_the_maps eval '[ "$V" -ge "$B0" ] && [ "$V" -le "$B1" ] && [ "$V" -gt 0 ]'
+t_eq atropos_prometheus_families "$(grep -c '^# TYPE' <<<"$PROM")" 32
+
 # --- Safety -------------------------------------------------------------------------------------------
 t_eq atropos_socket_root_only "$(stat -c %a "$LAB_DIR/r1/vrrpd-eth0-51.sock")" 600
 t_eq atropos_pidfile_root_only "$(stat -c %a "$LAB_DIR/r1/vrrpd-eth0-51.pid")" 600
