@@ -201,12 +201,23 @@ format:
 format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRCS)
 
-# The daemon carries its BPF program (skeleton), so binaries and man pages are all there is.
+# The daemon carries its BPF program (skeleton): binaries, man pages, a systemd unit for
+# /etc/vrrpd.conf and a template one per instance (vrrpd@NAME: /etc/vrrpd/NAME.args), and a SysV
+# init script. DESTDIR, PREFIX (/usr/local), SYSCONFDIR (/etc), SYSTEMDDIR as usual.
 PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+SUBST = sed 's|@SBINDIR@|$(PREFIX)/sbin|g'
 install: $(BUILD)/vrrpd $(BUILD)/atropos
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(SYSTEMDDIR) $(DESTDIR)$(SYSCONFDIR)/init.d
 	install -m 0755 $(BUILD)/vrrpd $(BUILD)/atropos $(DESTDIR)$(PREFIX)/sbin/
 	install -m 0644 user/vrrpd.8 atropos/atropos.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(SUBST) packaging/systemd/vrrpd.service.in >$(DESTDIR)$(SYSTEMDDIR)/vrrpd.service
+	$(SUBST) packaging/systemd/vrrpd@.service.in >$(DESTDIR)$(SYSTEMDDIR)/vrrpd@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/vrrpd.service $(DESTDIR)$(SYSTEMDDIR)/vrrpd@.service
+	$(SUBST) packaging/sysv/vrrpd.in >$(DESTDIR)$(SYSCONFDIR)/init.d/vrrpd
+	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/init.d/vrrpd
 
 clean:
 	rm -rf $(BUILD)

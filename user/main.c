@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,6 +63,8 @@ struct vrrpd {
 	int epfd;
 	int timerfd;
 	int sigfd;
+	char pidfile[2 * OPTS_PATH_MAX +
+		     8]; /* with -c FILE: RUN_DIR/FILE's name.pid, the process's */
 };
 
 static uint64_t now_ns(void)
@@ -113,24 +117,22 @@ static int mkdir_run(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
-/* One per instance, named after it as the original did; all hold this process's pid. */
-static int write_pidfile(struct vinst *v, char *err, size_t errlen)
+/* Our pid in path; path is emptied if it cannot be written (so nothing is unlinked). */
+static int write_pidfile(char *path, char *err, size_t errlen)
 {
 	char buf[32];
 	int fd, ret = 0, n;
 
-	snprintf(v->pidfile, sizeof(v->pidfile), "%s/vrrpd-%s-%d.pid", v->o.run_dir, v->o.ifname,
-		 v->o.vrid);
-	fd = open(v->pidfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot write %s: %s", v->pidfile, strerror(errno));
-		v->pidfile[0] = '\0';
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		path[0] = '\0';
 		return ret;
 	}
 	n = snprintf(buf, sizeof(buf), "%d\n", (int)getpid());
 	if (write(fd, buf, (size_t)n) != n) {
-		snprintf(err, errlen, "cannot write %s", v->pidfile);
+		snprintf(err, errlen, "cannot write %s", path);
 		ret = -EIO;
 	}
 	close(fd);
@@ -200,7 +202,10 @@ static int vinst_open_ctl(struct vrrpd *d, struct vinst *v, char *err, size_t er
 	struct epoll_event ev = { .events = EPOLLIN };
 	int ret;
 
-	ret = write_pidfile(v, err, errlen);
+	/* One per instance, named after it as the original did; all hold this process's pid. */
+	snprintf(v->pidfile, sizeof(v->pidfile), "%s/vrrpd-%s-%d.pid", v->o.run_dir, v->o.ifname,
+		 v->o.vrid);
+	ret = write_pidfile(v->pidfile, err, errlen);
 	if (ret)
 		return ret;
 	ret = ctl_open(&v->ctl, v->o.run_dir, v->o.ifname, v->o.vrid, err, errlen);
@@ -352,7 +357,41 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	/* For init scripts (start-stop-daemon --pidfile): one file for the whole process. */
+	if (d->o.config[0]) {
+		const char *base = strrchr(d->o.config, '/');
+
+		snprintf(d->pidfile, sizeof(d->pidfile), "%s/%s.pid", d->vi[0]->o.run_dir,
+			 base ? base + 1 : d->o.config);
+		ret = write_pidfile(d->pidfile, err, errlen);
+	}
+	return ret;
+}
+
+/*
+ * The systemd notification protocol (sd_notify(3)), without libsystemd: one datagram to the
+ * socket in $NOTIFY_SOCKET ("@" for an abstract one), if there is one. For Type=notify units.
+ */
+static void notify(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len;
+	int fd;
+
+	if (!path || (path[0] != '/' && path[0] != '@') || strlen(path) >= sizeof(sa.sun_path))
+		return;
+	len = strlen(path);
+	memcpy(sa.sun_path, path, len);
+	if (sa.sun_path[0] == '@')
+		sa.sun_path[0] = '\0';
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa,
+		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+		log_warn("cannot notify the service manager (%s)", path);
+	close(fd);
 }
 
 /* Does the kernel know capability cap? PR_CAPBSET_READ says EINVAL for one it does not. */
@@ -452,6 +491,8 @@ static void teardown(struct vrrpd *d)
 	xdp_close(&d->x);
 	nl_close(d->nl);
 	nl_close(d->link_watch);
+	if (d->pidfile[0])
+		unlink(d->pidfile);
 	for (i = 0; i < d->nvi; i++) {
 		if (d->vi[i]->pidfile[0])
 			unlink(d->vi[i]->pidfile);
@@ -665,10 +706,12 @@ static int run(struct vrrpd *d)
 					if (si.ssi_signo == SIGHUP) {
 						char msg[512];
 
+						notify("RELOADING=1");
 						if (reload(d, msg, sizeof(msg)))
 							log_warnx("SIGHUP: reload: %s", msg);
 						else
 							log_info("SIGHUP: reload: %s", msg);
+						notify("READY=1");
 						continue;
 					}
 					log_info("signal %d, shutting down", si.ssi_signo);
@@ -822,7 +865,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	daemonize_end(report_fd, 0);
+	notify("READY=1");
 	ret = run(&d);
+	notify("STOPPING=1");
 	teardown(&d);
 	for (int i = 0; i < d.nvi; i++)
 		log_info("VRRP ID %d on %s: stopped", d.vi[i]->o.vrid, d.vi[i]->o.ifname);

@@ -16,10 +16,15 @@ else
 	t_fail install_runs "$(cat "$DEST.log")"
 fi
 rm -f "$DEST.log"
-for f in sbin/vrrpd sbin/atropos share/man/man8/vrrpd.8 share/man/man8/atropos.8; do
+for f in sbin/vrrpd sbin/atropos share/man/man8/vrrpd.8 share/man/man8/atropos.8 \
+	lib/systemd/system/vrrpd.service lib/systemd/system/vrrpd@.service; do
 	t_check "install_has_${f//\//_}" test -s "$DEST/usr/$f"
 done
 t_check install_vrrpd_runs eval "\"$DEST/usr/sbin/vrrpd\" -V >/dev/null"
+t_check install_has_init_script test -x "$DEST/etc/init.d/vrrpd"
+t_check install_init_script_names_binary grep -q '^DAEMON=${DAEMON:-/usr/sbin/vrrpd}$' \
+	"$DEST/etc/init.d/vrrpd"
+t_check install_init_script_syntax sh -n "$DEST/etc/init.d/vrrpd"
 # options_of PROG: the long options (and -X short ones) its -h lists.
 options_of() { "$1" -h | grep -oE -- '(^|[ ,])--[a-z][a-z-]+' | sed 's/^[ ,]//' | sort -u; }
 for p in vrrpd atropos; do
