@@ -28,6 +28,7 @@ extern char **environ;
 
 #define HOOK_ARGS (5 + OPTS_MAX_VIPS + 1)
 #define HOOK_ENV_OURS 7 /* VRRPD_IFNAME ... VRRPD_REASON, then VRRPD_VIPS */
+#define HOOK_MAX_LINES 100
 
 static const char *hook_name(const char *path)
 {
@@ -82,11 +83,18 @@ int hook_check(struct opts *o, char *err, size_t errlen)
 	return ret ? ret : hook_check_one(o->down_script, "-D", err, errlen);
 }
 
+/* A script's output, a line at a time, up to HOOK_MAX_LINES a run: a chatty one cannot flood. */
 static void hook_log_line(struct hook *h, const char *line)
 {
 	const struct hook_job *j = &h->q[h->head];
 
-	log_info("VRRP ID %d on %s: %s: %s", h->o->vrid, h->o->ifname, hook_name(j->path), line);
+	if (h->lines++ < HOOK_MAX_LINES)
+		log_info("VRRP ID %d on %s: %s: %s", h->o->vrid, h->o->ifname, hook_name(j->path),
+			 line);
+	else if (h->lines == HOOK_MAX_LINES + 1)
+		log_warnx(
+			"VRRP ID %d on %s: %s %s: more than %d lines of output: the rest is not logged",
+			h->o->vrid, h->o->ifname, hook_name(j->path), j->state, HOOK_MAX_LINES);
 }
 
 /*
@@ -280,6 +288,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 		log_warn("VRRP ID %d on %s: pidfd_open", o->vrid, o->ifname);
 	h->deadline_ns = now_ns + (uint64_t)o->script_timeout_s * 1000000000ull;
 	h->line_len = 0;
+	h->lines = 0;
 	log_info("VRRP ID %d on %s: running %s %s (pid %d)", o->vrid, o->ifname, j->path, j->state,
 		 pid);
 	ev.data.fd = h->out_fd;

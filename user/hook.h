@@ -32,6 +32,7 @@ struct hook {
 	uint64_t deadline_ns; /* kill it then */
 	bool killed;
 	char line[512]; /* the output line being read */
+	int lines; /* output lines of the running script so far */
 	size_t line_len;
 };
 

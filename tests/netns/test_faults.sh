@@ -15,6 +15,8 @@
 #      line, nothing misread, the old maps left alone.
 #   5. Hook scripts that crash, are deleted before or while they run, or are given by a relative
 #      path to a daemon that detached: logged, and the daemon goes on.
+#   6. No flood in the log: a send that fails at every advert (strace injects ENOBUFS) is logged
+#      at most 5 times in 10 s; a script's output past 100 lines is not logged.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -287,4 +289,40 @@ if [ -s "$PIDFILE" ]; then
 else
 	t_fail faults_hook_relative_daemon_stops "no $PIDFILE"
 fi
+
+# --- 6. No flood in the log --------------------------------------------------------------------
+if command -v strace >/dev/null; then
+	mkdir -p "$LAB_DIR/r2"
+	# Every sendto from the 20th on fails: adverts every 50 ms, 3 s of failures.
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+		nsenter --net="/run/netns/$(lab_ns r2)" strace -f -qq -o /dev/null \
+		-e trace=sendto -e inject=sendto:error=ENOBUFS:when=20+ "$VRRPD" --foreground \
+		--pin-dir "/sys/fs/bpf/$LAB_PREFIX-r2" -f "$LAB_DIR/r2" -i eth0 -v 57 -d 0.05 \
+		10.99.0.157 >>"$LAB_DIR/r2.log" 2>&1 &
+	STRACE=$!
+	# strace does not pass SIGTERM on: lab_down (and we) stop the daemon under it, then strace
+	# ends by itself.
+	t_wait_ms 5000 eval 'LAB_PID[r2.main]=$(pgrep -P "$STRACE" -x vrrpd)'
+	t_wait_ms 5000 t_log_has r2 "VRRP ID 57 on eth0: cannot send an advert"
+	sleep 3
+	N=$(grep -c "VRRP ID 57 on eth0: cannot send an advert: No buffer space available" "$LAB_DIR/r2.log")
+	if [ "$N" -ge 1 ] && [ "$N" -le 5 ]; then
+		t_ok faults_log_failing_send_limited "$N lines for about 60 failed adverts"
+	else
+		t_fail faults_log_failing_send_limited "$N lines"
+	fi
+	t_stop r2
+	wait "$STRACE"
+else
+	echo "skip faults_log_failing_send_limited: needs strace"
+fi
+printf '#!/bin/sh\ni=0\nwhile [ $i -lt 500 ]; do echo "line $i"; i=$((i + 1)); done\n' >"$LAB_DIR/chatty.sh"
+chmod 755 "$LAB_DIR/chatty.sh"
+t_start r1 main -i eth0 -v 58 -p 100 -d 0.1 -U "$LAB_DIR/chatty.sh" 10.99.0.158
+t_check faults_log_chatty_script_cut t_wait_ms 5000 t_log_has r1 \
+	"VRRP ID 58 on eth0: chatty\.sh MASTER: more than 100 lines of output: the rest is not logged"
+t_check faults_log_chatty_script_finished t_wait_ms 3000 t_log_has r1 \
+	"VRRP ID 58 on eth0: chatty\.sh MASTER finished"
+t_eq faults_log_chatty_script_lines "$(grep -c 'VRRP ID 58 on eth0: chatty\.sh: line ' "$LAB_DIR/r1.log")" 100
+t_stop r1
 t_done
