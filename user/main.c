@@ -63,8 +63,8 @@ struct vrrpd {
 	int epfd;
 	int timerfd;
 	int sigfd;
-	char pidfile[2 * OPTS_PATH_MAX +
-		     8]; /* with -c FILE: RUN_DIR/FILE's name.pid, the process's */
+	/* With -c FILE: RUN_DIR/FILE's name.pid, the process's own (for init scripts). */
+	char pidfile[2 * OPTS_PATH_MAX + 8];
 };
 
 static uint64_t now_ns(void)
