@@ -111,8 +111,12 @@ static void fsm_follow(struct fsm *f, const struct fsm_advert *adv)
 
 static void fsm_backup_advert(struct fsm *f, const struct fsm_advert *adv, struct fsm_out *out)
 {
-	/* RFC 9568 6.4.2, S10: preempt matters only here, and the owner always preempts. */
-	bool preempt = f->cfg.preempt || f->priority == VRRP_PRIO_OWNER;
+	/*
+	 * RFC 9568 6.4.2, S10: preempt matters only here, and the owner always preempts. Within
+	 * the preempt delay, a lower-priority master is followed as if preempt were off.
+	 */
+	bool preempt = (f->cfg.preempt && adv->rx_ns >= f->preempt_after_ns) ||
+		       f->priority == VRRP_PRIO_OWNER;
 
 	if (adv->priority == VRRP_PRIO_STOP && f->ready) {
 		/*
@@ -262,6 +266,7 @@ static int fsm_startup(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
 {
 	/* RFC 9568 6.4.1: Master_Adver_Interval starts as our own Advertisement_Interval. */
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
+	f->preempt_after_ns = now_ns + f->cfg.preempt_delay_ns;
 	f->master_ip = 0;
 	f->master_priority = 0;
 	f->prio0_seen = false;

@@ -21,6 +21,12 @@ struct fsm_cfg {
 	uint8_t priority; /* 1..255 */
 	uint8_t version; /* 2 or 3 */
 	bool preempt; /* consulted in Backup only; the owner (255) always preempts */
+	/*
+	 * --preempt-delay: after the start, and after the link comes back, follow a lower-priority
+	 * master this long before preempting it (keepalived's preempt_delay): time for routes and
+	 * neighbours to settle. 0: at once.
+	 */
+	uint64_t preempt_delay_ns;
 	uint16_t adver_int_cs; /* v3: 1..4095 cs; v2: a multiple of 100 (1..255 s) */
 	uint32_t primary_ip; /* network order: our source address, for S7 ties */
 	bool grouped; /* -M: starts inhibited, Master only once released (FSM_IN_RELEASE) */
@@ -100,6 +106,7 @@ struct fsm {
 	uint8_t master_priority;
 	bool prio0_seen; /* the current down deadline comes from S3 */
 	bool preempting; /* a lower-priority master was discarded (S4, preempt) */
+	uint64_t preempt_after_ns; /* no preemption before (cfg.preempt_delay_ns after start) */
 	bool inhibited; /* -M: the group does not allow Master now */
 	bool ready; /* inhibited Backup whose election says Master */
 };

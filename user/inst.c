@@ -585,6 +585,7 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	fc.priority = o->priority;
 	fc.version = o->version;
 	fc.preempt = o->preempt;
+	fc.preempt_delay_ns = (uint64_t)o->preempt_delay_s * FSM_NS_PER_S;
 	fc.adver_int_cs = o->adver_int_cs;
 	fc.grouped = o->monitor > 0;
 	fsm_init(&in->fsm, &fc);

@@ -31,6 +31,7 @@ enum {
 	OPT_SCRIPT_TIMEOUT,
 	OPT_GROUP,
 	OPT_CONFIG_TEST,
+	OPT_PREEMPT_DELAY,
 };
 
 /*
@@ -59,6 +60,7 @@ static const struct option opts_long[] = {
 	{ "script-timeout", required_argument, NULL, OPT_SCRIPT_TIMEOUT },
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "config", required_argument, NULL, 'c' },
+	{ "preempt-delay", required_argument, NULL, OPT_PREEMPT_DELAY },
 	{ "test-config", no_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -628,6 +630,16 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 			}
 			snprintf(o->group, sizeof(o->group), "%s", arg);
 			break;
+		case OPT_PREEMPT_DELAY:
+			if (opts_num(arg, 0, OPTS_PREEMPT_DELAY_MAX_S, &v)) {
+				ret = opts_err(
+					err, errlen,
+					"invalid delay '%s' for --preempt-delay: must be 0..%d s",
+					arg, OPTS_PREEMPT_DELAY_MAX_S);
+				break;
+			}
+			o->preempt_delay_s = (int)v;
+			break;
 		case OPT_SCRIPT_TIMEOUT:
 			if (opts_num(arg, 1, OPTS_SCRIPT_TIMEOUT_MAX_S, &v)) {
 				ret = opts_err(
@@ -706,6 +718,8 @@ void opts_usage(FILE *out)
 		"  -p, --priority PRIO    priority 1..255, 255 = address owner (default %d)\n"
 		"  -d, --interval SECS    advertisement interval: v3 0.01..40.95 s, v2 1..255 s (default 1)\n"
 		"  -s                     toggle preemption (default on)\n"
+		"      --preempt-delay S  after start and link up, follow a lower priority master for\n"
+		"                         S seconds before preempting it, 0..3600 (default 0)\n"
 		"  -n, --no-vmac          no virtual MAC: the VIPs go on IFACE, its MAC answers (for VMs,\n"
 		"                         switches with STP); default: a macvlan vr<VRID>-<IFACE> with the VMAC\n"
 		"  -a none|pw/SECRET      VRRPv2 simple password of 1..8 characters (default none)\n"

@@ -20,6 +20,7 @@
 #define OPTS_SCRIPT_TIMEOUT_DFL_S 60
 #define OPTS_SCRIPT_TIMEOUT_MAX_S 3600
 #define OPTS_RUN_DIR_DFL "/run/vrrpd"
+#define OPTS_PREEMPT_DELAY_MAX_S 3600
 
 struct opts_vip {
 	uint32_t addr; /* network order */
@@ -32,6 +33,7 @@ struct opts {
 	uint8_t priority; /* -p, 1..255, default 100 */
 	uint16_t adver_int_cs; /* -d SECS (fractional in v3), default 100 cs */
 	bool preempt; /* -s toggles; default on */
+	int preempt_delay_s; /* --preempt-delay: follow a lower master this long after start */
 	bool vmac; /* -n turns it off; default on */
 	uint8_t version; /* --vrrp-version 2|3, default 3 */
 	uint8_t csum_mode; /* --checksum auto|rfc9568|legacy: enum vrrpd_csum */

@@ -123,6 +123,7 @@ static void check_options(const struct opts *o)
 	PROPERTY(o->garp_count >= 0 && o->garp_count <= OPTS_GARP_COUNT_MAX);
 	PROPERTY(o->garp_interval_ms >= 1 && o->garp_interval_ms <= OPTS_GARP_INTERVAL_MAX_MS);
 	PROPERTY(o->garp_refresh_s >= 0 && o->garp_refresh_s <= OPTS_GARP_REFRESH_MAX_S);
+	PROPERTY(o->preempt_delay_s >= 0 && o->preempt_delay_s <= OPTS_PREEMPT_DELAY_MAX_S);
 	check_vips(o);
 	if (o->ifname[0])
 		check_ifname(o->ifname);

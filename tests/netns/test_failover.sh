@@ -9,6 +9,7 @@
 #      are far apart: MDI 3.61 s, skew 0.61 s for priority 100.
 #   4. Preemption off (-s) on the higher priority router, started second: it follows the lower
 #      priority master (S4) and the VIP stays where it is.
+#   5. --preempt-delay 2: it follows the lower priority master for 2 s, then preempts.
 # Each scenario uses its own VRID so the log lines are its own.
 set -u
 # shellcheck source=tests/netns/checks.sh
@@ -137,6 +138,19 @@ if t_log_has r1 "VRRP ID 53 on eth0: we are now the master"; then
 else
 	t_ok failover_nopreempt_r1_stays_backup
 fi
+t_stop r1
+
+# --- 5. --preempt-delay: the higher priority router follows the master for 2 s, then preempts --
+t_start r1 main -i eth0 -v 53 -p 200 -d 0.2 --preempt-delay 2 "$VIP"
+START=$(t_now_ms)
+t_check failover_delay_r1_follows_r2 t_wait_ms 3000 t_log_has r1 \
+	"VRRP ID 53 on eth0: master is 10\.99\.0\.2, priority 100"
+# Until 2 s after its start, less the time it took to start; then within 3 x MDI.
+t_check failover_delay_vip_stays_on_r2 t_holds_ms $((1800 - ($(t_now_ms) - START))) \
+	t_only r2 "$VIP"
+t_check failover_delay_then_preempts t_wait_ms $((3 * $(t_mdi_ms 20 200) + 1000)) t_only r1 "$VIP"
+t_check failover_delay_reason t_log_has r1 \
+	"VRRP ID 53 on eth0: we are now the master router \(preempting a lower priority master\)"
 t_stop r1
 t_stop r2
 t_done

@@ -866,6 +866,51 @@ static void test_s10_owner_always_preempts(void)
 	CHECK_EQ(k.out.reason, VRRPD_R_PREEMPT);
 }
 
+/*
+ * --preempt-delay 5 s: a lower priority master is followed (timer reset) for 5 s after the
+ * start, then discarded, and taken over Master_Down_Interval after the last one followed. The
+ * delay starts again when the link comes back; without a master we take over as usual.
+ */
+static void test_preempt_delay(void)
+{
+	struct fake k;
+	uint64_t t0;
+
+	fake_init(&k, 3, 200, true, 100);
+	k.f.cfg.preempt_delay_ns = 5 * S;
+	CHECK_EQ(fake_start(&k), 0);
+	t0 = k.now_ns;
+	for (int i = 1; i <= 4; i++) {
+		k.now_ns = t0 + (uint64_t)i * S;
+		CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
+		CHECK(!k.f.preempting);
+		CHECK_EQ(k.f.state, FSM_BACKUP);
+		CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 218750 * US);
+	}
+	/* 5 s on: discarded; Master_Down_Interval after the one of 4 s, preemption. */
+	k.now_ns = t0 + 5 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
+	CHECK(k.f.preempting);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.now_ns, t0 + 4 * S + 3 * S + 218750 * US);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_PREEMPT);
+	/* Link down and up: the delay again. */
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_DOWN), 0);
+	CHECK_EQ(fake_input(&k, FSM_IN_LINK_UP), 0);
+	t0 = k.now_ns;
+	k.now_ns = t0 + 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
+	CHECK(!k.f.preempting);
+	/* No master at all: the timer makes us Master within the delay, as without one. */
+	fake_init(&k, 3, 200, true, 100);
+	k.f.cfg.preempt_delay_ns = 60 * S;
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
+}
+
 /* S10: equal priority Backups never compare addresses. */
 static void test_s10_equal_priority_backups(void)
 {
@@ -1063,6 +1108,7 @@ int main(void)
 	RUN(test_admin_priority_takeover);
 	RUN(test_s10_preempt_off_keeps_backup_waiting);
 	RUN(test_s10_owner_always_preempts);
+	RUN(test_preempt_delay);
 	RUN(test_s10_equal_priority_backups);
 	RUN(test_stale_advert_ignored);
 	RUN(test_s4_late_confirm_after_other_sender);
