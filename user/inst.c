@@ -359,13 +359,83 @@ static bool inst_link_query(struct inst *in, const char **why)
 	return true;
 }
 
+static int inst_clamp_prio(int p)
+{
+	return p < 1 ? 1 : p > 254 ? 254 : p;
+}
+
+/* The effective priority: the owner's stays 255; else admin_prio plus the tracked weights. */
+static int inst_effective_prio(const struct inst *in)
+{
+	if (in->admin_prio == VRRP_PRIO_OWNER)
+		return VRRP_PRIO_OWNER;
+	return inst_clamp_prio(in->admin_prio + in->track_delta);
+}
+
+static void inst_apply_prio(struct inst *in, uint64_t now_ns)
+{
+	int prio = inst_effective_prio(in);
+	struct fsm_input x = { .type = FSM_IN_PRIORITY, .priority = (uint8_t)prio };
+	struct fsm_out out;
+
+	char tracked[48] = "";
+
+	if (prio == in->fsm.priority || fsm_step(&in->fsm, now_ns, &x, &out))
+		return;
+	if (in->track_delta)
+		snprintf(tracked, sizeof(tracked), ", %+d from tracked interfaces",
+			 in->track_delta);
+	log_info("VRRP ID %d on %s: priority %d (configured %d%s)", in->o->vrid, in->o->ifname,
+		 prio, in->o->priority, tracked);
+	inst_apply(in, &out, now_ns);
+}
+
+/*
+ * --track: the links of the other interfaces. One without a weight that is down makes the
+ * instance FAULT (track_fault, seen by inst_link_check); the weights of those with one that
+ * are down are added to the priority.
+ */
+static void inst_track_check(struct inst *in, uint64_t now_ns)
+{
+	struct nl_link_info li;
+	int i, delta = 0;
+
+	in->track_fault = NULL;
+	for (i = 0; i < in->o->ntracks; i++) {
+		const struct opts_track *t = &in->o->tracks[i];
+		bool down = nl_link_get(in->nl, t->ifname, &li) || !li.up || !li.carrier;
+
+		if (down != in->track_down[i])
+			log_warnx("VRRP ID %d on %s: tracked interface %s is %s%s", in->o->vrid,
+				  in->o->ifname, t->ifname, down ? "down" : "up",
+				  t->weight ? "" : (down ? ": FAULT" : ""));
+		in->track_down[i] = down;
+		if (down && !t->weight && !in->track_fault)
+			in->track_fault = t->ifname;
+		if (down)
+			delta += t->weight;
+	}
+	if (delta != in->track_delta) {
+		in->track_delta = delta;
+		inst_apply_prio(in, now_ns);
+	}
+}
+
 void inst_link_check(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input l = { .type = FSM_IN_LINK_DOWN };
 	const char *why;
 	bool ok = inst_link_query(in, &why);
+	char track_why[IF_NAMESIZE + 32];
 
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
+	inst_track_check(in, now_ns);
+	if (ok && in->track_fault) {
+		snprintf(track_why, sizeof(track_why), "tracked interface %s down",
+			 in->track_fault);
+		why = track_why;
+		ok = false;
+	}
 	if (ok == in->link_ok)
 		return;
 	in->link_ok = ok;
@@ -635,10 +705,20 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 void inst_begin(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input start = { .type = FSM_IN_STARTUP };
+	char track_why[IF_NAMESIZE + 32];
 	const char *why;
 
 	in->link_ok = inst_link_query(in, &why);
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
+	/* The tracked interfaces as they are now: the priority to start with, or FAULT. */
+	in->admin_prio = in->o->priority;
+	inst_track_check(in, now_ns);
+	if (in->link_ok && in->track_fault) {
+		snprintf(track_why, sizeof(track_why), "tracked interface %s down",
+			 in->track_fault);
+		why = track_why;
+		in->link_ok = false;
+	}
 	if (!in->link_ok) {
 		/* Start in FAULT; the link coming up is the startup (S1). */
 		log_warnx("VRRP ID %d on %s: link down (%s)", in->o->vrid, in->o->ifname, why);
@@ -795,24 +875,12 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 	inst_feed(in, &t, now_ns);
 }
 
+/* atropos's priority: what tracking adds to. */
 static int inst_set_priority(struct inst *in, int prio, uint64_t now_ns)
 {
-	struct fsm_input x = { .type = FSM_IN_PRIORITY, .priority = (uint8_t)prio };
-	struct fsm_out out;
-	int ret;
-
-	ret = fsm_step(&in->fsm, now_ns, &x, &out);
-	if (ret)
-		return ret;
-	log_info("VRRP ID %d on %s: priority %d (configured %d)", in->o->vrid, in->o->ifname, prio,
-		 in->o->priority);
-	inst_apply(in, &out, now_ns);
+	in->admin_prio = prio;
+	inst_apply_prio(in, now_ns);
 	return 0;
-}
-
-static int inst_clamp_prio(int p)
-{
-	return p < 1 ? 1 : p > 254 ? 254 : p;
 }
 
 int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, char *msg,
@@ -820,7 +888,7 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 {
 	struct fsm_input x = { .type = FSM_IN_TAKEOVER, .reason = VRRPD_R_ADMIN_MASTER };
 	struct fsm_out out;
-	int ret = 0, prio = in->fsm.priority;
+	int ret = 0, prio = in->admin_prio;
 
 	msg[0] = '\0';
 	switch (cmd) {
@@ -831,7 +899,7 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 		break;
 	case INST_CMD_RESUME:
 		in->held = false;
-		if (in->fsm.priority != in->o->priority)
+		if (in->admin_prio != in->o->priority)
 			ret = inst_set_priority(in, in->o->priority, now_ns);
 		inst_update_inhibit(in, now_ns);
 		inst_group_sync(in, now_ns);
@@ -850,7 +918,7 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 			return -EAGAIN;
 		}
 		/* To stay Master against a peer with preemption, outrank every non-owner. */
-		if (in->fsm.priority < 254)
+		if (in->admin_prio < 254)
 			ret = inst_set_priority(in, 254, now_ns);
 		if (!ret && in->fsm.state == FSM_BACKUP) {
 			ret = fsm_step(&in->fsm, now_ns, &x, &out);

@@ -61,6 +61,11 @@ struct inst {
 	bool held; /* atropos --backup: Backup until --master or --resume */
 	bool link_ok; /* admin up, carrier, and the driver agrees (ethtool) */
 	bool gone; /* the interface was deleted: so were its addresses and our macvlan */
+	/* --track: the other interfaces the instance depends on, as last seen. */
+	bool track_down[OPTS_MAX_TRACKS];
+	const char *track_fault; /* the first tracked interface without a weight that is down */
+	int track_delta; /* the weights of the tracked interfaces that are down, summed */
+	int admin_prio; /* the priority tracking adds to: -p, or what atropos set */
 	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */
 };
 

@@ -32,6 +32,7 @@ enum {
 	OPT_GROUP,
 	OPT_CONFIG_TEST,
 	OPT_PREEMPT_DELAY,
+	OPT_TRACK,
 };
 
 /*
@@ -61,6 +62,7 @@ static const struct option opts_long[] = {
 	{ "group", required_argument, NULL, OPT_GROUP },
 	{ "config", required_argument, NULL, 'c' },
 	{ "preempt-delay", required_argument, NULL, OPT_PREEMPT_DELAY },
+	{ "track", required_argument, NULL, OPT_TRACK },
 	{ "test-config", no_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -375,6 +377,38 @@ static int opts_getopt_err(int c, char **argv, int ind, char *err, size_t errlen
 	return opts_err(err, errlen, "unknown option '%.*s'", len, arg);
 }
 
+/* --track IFACE[:WEIGHT] */
+static int opts_track(struct opts *o, const char *s, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':');
+	size_t len = colon ? (size_t)(colon - s) : strlen(s);
+	struct opts_track *t;
+	long w = 0;
+	int i;
+
+	if (o->ntracks == OPTS_MAX_TRACKS)
+		return opts_err(err, errlen, "too many --track: at most %d", OPTS_MAX_TRACKS);
+	if (!len || len >= IF_NAMESIZE || memchr(s, '/', len) || memchr(s, ' ', len))
+		return opts_err(err, errlen, "invalid interface '%s' for --track", s);
+	if (colon) {
+		const char *ws = colon + 1;
+		bool neg = *ws == '-';
+
+		if (opts_num(neg || *ws == '+' ? ws + 1 : ws, 0, 254, &w))
+			return opts_err(err, errlen,
+					"invalid weight in '%s' for --track: must be -254..254", s);
+		w = neg ? -w : w;
+	}
+	for (i = 0; i < o->ntracks; i++)
+		if (strlen(o->tracks[i].ifname) == len && !strncmp(o->tracks[i].ifname, s, len))
+			return opts_err(err, errlen, "--track '%.*s' given twice", (int)len, s);
+	t = &o->tracks[o->ntracks++];
+	memcpy(t->ifname, s, len);
+	t->ifname[len] = '\0';
+	t->weight = (int)w;
+	return 0;
+}
+
 /* The checks that need every option: the version decides what -d, -a and --checksum mean. */
 static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err, size_t errlen)
 {
@@ -427,6 +461,12 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 				pd->magic_src ? pd->magic_src : pd->magic_dst);
 	if (!o->nvips)
 		return opts_err(err, errlen, "no virtual IP address given");
+	for (int i = 0; i < o->ntracks; i++)
+		if (o->priority == VRRP_PRIO_OWNER && o->tracks[i].weight)
+			return opts_err(
+				err, errlen,
+				"--track %s:%d: the owner's priority (255) is fixed; give no weight (FAULT) or another priority",
+				o->tracks[i].ifname, o->tracks[i].weight);
 	if (o->group[0] && !o->monitor)
 		return opts_err(err, errlen, "--group '%s' needs -M N (the group's size)",
 				o->group);
@@ -630,6 +670,9 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 			}
 			snprintf(o->group, sizeof(o->group), "%s", arg);
 			break;
+		case OPT_TRACK:
+			ret = opts_track(o, arg, err, errlen);
+			break;
 		case OPT_PREEMPT_DELAY:
 			if (opts_num(arg, 0, OPTS_PREEMPT_DELAY_MAX_S, &v)) {
 				ret = opts_err(
@@ -718,6 +761,8 @@ void opts_usage(FILE *out)
 		"  -p, --priority PRIO    priority 1..255, 255 = address owner (default %d)\n"
 		"  -d, --interval SECS    advertisement interval: v3 0.01..40.95 s, v2 1..255 s (default 1)\n"
 		"  -s                     toggle preemption (default on)\n"
+		"      --track IFACE[:W]  also depend on IFACE's link: while it is down, priority + W\n"
+		"                         (-254..254), or FAULT without W; up to 8\n"
 		"      --preempt-delay S  after start and link up, follow a lower priority master for\n"
 		"                         S seconds before preempting it, 0..3600 (default 0)\n"
 		"  -n, --no-vmac          no virtual MAC: the VIPs go on IFACE, its MAC answers (for VMs,\n"

@@ -21,10 +21,17 @@
 #define OPTS_SCRIPT_TIMEOUT_MAX_S 3600
 #define OPTS_RUN_DIR_DFL "/run/vrrpd"
 #define OPTS_PREEMPT_DELAY_MAX_S 3600
+#define OPTS_MAX_TRACKS 8
 
 struct opts_vip {
 	uint32_t addr; /* network order */
 	uint8_t prefix_len; /* 1..32, default 32 */
+};
+
+/* --track IFACE[:WEIGHT]: another interface whose link the instance depends on. */
+struct opts_track {
+	char ifname[IF_NAMESIZE];
+	int weight; /* added to the priority while IFACE is down, -254..254; 0: FAULT instead */
 };
 
 struct opts {
@@ -57,6 +64,8 @@ struct opts {
 	bool owner_drop; /* --owner-drop: R12, an owner drops adverts instead of processing them */
 	int nvips;
 	struct opts_vip vips[OPTS_MAX_VIPS];
+	int ntracks;
+	struct opts_track tracks[OPTS_MAX_TRACKS];
 	bool show_version; /* -V */
 	bool show_help; /* -h */
 	char config[OPTS_PATH_MAX]; /* -c FILE: the instances are in FILE (conf.h) */

@@ -124,6 +124,11 @@ static void check_options(const struct opts *o)
 	PROPERTY(o->garp_interval_ms >= 1 && o->garp_interval_ms <= OPTS_GARP_INTERVAL_MAX_MS);
 	PROPERTY(o->garp_refresh_s >= 0 && o->garp_refresh_s <= OPTS_GARP_REFRESH_MAX_S);
 	PROPERTY(o->preempt_delay_s >= 0 && o->preempt_delay_s <= OPTS_PREEMPT_DELAY_MAX_S);
+	PROPERTY(o->ntracks >= 0 && o->ntracks <= OPTS_MAX_TRACKS);
+	for (int i = 0; i < o->ntracks; i++) {
+		PROPERTY(o->tracks[i].ifname[0] && is_str(o->tracks[i].ifname, IF_NAMESIZE));
+		PROPERTY(o->tracks[i].weight >= -254 && o->tracks[i].weight <= 254);
+	}
 	check_vips(o);
 	if (o->ifname[0])
 		check_ifname(o->ifname);

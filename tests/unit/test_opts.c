@@ -130,6 +130,19 @@ static const struct misuse misuses[] = {
 	{ "iface_long_control", "-i eth0\004\17710.16.1.200 -v 1 10.0.0.1",
 	  "interface name too long: 'eth0??10.16.1.200' for -i" },
 	{ "vrid_escape", "-i eth0 -v 5\x1b[2J 10.0.0.1", "invalid VRID '5?[2J' for -v" },
+	{ "track_bad_weight", "-i eth0 -v 1 --track eth1:x 10.0.0.1",
+	  "invalid weight in 'eth1:x' for --track: must be -254..254" },
+	{ "track_weight_255", "-i eth0 -v 1 --track eth1:255 10.0.0.1",
+	  "invalid weight in 'eth1:255' for --track" },
+	{ "track_empty", "-i eth0 -v 1 --track :5 10.0.0.1", "invalid interface ':5' for --track" },
+	{ "track_twice", "-i eth0 -v 1 --track eth1 --track eth1:-5 10.0.0.1",
+	  "--track 'eth1' given twice" },
+	{ "track_owner_weight", "-i eth0 -v 1 -p 255 --track eth1:-5 10.0.0.1",
+	  "--track eth1:-5: the owner's priority (255) is fixed" },
+	{ "track_too_many",
+	  "-i eth0 -v 1 --track a --track b --track c --track d --track e --track f --track g "
+	  "--track h --track i 10.0.0.1",
+	  "too many --track: at most 8" },
 	{ "config_with_iface", "-c /etc/vrrpd.conf -i eth0",
 	  "'-i' describes an instance: with -c FILE the instances are in FILE" },
 	{ "config_with_vip", "10.0.0.1 -c /etc/vrrpd.conf",
@@ -368,6 +381,21 @@ static void test_dirs_foreground(void)
 	CHECK(!o.foreground);
 }
 
+/* --track: names and weights, in order; none is FAULT. */
+static void test_track(void)
+{
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o,
+			  "-i eth0 -v 1 --track eth1:-50 --track eth2 --track=eth3:+7 10.0.0.1"),
+		 0);
+	CHECK_EQ(o.ntracks, 3);
+	CHECK(!strcmp(o.tracks[0].ifname, "eth1") && o.tracks[0].weight == -50);
+	CHECK(!strcmp(o.tracks[1].ifname, "eth2") && o.tracks[1].weight == 0);
+	CHECK(!strcmp(o.tracks[2].ifname, "eth3") && o.tracks[2].weight == 7);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -p 255 --track eth1 10.0.0.1"), 0);
+}
+
 /* -c: only the process's options beside it; the instances come from the file (conf.c). */
 static void test_config(void)
 {
@@ -539,6 +567,7 @@ int main(void)
 	RUN(test_intervals);
 	RUN(test_dirs_foreground);
 	RUN(test_config);
+	RUN(test_track);
 	RUN(test_long_aliases_and_rest);
 	RUN(test_max_vips);
 	RUN(test_help_version);
