@@ -564,6 +564,17 @@ static void vinsts_free(struct vinst **v, int n)
 }
 
 /*
+ * Between the steps of a reload (each takes netlink round trips, tens of ms on a slow machine),
+ * the running instances send what is due, so that their adverts come on time.
+ */
+static void tick_started(struct vinst **v, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (v[i]->started)
+			inst_tick(&v[i]->inst, now_ns());
+}
+
+/*
  * SIGHUP or atropos --reload: reads the -c file again. An instance whose options are the same
  * goes on untouched (no gap in its adverts, no transition); one that is gone or whose options
  * changed stops as on SIGTERM (a master resigns with priority 0), and a new or changed one
@@ -614,6 +625,7 @@ static int reload(struct vrrpd *d, char *msg, size_t len)
 			 old->o.vrid, old->o.ifname);
 		vinst_retire(d, old);
 		removed++;
+		tick_started(d->vi, d->nvi);
 	}
 	free(d->vi);
 	d->vi = nv;
@@ -629,14 +641,17 @@ static int reload(struct vrrpd *d, char *msg, size_t len)
 			ret = vinst_open_ctl(d, v, err, sizeof(err));
 		if (!ret) {
 			added++;
-			continue;
+		} else {
+			log_warnx("VRRP ID %d on %s: cannot start: %s", v->o.vrid, v->o.ifname,
+				  err);
+			vinst_retire(d, v);
+			memmove(&d->vi[i], &d->vi[i + 1],
+				(size_t)(d->nvi - i - 1) * sizeof(*d->vi));
+			d->nvi--;
+			i--;
+			failed++;
 		}
-		log_warnx("VRRP ID %d on %s: cannot start: %s", v->o.vrid, v->o.ifname, err);
-		vinst_retire(d, v);
-		memmove(&d->vi[i], &d->vi[i + 1], (size_t)(d->nvi - i - 1) * sizeof(*d->vi));
-		d->nvi--;
-		i--;
-		failed++;
+		tick_started(d->vi, d->nvi);
 	}
 	snprintf(msg, len, "%d unchanged, %d started, %d stopped%s", kept, added, removed,
 		 failed ? ", and some could not start (see the log)" : "");

@@ -25,10 +25,10 @@ conf() {
 		echo "-d 0.1 -p 200"
 		for v in "$@"; do
 			case $v in
-			51) printf 'vrrp {\n -i eth0 -v 51 10.99.0.100\n}\n' ;;
+			51) printf 'vrrp {\n -i eth0 -v 51 -d 0.25 10.99.0.100\n}\n' ;;
 			52) printf 'vrrp {\n -i eth0 -v 52 10.99.0.150\n}\n' ;;
 			53) printf 'vrrp {\n -i eth0 -v 53 10.99.0.160\n}\n' ;;
-			51p150) printf 'vrrp {\n -i eth0 -v 51 -p 150 10.99.0.100\n}\n' ;;
+			51p150) printf 'vrrp {\n -i eth0 -v 51 -p 150 -d 0.25 10.99.0.100\n}\n' ;;
 			esac
 		done
 	} >"$CONF"
@@ -43,8 +43,9 @@ mkdir -p "$LAB_DIR/r1"
 nsenter --net="/run/netns/$(lab_ns r1)" "$VRRPD" --foreground -c "$CONF" "${A[@]}" \
 	>>"$LAB_DIR/r1.log" 2>&1 &
 LAB_PID[r1.main]=$!
-for v in 51:100 52:150 53:160; do
-	t_start r2 "v${v%%:*}" -i eth0 -v "${v%%:*}" -p 100 -d 0.1 "10.99.0.${v##*:}"
+for v in 51:100:0.25 52:150:0.1 53:160:0.1; do
+	IFS=: read -r vrid host int <<<"$v"
+	t_start r2 "v$vrid" -i eth0 -v "$vrid" -p 100 -d "$int" "10.99.0.$host"
 done
 t_check reload_setup t_wait_ms 5000 eval \
 	't_only r1 10.99.0.100 && t_only r1 10.99.0.150 && t_only r2 10.99.0.160'
@@ -68,14 +69,14 @@ t_check reload_removed_sent_priority_0 eval \
 t_check reload_unchanged_still_master t_only r1 10.99.0.100
 t_eq reload_unchanged_no_transition "$(cfg r1 51 master_transitions)" "$T1"
 t_eq reload_unchanged_peer_no_transition "$(cfg r2 51 master_transitions)" "$T2"
-# The largest gap between VRID 51's adverts from r1 while the reload ran (interval 100 ms): none
-# missed (under 2 intervals), though one may come a few tens of ms late while the loop starts
-# and stops the others.
+# The largest gap between VRID 51's adverts from r1 while the reload ran (interval 250 ms): none
+# missed (under 2 intervals). The running instances send what is due between the reload's
+# steps, each of which takes some netlink round trips (tens of ms, more in the VM lane).
 GAP=$(t_capture_read adverts | awk '/vrid 51, prio 200/ { t = $1 * 1000; if (n++ && t - p > m) m = t - p; p = t } END { printf "%d", m }')
-if [ "$GAP" -gt 0 ] && [ "$GAP" -lt 200 ]; then
-	t_ok reload_unchanged_no_gap "largest gap ${GAP} ms at 100 ms"
+if [ "$GAP" -gt 0 ] && [ "$GAP" -lt 500 ]; then
+	t_ok reload_unchanged_no_gap "largest gap ${GAP} ms at 250 ms"
 else
-	t_fail reload_unchanged_no_gap "largest gap ${GAP} ms at 100 ms"
+	t_fail reload_unchanged_no_gap "largest gap ${GAP} ms at 250 ms"
 fi
 t_eq reload_one_process "$(lab_exec r1 "$ATROPOS" "${A[@]}" --json -s |
 	jq -r '[.instances[] | "\(.vrid):\(.pid)"] | join(" ")')" "51:$(t_pid r1) 53:$(t_pid r1)"
