@@ -165,7 +165,7 @@ static int conf_inst_parse(const struct conf_words *top, const struct conf_words
 	if (ret)
 		ret = conf_err(err, errlen, name, "%d: %s%s", argi > 0 ? lines[argi] : line, msg,
 			       argi > 0 ? "" : " (in the vrrp block of this line)");
-	/* What conf_process_word() cannot see: an abbreviation, such as --he for --help. */
+	/* What conf_process_word() cannot see: a short option in a cluster, such as -sh. */
 	else if (o->show_help || o->show_version || o->config[0] || o->check_config)
 		ret = conf_err(
 			err, errlen, name,
