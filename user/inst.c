@@ -376,9 +376,8 @@ static void inst_apply_prio(struct inst *in, uint64_t now_ns)
 {
 	int prio = inst_effective_prio(in);
 	struct fsm_input x = { .type = FSM_IN_PRIORITY, .priority = (uint8_t)prio };
-	struct fsm_out out;
-
 	char tracked[48] = "";
+	struct fsm_out out;
 
 	if (prio == in->fsm.priority || fsm_step(&in->fsm, now_ns, &x, &out))
 		return;
@@ -405,10 +404,12 @@ static void inst_track_check(struct inst *in, uint64_t now_ns)
 		const struct opts_track *t = &in->o->tracks[i];
 		bool down = nl_link_get(in->nl, t->ifname, &li) || !li.up || !li.carrier;
 
-		if (down != in->track_down[i])
-			log_warnx("VRRP ID %d on %s: tracked interface %s is %s%s", in->o->vrid,
-				  in->o->ifname, t->ifname, down ? "down" : "up",
-				  t->weight ? "" : (down ? ": FAULT" : ""));
+		if (down && !in->track_down[i])
+			log_warnx("VRRP ID %d on %s: tracked interface %s is down%s", in->o->vrid,
+				  in->o->ifname, t->ifname, t->weight ? "" : ": FAULT");
+		else if (!down && in->track_down[i])
+			log_info("VRRP ID %d on %s: tracked interface %s is up", in->o->vrid,
+				 in->o->ifname, t->ifname);
 		in->track_down[i] = down;
 		if (down && !t->weight && !in->track_fault)
 			in->track_fault = t->ifname;
