@@ -19,7 +19,7 @@ shopt -s lastpipe
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
-# Per program, so that a hung test cannot stall the suite (all of it takes about a minute).
+# Per program, so that a hung test cannot stall the suite (make check takes about 5 minutes).
 UNIT_TIMEOUT=${UNIT_TIMEOUT:-120}
 NETNS_TIMEOUT=${NETNS_TIMEOUT:-240}
 # netns tests side by side (1: one after another); NETNS_ALONE run afterwards by themselves
