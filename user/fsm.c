@@ -115,7 +115,8 @@ static void fsm_backup_advert(struct fsm *f, const struct fsm_advert *adv, struc
 	 * RFC 9568 6.4.2, S10: preempt matters only here, and the owner always preempts. Within
 	 * the preempt delay, a lower-priority master is followed as if preempt were off.
 	 */
-	bool preempt = (f->cfg.preempt && adv->rx_ns >= f->preempt_after_ns) ||
+	bool preempt = (f->cfg.preempt &&
+			(!f->cfg.preempt_delay_ns || adv->rx_ns >= f->preempt_after_ns)) ||
 		       f->priority == VRRP_PRIO_OWNER;
 
 	if (adv->priority == VRRP_PRIO_STOP && f->ready) {

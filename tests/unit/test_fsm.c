@@ -902,6 +902,12 @@ static void test_preempt_delay(void)
 	k.now_ns = t0 + 1 * S;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
 	CHECK(!k.f.preempting);
+	/* No delay: an advert the kernel stamped just before our start is discarded all the same. */
+	fake_init(&k, 3, 200, true, 100);
+	CHECK_EQ(fake_start(&k), 0);
+	CHECK_EQ(fake_advert_at(&k, k.now_ns - 5 * MS, ip4(10, 0, 0, 1), 100, 100), 0);
+	CHECK(k.f.preempting);
+	CHECK_EQ(k.f.master_ip, 0);
 	/* No master at all: the timer makes us Master within the delay, as without one. */
 	fake_init(&k, 3, 200, true, 100);
 	k.f.cfg.preempt_delay_ns = 60 * S;
