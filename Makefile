@@ -166,15 +166,15 @@ FUZZ_CFLAGS := -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iuser -D_GNU_SOURCE
 FUZZ_TIME ?= 300
 
-$(BUILD)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c user/pkt.c $(wildcard user/*.h include/*.h)
+$(BUILD)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c tests/fuzz/fuzz.h user/pkt.c $(wildcard user/*.h include/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_pkt.c user/pkt.c
 
-$(BUILD)/fuzz/fuzz_opts: tests/fuzz/fuzz_opts.c user/opts.c $(wildcard user/*.h include/*.h)
+$(BUILD)/fuzz/fuzz_opts: tests/fuzz/fuzz_opts.c tests/fuzz/fuzz.h user/opts.c $(wildcard user/*.h include/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_opts.c user/opts.c
 
-$(BUILD)/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c user/conf.c user/opts.c $(wildcard user/*.h include/*.h)
+$(BUILD)/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c tests/fuzz/fuzz.h user/conf.c user/opts.c $(wildcard user/*.h include/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c user/conf.c user/opts.c
 
@@ -193,7 +193,7 @@ $(BUILD):
 	@mkdir -p $@
 
 FORMAT_SRCS = $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h atropos/*.c \
-	tests/unit/*.c tests/unit/*.h tests/bpf/*.c tests/bpf/*.h tools/bench/*.c tests/fuzz/*.c)
+	tests/unit/*.c tests/unit/*.h tests/bpf/*.c tests/bpf/*.h tools/bench/*.c tests/fuzz/*.c tests/fuzz/*.h)
 
 format:
 	clang-format -i $(FORMAT_SRCS)

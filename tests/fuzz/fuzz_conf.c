@@ -16,26 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "conf.h"
-
-#define PROPERTY(cond)                                                                         \
-	do {                                                                                   \
-		if (!(cond)) {                                                                 \
-			fprintf(stderr, "fuzz_conf: property failed at %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                                              \
-			abort();                                                               \
-		}                                                                              \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static bool one_line(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
-}
 
 static void check_instances(const struct conf *c)
 {

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "opts.h"
 
 #define FUZZ_MAX_ARGS 64
@@ -34,29 +35,9 @@
 #define FUZZ_MONITOR_MAX 32 /* -M N: 1..32, as vrrpd(8) says */
 #define GROUP_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
 
-#define PROPERTY(cond)                                                                         \
-	do {                                                                                   \
-		if (!(cond)) {                                                                 \
-			fprintf(stderr, "fuzz_opts: property failed at %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                                              \
-			abort();                                                               \
-		}                                                                              \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 static bool is_str(const char *s, size_t size)
 {
 	return memchr(s, '\0', size) != NULL;
-}
-
-/* One line on a terminal and in a log: no byte below 0x20, no DEL. */
-static bool one_line(const char *s)
-{
-	for (; *s; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return false;
-	return true;
 }
 
 static bool all_zero(const uint8_t *p, size_t n)

@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "pkt.h"
 
 #define FUZZ_PAD 64 /* bytes of padding appended for the padding property */
@@ -39,18 +40,7 @@
 #define ETH_ZLEN 60
 
 /* libFuzzer reports the abort with the input that caused it; the message says which property. */
-#define PROPERTY(cond)                                                                        \
-	do {                                                                                  \
-		if (!(cond)) {                                                                \
-			fprintf(stderr, "fuzz_pkt: property failed at %s:%d: %s\n", __FILE__, \
-				__LINE__, #cond);                                             \
-			abort();                                                              \
-		}                                                                             \
-	} while (0)
-
 #define STAT(field) ((int)offsetof(struct vrrpd_stats, field))
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The counters of the receive rules that need no instance: R1..R5 and R7. */
 static bool reason_valid(int reason)
