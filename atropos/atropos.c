@@ -336,9 +336,11 @@ static void print_text(const struct maps *m, const struct inst *in)
 	if (lease_expired(in))
 		printf(" [lease expired: the kernel no longer answers ARP for the VIPs]");
 	printf("\n");
-	printf("  VRRPv%u, priority %u (configured %u), interval %u cs, preempt %s, pid %u\n",
+	printf("  VRRPv%u, priority %u (configured %u), interval %u cs, preempt %s, accept %s, "
+	       "pid %u\n",
 	       cfg->version, cfg->priority, cfg->cfg_priority, cfg->adver_int_cs,
-	       cfg->flags & VRRPD_F_PREEMPT ? "on" : "off", cfg->owner_pid);
+	       cfg->flags & VRRPD_F_PREEMPT ? "on" : "off",
+	       cfg->flags & VRRPD_F_NO_ACCEPT ? "off" : "on", cfg->owner_pid);
 	printf("  VIPs:");
 	for (i = 0; i < in->nvips; i++) {
 		inet_ntop(AF_INET, &in->vips[i], mip, sizeof(mip));
@@ -374,6 +376,9 @@ static void print_text(const struct maps *m, const struct inst *in)
 	       "frames to the VMAC dropped while not master: %llu\n",
 	       (unsigned long long)st.arp_replies, (unsigned long long)st.arp_dropped,
 	       (unsigned long long)st.vmac_dropped);
+	if (cfg->flags & VRRPD_F_NO_ACCEPT)
+		printf("  packets to the VIPs dropped as master (accept off): %llu\n",
+		       (unsigned long long)st.accept_mode_dropped);
 }
 
 /* One instance as a JSON object (the schema is in atropos(8)). */
@@ -405,9 +410,11 @@ static void print_json(const struct maps *m, const struct inst *in)
 		printf("%s\"%s\"", i ? "," : "", ip);
 	}
 	mac_str(cfg->vmac, mac, sizeof(mac));
-	printf("],\"vmac\":\"%s\",\"arp_mac\":\"%s\",\"preempt\":%s,\"version\":%u,",
+	printf("],\"vmac\":\"%s\",\"arp_mac\":\"%s\",\"preempt\":%s,\"accept_mode\":%s,"
+	       "\"version\":%u,",
 	       cfg->flags & VRRPD_F_VMAC ? mac : "off", mac,
-	       cfg->flags & VRRPD_F_PREEMPT ? "true" : "false", cfg->version);
+	       cfg->flags & VRRPD_F_PREEMPT ? "true" : "false",
+	       cfg->flags & VRRPD_F_NO_ACCEPT ? "false" : "true", cfg->version);
 	if (in->group[0])
 		printf("\"group\":\"%s\",\"group_size\":%d,", in->group, in->group_size);
 	else

@@ -395,18 +395,37 @@ static __always_inline int is_vmac4(const __u8 *mac)
  * RFC.md D1: a frame to the VMAC of one of our instances reaches the stack (the macvlan) only
  * while that instance is Master; otherwise it is dropped. No lease check here: this is the
  * gateway's forwarding traffic, and a frozen master's switch port stops receiving it as soon as
- * the new master's gratuitous ARPs move the VMAC. Returns -1 to go on.
+ * the new master's gratuitous ARPs move the VMAC.
+ * RFC.md D2: a Master without Accept_Mode (--no-accept) that does not own the addresses also
+ * drops what is addressed to one of its VIPs; what it forwards passes. Only here, where the
+ * instance is already looked up: hosts reach a VIP at the VMAC, the only MAC that answers for it
+ * (D3), so other traffic pays nothing. Returns -1 to go on.
  */
-static __always_inline int handle_vmac(struct xdp_md *ctx, __u8 vrid, __u16 vlan)
+static __always_inline int handle_vmac(struct xdp_md *ctx, void *l3, int proto, __u8 vrid,
+				       __u16 vlan)
 {
+	void *data_end = (void *)(long)ctx->data_end;
 	struct vrrpd_key key = {
 		.ifindex = ctx->ingress_ifindex, .vlan = vlan, .family = AF_INET, .vrid = vrid
 	};
 	struct vrrpd_cfg *cfg = bpf_map_lookup_elem(&vrrpd_cfg, &key);
+	struct vrrpd_vip_key vk = { .ifindex = ctx->ingress_ifindex, .family = AF_INET };
+	struct vrrpd_key *owner;
+	struct iphdr *iph = l3;
 
-	if (!cfg || !(cfg->flags & VRRPD_F_VMAC) || cfg->state == VRRPD_ST_MASTER)
+	if (!cfg || !(cfg->flags & VRRPD_F_VMAC))
 		return -1;
-	return drop(&key, CNT(vmac_dropped));
+	if (cfg->state != VRRPD_ST_MASTER)
+		return drop(&key, CNT(vmac_dropped));
+	if (!(cfg->flags & VRRPD_F_NO_ACCEPT) || cfg->cfg_priority == VRRP_PRIO_OWNER ||
+	    proto != bpf_htons(ETH_P_IP) || (void *)(iph + 1) > data_end || iph->version != 4)
+		return -1;
+	__builtin_memcpy(vk.addr, &iph->daddr, 4);
+	owner = bpf_map_lookup_elem(&vrrpd_vip, &vk);
+	if (!owner || owner->ifindex != key.ifindex || owner->vlan != key.vlan ||
+	    owner->family != key.family || owner->vrid != key.vrid)
+		return -1;
+	return drop(&key, CNT(accept_mode_dropped));
 }
 
 SEC("xdp")
@@ -424,7 +443,7 @@ int vrrpd_xdp(struct xdp_md *ctx)
 	if (proto < 0)
 		return XDP_PASS;
 	if (is_vmac4(eth->h_dest)) {
-		int ret = handle_vmac(ctx, eth->h_dest[5], vlan);
+		int ret = handle_vmac(ctx, nh.pos, proto, eth->h_dest[5], vlan);
 
 		if (ret >= 0)
 			return ret;

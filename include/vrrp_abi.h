@@ -62,6 +62,8 @@ enum vrrpd_csum {
 #define VRRPD_F_PREEMPT (1u << 0)
 #define VRRPD_F_VMAC (1u << 1)
 #define VRRPD_F_OWNER_DROP (1u << 2) /* R12: an owner drops adverts instead of processing them */
+#define VRRPD_F_NO_ACCEPT \
+	(1u << 3) /* D2: Accept_Mode off, a non-owner Master drops what is to a VIP */
 
 /* Identifies one instance: the receiving interface, its 802.1Q VLAN (0: untagged), family, VRID. */
 struct vrrpd_key {
@@ -149,8 +151,9 @@ struct vrrpd_stats {
 	__u64 arp_replies; /* D2: ARP requests for a VIP answered in XDP */
 	__u64 arp_dropped; /* D1, D3: ARP requests for a VIP while Backup or the lease expired */
 	__u64 vmac_dropped; /* D1: frames to the VMAC while not Master */
+	__u64 accept_mode_dropped; /* D2: packets to a VIP at the VMAC, Master without Accept_Mode */
 };
-_Static_assert(sizeof(struct vrrpd_stats) == 23 * 8, "vrrpd_stats size");
+_Static_assert(sizeof(struct vrrpd_stats) == 24 * 8, "vrrpd_stats size");
 
 /*
  * Every field of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
@@ -163,7 +166,7 @@ _Static_assert(sizeof(struct vrrpd_stats) == 23 * 8, "vrrpd_stats size");
 	X(checksum_errors) X(vrid_errors) X(invalid_count) X(address_list_errors) \
 	X(auth_errors) X(adver_interval_errors) X(reserved_set) X(interval_differs) \
 	X(owner_adverts) X(csum_rfc9568) X(csum_legacy) X(arp_replies) X(arp_dropped) \
-	X(vmac_dropped)
+	X(vmac_dropped) X(accept_mode_dropped)
 /* clang-format on */
 #define VRRPD_STATS_ONE(field) +1
 _Static_assert(0 VRRPD_STATS_FIELDS(VRRPD_STATS_ONE) == sizeof(struct vrrpd_stats) / 8,

@@ -33,6 +33,8 @@ enum {
 	OPT_CONFIG_TEST,
 	OPT_PREEMPT_DELAY,
 	OPT_TRACK,
+	OPT_ACCEPT,
+	OPT_NO_ACCEPT,
 };
 
 /*
@@ -63,6 +65,8 @@ static const struct option opts_long[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "preempt-delay", required_argument, NULL, OPT_PREEMPT_DELAY },
 	{ "track", required_argument, NULL, OPT_TRACK },
+	{ "accept", no_argument, NULL, OPT_ACCEPT },
+	{ "no-accept", no_argument, NULL, OPT_NO_ACCEPT },
 	{ "test-config", no_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -467,6 +471,11 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 				err, errlen,
 				"--track %s:%d: the owner's priority (255) is fixed; give no weight (FAULT) or another priority",
 				o->tracks[i].ifname, o->tracks[i].weight);
+	/* Hosts could reach the VIP at the interface's own MAC: nothing would stop it there. */
+	if (o->no_accept && !o->vmac)
+		return opts_err(
+			err, errlen,
+			"--no-accept needs the VMAC: it drops what comes to a VIP at the VMAC (remove -n)");
 	if (o->group[0] && !o->monitor)
 		return opts_err(err, errlen, "--group '%s' needs -M N (the group's size)",
 				o->group);
@@ -699,6 +708,12 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 		case OPT_OWNER_DROP:
 			o->owner_drop = true;
 			break;
+		case OPT_ACCEPT:
+			o->no_accept = false;
+			break;
+		case OPT_NO_ACCEPT:
+			o->no_accept = true;
+			break;
 		case 'c':
 			ret = opts_path(o->config, arg, "-c", "configuration file", err, errlen);
 			break;
@@ -783,6 +798,8 @@ void opts_usage(FILE *out)
 		"      --vrrp-version 2|3 protocol version (default 3)\n"
 		"      --checksum MODE    v3 checksum: auto, rfc9568 or legacy (default auto)\n"
 		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"
+		"      --no-accept        as master (not owner), drop packets addressed to a VIP\n"
+		"                         (Accept_Mode off); --accept: take them (the default)\n"
 		"      --garp-count N     gratuitous ARPs per VIP on takeover, 0..%d (default %d)\n"
 		"      --garp-interval MS time between them, 1..%d ms (default %d)\n"
 		"      --garp-refresh S   as master, send one more every S seconds (default 0: off)\n"

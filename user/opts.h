@@ -62,6 +62,7 @@ struct opts {
 	char pin_dir[OPTS_PATH_MAX]; /* --pin-dir, default /sys/fs/bpf/vrrpd */
 	bool foreground; /* --foreground */
 	bool owner_drop; /* --owner-drop: R12, an owner drops adverts instead of processing them */
+	bool no_accept; /* --no-accept: D2, Accept_Mode off (--accept: on, the default) */
 	int nvips;
 	struct opts_vip vips[OPTS_MAX_VIPS];
 	int ntracks;

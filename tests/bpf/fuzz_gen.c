@@ -85,7 +85,8 @@ static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t vrid, uint32_t r
 	c->state = states[gen_below(g, NELEM(states))];
 	c->flags = (gen_chance(g, 50) ? VRRPD_F_PREEMPT : 0) |
 		   (gen_chance(g, 60) ? VRRPD_F_VMAC : 0) |
-		   (gen_chance(g, 40) ? VRRPD_F_OWNER_DROP : 0);
+		   (gen_chance(g, 40) ? VRRPD_F_OWNER_DROP : 0) |
+		   (gen_chance(g, 40) ? VRRPD_F_NO_ACCEPT : 0);
 	c->cfg_priority = gen_chance(g, 20) ? VRRP_PRIO_OWNER : prios[gen_below(g, NELEM(prios))];
 	/* The effective priority may differ from the configured one (tracking). */
 	c->priority = gen_chance(g, 80) ? c->cfg_priority : (uint8_t)gen_below(g, 256);
@@ -310,8 +311,11 @@ static size_t gen_arp(struct gen *g, const struct model_state *st, uint8_t *f)
 	return len;
 }
 
-/* IPv4 that is not VRRP (or IPv4 with protocol 112 and version 6), IPv6, other EtherTypes. */
-static size_t gen_other(struct gen *g, uint8_t *f)
+/*
+ * IPv4 that is not VRRP (or IPv4 with protocol 112 and version 6), often to one of the VIPs
+ * (D2, Accept_Mode), IPv6, other EtherTypes.
+ */
+static size_t gen_other(struct gen *g, const struct model_state *st, uint8_t *f)
 {
 	static const uint16_t types[] = { ETH_P_IPV6, 0x88cc, 0x0842, 0x8847, 0x0000 };
 	static const uint8_t protos[] = { 17, 6, 1, 2, 89, 111, 113 };
@@ -334,6 +338,8 @@ static size_t gen_other(struct gen *g, uint8_t *f)
 	} else {
 		ip[9] = protos[gen_below(g, NELEM(protos))];
 	}
+	if (st->nvip && gen_chance(g, 50))
+		memcpy(ip + 16, &st->vip[gen_below(g, (uint32_t)st->nvip)].addr, 4);
 	return len;
 }
 
@@ -378,12 +384,19 @@ size_t gen_frame(struct gen *g, const struct model_state *st, uint8_t *f, enum g
 		else if (gen_chance(g, 40))
 			len = gen_arp(g, st, f);
 		else
-			len = gen_other(g, f);
+			len = gen_other(g, st, f);
+		/* D2: mostly to a VIP of that instance (Accept_Mode). */
+		for (n = 0; in && n < (unsigned int)st->nvip && gen_chance(g, 60); n++)
+			if (!memcmp(&st->vip[n].key, &in->key, sizeof(in->key)) &&
+			    get_be16(f + 12) == ETH_P_IP) {
+				memcpy(f + PKT_ETH_HLEN + 16, &st->vip[n].addr, 4);
+				break;
+			}
 		vmac_of(in && gen_chance(g, 85) ? in->key.vrid : (uint8_t)gen_rnd(g), f);
 		tag_for(g, f, &len, in ? in->key.vlan : 0);
 	} else if (r < 95) {
 		*kind = GEN_OTHER;
-		len = gen_other(g, f);
+		len = gen_other(g, st, f);
 		tag_for(g, f, &len, (uint16_t)gen_below(g, 4096));
 	} else {
 		*kind = GEN_RANDOM;

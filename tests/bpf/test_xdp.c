@@ -1021,6 +1021,8 @@ enum arp_frame {
 	AF_VLAN_REQUEST, /* AF_REQUEST, 802.1Q VLAN 100 */
 	AF_IP_TO_VMAC, /* not ARP: an IPv4 frame to the VMAC, as a host sends through its gateway */
 	AF_IP_TO_OTHER_VMAC, /* the same to 00:00:5e:00:01:63, a VRID we have no instance for */
+	AF_IP_TO_VIP, /* an IPv4 packet to the VMAC addressed to the VIP (ping the gateway) */
+	AF_IP_TO_OTHER_VIP, /* the same to ARP_OTHER_TPA, registered as a VIP of VRID 77 */
 };
 
 static void put_pad(uint8_t *f, size_t from, size_t to)
@@ -1059,6 +1061,20 @@ static int build_arp_frame(enum arp_frame kind, uint8_t *f)
 		put_pad(f, off, (size_t)len); /* what follows does not matter to the program */
 		return len;
 	}
+	if (kind == AF_IP_TO_VIP || kind == AF_IP_TO_OTHER_VIP) {
+		uint32_t dst = kind == AF_IP_TO_VIP ? VIP : ARP_OTHER_TPA, src = OTHER_IP;
+
+		off = put_eth(f, arp_vmac, 0, 0x0800);
+		memcpy(f + 6, peer_mac, 6);
+		put_pad(f, off, (size_t)len);
+		f[off] = 0x45; /* ICMP echo request header fields do not matter here */
+		put_be16(f + off + 2, (uint16_t)(len - off));
+		f[off + 8] = 64;
+		f[off + 9] = 1;
+		memcpy(f + off + 12, &src, 4);
+		memcpy(f + off + 16, &dst, 4);
+		return len;
+	}
 	if (kind == AF_REPLY) {
 		off = put_eth(f, arp_vmac, 0, 0x0806);
 		put_arp(f + off, 2, peer_mac, OTHER_IP, arp_vmac, VIP);
@@ -1094,46 +1110,63 @@ struct arp_case {
 	uint32_t verdict;
 	uint32_t counters; /* on I_V3 */
 	uint8_t flags; /* cfg.flags of I_V3 (VRRPD_F_VMAC: the VMAC is in use) */
+	uint8_t cfg_priority; /* of I_V3, 0: as installed (100) */
 };
 
 static const struct arp_case arp_cases[] = {
 	/* RFC.md D2: the Master answers with the VMAC. */
 	{ "arp_master_fresh_lease_replies", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, false, XDP_TX,
-	  CNT(arp_replies), VRRPD_F_VMAC },
+	  CNT(arp_replies), VRRPD_F_VMAC, 0 },
 	/* RFC.md D1: a Backup does not answer for the VIP, and neither does its kernel. */
 	{ "arp_backup_drops", VRRPD_ST_BACKUP, LEASE_FRESH, AF_REQUEST, false, XDP_DROP,
-	  CNT(arp_dropped), VRRPD_F_VMAC },
+	  CNT(arp_dropped), VRRPD_F_VMAC, 0 },
 	/* RFC.md D3: the controller stopped renewing the lease. */
 	{ "arp_expired_lease_drops", VRRPD_ST_MASTER, LEASE_EXPIRED, AF_REQUEST, false, XDP_DROP,
-	  CNT(arp_dropped), VRRPD_F_VMAC },
+	  CNT(arp_dropped), VRRPD_F_VMAC, 0 },
 	{ "arp_vip_not_ours_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_OTHER_ADDRESS, false,
-	  XDP_PASS, 0, VRRPD_F_VMAC },
+	  XDP_PASS, 0, VRRPD_F_VMAC, 0 },
 	{ "arp_gratuitous_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_GRATUITOUS, false, XDP_PASS, 0,
-	  VRRPD_F_VMAC },
+	  VRRPD_F_VMAC, 0 },
 	/* RFC 5227 2.1.1: a probe for the VIP gets a reply, its target address 0.0.0.0. */
 	{ "arp_probe_replies", VRRPD_ST_MASTER, LEASE_FRESH, AF_PROBE, false, XDP_TX,
-	  CNT(arp_replies), VRRPD_F_VMAC },
+	  CNT(arp_replies), VRRPD_F_VMAC, 0 },
 	{ "arp_reply_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REPLY, false, XDP_PASS, 0,
-	  VRRPD_F_VMAC },
+	  VRRPD_F_VMAC, 0 },
 	/* Instances on VLAN devices see the request untagged there; the parent does not answer. */
 	{ "arp_vlan_tagged_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_VLAN_REQUEST, false, XDP_PASS,
-	  0, VRRPD_F_VMAC },
+	  0, VRRPD_F_VMAC, 0 },
 	{ "arp_vip_without_cfg_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, true, XDP_PASS, 0,
-	  VRRPD_F_VMAC },
+	  VRRPD_F_VMAC, 0 },
 	/* RFC.md D1: traffic to the VMAC reaches the stack only while Master. */
 	{ "vmac_backup_drops_ip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_VMAC, false, XDP_DROP,
-	  CNT(vmac_dropped), VRRPD_F_VMAC },
+	  CNT(vmac_dropped), VRRPD_F_VMAC, 0 },
 	{ "vmac_backup_drops_arp_reply", VRRPD_ST_BACKUP, LEASE_FRESH, AF_REPLY, false, XDP_DROP,
-	  CNT(vmac_dropped), VRRPD_F_VMAC },
+	  CNT(vmac_dropped), VRRPD_F_VMAC, 0 },
 	{ "vmac_master_passes_ip", VRRPD_ST_MASTER, LEASE_FRESH, AF_IP_TO_VMAC, false, XDP_PASS, 0,
-	  VRRPD_F_VMAC },
+	  VRRPD_F_VMAC, 0 },
 	{ "vmac_master_expired_lease_passes_ip", VRRPD_ST_MASTER, LEASE_EXPIRED, AF_IP_TO_VMAC,
-	  false, XDP_PASS, 0, VRRPD_F_VMAC },
+	  false, XDP_PASS, 0, VRRPD_F_VMAC, 0 },
 	/* -n: no VMAC in use, nothing of ours to protect. */
 	{ "vmac_off_backup_passes_ip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_VMAC, false, XDP_PASS,
-	  0, 0 },
+	  0, 0, 0 },
 	{ "vmac_other_vrid_passes_ip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_OTHER_VMAC, false,
-	  XDP_PASS, 0, VRRPD_F_VMAC },
+	  XDP_PASS, 0, VRRPD_F_VMAC, 0 },
+	/* RFC.md D2: Accept_Mode. On (the default), the Master takes what is for a VIP. */
+	{ "accept_on_master_passes_ip_to_vip", VRRPD_ST_MASTER, LEASE_FRESH, AF_IP_TO_VIP, false,
+	  XDP_PASS, 0, VRRPD_F_VMAC, 0 },
+	/* Off: a Master that is not the owner drops it, and forwards the rest. */
+	{ "accept_off_master_drops_ip_to_vip", VRRPD_ST_MASTER, LEASE_FRESH, AF_IP_TO_VIP, false,
+	  XDP_DROP, CNT(accept_mode_dropped), VRRPD_F_VMAC | VRRPD_F_NO_ACCEPT, 0 },
+	{ "accept_off_master_passes_forwarded_ip", VRRPD_ST_MASTER, LEASE_FRESH, AF_IP_TO_VMAC,
+	  false, XDP_PASS, 0, VRRPD_F_VMAC | VRRPD_F_NO_ACCEPT, 0 },
+	{ "accept_off_master_passes_ip_to_other_instances_vip", VRRPD_ST_MASTER, LEASE_FRESH,
+	  AF_IP_TO_OTHER_VIP, false, XDP_PASS, 0, VRRPD_F_VMAC | VRRPD_F_NO_ACCEPT, 0 },
+	/* The owner always accepts (RFC 9568 6.4.3). */
+	{ "accept_off_owner_passes_ip_to_vip", VRRPD_ST_MASTER, LEASE_FRESH, AF_IP_TO_VIP, false,
+	  XDP_PASS, 0, VRRPD_F_VMAC | VRRPD_F_NO_ACCEPT, VRRP_PRIO_OWNER },
+	/* A Backup drops all that comes to the VMAC (D1), whatever Accept_Mode says. */
+	{ "accept_off_backup_drops_ip_to_vip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_VIP, false,
+	  XDP_DROP, CNT(vmac_dropped), VRRPD_F_VMAC | VRRPD_F_NO_ACCEPT, 0 },
 };
 
 static int arp_setup(const struct arp_case *c)
@@ -1148,13 +1181,24 @@ static int arp_setup(const struct arp_case *c)
 	cfg.state = c->state;
 	cfg.lease_until_ns = c->lease_until_ns;
 	cfg.flags = c->flags;
+	if (c->cfg_priority)
+		cfg.cfg_priority = c->cfg_priority;
 	memcpy(cfg.vmac, arp_vmac, 6);
 	if (bpf_map_update_elem(env.cfg_fd, &key, &cfg, BPF_EXIST))
 		return -1;
 	if (c->vip_no_cfg)
 		target.vrid = 77; /* no vrrpd_cfg entry */
 	memcpy(vk.addr, &vip, 4);
-	return bpf_map_update_elem(env.vip_fd, &vk, &target, BPF_NOEXIST) ? -1 : 0;
+	if (bpf_map_update_elem(env.vip_fd, &vk, &target, BPF_NOEXIST))
+		return -1;
+	/* Another instance's VIP on this interface. */
+	target.vrid = 77;
+	vip = ARP_OTHER_TPA;
+	memcpy(vk.addr, &vip, 4);
+	return c->frame == AF_IP_TO_OTHER_VIP &&
+			       bpf_map_update_elem(env.vip_fd, &vk, &target, BPF_NOEXIST) ?
+		       -1 :
+		       0;
 }
 
 static void run_arp_case(const struct arp_case *c)

@@ -63,21 +63,43 @@ static void discard(struct model_pred *p, const struct vrrpd_key *key, uint32_t 
 	p->counters = counters;
 }
 
-/* RFC.md D1: traffic to the VMAC of an instance that is not Master stops here. */
-static bool vmac_discard(const struct model_state *st, const uint8_t *frame, uint16_t vlan,
-			 struct model_pred *p)
+/*
+ * RFC.md D1: traffic to the VMAC of an instance that is not Master stops here. D2: so does
+ * IPv4 traffic to one of its own VIPs when it is a Master without Accept_Mode that does not own
+ * the addresses.
+ */
+static bool vmac_discard(const struct model_state *st, const uint8_t *frame, size_t len,
+			 uint16_t proto, size_t off, uint16_t vlan, struct model_pred *p)
 {
 	static const uint8_t vmac_prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x01 }; /* RFC 9568 7.3 */
 	struct vrrpd_key key = key_of(st, vlan, frame[5]);
 	const struct model_inst *in;
+	uint32_t daddr;
+	int i;
 
 	if (memcmp(frame, vmac_prefix, sizeof(vmac_prefix)))
 		return false;
 	in = model_find(st, &key);
-	/* Only with the VMAC in use (-n turns it off); a Master forwards what comes to it. */
-	if (!in || !(in->cfg.flags & VRRPD_F_VMAC) || in->cfg.state == VRRPD_ST_MASTER)
+	/* Only with the VMAC in use (-n turns it off). */
+	if (!in || !(in->cfg.flags & VRRPD_F_VMAC))
 		return false;
-	discard(p, &key, MODEL_CNT(vmac_dropped));
+	if (in->cfg.state != VRRPD_ST_MASTER) {
+		discard(p, &key, MODEL_CNT(vmac_dropped));
+		return true;
+	}
+	/* A Master forwards what comes to it, and takes what is for it unless told not to. */
+	if (!(in->cfg.flags & VRRPD_F_NO_ACCEPT) || in->cfg.cfg_priority == VRRP_PRIO_OWNER)
+		return false;
+	/* A whole IPv4 header (RFC 791: version 4, the destination at byte 16). */
+	if (proto != ETH_P_IP || len - off < 20 || frame[off] >> 4 != 4)
+		return false;
+	memcpy(&daddr, frame + off + 16, 4);
+	for (i = 0; i < st->nvip; i++)
+		if (st->vip[i].addr == daddr)
+			break;
+	if (i == st->nvip || memcmp(&st->vip[i].key, &key, sizeof(key)))
+		return false;
+	discard(p, &key, MODEL_CNT(accept_mode_dropped));
 	return true;
 }
 
@@ -281,7 +303,7 @@ void model_predict(const struct model_state *st, uint64_t now_ns, const uint8_t 
 	off = pkt_parse_eth(frame, len, &proto, &vlan);
 	if (off < 0)
 		return;
-	if (vmac_discard(st, frame, vlan, p))
+	if (vmac_discard(st, frame, len, proto, (size_t)off, vlan, p))
 		return;
 	if (proto == ETH_P_ARP) {
 		/* Instances on VLAN devices get their requests untagged there. */

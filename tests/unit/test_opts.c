@@ -178,6 +178,8 @@ static const struct misuse misuses[] = {
 	  "invalid period '86401' for --garp-refresh: must be 0 (off) or 1..86400 s" },
 	{ "script_timeout_zero", "-i eth0 -v 1 --script-timeout 0 10.0.0.1",
 	  "invalid timeout '0' for --script-timeout: must be 1..3600 s" },
+	{ "no_accept_without_vmac", "-i eth0 -v 1 -n --no-accept 10.0.0.1",
+	  "--no-accept needs the VMAC: it drops what comes to a VIP at the VMAC (remove -n)" },
 	{ "group_without_M", "-i eth0 -v 1 --group lan 10.0.0.1",
 	  "--group 'lan' needs -M N (the group's size)" },
 	{ "group_name_long", "-i eth0 -v 1 -M 2 --group abcdefghijklmnop 10.0.0.1",
@@ -268,6 +270,7 @@ static void test_original_cmdline(void)
 	CHECK(!strcmp(o.pin_dir, VRRPD_PIN_DIR_DFL));
 	CHECK(!o.foreground);
 	CHECK(!o.owner_drop);
+	CHECK(!o.no_accept); /* RFC.md D2: accept, as keepalived and FRR */
 	CHECK_EQ(o.nvips, 1);
 	CHECK_EQ(o.vips[0].addr, ip("10.16.1.200"));
 	CHECK_EQ(o.vips[0].prefix_len, 32);
@@ -438,6 +441,11 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(o.garp_refresh_s, 60);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --script-timeout 3600 10.1.1.1"), 0);
 	CHECK_EQ(o.script_timeout_s, 3600);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --no-accept 10.1.1.1"), 0);
+	CHECK(o.no_accept);
+	/* The last word wins: a config block's --accept over a --no-accept default. */
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --no-accept --accept 10.1.1.1"), 0);
+	CHECK(!o.no_accept);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -M 2 --group dmz-1 10.1.1.1"), 0);
 	CHECK(!strcmp(o.group, "dmz-1"));
 	CHECK_EQ(o.monitor, 2);
@@ -521,6 +529,7 @@ static void test_usage(void)
 		"--vrrp-version",
 		"--checksum",
 		"--owner-drop",
+		"--no-accept",
 		"--garp-count N",
 		"--garp-interval MS",
 		"--garp-refresh S",
