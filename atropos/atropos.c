@@ -68,10 +68,12 @@ struct inst {
 	int nvips;
 	char group[VRRPD_GROUP_NAME_LEN];
 	int group_size;
+	__be32 peers[VRRPD_MAX_PEERS]; /* --peer */
+	int npeers;
 };
 
 struct maps {
-	int cfg, stats, vip, group;
+	int cfg, stats, vip, group, peer;
 };
 
 /* Counter names as in RFC.md (RFC 6527) and struct vrrpd_stats, in its order. */
@@ -195,7 +197,9 @@ static int open_maps(const struct args *a, struct maps *m)
 			  sizeof(struct vrrpd_key), true);
 	m->group = open_map(a->pin_dir, VRRPD_MAP_GROUP, sizeof(struct vrrpd_group_key),
 			    sizeof(struct vrrpd_group_slot), true);
-	if (m->stats == -2 || m->vip == -2 || m->group == -2)
+	m->peer = open_map(a->pin_dir, VRRPD_MAP_PEER, sizeof(struct vrrpd_peer_key), sizeof(__u32),
+			   true);
+	if (m->stats == -2 || m->vip == -2 || m->group == -2 || m->peer == -2)
 		return -EPROTO;
 	return 0;
 }
@@ -247,9 +251,10 @@ static bool key_eq(const struct vrrpd_key *a, const struct vrrpd_key *b)
 	return !memcmp(a, b, sizeof(*a));
 }
 
-/* The VIPs and the group of an instance, from vrrpd_vip and vrrpd_group. */
+/* The VIPs, the group and the peers of an instance, from vrrpd_vip, vrrpd_group, vrrpd_peer. */
 static void inst_extras(const struct maps *m, struct inst *in)
 {
+	struct vrrpd_peer_key pk, *pprev = NULL;
 	struct vrrpd_group_key gk, *gprev = NULL;
 	struct vrrpd_vip_key vk, *vprev = NULL;
 	struct vrrpd_group_slot slot;
@@ -269,6 +274,12 @@ static void inst_extras(const struct maps *m, struct inst *in)
 				 gk.name);
 			in->group_size = slot.size;
 		}
+	}
+	while (m->peer >= 0 && in->npeers < VRRPD_MAX_PEERS &&
+	       bpf_map_get_next_key(m->peer, pprev, &pk) == 0) {
+		pprev = &pk;
+		if (key_eq(&pk.key, &in->key))
+			memcpy(&in->peers[in->npeers++], pk.addr, 4);
 	}
 }
 
@@ -347,6 +358,14 @@ static void print_text(const struct maps *m, const struct inst *in)
 		printf(" %s", mip);
 	}
 	printf("\n");
+	if (in->npeers) {
+		printf("  adverts unicast to, and heard only from, the peers:");
+		for (i = 0; i < in->npeers; i++) {
+			inet_ntop(AF_INET, &in->peers[i], mip, sizeof(mip));
+			printf(" %s", mip);
+		}
+		printf("\n");
+	}
 	if (in->group[0])
 		printf("  group %s of %d (-M)\n", in->group, in->group_size);
 	printf("  XDP: %s on %s\n", xdp_mode(in->key.ifindex), in->ifname);
@@ -407,6 +426,11 @@ static void print_json(const struct maps *m, const struct inst *in)
 	       cfg->master_adver_int_cs * 10);
 	for (i = 0; i < (size_t)in->nvips; i++) {
 		inet_ntop(AF_INET, &in->vips[i], ip, sizeof(ip));
+		printf("%s\"%s\"", i ? "," : "", ip);
+	}
+	printf("],\"peers\":[");
+	for (i = 0; i < (size_t)in->npeers; i++) {
+		inet_ntop(AF_INET, &in->peers[i], ip, sizeof(ip));
 		printf("%s\"%s\"", i ? "," : "", ip);
 	}
 	mac_str(cfg->vmac, mac, sizeof(mac));

@@ -51,6 +51,15 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vrrpd_stats SEC(".maps");
 
+/* --peer: the unicast peers of each instance that has some (VRRPD_F_UNICAST). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VRRPD_MAX_INSTANCES *VRRPD_MAX_PEERS);
+	__type(key, struct vrrpd_peer_key);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vrrpd_peer SEC(".maps");
+
 /* -M groups: written and read by the controllers only; here so that it is pinned with the rest. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -248,6 +257,21 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 		form = VRRPD_CSUM_LEGACY;
 	}
 	vh = (struct vrrp_hdr *)sc->msg;
+
+	/*
+	 * Unicast (--peer): an instance with peers hears only them, however they send; one
+	 * without hears only what goes to 224.0.0.18 (RFC 9568 5.1.1.2). Checked once the message
+	 * proved sound, so that the counter means "a real advert, from the wrong place".
+	 */
+	if (cfg->flags & VRRPD_F_UNICAST) {
+		struct vrrpd_peer_key pk = { .key = key };
+
+		__builtin_memcpy(pk.addr, &saddr, 4);
+		if (!bpf_map_lookup_elem(&vrrpd_peer, &pk))
+			return drop(&key, CNT(peer_errors));
+	} else if (iph->daddr != bpf_htonl(VRRP_MCAST4)) {
+		return drop(&key, CNT(peer_errors));
+	}
 
 	/* R9: v2 authentication and interval must match ours (RFC 3768 7.1). */
 	if (version == 2) {

@@ -62,8 +62,8 @@ enum vrrpd_csum {
 #define VRRPD_F_PREEMPT (1u << 0)
 #define VRRPD_F_VMAC (1u << 1)
 #define VRRPD_F_OWNER_DROP (1u << 2) /* R12: an owner drops adverts instead of processing them */
-#define VRRPD_F_NO_ACCEPT \
-	(1u << 3) /* D2: Accept_Mode off, a non-owner Master drops what is to a VIP */
+#define VRRPD_F_NO_ACCEPT (1u << 3) /* D2: Accept_Mode off; a non-owner Master drops VIP traffic */
+#define VRRPD_F_UNICAST (1u << 4) /* --peer: adverts only from the peers in vrrpd_peer */
 
 /* Identifies one instance: the receiving interface, its 802.1Q VLAN (0: untagged), family, VRID. */
 struct vrrpd_key {
@@ -123,6 +123,17 @@ struct vrrpd_vip_key {
 _Static_assert(sizeof(struct vrrpd_vip_key) == 24, "vrrpd_vip_key size");
 
 /*
+ * vrrpd_peer: the unicast peers (--peer) of an instance; the value is unused. An instance with
+ * VRRPD_F_UNICAST accepts adverts only from these sources; one without accepts only adverts
+ * sent to 224.0.0.18.
+ */
+struct vrrpd_peer_key {
+	struct vrrpd_key key;
+	__u8 addr[16]; /* IPv4 in the first 4 bytes */
+};
+_Static_assert(sizeof(struct vrrpd_peer_key) == 24, "vrrpd_peer_key size");
+
+/*
  * vrrpd_stats: per-CPU counters per instance, named after RFC 6527 and keepalived. Drops that
  * cannot be tied to a configured instance are counted under the key with vrid 0 of the
  * receiving interface and VLAN.
@@ -152,8 +163,9 @@ struct vrrpd_stats {
 	__u64 arp_dropped; /* D1, D3: ARP requests for a VIP while Backup or the lease expired */
 	__u64 vmac_dropped; /* D1: frames to the VMAC while not Master */
 	__u64 accept_mode_dropped; /* D2: packets to a VIP at the VMAC, Master without Accept_Mode */
+	__u64 peer_errors; /* unicast: from a source not a --peer, or not to 224.0.0.18 without */
 };
-_Static_assert(sizeof(struct vrrpd_stats) == 24 * 8, "vrrpd_stats size");
+_Static_assert(sizeof(struct vrrpd_stats) == 25 * 8, "vrrpd_stats size");
 
 /*
  * Every field of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
@@ -166,7 +178,7 @@ _Static_assert(sizeof(struct vrrpd_stats) == 24 * 8, "vrrpd_stats size");
 	X(checksum_errors) X(vrid_errors) X(invalid_count) X(address_list_errors) \
 	X(auth_errors) X(adver_interval_errors) X(reserved_set) X(interval_differs) \
 	X(owner_adverts) X(csum_rfc9568) X(csum_legacy) X(arp_replies) X(arp_dropped) \
-	X(vmac_dropped) X(accept_mode_dropped)
+	X(vmac_dropped) X(accept_mode_dropped) X(peer_errors)
 /* clang-format on */
 #define VRRPD_STATS_ONE(field) +1
 _Static_assert(0 VRRPD_STATS_FIELDS(VRRPD_STATS_ONE) == sizeof(struct vrrpd_stats) / 8,
@@ -247,6 +259,8 @@ _Static_assert(sizeof(struct vrrpd_group_slot) == 24, "vrrpd_group_slot size");
 #define VRRPD_MAP_STATS "vrrpd_stats"
 #define VRRPD_MAP_EVENTS "vrrpd_events"
 #define VRRPD_MAP_GROUP "vrrpd_group"
+#define VRRPD_MAP_PEER "vrrpd_peer"
+#define VRRPD_MAX_PEERS 8 /* per instance */
 #define VRRPD_MAX_INSTANCES 1024
 #define VRRPD_MAX_PROCS 256
 #define VRRPD_RINGBUF_BYTES (256 * 1024)

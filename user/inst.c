@@ -62,6 +62,38 @@ static uint8_t inst_tx_csum(const struct inst *in)
 	return in->peer_csum ? in->peer_csum : VRRPD_CSUM_RFC9568;
 }
 
+/*
+ * --peer: one advert to each peer, its checksum over its own destination (C4), its IPv4 packet
+ * through the unicast socket. Counts as sent when one of them left; -1 when none did.
+ */
+static int inst_send_unicast(struct inst *in, struct pkt_advert *a)
+{
+	uint8_t frame[PKT_MAX_FRAME];
+	char buf[INET_ADDRSTRLEN];
+	int i, len, ret, sent = 0;
+
+	for (i = 0; i < in->o->npeers; i++) {
+		a->daddr = in->o->peers[i];
+		len = pkt_build_advert(frame, sizeof(frame), a);
+		if (len < 0) {
+			log_warnx("VRRP ID %d on %s: cannot build an advert: %s", in->o->vrid,
+				  in->o->ifname, strerror(-len));
+			return -1;
+		}
+		/* The IPv4 packet without the frame's Ethernet padding: its total length. */
+		ret = tx_send_ip(in->utx_fd, frame + PKT_ETH_HLEN,
+				 (size_t)(frame[PKT_ETH_HLEN + 2] << 8 | frame[PKT_ETH_HLEN + 3]),
+				 a->daddr);
+		if (ret)
+			log_warnx("VRRP ID %d on %s: cannot send an advert to peer %s: %s",
+				  in->o->vrid, in->o->ifname, ip4_str(a->daddr, buf),
+				  strerror(-ret));
+		else
+			sent++;
+	}
+	return sent ? 0 : -1;
+}
+
 static void inst_send_advert(struct inst *in, uint8_t priority, uint64_t now_ns)
 {
 	struct pkt_advert a = {
@@ -79,17 +111,22 @@ static void inst_send_advert(struct inst *in, uint8_t priority, uint64_t now_ns)
 	memcpy(a.auth_data, in->o->auth_data, sizeof(a.auth_data));
 	memcpy(a.src_mac, in->src_mac, 6);
 	a.count = (uint8_t)inst_vip_list(in, a.addrs);
-	len = pkt_build_advert(frame, sizeof(frame), &a);
-	if (len < 0) {
-		log_warnx("VRRP ID %d on %s: cannot build an advert: %s", in->o->vrid,
-			  in->o->ifname, strerror(-len));
-		return;
-	}
-	ret = tx_send(in->tx_fd, frame, (size_t)len);
-	if (ret) {
-		log_warnx("VRRP ID %d on %s: cannot send an advert: %s", in->o->vrid, in->o->ifname,
-			  strerror(-ret));
-		return;
+	if (in->o->npeers) {
+		if (inst_send_unicast(in, &a))
+			return;
+	} else {
+		len = pkt_build_advert(frame, sizeof(frame), &a);
+		if (len < 0) {
+			log_warnx("VRRP ID %d on %s: cannot build an advert: %s", in->o->vrid,
+				  in->o->ifname, strerror(-len));
+			return;
+		}
+		ret = tx_send(in->tx_fd, frame, (size_t)len);
+		if (ret) {
+			log_warnx("VRRP ID %d on %s: cannot send an advert: %s", in->o->vrid,
+				  in->o->ifname, strerror(-ret));
+			return;
+		}
 	}
 	in->cfg.adverts_sent++;
 	if (priority == VRRP_PRIO_STOP) {
@@ -561,6 +598,7 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	in->nl = nl;
 	in->hook = hook;
 	in->tx_fd = -1;
+	in->utx_fd = -1;
 	ret = nl_link_get(nl, o->ifname, &li);
 	if (ret) {
 		snprintf(err, errlen, "interface '%s' does not exist", o->ifname);
@@ -646,6 +684,14 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 			 strerror(-in->tx_fd));
 		return in->tx_fd;
 	}
+	if (o->npeers) {
+		in->utx_fd = tx_open_ip(o->ifname);
+		if (in->utx_fd < 0) {
+			snprintf(err, errlen, "cannot open a raw IPv4 socket on %s: %s", o->ifname,
+				 strerror(-in->utx_fd));
+			return in->utx_fd;
+		}
+	}
 	if (o->vmac) {
 		ret = inst_vmac_open(in, err, errlen);
 		if (ret)
@@ -672,7 +718,7 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		.csum_mode = o->csum_mode,
 		.flags = (o->preempt ? VRRPD_F_PREEMPT : 0) |
 			 (o->owner_drop ? VRRPD_F_OWNER_DROP : 0) | (o->vmac ? VRRPD_F_VMAC : 0) |
-			 (o->no_accept ? VRRPD_F_NO_ACCEPT : 0),
+			 (o->no_accept ? VRRPD_F_NO_ACCEPT : 0) | (o->npeers ? VRRPD_F_UNICAST : 0),
 		.auth_type = o->auth_type,
 		.naddrs = (uint8_t)o->nvips,
 		.since_ns = now_ns,
@@ -681,6 +727,13 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	/* The XDP program answers ARP for the VIPs with this MAC. */
 	memcpy(in->cfg.vmac, in->src_mac, 6);
 	xdp_rx_init(x, &in->key);
+	ret = xdp_peers_set(x, &in->key, o->peers, o->npeers);
+	if (ret) {
+		snprintf(err, errlen, "cannot register the peers in the kernel: %s",
+			 strerror(-ret));
+		inst_vmac_close(in);
+		return ret;
+	}
 	for (i = 0; i < o->nvips; i++) {
 		ret = xdp_vip_set(x, in->ifindex, o->vips[i].addr, &in->key);
 		if (ret) {
@@ -747,6 +800,9 @@ void inst_stop(struct inst *in, uint64_t now_ns)
 	if (in->tx_fd >= 0)
 		close(in->tx_fd);
 	in->tx_fd = -1;
+	if (in->utx_fd >= 0)
+		close(in->utx_fd);
+	in->utx_fd = -1;
 }
 
 /* At most one line per reason and minute: a misconfigured peer advertises every interval. */

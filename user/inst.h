@@ -47,6 +47,7 @@ struct inst {
 	int vip_ifindex; /* where the VIPs go: the macvlan, or the interface with -n */
 	uint8_t src_mac[6]; /* adverts, gratuitous ARPs, ARP replies: the VMAC, or the interface's */
 	int tx_fd;
+	int utx_fd; /* --peer: the unicast socket (tx_open_ip), else -1 */
 	uint8_t peer_csum; /* v3: the checksum form the peers use; 0 until one is seen */
 	bool vip_present[OPTS_MAX_VIPS]; /* there before we started: never added nor removed */
 	bool vips_added;

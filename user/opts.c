@@ -35,6 +35,7 @@ enum {
 	OPT_TRACK,
 	OPT_ACCEPT,
 	OPT_NO_ACCEPT,
+	OPT_PEER,
 };
 
 /*
@@ -67,6 +68,7 @@ static const struct option opts_long[] = {
 	{ "track", required_argument, NULL, OPT_TRACK },
 	{ "accept", no_argument, NULL, OPT_ACCEPT },
 	{ "no-accept", no_argument, NULL, OPT_NO_ACCEPT },
+	{ "peer", required_argument, NULL, OPT_PEER },
 	{ "test-config", no_argument, NULL, 't' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -283,6 +285,29 @@ bad_addr:
 			"invalid virtual IP address '%s': expected A.B.C.D or A.B.C.D/LEN", arg);
 }
 
+/* --peer A.B.C.D: a unicast peer, one of at most VRRPD_MAX_PEERS. */
+static int opts_peer(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	uint32_t addr, h;
+
+	if (opts_ip4(arg, &addr))
+		return opts_err(err, errlen, "invalid address '%s' for --peer: expected A.B.C.D",
+				arg);
+	h = ntohl(addr);
+	if (h == 0 || h == 0xffffffff || (h & 0xf0000000) == 0xe0000000 || (h >> 24) == 127)
+		return opts_err(err, errlen,
+				"invalid address '%s' for --peer: a peer's own unicast address",
+				arg);
+	for (int i = 0; i < o->npeers; i++)
+		if (o->peers[i] == addr)
+			return opts_err(err, errlen, "duplicate --peer '%s'", arg);
+	if (o->npeers >= VRRPD_MAX_PEERS)
+		return opts_err(err, errlen, "too many peers at --peer '%s': at most %d", arg,
+				VRRPD_MAX_PEERS);
+	o->peers[o->npeers++] = addr;
+	return 0;
+}
+
 static int opts_auth(struct opts *o, struct opts_pending *pd, const char *s, char *err,
 		     size_t errlen)
 {
@@ -479,6 +504,16 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 	if (o->group[0] && !o->monitor)
 		return opts_err(err, errlen, "--group '%s' needs -M N (the group's size)",
 				o->group);
+	/* A peer that is one of our VIPs would be ourselves, once master. */
+	char buf[INET_ADDRSTRLEN];
+
+	for (int i = 0; i < o->npeers; i++)
+		for (int j = 0; j < o->nvips; j++)
+			if (o->peers[i] == o->vips[j].addr)
+				return opts_err(
+					err, errlen,
+					"--peer %s is one of the virtual IPs: give the peers' own addresses",
+					inet_ntop(AF_INET, &o->peers[i], buf, sizeof(buf)));
 	if (pd->magic_src) {
 		int i;
 
@@ -714,6 +749,9 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 		case OPT_NO_ACCEPT:
 			o->no_accept = true;
 			break;
+		case OPT_PEER:
+			ret = opts_peer(o, arg, err, errlen);
+			break;
 		case 'c':
 			ret = opts_path(o->config, arg, "-c", "configuration file", err, errlen);
 			break;
@@ -800,6 +838,8 @@ void opts_usage(FILE *out)
 		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"
 		"      --no-accept        as master (not owner), drop packets addressed to a VIP\n"
 		"                         (Accept_Mode off); --accept: take them (the default)\n"
+		"      --peer A.B.C.D     send adverts to this peer (unicast), hear only the peers;\n"
+		"                         repeat for each peer, up to %d (default: multicast)\n"
 		"      --garp-count N     gratuitous ARPs per VIP on takeover, 0..%d (default %d)\n"
 		"      --garp-interval MS time between them, 1..%d ms (default %d)\n"
 		"      --garp-refresh S   as master, send one more every S seconds (default 0: off)\n"
@@ -811,6 +851,7 @@ void opts_usage(FILE *out)
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
 		"\nSee the README, vrrpd(8) and atropos(8).\n",
 		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
-		OPTS_GARP_COUNT_MAX, OPTS_GARP_COUNT_DFL, OPTS_GARP_INTERVAL_MAX_MS,
-		OPTS_GARP_INTERVAL_DFL_MS, OPTS_SCRIPT_TIMEOUT_DFL_S, OPTS_MAX_VIPS);
+		VRRPD_MAX_PEERS, OPTS_GARP_COUNT_MAX, OPTS_GARP_COUNT_DFL,
+		OPTS_GARP_INTERVAL_MAX_MS, OPTS_GARP_INTERVAL_DFL_MS, OPTS_SCRIPT_TIMEOUT_DFL_S,
+		OPTS_MAX_VIPS);
 }

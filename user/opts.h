@@ -67,6 +67,8 @@ struct opts {
 	struct opts_vip vips[OPTS_MAX_VIPS];
 	int ntracks;
 	struct opts_track tracks[OPTS_MAX_TRACKS];
+	int npeers; /* --peer: unicast adverts to these, and only theirs heard; 0: multicast */
+	uint32_t peers[VRRPD_MAX_PEERS]; /* network order */
 	bool show_version; /* -V */
 	bool show_help; /* -h */
 	char config[OPTS_PATH_MAX]; /* -c FILE: the instances are in FILE (conf.h) */

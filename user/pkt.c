@@ -5,6 +5,7 @@
  * C3, C4). Multi-byte fields are read and written byte by byte in network order, every access
  * after a bounds check, so nothing depends on alignment or host byte order.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
@@ -174,6 +175,7 @@ int pkt_build_advert(uint8_t *buf, size_t len, const struct pkt_advert *a)
 	static const uint8_t zero_auth[VRRP_V2_AUTH_LEN];
 	struct pkt_wr w = { .buf = buf, .len = len };
 	uint8_t daddr[4] = { 0xe0, 0x00, 0x00, 0x12 }; /* VRRP_MCAST4 */
+	const uint8_t *dst_mac = vrrp_mcast_mac;
 	size_t ip_off, vrrp_off, vrrp_len, ip_len;
 	uint32_t sum;
 	int ret;
@@ -191,7 +193,12 @@ int pkt_build_advert(uint8_t *buf, size_t len, const struct pkt_advert *a)
 	if (len < frame_len(ip_off + ip_len))
 		return -ENOSPC;
 
-	wr_eth(&w, vrrp_mcast_mac, a->src_mac, a->vlan, ETH_P_IP);
+	/* A unicast peer (--peer) gets it at its own addresses. */
+	if (a->daddr && a->daddr != htonl(VRRP_MCAST4)) {
+		memcpy(daddr, &a->daddr, 4);
+		dst_mac = a->dst_mac;
+	}
+	wr_eth(&w, dst_mac, a->src_mac, a->vlan, ETH_P_IP);
 
 	/*
 	 * RFC 9568 5.1.1 (RFC 3768 5.2): TTL 255, protocol 112, to 224.0.0.18. TOS network control;
@@ -428,6 +435,8 @@ int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int
 		memcpy(a->auth_data, vrrp + VRRP_HLEN + 4 * (size_t)count, VRRP_V2_AUTH_LEN);
 	}
 	memcpy(&a->saddr, ip + 12, 4);
+	memcpy(&a->daddr, ip + 16, 4);
+	memcpy(a->dst_mac, frame, 6);
 	memcpy(a->src_mac, frame + 6, 6);
 	a->vlan = loc.vlan;
 	memcpy(a->addrs, vrrp + VRRP_HLEN, 4 * (size_t)count);

@@ -25,6 +25,8 @@ struct pkt_advert {
 	uint8_t auth_type; /* v2 */
 	uint8_t auth_data[VRRP_V2_AUTH_LEN]; /* v2 */
 	uint32_t saddr; /* network order */
+	uint32_t daddr; /* network order; 0: 224.0.0.18 (multicast), else a --peer (unicast) */
+	uint8_t dst_mac[6]; /* with a unicast daddr: the peer's MAC */
 	uint8_t src_mac[6];
 	uint16_t vlan; /* 0: untagged, else an 802.1Q tag is inserted */
 	uint8_t count;

@@ -9,5 +9,12 @@
 /* Returns a socket that sends on ifindex and receives nothing, or -errno. */
 int tx_open(int ifindex);
 int tx_send(int fd, const uint8_t *frame, size_t len);
+/*
+ * Unicast (--peer): a raw IPv4 socket for protocol 112 bound to ifname that sends whole IPv4
+ * packets (header included) and keeps nothing it receives; the kernel routes them and resolves
+ * the peer's MAC. -errno.
+ */
+int tx_open_ip(const char *ifname);
+int tx_send_ip(int fd, const uint8_t *packet, size_t len, uint32_t daddr);
 
 #endif /* VRRPD_TX_H */

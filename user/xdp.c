@@ -265,6 +265,7 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen)
 	x->vip_fd = bpf_map__fd(x->skel->maps.vrrpd_vip);
 	x->stats_fd = bpf_map__fd(x->skel->maps.vrrpd_stats);
 	x->group_fd = bpf_map__fd(x->skel->maps.vrrpd_group);
+	x->peer_fd = bpf_map__fd(x->skel->maps.vrrpd_peer);
 	x->events_fd = bpf_map__fd(x->skel->maps.vrrpd_events);
 	if (bpf_obj_get_info_by_fd(x->cfg_fd, &info, &len) == 0)
 		x->cfg_map_id = info.id;
@@ -490,6 +491,34 @@ void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key)
 	bpf_map_delete_elem(x->cfg_fd, key);
 	bpf_map_delete_elem(x->rx_fd, key);
 	bpf_map_delete_elem(x->stats_fd, key);
+	xdp_peers_set(x, key, NULL, 0);
+}
+
+int xdp_peers_set(struct xdp_ctx *x, const struct vrrpd_key *key, const uint32_t *addrs, int n)
+{
+	struct vrrpd_peer_key pk, next, gone[VRRPD_MAX_PEERS * 4];
+	__u32 unused = 0;
+	int i, ngone = 0;
+	void *prev = NULL;
+
+	/* Collected first: deleting while walking a hash map may restart the walk. */
+	while (ngone < (int)(sizeof(gone) / sizeof(gone[0])) &&
+	       !bpf_map_get_next_key(x->peer_fd, prev, &next)) {
+		if (!memcmp(&next.key, key, sizeof(*key)))
+			gone[ngone++] = next;
+		pk = next;
+		prev = &pk;
+	}
+	for (i = 0; i < ngone; i++)
+		bpf_map_delete_elem(x->peer_fd, &gone[i]);
+	for (i = 0; i < n; i++) {
+		memset(&pk, 0, sizeof(pk));
+		pk.key = *key;
+		memcpy(pk.addr, &addrs[i], 4);
+		if (bpf_map_update_elem(x->peer_fd, &pk, &unused, BPF_ANY))
+			return -errno;
+	}
+	return 0;
 }
 
 int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key)

@@ -23,6 +23,7 @@ struct xdp_ctx {
 	int stats_fd;
 	int events_fd;
 	int group_fd;
+	int peer_fd;
 	int ring_fd; /* this process's ring buffer, in vrrpd_events under our pid */
 	struct ring_buffer *rb;
 	uint32_t cfg_map_id;
@@ -71,5 +72,10 @@ int xdp_vip_owner(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vr
 		  struct vrrpd_key *other, uint32_t *owner);
 /* Removes every map entry of key (cfg, rx, stats). */
 void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key);
+/*
+ * The unicast peers of an instance in vrrpd_peer become addrs (n of them, network order): the
+ * entries of a vrrpd that died with this key go first. 0 or -errno.
+ */
+int xdp_peers_set(struct xdp_ctx *x, const struct vrrpd_key *key, const uint32_t *addrs, int n);
 
 #endif /* VRRPD_XDP_H */

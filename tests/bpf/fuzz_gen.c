@@ -155,6 +155,23 @@ void gen_state(struct gen *g, struct model_state *st, uint32_t ring_pid, uint64_
 		in = &st->inst[st->ninst++];
 		in->key = key;
 		gen_cfg(g, &in->cfg, key.vrid, ring_pid, now_ns);
+		/* --peer: one to three of the usual senders, a peer with no cfg now and then. */
+		if (gen_chance(g, 30)) {
+			in->cfg.flags |= VRRPD_F_UNICAST;
+			for (j = 0, n = 1 + (int)gen_below(g, 3); j < n; j++) {
+				uint32_t addr = peer(g);
+				int k;
+
+				for (k = 0; k < st->npeer; k++)
+					if (st->peer[k].addr == addr &&
+					    !memcmp(&st->peer[k].key, &key, sizeof(key)))
+						break;
+				if (k == st->npeer && st->npeer < MODEL_MAX_PEERS) {
+					st->peer[st->npeer].key = key;
+					st->peer[st->npeer++].addr = addr;
+				}
+			}
+		}
 		in->has_rx = gen_chance(g, 90);
 		if (in->has_rx && gen_chance(g, 50)) {
 			/* As left by earlier adverts. */
@@ -245,6 +262,12 @@ static size_t gen_advert(struct gen *g, const struct model_state *st, const stru
 		}
 	}
 	a.saddr = in && gen_chance(g, 70) ? in->cfg.master_ip : peer(g);
+	/* Unicast now and then, as a --peer sends: to our own address, at our MAC. */
+	if (gen_chance(g, 25)) {
+		a.daddr = in && gen_chance(g, 80) ? in->cfg.primary_ip : (uint32_t)gen_rnd(g);
+		gen_bytes(g, a.dst_mac, 6);
+		a.dst_mac[0] &= 0xfe;
+	}
 	vmac_of(a.vrid, a.src_mac);
 	if (gen_chance(g, 55))
 		a.count = 1;

@@ -191,6 +191,7 @@ static int state_install(void)
 	harness_map_clear(fz.h.cfg_fd);
 	harness_map_clear(fz.h.rx_fd);
 	harness_map_clear(fz.h.vip_fd);
+	harness_map_clear(fz.h.peer_fd);
 	harness_map_clear(fz.h.stats_fd);
 	fz.prev.n = 0;
 	for (i = 0; i < fz.st.ninst; i++) {
@@ -204,6 +205,14 @@ static int state_install(void)
 	for (i = 0; i < fz.st.nvip; i++) {
 		memcpy(vk.addr, &fz.st.vip[i].addr, 4);
 		if (bpf_map_update_elem(fz.h.vip_fd, &vk, &fz.st.vip[i].key, BPF_NOEXIST))
+			return -errno;
+	}
+	for (i = 0; i < fz.st.npeer; i++) {
+		struct vrrpd_peer_key pk = { .key = fz.st.peer[i].key };
+		__u32 unused = 0;
+
+		memcpy(pk.addr, &fz.st.peer[i].addr, 4);
+		if (bpf_map_update_elem(fz.h.peer_fd, &pk, &unused, BPF_NOEXIST))
 			return -errno;
 	}
 	return 0;

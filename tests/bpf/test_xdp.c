@@ -76,6 +76,7 @@ enum tweak {
 	TW_PREEMPT_OURS_LOWER, /* preempt on, our priority below the master's */
 	TW_MASTER_RESIGNED, /* the master we follow last said priority 0 */
 	TW_NO_RING, /* owned by a process without a ring buffer */
+	TW_PEER, /* --peer MASTER_IP: unicast, only MASTER_IP heard */
 };
 
 static struct vrrpd_key inst_key(enum inst_id id)
@@ -145,6 +146,9 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 	case TW_NO_RING:
 		c->owner_pid = 1; /* init: registered no ring in our private vrrpd_events */
 		break;
+	case TW_PEER:
+		c->flags |= VRRPD_F_UNICAST; /* state_reset() adds the vrrpd_peer entry */
+		break;
 	}
 }
 
@@ -197,11 +201,21 @@ static int state_reset(enum inst_id target, enum tweak tw)
 	harness_map_clear(env.rx_fd);
 	harness_map_clear(env.stats_fd);
 	harness_map_clear(env.vip_fd);
+	harness_map_clear(env.peer_fd);
 	for (id = 0; id < I_COUNT; id++) {
 		key = inst_key(id);
 		inst_cfg(id, id == (int)target ? tw : TW_NONE, &cfg);
 		if (bpf_map_update_elem(env.cfg_fd, &key, &cfg, BPF_ANY) ||
 		    bpf_map_update_elem(env.rx_fd, &key, &rx, BPF_ANY))
+			return -errno;
+	}
+	if (tw == TW_PEER) {
+		struct vrrpd_peer_key pk = { .key = inst_key(target) };
+		uint32_t peer = MASTER_IP;
+		__u32 unused = 0;
+
+		memcpy(pk.addr, &peer, 4);
+		if (bpf_map_update_elem(env.peer_fd, &pk, &unused, BPF_NOEXIST))
 			return -errno;
 	}
 	return 0;
@@ -337,6 +351,9 @@ enum mut {
 	M_ADDRS_255_LAST_FLIPPED, /* 255 addresses, one bit of the last one flipped */
 	M_IP_OPTIONS, /* an IPv4 Router Alert option: IHL 6 */
 	M_IP_OPTIONS_C4,
+	M_UNICAST, /* to OUR_IP, as a --peer sends */
+	M_UNICAST_C4, /* the same with the C4 checksum, over OUR_IP */
+	M_UNICAST_OTHER_SADDR, /* the same from OTHER_IP */
 };
 
 static void ip4_fix_csum(uint8_t *ip)
@@ -387,6 +404,16 @@ static void mutate_advert(enum mut m, struct pkt_advert *a)
 		break;
 	case M_OTHER_SADDR:
 		a->saddr = OTHER_IP;
+		break;
+	case M_UNICAST:
+	case M_UNICAST_C4:
+	case M_UNICAST_OTHER_SADDR:
+		a->daddr = OUR_IP;
+		memcpy(a->dst_mac, (uint8_t[6]){ 0x02, 0, 0, 0, 0, 0x10 }, 6); /* ours */
+		if (m == M_UNICAST_C4)
+			a->csum_form = VRRPD_CSUM_LEGACY;
+		if (m == M_UNICAST_OTHER_SADDR)
+			a->saddr = OTHER_IP;
 		break;
 	case M_PRIORITY_130:
 		a->priority = 130;
@@ -592,6 +619,23 @@ static const struct xdp_case advert_cases[] = {
 	/* RFC.md:62 R11: a v3 interval unlike ours is accepted (and counted). */
 	{ "R11_interval_differs_accepted", I_V3, TW_NONE, false, M_INTERVAL_200, XDP_PASS,
 	  VALID_C3 | CNT(interval_differs), AT_INST, true, RX_RECORDED },
+	/* Unicast (--peer): an instance without peers hears only 224.0.0.18 (RFC 9568 5.1.1.2). */
+	{ "U_no_peers_unicast_dropped", I_V3, TW_NONE, false, M_UNICAST, XDP_DROP, CNT(peer_errors),
+	  AT_INST, false, RX_SAME },
+	/* With peers: theirs, unicast or multicast, and no one else's. */
+	{ "U_peer_unicast_accepted", I_V3, TW_PEER, false, M_UNICAST, XDP_PASS, VALID_C3, AT_INST,
+	  true, RX_RECORDED },
+	{ "U_peer_unicast_c4_accepted", I_V3, TW_PEER, false, M_UNICAST_C4, XDP_PASS, VALID_C4,
+	  AT_INST, true, RX_RECORDED },
+	{ "U_peer_multicast_accepted", I_V3, TW_PEER, false, M_NONE, XDP_PASS, VALID_C3, AT_INST,
+	  true, RX_RECORDED },
+	{ "U_stranger_unicast_dropped", I_V3, TW_PEER, false, M_UNICAST_OTHER_SADDR, XDP_DROP,
+	  CNT(peer_errors), AT_INST, false, RX_SAME },
+	{ "U_stranger_multicast_dropped", I_V3, TW_PEER, false, M_OTHER_SADDR, XDP_DROP,
+	  CNT(peer_errors), AT_INST, false, RX_SAME },
+	/* The checks before it still come first: a bad checksum is a checksum error. */
+	{ "U_peer_unicast_bad_csum", I_V3, TW_PEER, false, M_BAD_CSUM, XDP_DROP,
+	  CNT(checksum_errors), AT_INST, false, RX_SAME },
 	/* RFC.md:63-64 R12: the owner processes and logs by default ... */
 	{ "R12_owner_default_process", I_OWNER, TW_NONE, false, M_NONE, XDP_PASS,
 	  VALID_C3 | CNT(owner_adverts), AT_INST, true, RX_RECORDED },

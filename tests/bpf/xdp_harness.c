@@ -117,6 +117,7 @@ int harness_setup(struct harness *h, const char *name, uint32_t max_entries,
 	h->stats_fd = bpf_map__fd(h->skel->maps.vrrpd_stats);
 	h->events_fd = bpf_map__fd(h->skel->maps.vrrpd_events);
 	h->vip_fd = bpf_map__fd(h->skel->maps.vrrpd_vip);
+	h->peer_fd = bpf_map__fd(h->skel->maps.vrrpd_peer);
 	h->ncpus = libbpf_num_possible_cpus();
 	if (h->ncpus <= 0) {
 		snprintf(reason, len, "cannot count the possible CPUs");

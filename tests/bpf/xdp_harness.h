@@ -24,7 +24,7 @@ struct harness {
 	struct vrrpd_bpf *skel;
 	char pin_dir[64];
 	bool made_dir;
-	int prog_fd, cfg_fd, rx_fd, stats_fd, events_fd, vip_fd;
+	int prog_fd, cfg_fd, rx_fd, stats_fd, events_fd, vip_fd, peer_fd;
 	int ring_fd;
 	struct ring_buffer *rb;
 	int ncpus;

@@ -15,6 +15,7 @@
  *
  * The model never reads the maps: fuzz_xdp installs what model_state says and compares.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <string.h>
 #include <linux/bpf.h>
@@ -154,6 +155,24 @@ static void arp_duties(const struct model_state *st, uint64_t now_ns, const uint
 	memcpy(out + off + 24, &spa, 4);
 }
 
+/*
+ * Unicast (--peer, issue 10): an instance with peers hears adverts from them only, to any
+ * address; one without hears only those to 224.0.0.18 (RFC 9568 5.1.1.2).
+ */
+static bool heard(const struct model_state *st, const struct model_inst *in,
+		  const struct pkt_advert *a)
+{
+	int i;
+
+	if (!(in->cfg.flags & VRRPD_F_UNICAST))
+		return a->daddr == htonl(VRRP_MCAST4);
+	for (i = 0; i < st->npeer; i++)
+		if (!memcmp(&st->peer[i].key, &in->key, sizeof(in->key)) &&
+		    st->peer[i].addr == a->saddr)
+			return true;
+	return false;
+}
+
 /* RFC.md R2, R9, R12: the rules that need the instance, once pkt.c found the advert sound. */
 static uint32_t instance_rules(const struct vrrpd_cfg *cfg, const struct pkt_advert *a)
 {
@@ -279,6 +298,10 @@ static void advert_rules(const struct model_state *st, const uint8_t *frame, siz
 	}
 	if (a.version != in->cfg.version) { /* R2 */
 		discard(p, &key, MODEL_CNT(version_errors));
+		return;
+	}
+	if (!heard(st, in, &a)) {
+		discard(p, &key, MODEL_CNT(peer_errors));
 		return;
 	}
 	c = instance_rules(&in->cfg, &a);

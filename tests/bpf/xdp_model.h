@@ -19,6 +19,7 @@
 #define MODEL_FAMILY_IPV4 2 /* AF_INET, as struct vrrpd_key stores it */
 #define MODEL_MAX_INST 16
 #define MODEL_MAX_VIPS 48
+#define MODEL_MAX_PEERS 32
 
 _Static_assert(MODEL_NSTATS <= 32, "one bit per counter");
 
@@ -36,6 +37,12 @@ struct model_vip {
 	struct vrrpd_key key;
 };
 
+/* One vrrpd_peer entry (IPv4): a unicast peer of an instance (--peer). */
+struct model_peer {
+	struct vrrpd_key key;
+	uint32_t addr; /* network order */
+};
+
 /* What the maps hold, as far as the program reads them. */
 struct model_state {
 	uint32_t ifindex; /* the frames' ingress interface */
@@ -44,6 +51,8 @@ struct model_state {
 	struct model_inst inst[MODEL_MAX_INST];
 	int nvip;
 	struct model_vip vip[MODEL_MAX_VIPS];
+	int npeer;
+	struct model_peer peer[MODEL_MAX_PEERS];
 };
 
 /* What one frame must do. Timestamps are left out: the checker bounds them by the clock. */

@@ -10,6 +10,8 @@
 #   2. keepalived with use_vmac, advertising every 0.5 s while vrrpd is configured for 1 s: vrrpd
 #      follows the master's interval (RFC 9568 6.4.2) and takes over after the learned
 #      Master_Down_Interval when keepalived is killed.
+#      The same round once more with unicast peers on both sides (keepalived's unicast_peer,
+#      vrrpd's --peer).
 #   3. --checksum rfc9568 forced does not work with keepalived (both become master): keepalived
 #      2.2.7 drops RFC 9568's form, which is why auto exists.
 set -u
@@ -129,6 +131,9 @@ battery ka_v3 3 0.2 20
 battery ka_v3_vmac 3 0.2 20 use_vmac
 battery ka_v3_legacy 3 0.2 20 -- --checksum legacy
 battery ka_v2 2 1 100 -- --vrrp-version 2
+# Unicast both ways: keepalived's unicast_peer and vrrpd's --peer name each other.
+battery ka_v3_unicast 3 0.2 20 "unicast_peer {" "$LAB_NET.1" "}" -- --peer "$LAB_NET.2"
+t_check ka_v3_unicast_no_peer_errors eval '[ "$(t_stat r1 51 peer_errors)" = 0 ]'
 # VRRPv2 with use_vmac: the short round (whole-second intervals make the full one slow).
 ka_start 200 2 1 use_vmac
 t_start r1 main -i eth0 -v 51 -p 100 -d 1 --vrrp-version 2 "$VIP"

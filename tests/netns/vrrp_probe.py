@@ -3,6 +3,9 @@
 
   vrrp_probe.py send IFACE CASE [COUNT]   inject COUNT invalid adverts of CASE (RFC.md R1..R7),
                                           or of "valid", a correct one (the control)
+  vrrp_probe.py unicast IFACE DST DST_MAC [SRC [COUNT]]
+                                          send COUNT valid adverts (priority 254) unicast to
+                                          DST at DST_MAC, from SRC (default 10.99.0.77)
   vrrp_probe.py cases                     list the cases and the counter each must increment
   vrrp_probe.py cases2                    the same for VRRPv2 with -a pw/secret at 1 s (R9);
                                           "valid2" is its control
@@ -149,7 +152,16 @@ def csum_check(path, form):
     return 0 if n and not bad else 1
 
 
+def unicast(iface, dst, dst_mac, src=SRC, count=1):
+    """A correct advert, but to one router's own address (what a --peer sends)."""
+    f = Ether(src=MAC, dst=dst_mac) / IP(src=src, dst=dst, ttl=255) / v3()
+    sendp([f] * count, iface=iface, verbose=False)
+
+
 def main(argv):
+    if len(argv) >= 4 and argv[0] == "unicast":
+        unicast(argv[1], argv[2], argv[3], *argv[4:5], *[int(c) for c in argv[5:6]])
+        return 0
     if len(argv) >= 3 and argv[0] == "send":
         send(argv[1], argv[2], int(argv[3]) if len(argv) > 3 else 1)
         return 0

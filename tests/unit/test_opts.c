@@ -178,6 +178,21 @@ static const struct misuse misuses[] = {
 	  "invalid period '86401' for --garp-refresh: must be 0 (off) or 1..86400 s" },
 	{ "script_timeout_zero", "-i eth0 -v 1 --script-timeout 0 10.0.0.1",
 	  "invalid timeout '0' for --script-timeout: must be 1..3600 s" },
+	{ "peer_bad", "-i eth0 -v 1 --peer 10.0.0 10.0.0.1",
+	  "invalid address '10.0.0' for --peer: expected A.B.C.D" },
+	{ "peer_multicast", "-i eth0 -v 1 --peer 224.0.0.18 10.0.0.1",
+	  "invalid address '224.0.0.18' for --peer: a peer's own unicast address" },
+	{ "peer_loopback", "-i eth0 -v 1 --peer 127.0.0.1 10.0.0.1",
+	  "invalid address '127.0.0.1' for --peer" },
+	{ "peer_duplicate", "-i eth0 -v 1 --peer 10.0.0.2 --peer 10.0.0.2 10.0.0.1",
+	  "duplicate --peer '10.0.0.2'" },
+	{ "peer_too_many",
+	  "-i eth0 -v 1 --peer 10.0.0.2 --peer 10.0.0.3 --peer 10.0.0.4 --peer 10.0.0.5 "
+	  "--peer 10.0.0.6 --peer 10.0.0.7 --peer 10.0.0.8 --peer 10.0.0.9 --peer 10.0.0.10 "
+	  "10.0.0.1",
+	  "too many peers at --peer '10.0.0.10': at most 8" },
+	{ "peer_is_vip", "-i eth0 -v 1 --peer 10.0.0.1 10.0.0.1",
+	  "--peer 10.0.0.1 is one of the virtual IPs: give the peers' own addresses" },
 	{ "no_accept_without_vmac", "-i eth0 -v 1 -n --no-accept 10.0.0.1",
 	  "--no-accept needs the VMAC: it drops what comes to a VIP at the VMAC (remove -n)" },
 	{ "group_without_M", "-i eth0 -v 1 --group lan 10.0.0.1",
@@ -271,6 +286,7 @@ static void test_original_cmdline(void)
 	CHECK(!o.foreground);
 	CHECK(!o.owner_drop);
 	CHECK(!o.no_accept); /* RFC.md D2: accept, as keepalived and FRR */
+	CHECK_EQ(o.npeers, 0); /* multicast */
 	CHECK_EQ(o.nvips, 1);
 	CHECK_EQ(o.vips[0].addr, ip("10.16.1.200"));
 	CHECK_EQ(o.vips[0].prefix_len, 32);
@@ -441,6 +457,10 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(o.garp_refresh_s, 60);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --script-timeout 3600 10.1.1.1"), 0);
 	CHECK_EQ(o.script_timeout_s, 3600);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --peer 10.1.1.2 --peer=10.1.1.3 10.1.1.1"), 0);
+	CHECK_EQ(o.npeers, 2);
+	CHECK_EQ(o.peers[0], ip("10.1.1.2"));
+	CHECK_EQ(o.peers[1], ip("10.1.1.3"));
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --no-accept 10.1.1.1"), 0);
 	CHECK(o.no_accept);
 	/* The last word wins: a config block's --accept over a --no-accept default. */
@@ -530,6 +550,7 @@ static void test_usage(void)
 		"--checksum",
 		"--owner-drop",
 		"--no-accept",
+		"--peer A.B.C.D",
 		"--garp-count N",
 		"--garp-interval MS",
 		"--garp-refresh S",
