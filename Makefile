@@ -23,7 +23,7 @@ BPF_OBJ := $(BUILD)/vrrpd.bpf.o
 SKEL := $(BUILD)/vrrpd.skel.h
 
 # The daemon's modules; the pure ones are also linked into the unit tests.
-PURE_SRCS := user/fsm.c user/pkt.c
+PURE_SRCS := user/fsm.c user/pkt.c user/pkt6.c
 VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/log.c user/xdp.c user/nl.c user/tx.c \
 	user/inst.c user/hook.c user/group.c user/ctl.c user/conf.c
 ATROPOS_SRCS := atropos/atropos.c user/fsm.c user/ctl.c user/log.c
@@ -31,7 +31,7 @@ ATROPOS_SRCS := atropos/atropos.c user/fsm.c user/ctl.c user/log.c
 VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
 ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 
-UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts
+UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts $(BUILD)/tests/test_pkt6
 BPF_TESTS := $(BUILD)/tests/test_xdp $(BUILD)/tests/fuzz_xdp
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts $(BUILD)/fuzz/fuzz_conf
 BENCH_BINS := $(BUILD)/bench/xdp_cost $(BUILD)/bench/prober
@@ -87,6 +87,10 @@ $(BUILD)/tests/test_fsm: tests/unit/test_fsm.c user/fsm.c $(wildcard user/*.h in
 $(BUILD)/tests/test_pkt: tests/unit/test_pkt.c user/pkt.c $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_pkt.c user/pkt.c
+
+$(BUILD)/tests/test_pkt6: tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(wildcard user/*.h include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_pkt6.c user/pkt6.c user/pkt.c
 
 $(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/log.c $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)

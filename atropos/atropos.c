@@ -21,6 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "addr.h"
 #include "ctl.h"
 #include "fsm.h"
 #include "vrrp_abi.h"
@@ -64,7 +65,7 @@ struct inst {
 	struct vrrpd_cfg cfg;
 	char ifname[IF_NAMESIZE];
 	bool stale; /* its vrrpd is gone */
-	__be32 vips[MAX_VIPS];
+	union vrrpd_addr vips[MAX_VIPS]; /* of the instance's family (key.family) */
 	int nvips;
 	char group[VRRPD_GROUP_NAME_LEN];
 	int group_size;
@@ -263,9 +264,9 @@ static void inst_extras(const struct maps *m, struct inst *in)
 	while (m->vip >= 0 && in->nvips < MAX_VIPS &&
 	       bpf_map_get_next_key(m->vip, vprev, &vk) == 0) {
 		vprev = &vk;
-		if (vk.family == AF_INET && !bpf_map_lookup_elem(m->vip, &vk, &owner) &&
+		if (vk.family == in->key.family && !bpf_map_lookup_elem(m->vip, &vk, &owner) &&
 		    key_eq(&owner, &in->key))
-			memcpy(&in->vips[in->nvips++], vk.addr, 4);
+			memcpy(&in->vips[in->nvips++], vk.addr, sizeof(vk.addr));
 	}
 	while (m->group >= 0 && bpf_map_get_next_key(m->group, gprev, &gk) == 0) {
 		gprev = &gk;
@@ -334,12 +335,12 @@ static bool lease_expired(const struct inst *in)
 static void print_text(const struct maps *m, const struct inst *in)
 {
 	const struct vrrpd_cfg *cfg = &in->cfg;
-	char ip[INET_ADDRSTRLEN], mip[INET_ADDRSTRLEN], mac[18];
+	char ip[INET6_ADDRSTRLEN], mip[INET6_ADDRSTRLEN], mac[18];
 	struct vrrpd_stats st;
 	int i;
 
-	inet_ntop(AF_INET, &cfg->primary_ip, ip, sizeof(ip));
-	inet_ntop(AF_INET, &cfg->master_ip, mip, sizeof(mip));
+	addr_str(in->key.family, &cfg->primary_ip, ip);
+	addr_str(in->key.family, &cfg->master_ip, mip);
 	printf("%s vrid %u: %s for %.1fs (%s)", in->ifname, in->key.vrid, state_name(cfg->state),
 	       ago_s(cfg->since_ns), fsm_reason_name((enum vrrpd_reason)cfg->reason));
 	if (in->stale)
@@ -347,14 +348,14 @@ static void print_text(const struct maps *m, const struct inst *in)
 	if (lease_expired(in))
 		printf(" [lease expired: the kernel no longer answers ARP for the VIPs]");
 	printf("\n");
-	printf("  VRRPv%u, priority %u (configured %u), interval %u cs, preempt %s, accept %s, "
+	printf("  VRRPv%u%s, priority %u (configured %u), interval %u cs, preempt %s, accept %s, "
 	       "pid %u\n",
-	       cfg->version, cfg->priority, cfg->cfg_priority, cfg->adver_int_cs,
-	       cfg->flags & VRRPD_F_PREEMPT ? "on" : "off",
+	       cfg->version, in->key.family == AF_INET6 ? " IPv6" : "", cfg->priority,
+	       cfg->cfg_priority, cfg->adver_int_cs, cfg->flags & VRRPD_F_PREEMPT ? "on" : "off",
 	       cfg->flags & VRRPD_F_NO_ACCEPT ? "off" : "on", cfg->owner_pid);
 	printf("  VIPs:");
 	for (i = 0; i < in->nvips; i++) {
-		inet_ntop(AF_INET, &in->vips[i], mip, sizeof(mip));
+		addr_str(in->key.family, &in->vips[i], mip);
 		printf(" %s", mip);
 	}
 	printf("\n");
@@ -374,11 +375,11 @@ static void print_text(const struct maps *m, const struct inst *in)
 		printf("  VMAC %s\n", mac);
 	else
 		printf("  VMAC off (-n): ARP answered with %s\n", mac);
-	inet_ntop(AF_INET, &cfg->master_ip, mip, sizeof(mip));
+	addr_str(in->key.family, &cfg->master_ip, mip);
 	if (cfg->state == VRRPD_ST_MASTER)
 		printf("  master: this router (%s), %llu adverts sent\n", ip,
 		       (unsigned long long)cfg->adverts_sent);
-	else if (cfg->master_ip)
+	else if (!addr_is_zero(&cfg->master_ip))
 		printf("  master: %s, priority %u, interval %u cs\n", mip, cfg->master_priority,
 		       cfg->master_adver_int_cs);
 	if (m->stats < 0)
@@ -404,7 +405,7 @@ static void print_text(const struct maps *m, const struct inst *in)
 static void print_json(const struct maps *m, const struct inst *in)
 {
 	const struct vrrpd_cfg *cfg = &in->cfg;
-	char ip[INET_ADDRSTRLEN], mac[18];
+	char ip[INET6_ADDRSTRLEN], mac[18];
 	struct vrrpd_stats st;
 	size_t i;
 
@@ -414,10 +415,10 @@ static void print_json(const struct maps *m, const struct inst *in)
 	       ago_s(cfg->since_ns), fsm_reason_name((enum vrrpd_reason)cfg->reason));
 	printf("\"priority\":%u,\"effective_priority\":%u,", cfg->cfg_priority, cfg->priority);
 	if (cfg->state == VRRPD_ST_MASTER)
-		inet_ntop(AF_INET, &cfg->primary_ip, ip, sizeof(ip));
-	else if (cfg->master_ip)
-		inet_ntop(AF_INET, &cfg->master_ip, ip, sizeof(ip));
-	if (cfg->state == VRRPD_ST_MASTER || cfg->master_ip)
+		addr_str(in->key.family, &cfg->primary_ip, ip);
+	else if (!addr_is_zero(&cfg->master_ip))
+		addr_str(in->key.family, &cfg->master_ip, ip);
+	if (cfg->state == VRRPD_ST_MASTER || !addr_is_zero(&cfg->master_ip))
 		printf("\"master_ip\":\"%s\",\"master_priority\":%u,", ip,
 		       cfg->state == VRRPD_ST_MASTER ? cfg->priority : cfg->master_priority);
 	else
@@ -425,7 +426,7 @@ static void print_json(const struct maps *m, const struct inst *in)
 	printf("\"adver_int_ms\":%u,\"master_adver_int_ms\":%u,\"vips\":[", cfg->adver_int_cs * 10,
 	       cfg->master_adver_int_cs * 10);
 	for (i = 0; i < (size_t)in->nvips; i++) {
-		inet_ntop(AF_INET, &in->vips[i], ip, sizeof(ip));
+		addr_str(in->key.family, &in->vips[i], ip);
 		printf("%s\"%s\"", i ? "," : "", ip);
 	}
 	printf("],\"peers\":[");
@@ -435,10 +436,11 @@ static void print_json(const struct maps *m, const struct inst *in)
 	}
 	mac_str(cfg->vmac, mac, sizeof(mac));
 	printf("],\"vmac\":\"%s\",\"arp_mac\":\"%s\",\"preempt\":%s,\"accept_mode\":%s,"
-	       "\"version\":%u,",
+	       "\"family\":\"%s\",\"version\":%u,",
 	       cfg->flags & VRRPD_F_VMAC ? mac : "off", mac,
 	       cfg->flags & VRRPD_F_PREEMPT ? "true" : "false",
-	       cfg->flags & VRRPD_F_NO_ACCEPT ? "false" : "true", cfg->version);
+	       cfg->flags & VRRPD_F_NO_ACCEPT ? "false" : "true",
+	       in->key.family == AF_INET6 ? "ipv6" : "ipv4", cfg->version);
 	if (in->group[0])
 		printf("\"group\":\"%s\",\"group_size\":%d,", in->group, in->group_size);
 	else

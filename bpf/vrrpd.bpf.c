@@ -147,7 +147,7 @@ static __always_inline void push_event(struct vrrpd_cfg *cfg, struct vrrpd_key *
 	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->ts_ns = now;
 	ev->key = *key;
-	ev->saddr = saddr;
+	ev->saddr.v4 = saddr;
 	ev->adver_int_cs = int_cs;
 	ev->type = VRRPD_EV_ADVERT;
 	ev->priority = vh->priority;
@@ -158,7 +158,7 @@ static __always_inline void push_event(struct vrrpd_cfg *cfg, struct vrrpd_key *
 	for (i = 0; i < VRRPD_EV_MAX_ADDRS; i++) {
 		if (i >= vh->count)
 			break;
-		ev->addrs[i] = addr[i];
+		ev->addrs[i].v4 = addr[i];
 	}
 	bpf_ringbuf_submit(ev, 0);
 	if (st)
@@ -323,7 +323,7 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 	 * Fast path: a Backup hearing the master it already follows, unchanged, with an advert
 	 * that RFC 9568 6.4.2 says only resets the Master_Down_Timer. Record it, wake nobody.
 	 */
-	if (rx && cfg->state == VRRPD_ST_BACKUP && saddr == cfg->master_ip &&
+	if (rx && cfg->state == VRRPD_ST_BACKUP && saddr == cfg->master_ip.v4 &&
 	    vh->priority == cfg->master_priority && int_cs == cfg->master_adver_int_cs &&
 	    vh->priority != VRRP_PRIO_STOP && (!preempt || vh->priority >= cfg->priority) &&
 	    form == rx->csum_form) {
@@ -336,7 +336,7 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 	}
 	if (rx) {
 		rx->last_ns = now;
-		rx->master_ip = saddr;
+		rx->master_ip = (union vrrpd_addr){ .v4 = saddr };
 		rx->adver_int_cs = int_cs;
 		rx->priority = vh->priority;
 		rx->csum_form = form;

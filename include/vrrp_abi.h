@@ -65,6 +65,17 @@ enum vrrpd_csum {
 #define VRRPD_F_NO_ACCEPT (1u << 3) /* D2: Accept_Mode off; a non-owner Master drops VIP traffic */
 #define VRRPD_F_UNICAST (1u << 4) /* --peer: adverts only from the peers in vrrpd_peer */
 
+/*
+ * An address as the maps and events hold it, network order: IPv4 in v4 (the first 4 bytes, the
+ * other 12 zero), or IPv6. Compared as 16 bytes, both families order as RFC 9568 6.4.3 wants.
+ */
+union vrrpd_addr {
+	__be32 v4;
+	__u8 v6[16];
+	__be32 w[4];
+};
+_Static_assert(sizeof(union vrrpd_addr) == 16, "vrrpd_addr size");
+
 /* Identifies one instance: the receiving interface, its 802.1Q VLAN (0: untagged), family, VRID. */
 struct vrrpd_key {
 	__u32 ifindex;
@@ -82,8 +93,8 @@ struct vrrpd_cfg {
 	__u64 adverts_sent;
 	__u64 pri_zero_sent;
 	__u32 owner_pid; /* also the key of this process's ring buffer in vrrpd_events */
-	__be32 primary_ip; /* our own source address */
-	__be32 master_ip; /* the master we follow (Backup) */
+	union vrrpd_addr primary_ip; /* our own source address (IPv6: the interface's link-local) */
+	union vrrpd_addr master_ip; /* the master we follow (Backup) */
 	__u16 adver_int_cs; /* configured */
 	__u16 master_adver_int_cs; /* learned from the master (v3) */
 	__u8 state; /* enum vrrpd_state */
@@ -99,19 +110,20 @@ struct vrrpd_cfg {
 	__u8 reason; /* enum vrrpd_reason of the last change */
 	__u8 naddrs;
 };
-_Static_assert(sizeof(struct vrrpd_cfg) == 80, "vrrpd_cfg size");
+_Static_assert(sizeof(struct vrrpd_cfg) == 104, "vrrpd_cfg size");
 
 /* vrrpd_rx: what the kernel saw. Written by the XDP program only. */
 struct vrrpd_rx {
 	__u64 last_ns; /* arrival of the last valid advert */
 	__u64 confirm_ns; /* arrival of the last advert that took the fast path */
 	__u64 adverts; /* valid adverts received */
-	__be32 master_ip; /* sender of the last valid advert */
+	union vrrpd_addr master_ip; /* sender of the last valid advert */
 	__u16 adver_int_cs; /* its interval, in centiseconds (v2: converted) */
 	__u8 priority; /* its priority */
 	__u8 csum_form; /* enum vrrpd_csum that matched (v3 IPv4) */
+	__u8 pad[4];
 };
-_Static_assert(sizeof(struct vrrpd_rx) == 32, "vrrpd_rx size");
+_Static_assert(sizeof(struct vrrpd_rx) == 48, "vrrpd_rx size");
 
 /* vrrpd_vip: a virtual address on an interface -> its instance (used by the ARP responder). */
 struct vrrpd_vip_key {
@@ -214,7 +226,7 @@ enum vrrpd_event_type {
 struct vrrpd_event {
 	__u64 ts_ns; /* arrival, CLOCK_MONOTONIC */
 	struct vrrpd_key key;
-	__be32 saddr;
+	union vrrpd_addr saddr;
 	__u16 adver_int_cs;
 	__u8 type; /* enum vrrpd_event_type */
 	__u8 priority;
@@ -222,9 +234,9 @@ struct vrrpd_event {
 	__u8 csum_form;
 	__u8 count; /* addresses in the advert */
 	__u8 pad;
-	__be32 addrs[VRRPD_EV_MAX_ADDRS]; /* the first addresses of the advert */
+	union vrrpd_addr addrs[VRRPD_EV_MAX_ADDRS]; /* the first addresses of the advert */
 };
-_Static_assert(sizeof(struct vrrpd_event) == 64, "vrrpd_event size");
+_Static_assert(sizeof(struct vrrpd_event) == 168, "vrrpd_event size");
 
 /*
  * Multi-interface groups (-M N [--group NAME]), in vrrpd_group: one slot per member instance,

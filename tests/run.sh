@@ -2,7 +2,7 @@
 # The test runner: bash tests/run.sh [all|unit|fuzz|bpf|netns]... (make check runs "all"; several
 # groups run in the order given, with one count and one closing line).
 #
-#   unit   build/tests/test_fsm, test_pkt, test_opts (no root; ASan/UBSan builds)
+#   unit   build/tests/test_fsm, test_pkt, test_pkt6, test_opts (no root; ASan/UBSan builds)
 #   fuzz   tests/fuzz/run.sh: the libFuzzer harnesses of build/fuzz/, bounded (no root)
 #   bpf    build/tests/test_xdp, fuzz_xdp (BPF_PROG_TEST_RUN: root)
 #   netns  every tests/netns/test_*.sh, run with bash (root and network namespaces)
@@ -190,7 +190,7 @@ group_skip() {
 suite_unit() {
 	local t
 
-	for t in test_fsm test_pkt test_opts; do
+	for t in test_fsm test_pkt test_pkt6 test_opts; do
 		run_bin unit "$t"
 	done
 }

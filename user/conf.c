@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "conf.h"
 
 #define CONF_MAX_BYTES (1 << 20)
@@ -179,7 +180,7 @@ static int conf_inst_parse(const struct conf_words *top, const struct conf_words
 /* Two instances of the file that would claim the same VRID or address on an interface. */
 static int conf_check_pairs(const struct conf *c, const char *name, char *err, size_t errlen)
 {
-	char a[16];
+	char a[INET6_ADDRSTRLEN];
 
 	for (int i = 0; i < c->n; i++) {
 		for (int j = 0; j < i; j++) {
@@ -194,11 +195,8 @@ static int conf_check_pairs(const struct conf *c, const char *name, char *err, s
 					c->inst[i].line, x->vrid, x->ifname, c->inst[j].line);
 			for (int k = 0; k < x->nvips; k++)
 				for (int l = 0; l < y->nvips; l++)
-					if (x->vips[k].addr == y->vips[l].addr) {
-						const unsigned char *b = (void *)&x->vips[k].addr;
-
-						snprintf(a, sizeof(a), "%u.%u.%u.%u", b[0], b[1],
-							 b[2], b[3]);
+					if (addr_eq(&x->vips[k].addr, &y->vips[l].addr)) {
+						addr_str(x->family, &x->vips[k].addr, a);
 						return conf_err(
 							err, errlen, name,
 							"%d: %s on %s is already a virtual IP of the instance of line %d",

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "addr.h"
 #include "fsm.h"
 
 /*
@@ -147,7 +148,7 @@ static void fsm_backup_advert(struct fsm *f, const struct fsm_advert *adv, struc
 	 * Master only (RFC 9568 6.4.3).
 	 */
 	if (!preempt || adv->priority >= f->priority) {
-		if (adv->saddr != f->master_ip || adv->priority != f->master_priority)
+		if (!addr_eq(&adv->saddr, &f->master_ip) || adv->priority != f->master_priority)
 			out->actions |= FSM_ACT_MASTER_CHANGED;
 		fsm_follow(f, adv);
 		return;
@@ -159,7 +160,7 @@ static void fsm_backup_advert(struct fsm *f, const struct fsm_advert *adv, struc
 static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_advert *adv,
 			      struct fsm_out *out)
 {
-	uint32_t theirs = ntohl(adv->saddr), ours = ntohl(f->cfg.primary_ip);
+	int cmp = addr_cmp(&adv->saddr, &f->cfg.primary_ip);
 
 	if (adv->priority == VRRP_PRIO_STOP) {
 		/* RFC 9568 6.4.3 (S6): another master resigned: assert ourselves at once. */
@@ -168,7 +169,7 @@ static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_a
 		return;
 	}
 	/* RFC 9568 6.4.3 (S7): primary addresses compare as unsigned integers in network order. */
-	if (adv->priority > f->priority || (adv->priority == f->priority && theirs > ours)) {
+	if (adv->priority > f->priority || (adv->priority == f->priority && cmp > 0)) {
 		fsm_set_state(f, out, FSM_BACKUP,
 			      adv->priority > f->priority ? VRRPD_R_HIGHER_PRIO :
 							    VRRPD_R_HIGHER_ADDR);
@@ -178,7 +179,7 @@ static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_a
 		return;
 	}
 	/* Our own advert echoed back: answering it would loop. */
-	if (adv->priority == f->priority && theirs == ours)
+	if (adv->priority == f->priority && cmp == 0)
 		return;
 	/*
 	 * RFC 9568 6.4.3 (S8): discard a lower priority advert but send ours at once, so the other
@@ -195,7 +196,8 @@ static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_a
  */
 static uint64_t fsm_last_rx(const struct fsm *f, const struct fsm_advert *adv)
 {
-	if (f->state == FSM_BACKUP && f->master_ip && adv->saddr == f->master_ip)
+	if (f->state == FSM_BACKUP && !addr_is_zero(&f->master_ip) &&
+	    addr_eq(&adv->saddr, &f->master_ip))
 		return f->master_rx_ns;
 	return f->last_rx_ns;
 }
@@ -268,7 +270,7 @@ static int fsm_startup(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
 	/* RFC 9568 6.4.1: Master_Adver_Interval starts as our own Advertisement_Interval. */
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
 	f->preempt_after_ns = now_ns + f->cfg.preempt_delay_ns;
-	f->master_ip = 0;
+	memset(&f->master_ip, 0, sizeof(f->master_ip));
 	f->master_priority = 0;
 	f->prio0_seen = false;
 	f->preempting = false;
@@ -300,7 +302,7 @@ static void fsm_forget(struct fsm *f)
 	f->ready = false;
 	f->adver_deadline_ns = 0;
 	f->down_deadline_ns = 0;
-	f->master_ip = 0;
+	memset(&f->master_ip, 0, sizeof(f->master_ip));
 	f->master_priority = 0;
 	f->prio0_seen = false;
 	f->preempting = false;

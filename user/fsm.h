@@ -28,7 +28,7 @@ struct fsm_cfg {
 	 */
 	uint64_t preempt_delay_ns;
 	uint16_t adver_int_cs; /* v3: 1..4095 cs; v2: a multiple of 100 (1..255 s) */
-	uint32_t primary_ip; /* network order: our source address, for S7 ties */
+	union vrrpd_addr primary_ip; /* our source address, for S7 ties */
 	bool grouped; /* -M: starts inhibited, Master only once released (FSM_IN_RELEASE) */
 };
 
@@ -42,7 +42,7 @@ enum fsm_state {
 /* A received advertisement, already validated by the XDP program. */
 struct fsm_advert {
 	uint64_t rx_ns; /* arrival time taken by the kernel */
-	uint32_t saddr; /* network order */
+	union vrrpd_addr saddr;
 	uint8_t priority;
 	uint16_t adver_int_cs;
 };
@@ -102,7 +102,7 @@ struct fsm {
 	uint64_t down_deadline_ns; /* Backup: Master_Down_Timer */
 	uint64_t last_rx_ns; /* arrival of the newest advert seen, from anyone */
 	uint64_t master_rx_ns; /* arrival of the newest advert accepted from the master we follow */
-	uint32_t master_ip; /* network order, the master we follow (Backup) */
+	union vrrpd_addr master_ip; /* the master we follow (Backup); zero: none */
 	uint8_t master_priority;
 	bool prio0_seen; /* the current down deadline comes from S3 */
 	bool preempting; /* a lower-priority master was discarded (S4, preempt) */

@@ -176,12 +176,13 @@ static void hook_reap(struct hook *h, uint64_t now_ns)
 		hook_start(h, now_ns);
 }
 
-static void hook_vip_str(const struct opts_vip *v, char *buf, size_t len)
+static void hook_vip_str(int family, const struct opts_vip *v, char *buf, size_t len)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
-	inet_ntop(AF_INET, &v->addr, a, sizeof(a));
-	if (v->prefix_len == 32)
+	inet_ntop(family, family == AF_INET6 ? (const void *)v->addr.v6 : (const void *)&v->addr.v4,
+		  a, sizeof(a));
+	if (v->prefix_len == (family == AF_INET6 ? 128 : 32))
 		snprintf(buf, len, "%s", a);
 	else
 		snprintf(buf, len, "%s/%d", a, v->prefix_len);
@@ -213,8 +214,8 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 {
 	const struct hook_job *j = &h->q[h->head];
 	const struct opts *o = h->o;
-	char vips[OPTS_MAX_VIPS][INET_ADDRSTRLEN + 8], vrid[4], prio[4];
-	char env[HOOK_ENV_OURS - 1][64], env_vips[OPTS_MAX_VIPS * (INET_ADDRSTRLEN + 9) + 16];
+	char vips[OPTS_MAX_VIPS][INET6_ADDRSTRLEN + 8], vrid[4], prio[4];
+	char env[HOOK_ENV_OURS - 1][64], env_vips[OPTS_MAX_VIPS * (INET6_ADDRSTRLEN + 9) + 16];
 	char *argv[HOOK_ARGS], **envp;
 	struct epoll_event ev = { .events = EPOLLIN };
 	int pfd[2], i, n = 0, nenv = 0, off;
@@ -229,7 +230,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	argv[n++] = prio;
 	off = snprintf(env_vips, sizeof(env_vips), "VRRPD_VIPS=");
 	for (i = 0; i < o->nvips; i++) {
-		hook_vip_str(&o->vips[i], vips[i], sizeof(vips[i]));
+		hook_vip_str(o->family, &o->vips[i], vips[i], sizeof(vips[i]));
 		argv[n++] = vips[i];
 		off += snprintf(env_vips + off, sizeof(env_vips) - (size_t)off, "%s%s",
 				i ? " " : "", vips[i]);

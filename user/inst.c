@@ -9,11 +9,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "hook.h"
 #include "inst.h"
 #include "log.h"
 #include "nl.h"
 #include "pkt.h"
+#include "pkt6.h"
 #include "tx.h"
 #include "xdp.h"
 
@@ -27,8 +29,37 @@ static uint32_t inst_vip_list(const struct inst *in, uint32_t *out)
 	int i;
 
 	for (i = 0; i < in->o->nvips; i++)
-		out[i] = in->o->vips[i].addr;
+		out[i] = in->o->vips[i].addr.v4;
 	return (uint32_t)in->o->nvips;
+}
+
+static bool inst_v6(const struct inst *in)
+{
+	return in->o->family == AF_INET6;
+}
+
+/* The VIPs as addresses, for what takes both families. */
+static void inst_vip_addrs(const struct inst *in, union vrrpd_addr *out)
+{
+	for (int i = 0; i < in->o->nvips; i++)
+		out[i] = in->o->vips[i].addr;
+}
+
+/* RFC 9568 5.1.2: an IPv6 advert from the link-local address to ff02::12, the VIPs in it. */
+static int inst_build_advert6(const struct inst *in, uint8_t priority, uint8_t *frame, size_t len)
+{
+	struct pkt6_advert a = {
+		.vrid = in->o->vrid,
+		.priority = priority,
+		.adver_int_cs = in->o->adver_int_cs,
+		.count = (uint8_t)in->o->nvips,
+	};
+
+	memcpy(a.saddr, in->fsm.cfg.primary_ip.v6, 16);
+	memcpy(a.src_mac, in->src_mac, 6);
+	for (int i = 0; i < in->o->nvips; i++)
+		memcpy(a.addrs[i], in->o->vips[i].addr.v6, 16);
+	return pkt6_build_advert(frame, len, &a);
 }
 
 /* The lease: how long the kernel may claim our addresses without hearing from us again. */
@@ -45,7 +76,7 @@ static void inst_publish(struct inst *in)
 
 	c->state = (uint8_t)in->fsm.state;
 	c->priority = in->fsm.priority;
-	c->master_ip = in->fsm.state == FSM_BACKUP ? in->fsm.master_ip : 0;
+	c->master_ip = in->fsm.state == FSM_BACKUP ? in->fsm.master_ip : (union vrrpd_addr){ 0 };
 	c->master_priority = in->fsm.state == FSM_BACKUP ? in->fsm.master_priority : 0;
 	c->master_adver_int_cs = in->fsm.master_adver_int_cs;
 	ret = xdp_cfg_write(in->x, &in->key, c);
@@ -103,7 +134,6 @@ static void inst_send_advert(struct inst *in, uint8_t priority, uint64_t now_ns)
 		.adver_int_cs = in->o->adver_int_cs,
 		.csum_form = inst_tx_csum(in),
 		.auth_type = in->o->auth_type,
-		.saddr = in->fsm.cfg.primary_ip,
 	};
 	uint8_t frame[PKT_MAX_FRAME];
 	int len, ret;
@@ -111,11 +141,13 @@ static void inst_send_advert(struct inst *in, uint8_t priority, uint64_t now_ns)
 	memcpy(a.auth_data, in->o->auth_data, sizeof(a.auth_data));
 	memcpy(a.src_mac, in->src_mac, 6);
 	a.count = (uint8_t)inst_vip_list(in, a.addrs);
+	a.saddr = in->fsm.cfg.primary_ip.v4;
 	if (in->o->npeers) {
 		if (inst_send_unicast(in, &a))
 			return;
 	} else {
-		len = pkt_build_advert(frame, sizeof(frame), &a);
+		len = inst_v6(in) ? inst_build_advert6(in, priority, frame, sizeof(frame)) :
+				    pkt_build_advert(frame, sizeof(frame), &a);
 		if (len < 0) {
 			log_warnx("VRRP ID %d on %s: cannot build an advert: %s", in->o->vrid,
 				  in->o->ifname, strerror(-len));
@@ -143,10 +175,16 @@ static void inst_send_garps(struct inst *in)
 	int i, len;
 
 	for (i = 0; i < in->o->nvips; i++) {
-		len = pkt_build_garp(frame, sizeof(frame), in->src_mac, in->o->vips[i].addr, 0);
+		/* RFC.md D4; D5 for IPv6: an unsolicited NA (R=1, S=0, O=1) to all nodes. */
+		if (inst_v6(in))
+			len = pkt6_build_unsolicited_na(frame, sizeof(frame), in->src_mac,
+							in->o->vips[i].addr.v6, 0);
+		else
+			len = pkt_build_garp(frame, sizeof(frame), in->src_mac,
+					     in->o->vips[i].addr.v4, 0);
 		if (len > 0 && tx_send(in->tx_fd, frame, (size_t)len))
-			log_warn("VRRP ID %d on %s: cannot send a gratuitous ARP", in->o->vrid,
-				 in->o->ifname);
+			log_warn("VRRP ID %d on %s: cannot send a gratuitous %s", in->o->vrid,
+				 in->o->ifname, inst_v6(in) ? "NA" : "ARP");
 	}
 }
 
@@ -196,18 +234,35 @@ static void inst_send_magic(struct inst *in)
 }
 
 /*
+ * IPv6 on the macvlan of an IPv6 instance: on while Master (the VIPs need it), off otherwise,
+ * which also takes every IPv6 address off it. No address of its own (addr_gen_mode, set at
+ * creation): only the VIPs.
+ */
+static void inst_vmac_ipv6(struct inst *in, bool on)
+{
+	int ret = nl_sysctl("ipv6", in->vmac_name, "disable_ipv6", on ? "0" : "1");
+
+	if (ret)
+		log_warnx("VRRP ID %d on %s: cannot turn IPv6 %s on %s: %s", in->o->vrid,
+			  in->o->ifname, on ? "on" : "off", in->vmac_name, strerror(-ret));
+}
+
+/*
  * The VIPs, and the VMAC's macvlan under them: up before the VIPs go on it, down once they are
  * gone, so that a backup never sends a frame from the VMAC (RFC.md D1).
  */
 static void inst_vips(struct inst *in, bool add)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	int i, ret;
 
 	if (in->gone) {
 		in->vips_added = false;
 		return; /* nothing left to remove: the kernel took it all with the interface */
 	}
+	/* IPv6 VIPs need IPv6 on the macvlan, which a backup's never has (RFC.md D1). */
+	if (add && in->vmac_ifindex && inst_v6(in))
+		inst_vmac_ipv6(in, true);
 	if (add && in->vmac_ifindex) {
 		ret = nl_link_set_up(in->nl, in->vmac_ifindex, true);
 		if (ret)
@@ -219,25 +274,30 @@ static void inst_vips(struct inst *in, bool add)
 
 		if (in->vip_present[i])
 			continue; /* configured by someone else: not ours to add or remove */
-		ret = add ? nl_addr_add4(in->nl, in->vip_ifindex, v->addr, v->prefix_len) :
-			    nl_addr_del4(in->nl, in->vip_ifindex, v->addr, v->prefix_len);
+		ret = add ? nl_addr_add(in->nl, in->vip_ifindex, in->o->family, &v->addr,
+					v->prefix_len) :
+			    nl_addr_del(in->nl, in->vip_ifindex, in->o->family, &v->addr,
+					v->prefix_len);
 		if (ret)
 			log_warnx("VRRP ID %d on %s: cannot %s %s/%d: %s", in->o->vrid,
-				  in->o->ifname, add ? "add" : "remove", ip4_str(v->addr, buf),
-				  v->prefix_len, strerror(-ret));
+				  in->o->ifname, add ? "add" : "remove",
+				  addr_str(in->o->family, &v->addr, buf), v->prefix_len,
+				  strerror(-ret));
 	}
 	if (!add && in->vmac_ifindex) {
 		ret = nl_link_set_up(in->nl, in->vmac_ifindex, false);
 		if (ret)
 			log_warnx("VRRP ID %d on %s: cannot bring %s down: %s", in->o->vrid,
 				  in->o->ifname, in->vmac_name, strerror(-ret));
+		if (inst_v6(in))
+			inst_vmac_ipv6(in, false);
 	}
 	in->vips_added = add;
 }
 
 static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	uint32_t act = out->actions;
 
 	/* Said first: whoever sees the effects (addresses, adverts) finds the reason logged. */
@@ -259,10 +319,10 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	}
 	/* Also after S7, which follows the new master without a separate MASTER_CHANGED. */
 	if ((act & (FSM_ACT_MASTER_CHANGED | FSM_ACT_STATE)) && in->fsm.state == FSM_BACKUP &&
-	    in->fsm.master_ip)
+	    !addr_is_zero(&in->fsm.master_ip))
 		log_info("VRRP ID %d on %s: master is %s, priority %d, interval %d cs", in->o->vrid,
-			 in->o->ifname, ip4_str(in->fsm.master_ip, buf), in->fsm.master_priority,
-			 in->fsm.master_adver_int_cs);
+			 in->o->ifname, addr_str(in->key.family, &in->fsm.master_ip, buf),
+			 in->fsm.master_priority, in->fsm.master_adver_int_cs);
 	if (act & FSM_ACT_SEND_PRIO0)
 		inst_send_advert(in, VRRP_PRIO_STOP, now_ns);
 	if (act & FSM_ACT_DEL_VIPS) {
@@ -488,13 +548,13 @@ void inst_link_check(struct inst *in, uint64_t now_ns)
 
 bool inst_iface_back(struct inst *in)
 {
-	uint32_t vips[OPTS_MAX_VIPS], primary;
+	union vrrpd_addr vips[OPTS_MAX_VIPS], primary;
 	struct nl_link_info li;
 
 	if (nl_link_get(in->nl, in->o->ifname, &li) || !li.ether || li.ifindex == in->ifindex)
 		return false;
-	inst_vip_list(in, vips);
-	return nl_primary_ip4(in->nl, li.ifindex, vips, in->o->nvips, &primary) == 0;
+	inst_vip_addrs(in, vips);
+	return nl_primary_ip(in->nl, li.ifindex, in->o->family, vips, in->o->nvips, &primary) == 0;
 }
 
 /*
@@ -505,7 +565,8 @@ bool inst_iface_back(struct inst *in)
 static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 {
 	const struct opts *o = in->o;
-	uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, o->vrid };
+	/* RFC 9568 7.3: 00:00:5e:00:01:VRID for IPv4, 00:00:5e:00:02:VRID for IPv6. */
+	uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, inst_v6(in) ? 0x02 : 0x01, o->vrid };
 	struct nl_link_info old;
 	int ret, was;
 
@@ -536,6 +597,10 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	}
 	memcpy(in->src_mac, vmac, 6);
 	in->vip_ifindex = in->vmac_ifindex;
+	/* IPv6: no link-local of its own from the VMAC, only the VIPs (with IPv6 on, as Master). */
+	if (inst_v6(in) && nl_sysctl("ipv6", in->vmac_name, "addr_gen_mode", "1"))
+		log_warnx("VRRP ID %d on %s: cannot set addr_gen_mode on %s", o->vrid, o->ifname,
+			  in->vmac_name);
 	/*
 	 * Traffic for a VIP arrives on the macvlan while the route back goes out of the
 	 * interface: strict reverse-path filtering would drop it, and conf/all overrides the
@@ -586,9 +651,10 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	       struct hook *hook, uint64_t now_ns, char *err, size_t errlen)
 {
 	struct nl_link_info li;
-	uint32_t vips[OPTS_MAX_VIPS], owner = 0;
+	union vrrpd_addr vips[OPTS_MAX_VIPS];
 	struct fsm_cfg fc = { 0 };
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
+	uint32_t owner = 0;
 	bool adopted;
 	int i, ret;
 
@@ -627,8 +693,9 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 				o->vrid, o->ifname, o->ifname);
 	}
 	in->vip_ifindex = li.ifindex;
-	in->key =
-		(struct vrrpd_key){ .ifindex = (uint32_t)li.ifindex, .family = 2, .vrid = o->vrid };
+	in->key = (struct vrrpd_key){ .ifindex = (uint32_t)li.ifindex,
+				      .family = (uint8_t)o->family,
+				      .vrid = o->vrid };
 
 	ret = xdp_claim(x, &in->key, &owner);
 	if (ret == -EEXIST) {
@@ -641,10 +708,12 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		struct vrrpd_key other;
 		uint32_t pid;
 
-		if (xdp_vip_owner(x, in->ifindex, o->vips[i].addr, &in->key, &other, &pid) == 1) {
+		if (xdp_vip_owner(x, in->ifindex, o->family, &o->vips[i].addr, &in->key, &other,
+				  &pid) == 1) {
 			snprintf(err, errlen,
 				 "%s is already a virtual IP of VRID %d on %s (vrrpd pid %u)",
-				 ip4_str(o->vips[i].addr, buf), other.vrid, o->ifname, pid);
+				 addr_str(o->family, &o->vips[i].addr, buf), other.vrid, o->ifname,
+				 pid);
 			return -EEXIST;
 		}
 	}
@@ -653,11 +722,11 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		log_warnx("VRRP ID %d on %s: taking over from vrrpd pid %u, which is gone", o->vrid,
 			  o->ifname, owner);
 
-	inst_vip_list(in, vips);
-	ret = nl_primary_ip4(nl, in->ifindex, vips, o->nvips, &fc.primary_ip);
+	inst_vip_addrs(in, vips);
+	ret = nl_primary_ip(nl, in->ifindex, o->family, vips, o->nvips, &fc.primary_ip);
 	if (ret) {
-		snprintf(err, errlen, "interface %s has no IPv4 address to send adverts from",
-			 o->ifname);
+		snprintf(err, errlen, "interface %s has no %s address to send adverts from",
+			 o->ifname, o->family == AF_INET6 ? "IPv6 link-local" : "IPv4");
 		return ret;
 	}
 	/*
@@ -665,16 +734,17 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	 * remove, so that a backup holds no VIP.
 	 */
 	for (i = 0; i < o->nvips; i++) {
-		ret = nl_has_ip4(nl, in->ifindex, o->vips[i].addr);
+		ret = nl_has_ip(nl, in->ifindex, o->family, &o->vips[i].addr);
 		if (ret <= 0)
 			continue;
 		if (adopted) {
-			nl_addr_del4(nl, in->ifindex, o->vips[i].addr, o->vips[i].prefix_len);
+			nl_addr_del(nl, in->ifindex, o->family, &o->vips[i].addr,
+				    o->vips[i].prefix_len);
 		} else {
 			in->vip_present[i] = true;
 			log_warnx(
 				"VRRP ID %d on %s: %s is already configured; vrrpd will not add or remove it",
-				o->vrid, o->ifname, ip4_str(o->vips[i].addr, buf));
+				o->vrid, o->ifname, addr_str(o->family, &o->vips[i].addr, buf));
 		}
 	}
 
@@ -735,10 +805,10 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		return ret;
 	}
 	for (i = 0; i < o->nvips; i++) {
-		ret = xdp_vip_set(x, in->ifindex, o->vips[i].addr, &in->key);
+		ret = xdp_vip_set(x, in->ifindex, o->family, &o->vips[i].addr, &in->key);
 		if (ret) {
 			snprintf(err, errlen, "cannot register %s in the kernel: %s",
-				 ip4_str(o->vips[i].addr, buf), strerror(-ret));
+				 addr_str(o->family, &o->vips[i].addr, buf), strerror(-ret));
 			inst_vmac_close(in);
 			return ret;
 		}
@@ -794,7 +864,7 @@ void inst_stop(struct inst *in, uint64_t now_ns)
 	if (in->vips_added)
 		inst_vips(in, false);
 	for (i = 0; i < in->o->nvips; i++)
-		xdp_vip_del(in->x, in->ifindex, in->o->vips[i].addr);
+		xdp_vip_del(in->x, in->ifindex, in->o->family, &in->o->vips[i].addr);
 	inst_vmac_close(in);
 	xdp_release(in->x, &in->key);
 	if (in->tx_fd >= 0)
@@ -814,12 +884,10 @@ static bool inst_may_warn(struct inst *in, enum inst_warn w, uint64_t now_ns)
 	return true;
 }
 
-static bool inst_is_vip(const struct inst *in, uint32_t addr)
+static bool inst_is_vip(const struct inst *in, const union vrrpd_addr *addr)
 {
-	int i;
-
-	for (i = 0; i < in->o->nvips; i++)
-		if (in->o->vips[i].addr == addr)
+	for (int i = 0; i < in->o->nvips; i++)
+		if (addr_eq(&in->o->vips[i].addr, addr))
 			return true;
 	return false;
 }
@@ -827,27 +895,28 @@ static bool inst_is_vip(const struct inst *in, uint32_t addr)
 /* RFC 9568 7.1 (RFC.md R11, R12): accepted, but worth telling the operator. */
 static void inst_check_advert(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
 {
-	char buf[INET_ADDRSTRLEN];
+	char buf[INET6_ADDRSTRLEN];
 	bool differs = ev->count != in->o->nvips;
 	int i;
 
 	for (i = 0; i < ev->count && i < VRRPD_EV_MAX_ADDRS && !differs; i++)
-		differs = !inst_is_vip(in, ev->addrs[i]);
+		differs = !inst_is_vip(in, &ev->addrs[i]);
 	if (differs && inst_may_warn(in, INST_WARN_ADDRS, now_ns))
 		log_warnx(
 			"VRRP ID %d on %s: advert from %s lists %d addresses that differ from ours (%d)",
-			in->o->vrid, in->o->ifname, ip4_str(ev->saddr, buf), ev->count,
-			in->o->nvips);
+			in->o->vrid, in->o->ifname, addr_str(in->key.family, &ev->saddr, buf),
+			ev->count, in->o->nvips);
 	if (ev->version == 3 && ev->adver_int_cs != in->o->adver_int_cs &&
 	    inst_may_warn(in, INST_WARN_INTERVAL, now_ns))
 		log_warnx(
 			"VRRP ID %d on %s: advert from %s has interval %d cs, ours is %d cs (a backup follows the master's)",
-			in->o->vrid, in->o->ifname, ip4_str(ev->saddr, buf), ev->adver_int_cs,
-			in->o->adver_int_cs);
+			in->o->vrid, in->o->ifname, addr_str(in->key.family, &ev->saddr, buf),
+			ev->adver_int_cs, in->o->adver_int_cs);
 	if (in->o->priority == VRRP_PRIO_OWNER && inst_may_warn(in, INST_WARN_OWNER, now_ns))
 		log_warnx(
 			"VRRP ID %d on %s: advert from %s (priority %d) although we own the addresses",
-			in->o->vrid, in->o->ifname, ip4_str(ev->saddr, buf), ev->priority);
+			in->o->vrid, in->o->ifname, addr_str(in->key.family, &ev->saddr, buf),
+			ev->priority);
 }
 
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
@@ -883,7 +952,7 @@ static void inst_sync_rx(struct inst *in, uint64_t now_ns)
 					     .saddr = in->cfg.master_ip,
 					     .priority = in->cfg.master_priority,
 					     .adver_int_cs = in->cfg.master_adver_int_cs };
-		have_a = in->cfg.master_ip != 0;
+		have_a = !addr_is_zero(&in->cfg.master_ip);
 	}
 	if (rx.last_ns > in->fsm.last_rx_ns && rx.last_ns != rx.confirm_ns) {
 		b.adv = (struct fsm_advert){ .rx_ns = rx.last_ns,

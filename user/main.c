@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "conf.h"
 #include "ctl.h"
 #include "hook.h"
@@ -553,7 +554,8 @@ static int reopen(struct vrrpd *d, struct vinst *v)
 /* Same interface and VRID: the same instance, for a reload. */
 static bool vinst_same_key(const struct vinst *a, const struct vinst *b)
 {
-	return a->o.vrid == b->o.vrid && !strcmp(a->o.ifname, b->o.ifname);
+	return a->o.vrid == b->o.vrid && a->o.family == b->o.family &&
+	       !strcmp(a->o.ifname, b->o.ifname);
 }
 
 static void vinsts_free(struct vinst **v, int n)
@@ -813,13 +815,13 @@ static void daemonize_end(int report_fd, char status)
 /* vrrpd -t -c FILE: what the file holds, one line per instance. */
 static void check_report(const struct vrrpd *d)
 {
-	char a[INET_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN];
 
 	printf("%s: %d instance%s\n", d->o.config, d->nvi, d->nvi == 1 ? "" : "s");
 	for (int i = 0; i < d->nvi; i++) {
 		const struct opts *o = &d->vi[i]->o;
 
-		inet_ntop(AF_INET, &o->vips[0].addr, a, sizeof(a));
+		addr_str(o->family, &o->vips[0].addr, a);
 		printf("  VRID %d on %s: VRRPv%d, priority %d, interval %d cs, %d VIP%s (%s%s)\n",
 		       o->vrid, o->ifname, o->version, o->priority, o->adver_int_cs, o->nvips,
 		       o->nvips == 1 ? "" : "s", a, o->nvips > 1 ? ", ..." : "");

@@ -20,6 +20,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/link/macvlan.h>
 
+#include "addr.h"
 #include "nl.h"
 
 /* libnl's -NLE_* codes mapped to errno, at the module boundary. */
@@ -246,10 +247,11 @@ int nl_link_del(struct nl_sock *sk, int ifindex)
 
 struct nl_walk {
 	int ifindex;
-	const uint32_t *skip;
+	int family;
+	const union vrrpd_addr *skip;
 	int nskip;
-	uint32_t want; /* nl_has_ip4 */
-	uint32_t found;
+	const union vrrpd_addr *want; /* nl_has_ip */
+	union vrrpd_addr found;
 	bool hit;
 };
 
@@ -257,25 +259,29 @@ static void nl_walk_addr(struct nl_object *obj, void *arg)
 {
 	struct rtnl_addr *a = (struct rtnl_addr *)obj;
 	struct nl_walk *w = arg;
+	union vrrpd_addr ip = { 0 };
+	size_t len = w->family == AF_INET6 ? 16 : 4;
 	struct nl_addr *local;
-	uint32_t ip;
 	int i;
 
-	if (rtnl_addr_get_ifindex(a) != w->ifindex || rtnl_addr_get_family(a) != AF_INET)
+	if (rtnl_addr_get_ifindex(a) != w->ifindex || rtnl_addr_get_family(a) != w->family)
 		return;
 	local = rtnl_addr_get_local(a);
-	if (!local || nl_addr_get_len(local) != 4)
+	if (!local || nl_addr_get_len(local) != len)
 		return;
-	memcpy(&ip, nl_addr_get_binary_addr(local), 4);
+	memcpy(ip.v6, nl_addr_get_binary_addr(local), len);
 	if (w->want) {
-		if (ip == w->want)
+		if (addr_eq(&ip, w->want))
 			w->hit = true;
 		return;
 	}
 	if (w->hit || (rtnl_addr_get_flags(a) & IFA_F_SECONDARY))
 		return;
+	/* RFC 9568 5.1.2.1: IPv6 adverts come from the interface's link-local address. */
+	if (w->family == AF_INET6 && !(ip.v6[0] == 0xfe && (ip.v6[1] & 0xc0) == 0x80))
+		return;
 	for (i = 0; i < w->nskip; i++)
-		if (w->skip[i] == ip)
+		if (addr_eq(&w->skip[i], &ip))
 			return;
 	w->found = ip;
 	w->hit = true;
@@ -294,9 +300,10 @@ static int nl_walk_addrs(struct nl_sock *sk, struct nl_walk *w)
 	return 0;
 }
 
-int nl_primary_ip4(struct nl_sock *sk, int ifindex, const uint32_t *skip, int nskip, uint32_t *addr)
+int nl_primary_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *skip,
+		  int nskip, union vrrpd_addr *addr)
 {
-	struct nl_walk w = { .ifindex = ifindex, .skip = skip, .nskip = nskip };
+	struct nl_walk w = { .ifindex = ifindex, .family = family, .skip = skip, .nskip = nskip };
 	int ret = nl_walk_addrs(sk, &w);
 
 	if (ret)
@@ -307,16 +314,16 @@ int nl_primary_ip4(struct nl_sock *sk, int ifindex, const uint32_t *skip, int ns
 	return 0;
 }
 
-int nl_has_ip4(struct nl_sock *sk, int ifindex, uint32_t addr)
+int nl_has_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr)
 {
-	struct nl_walk w = { .ifindex = ifindex, .want = addr };
+	struct nl_walk w = { .ifindex = ifindex, .family = family, .want = addr };
 	int ret = nl_walk_addrs(sk, &w);
 
 	return ret ? ret : w.hit;
 }
 
-static int nl_addr_change4(struct nl_sock *sk, int ifindex, uint32_t ip, uint8_t prefix_len,
-			   bool add)
+static int nl_addr_change(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *ip,
+			  uint8_t prefix_len, bool add)
 {
 	struct rtnl_addr *a = rtnl_addr_alloc();
 	struct nl_addr *local;
@@ -324,16 +331,22 @@ static int nl_addr_change4(struct nl_sock *sk, int ifindex, uint32_t ip, uint8_t
 
 	if (!a)
 		return -ENOMEM;
-	local = nl_addr_build(AF_INET, &ip, 4);
+	local = nl_addr_build(family, ip->v6, family == AF_INET6 ? 16 : 4);
 	if (!local) {
 		rtnl_addr_put(a);
 		return -ENOMEM;
 	}
 	nl_addr_set_prefixlen(local, prefix_len);
 	rtnl_addr_set_ifindex(a, ifindex);
-	rtnl_addr_set_family(a, AF_INET);
+	rtnl_addr_set_family(a, family);
 	rtnl_addr_set_local(a, local);
 	rtnl_addr_set_prefixlen(a, prefix_len);
+	/*
+	 * A VIP is ours the moment we are Master: Duplicate Address Detection would hold it
+	 * tentative for a second, and its probes would ask the old master (RFC 9568 8.2.3).
+	 */
+	if (family == AF_INET6)
+		rtnl_addr_set_flags(a, IFA_F_NODAD);
 	ret = add ? rtnl_addr_add(sk, a, 0) : rtnl_addr_delete(sk, a, 0);
 	nl_addr_put(local);
 	rtnl_addr_put(a);
@@ -343,14 +356,16 @@ static int nl_addr_change4(struct nl_sock *sk, int ifindex, uint32_t ip, uint8_t
 	return ret;
 }
 
-int nl_addr_add4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len)
+int nl_addr_add(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr,
+		uint8_t prefix_len)
 {
-	return nl_addr_change4(sk, ifindex, addr, prefix_len, true);
+	return nl_addr_change(sk, ifindex, family, addr, prefix_len, true);
 }
 
-int nl_addr_del4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len)
+int nl_addr_del(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr,
+		uint8_t prefix_len)
 {
-	return nl_addr_change4(sk, ifindex, addr, prefix_len, false);
+	return nl_addr_change(sk, ifindex, family, addr, prefix_len, false);
 }
 
 struct nl_sock *nl_link_watch_open(void)

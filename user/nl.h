@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "vrrp_abi.h"
+
 struct nl_sock;
 
 struct nl_link_info {
@@ -22,16 +24,22 @@ struct nl_sock *nl_open(void);
 void nl_close(struct nl_sock *sk);
 int nl_link_get(struct nl_sock *sk, const char *ifname, struct nl_link_info *info);
 /*
- * The interface's primary IPv4 address (network order): the first address that is not
- * secondary and not in skip[0..nskip).
+ * The address adverts go out from (network order): IPv4, the interface's first address that is
+ * not secondary and not in skip (the VIPs); IPv6, its first link-local address not in skip.
+ * 0, -EADDRNOTAVAIL when there is none, or -errno.
  */
-int nl_primary_ip4(struct nl_sock *sk, int ifindex, const uint32_t *skip, int nskip,
-		   uint32_t *addr);
+int nl_primary_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *skip,
+		  int nskip, union vrrpd_addr *addr);
 /* 1 if addr is configured on ifindex, 0 if not, -errno on error. */
-int nl_has_ip4(struct nl_sock *sk, int ifindex, uint32_t addr);
-/* Adds or removes addr/prefix_len; adding an existing one or removing a missing one is 0. */
-int nl_addr_add4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len);
-int nl_addr_del4(struct nl_sock *sk, int ifindex, uint32_t addr, uint8_t prefix_len);
+int nl_has_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr);
+/*
+ * Adds or removes addr/prefix_len (IPv6: without Duplicate Address Detection); adding an
+ * existing one or removing a missing one is 0.
+ */
+int nl_addr_add(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr,
+		uint8_t prefix_len);
+int nl_addr_del(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr,
+		uint8_t prefix_len);
 
 /*
  * A macvlan named name on parent (bridge mode), with mac as its address, created down. It never

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "addr.h"
 #include "opts.h"
 
 #define OPTS_INT_DFL_CS 100
@@ -114,6 +115,7 @@ static void opts_defaults(struct opts *o)
 	o->preempt = true;
 	o->vmac = true;
 	o->version = 3;
+	o->family = AF_INET;
 	o->csum_mode = VRRPD_CSUM_AUTO;
 	o->auth_type = VRRP_AUTH_NONE;
 	o->reduce_prio = -1;
@@ -242,47 +244,95 @@ static int opts_ip4(const char *s, uint32_t *addr)
 	return 0;
 }
 
-/* A positional argument: A.B.C.D or A.B.C.D/LEN. */
-static int opts_vip(struct opts *o, const char *arg, char *err, size_t errlen)
+/* fe80::/10 (RFC 4291 2.5.6). */
+static bool opts_link_local6(const union vrrpd_addr *a)
 {
-	char buf[INET_ADDRSTRLEN];
-	const char *slash = strchr(arg, '/');
-	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
-	long plen = 32;
-	uint32_t addr, h;
+	return a->v6[0] == 0xfe && (a->v6[1] & 0xc0) == 0x80;
+}
 
-	if (len >= sizeof(buf))
-		goto bad_addr;
-	memcpy(buf, arg, len);
-	buf[len] = '\0';
-	if (opts_ip4(buf, &addr))
-		goto bad_addr;
-	if (slash && opts_num(slash + 1, 1, 32, &plen))
-		return opts_err(
-			err, errlen,
-			"invalid prefix length '%s' in virtual IP address '%s': must be 1..32",
-			slash + 1, arg);
-	h = ntohl(addr);
+/* IPv4 A.B.C.D: one a host may have. 0 or an error. */
+static int opts_vip4(const char *arg, uint32_t addr, char *err, size_t errlen)
+{
+	uint32_t h = ntohl(addr);
+
 	if (h == 0)
 		return opts_err(err, errlen, "invalid virtual IP address '%s': 0.0.0.0", arg);
 	if (h == 0xffffffff)
 		return opts_err(err, errlen, "invalid virtual IP address '%s': broadcast", arg);
 	if ((h & 0xf0000000) == 0xe0000000)
 		return opts_err(err, errlen, "invalid virtual IP address '%s': multicast", arg);
+	return 0;
+}
+
+/* IPv6: unicast, not :: or ::1 (RFC 4291 2.5.2, 2.5.3, 2.7). */
+static int opts_vip6(const char *arg, const union vrrpd_addr *a, char *err, size_t errlen)
+{
+	static const union vrrpd_addr loopback = { .v6 = { [15] = 1 } };
+
+	if (addr_is_zero(a))
+		return opts_err(err, errlen, "invalid virtual IP address '%s': ::", arg);
+	if (addr_eq(a, &loopback))
+		return opts_err(err, errlen, "invalid virtual IP address '%s': loopback", arg);
+	if (a->v6[0] == 0xff)
+		return opts_err(err, errlen, "invalid virtual IP address '%s': multicast", arg);
+	return 0;
+}
+
+/* A positional argument: A.B.C.D[/LEN] or an IPv6 address X:X::X[/LEN]. */
+static int opts_vip(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = strchr(arg, '/');
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+	union vrrpd_addr addr = { 0 };
+	int family = AF_INET, ret;
+	long plen;
+
+	if (len >= sizeof(buf))
+		goto bad_addr;
+	memcpy(buf, arg, len);
+	buf[len] = '\0';
+	if (strchr(buf, ':')) {
+		family = AF_INET6;
+		if (inet_pton(AF_INET6, buf, addr.v6) != 1)
+			goto bad_addr;
+	} else if (opts_ip4(buf, &addr.v4)) {
+		goto bad_addr;
+	}
+	plen = family == AF_INET6 ? 128 : 32;
+	if (slash && opts_num(slash + 1, 1, plen, &plen))
+		return opts_err(
+			err, errlen,
+			"invalid prefix length '%s' in virtual IP address '%s': must be 1..%d",
+			slash + 1, arg, family == AF_INET6 ? 128 : 32);
+	ret = family == AF_INET6 ? opts_vip6(arg, &addr, err, errlen) :
+				   opts_vip4(arg, addr.v4, err, errlen);
+	if (ret)
+		return ret;
+	/* RFC 9568 5.2.9: an advert carries addresses of one family, as its IP header. */
+	if (o->nvips && o->family != family)
+		return opts_err(
+			err, errlen,
+			"virtual IP address '%s' is %s, the ones before it %s: one family per instance (run another instance, with another VRID, for the other)",
+			arg, family == AF_INET6 ? "IPv6" : "IPv4",
+			o->family == AF_INET6 ? "IPv6" : "IPv4");
 	for (int i = 0; i < o->nvips; i++)
-		if (o->vips[i].addr == addr)
+		if (addr_eq(&o->vips[i].addr, &addr))
 			return opts_err(err, errlen, "duplicate virtual IP address '%s'", arg);
 	if (o->nvips >= OPTS_MAX_VIPS)
 		return opts_err(err, errlen, "too many virtual IP addresses at '%s': at most %d",
 				arg, OPTS_MAX_VIPS);
+	o->family = family;
 	o->vips[o->nvips].addr = addr;
 	o->vips[o->nvips].prefix_len = (uint8_t)plen;
 	o->nvips++;
 	return 0;
 
 bad_addr:
-	return opts_err(err, errlen,
-			"invalid virtual IP address '%s': expected A.B.C.D or A.B.C.D/LEN", arg);
+	return opts_err(
+		err, errlen,
+		"invalid virtual IP address '%s': expected A.B.C.D[/LEN] or an IPv6 address[/LEN]",
+		arg);
 }
 
 /* --peer A.B.C.D: a unicast peer, one of at most VRRPD_MAX_PEERS. */
@@ -504,12 +554,40 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 	if (o->group[0] && !o->monitor)
 		return opts_err(err, errlen, "--group '%s' needs -M N (the group's size)",
 				o->group);
+	if (o->family == AF_INET6) {
+		int i;
+
+		if (o->version != 3)
+			return opts_err(
+				err, errlen,
+				"IPv6 virtual addresses need VRRPv3 (VRRPv2 is IPv4 only, RFC 3768)");
+		/* RFC 9568 5.2.9: the virtual router's link-local address is advertised first. */
+		for (i = 0; i < o->nvips && !opts_link_local6(&o->vips[i].addr); i++)
+			;
+		if (i == o->nvips)
+			return opts_err(
+				err, errlen,
+				"an IPv6 instance needs a link-local virtual address (fe80::/10), advertised first (RFC 9568 5.2.9)");
+		if (i) {
+			struct opts_vip ll = o->vips[i];
+
+			memmove(&o->vips[1], &o->vips[0], (size_t)i * sizeof(o->vips[0]));
+			o->vips[0] = ll;
+		}
+		if (o->npeers)
+			return opts_err(err, errlen,
+					"--peer takes IPv4 peers: unicast IPv6 is not supported");
+		if (pd->magic_src)
+			return opts_err(
+				err, errlen,
+				"the magic packet (-I, -O) is IPv4's: not with IPv6 addresses");
+	}
 	/* A peer that is one of our VIPs would be ourselves, once master. */
 	char buf[INET_ADDRSTRLEN];
 
 	for (int i = 0; i < o->npeers; i++)
 		for (int j = 0; j < o->nvips; j++)
-			if (o->peers[i] == o->vips[j].addr)
+			if (o->peers[i] == o->vips[j].addr.v4)
 				return opts_err(
 					err, errlen,
 					"--peer %s is one of the virtual IPs: give the peers' own addresses",
@@ -517,7 +595,7 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 	if (pd->magic_src) {
 		int i;
 
-		for (i = 0; i < o->nvips && o->vips[i].addr != o->magic_src; i++)
+		for (i = 0; i < o->nvips && o->vips[i].addr.v4 != o->magic_src; i++)
 			;
 		if (i == o->nvips)
 			return opts_err(
@@ -849,6 +927,7 @@ void opts_usage(FILE *out)
 		"  -V, --version          print the version and exit\n"
 		"  -h, --help             print this help and exit\n"
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
+		"  X:X::X[/LEN]           or IPv6 (VRRPv3), one of them link-local (fe80::/10), /128\n"
 		"\nSee the README, vrrpd(8) and atropos(8).\n",
 		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
 		VRRPD_MAX_PEERS, OPTS_GARP_COUNT_MAX, OPTS_GARP_COUNT_DFL,

@@ -24,8 +24,8 @@
 #define OPTS_MAX_TRACKS 8
 
 struct opts_vip {
-	uint32_t addr; /* network order */
-	uint8_t prefix_len; /* 1..32, default 32 */
+	union vrrpd_addr addr; /* IPv4 in addr.v4, or IPv6 */
+	uint8_t prefix_len; /* 1..32 (IPv6: 1..128), default 32 (128) */
 };
 
 /* --track IFACE[:WEIGHT]: another interface whose link the instance depends on. */
@@ -63,6 +63,7 @@ struct opts {
 	bool foreground; /* --foreground */
 	bool owner_drop; /* --owner-drop: R12, an owner drops adverts instead of processing them */
 	bool no_accept; /* --no-accept: D2, Accept_Mode off (--accept: on, the default) */
+	int family; /* AF_INET or AF_INET6: what the VIPs are (RFC 9568: one family an instance) */
 	int nvips;
 	struct opts_vip vips[OPTS_MAX_VIPS];
 	int ntracks;

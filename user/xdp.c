@@ -528,25 +528,27 @@ int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key)
 	return bpf_map_update_elem(x->rx_fd, key, &rx, BPF_ANY) ? -errno : 0;
 }
 
-static struct vrrpd_vip_key xdp_vip_key(int ifindex, uint32_t addr)
+static struct vrrpd_vip_key xdp_vip_key(int ifindex, int family, const union vrrpd_addr *addr)
 {
-	struct vrrpd_vip_key vk = { .ifindex = (__u32)ifindex, .family = 2 /* AF_INET */ };
+	struct vrrpd_vip_key vk = { .ifindex = (__u32)ifindex, .family = (__u8)family };
 
-	memcpy(vk.addr, &addr, 4);
+	/* The IPv4 key is the address and 12 zero bytes, as the XDP program builds it. */
+	memcpy(vk.addr, addr->v6, sizeof(vk.addr));
 	return vk;
 }
 
-int xdp_vip_set(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vrrpd_key *key)
+int xdp_vip_set(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr,
+		const struct vrrpd_key *key)
 {
-	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, addr);
+	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, family, addr);
 
 	return bpf_map_update_elem(x->vip_fd, &vk, key, BPF_ANY) ? -errno : 0;
 }
 
-int xdp_vip_owner(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vrrpd_key *key,
-		  struct vrrpd_key *other, uint32_t *owner)
+int xdp_vip_owner(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr,
+		  const struct vrrpd_key *key, struct vrrpd_key *other, uint32_t *owner)
 {
-	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, addr);
+	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, family, addr);
 	struct vrrpd_cfg cfg;
 
 	if (bpf_map_lookup_elem(x->vip_fd, &vk, other) || !memcmp(other, key, sizeof(*key)))
@@ -557,9 +559,9 @@ int xdp_vip_owner(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vr
 	return kill((pid_t)cfg.owner_pid, 0) == 0 || errno != ESRCH;
 }
 
-void xdp_vip_del(struct xdp_ctx *x, int ifindex, uint32_t addr)
+void xdp_vip_del(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr)
 {
-	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, addr);
+	struct vrrpd_vip_key vk = xdp_vip_key(ifindex, family, addr);
 
 	bpf_map_delete_elem(x->vip_fd, &vk);
 }

@@ -62,14 +62,15 @@ int xdp_cfg_write(struct xdp_ctx *x, const struct vrrpd_key *key, const struct v
 int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key);
 int xdp_rx_read(struct xdp_ctx *x, const struct vrrpd_key *key, struct vrrpd_rx *rx);
 /* Maps a virtual IPv4 address on ifindex to its instance (vrrpd_vip), or removes it. */
-int xdp_vip_set(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vrrpd_key *key);
-void xdp_vip_del(struct xdp_ctx *x, int ifindex, uint32_t addr);
+int xdp_vip_set(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr,
+		const struct vrrpd_key *key);
+void xdp_vip_del(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr);
 /*
  * Is addr on ifindex a VIP of another instance (not key) whose vrrpd is alive? Returns 1 and
  * fills other and owner if so; an entry left by a vrrpd that is gone does not count.
  */
-int xdp_vip_owner(struct xdp_ctx *x, int ifindex, uint32_t addr, const struct vrrpd_key *key,
-		  struct vrrpd_key *other, uint32_t *owner);
+int xdp_vip_owner(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr,
+		  const struct vrrpd_key *key, struct vrrpd_key *other, uint32_t *owner);
 /* Removes every map entry of key (cfg, rx, stats). */
 void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key);
 /*

@@ -95,7 +95,7 @@ static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t vrid, uint32_t r
 	else
 		c->adver_int_cs = (uint16_t)(100 * (gen_chance(g, 70) ? 1 + gen_below(g, 3) :
 									1 + gen_below(g, 255)));
-	c->master_ip = peer(g);
+	c->master_ip.v4 = peer(g);
 	c->master_priority = gen_chance(g, 70) ? prios[gen_below(g, NELEM(prios))] :
 						 (uint8_t)gen_rnd(g);
 	c->master_adver_int_cs = gen_chance(g, 70) ? c->adver_int_cs : v3_int(g);
@@ -126,7 +126,7 @@ static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t vrid, uint32_t r
 		break;
 	}
 	c->owner_pid = gen_chance(g, 85) ? ring_pid : 1; /* pid 1 has no ring buffer of ours */
-	c->primary_ip = IP4(192, 0, 2, 10);
+	c->primary_ip.v4 = IP4(192, 0, 2, 10);
 	c->naddrs = 1;
 }
 
@@ -175,7 +175,7 @@ void gen_state(struct gen *g, struct model_state *st, uint32_t ring_pid, uint64_
 		in->has_rx = gen_chance(g, 90);
 		if (in->has_rx && gen_chance(g, 50)) {
 			/* As left by earlier adverts. */
-			in->rx.master_ip = peer(g);
+			in->rx.master_ip.v4 = peer(g);
 			in->rx.priority = (uint8_t)gen_rnd(g);
 			in->rx.adver_int_cs = v3_int(g);
 			in->rx.csum_form = (uint8_t)gen_below(g, 3);
@@ -261,10 +261,10 @@ static size_t gen_advert(struct gen *g, const struct model_state *st, const stru
 			gen_bytes(g, a.auth_data, VRRP_V2_AUTH_LEN);
 		}
 	}
-	a.saddr = in && gen_chance(g, 70) ? in->cfg.master_ip : peer(g);
+	a.saddr = in && gen_chance(g, 70) ? in->cfg.master_ip.v4 : peer(g);
 	/* Unicast now and then, as a --peer sends: to our own address, at our MAC. */
 	if (gen_chance(g, 25)) {
-		a.daddr = in && gen_chance(g, 80) ? in->cfg.primary_ip : (uint32_t)gen_rnd(g);
+		a.daddr = in && gen_chance(g, 80) ? in->cfg.primary_ip.v4 : (uint32_t)gen_rnd(g);
 		gen_bytes(g, a.dst_mac, 6);
 		a.dst_mac[0] &= 0xfe;
 	}

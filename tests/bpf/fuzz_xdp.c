@@ -355,9 +355,9 @@ static void check_rx(void)
 			    " confirm %" PRIu64
 			    "; expected master %08x prio %u int %u form %u adverts %" PRIu64
 			    " confirm %" PRIu64 "%s\n",
-			    key_str(&in->key), ntohl(got->master_ip), got->priority,
+			    key_str(&in->key), ntohl(got->master_ip.v4), got->priority,
 			    got->adver_int_cs, got->csum_form, (uint64_t)got->adverts,
-			    (uint64_t)got->confirm_ns, ntohl(exp.master_ip), exp.priority,
+			    (uint64_t)got->confirm_ns, ntohl(exp.master_ip.v4), exp.priority,
 			    exp.adver_int_cs, exp.csum_form, (uint64_t)exp.adverts,
 			    (uint64_t)exp.confirm_ns,
 			    i == fz.pred.rx_inst ? "" : " (no change expected)");
@@ -387,9 +387,9 @@ static void check_event(void)
 		why("event: prio %u int %u version %u form %u count %u saddr %08x addr0 %08x; "
 		    "expected prio %u int %u version %u form %u count %u saddr %08x addr0 %08x\n",
 		    ev->priority, ev->adver_int_cs, ev->version, ev->csum_form, ev->count,
-		    ntohl(ev->saddr), ntohl(ev->addrs[0]), want.priority, want.adver_int_cs,
-		    want.version, want.csum_form, want.count, ntohl(want.saddr),
-		    ntohl(want.addrs[0]));
+		    ntohl(ev->saddr.v4), ntohl(ev->addrs[0].v4), want.priority, want.adver_int_cs,
+		    want.version, want.csum_form, want.count, ntohl(want.saddr.v4),
+		    ntohl(want.addrs[0].v4));
 }
 
 static void print_counters(const char *what, uint32_t verdict, const struct vrrpd_key *key,
@@ -439,7 +439,7 @@ static void report(const char *title, const uint8_t *frame, size_t len, uint64_t
 		       " master %08x prio %u int %u; pid %s; rx %s form %u\n",
 		       j, in->key.vlan, in->key.vrid, in->cfg.version, in->cfg.state,
 		       in->cfg.priority, in->cfg.cfg_priority, in->cfg.flags, in->cfg.auth_type,
-		       in->cfg.adver_int_cs, ntohl(in->cfg.master_ip), in->cfg.master_priority,
+		       in->cfg.adver_int_cs, ntohl(in->cfg.master_ip.v4), in->cfg.master_priority,
 		       in->cfg.master_adver_int_cs,
 		       in->cfg.owner_pid == fz.st.ring_pid ? "ours" : "other",
 		       in->has_rx ? "yes" : "no", in->rx.csum_form);

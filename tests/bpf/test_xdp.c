@@ -96,7 +96,7 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->owner_pid = (uint32_t)getpid();
-	c->primary_ip = OUR_IP;
+	c->primary_ip.v4 = OUR_IP;
 	c->version = 3;
 	c->priority = c->cfg_priority = VRRP_PRIO_DFL;
 	c->adver_int_cs = 100;
@@ -119,7 +119,7 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 			c->flags |= VRRPD_F_OWNER_DROP;
 		break;
 	case I_FP:
-		c->master_ip = MASTER_IP;
+		c->master_ip.v4 = MASTER_IP;
 		c->master_priority = PEER_PRIO;
 		c->master_adver_int_cs = 100;
 		break;
@@ -724,7 +724,8 @@ static void check_rx(const struct xdp_case *c, const struct vrrpd_rx *b, const s
 		CHECK(r->last_ns >= t0 && r->last_ns <= t1);
 		CHECK_EQ(r->confirm_ns, b->confirm_ns);
 		CHECK_EQ(r->adverts, b->adverts + 1);
-		CHECK_EQ(r->master_ip, a->saddr);
+		CHECK_EQ(r->master_ip.v4, a->saddr);
+		CHECK(!r->master_ip.w[1] && !r->master_ip.w[2] && !r->master_ip.w[3]);
 		CHECK_EQ(r->priority, a->priority);
 		CHECK_EQ(r->adver_int_cs, a->adver_int_cs);
 		CHECK_EQ(r->csum_form, a->version == 3 ? a->csum_form : VRRPD_CSUM_AUTO);
@@ -734,7 +735,7 @@ static void check_rx(const struct xdp_case *c, const struct vrrpd_rx *b, const s
 		CHECK_EQ(r->confirm_ns, r->last_ns);
 		CHECK(r->confirm_ns > b->confirm_ns);
 		CHECK_EQ(r->adverts, b->adverts + 1);
-		CHECK_EQ(r->master_ip, b->master_ip);
+		CHECK(!memcmp(&r->master_ip, &b->master_ip, sizeof(r->master_ip)));
 		CHECK_EQ(r->priority, b->priority);
 		CHECK_EQ(r->adver_int_cs, b->adver_int_cs);
 		CHECK_EQ(r->csum_form, b->csum_form);
@@ -748,7 +749,7 @@ static void check_event(const struct vrrpd_event *ev, const struct vrrpd_key *ke
 	struct vrrpd_event want = {
 		.ts_ns = r->last_ns, /* the same clock reading */
 		.key = *key,
-		.saddr = a->saddr,
+		.saddr = { .v4 = a->saddr },
 		.adver_int_cs = a->adver_int_cs,
 		.type = VRRPD_EV_ADVERT,
 		.priority = a->priority,
@@ -757,7 +758,8 @@ static void check_event(const struct vrrpd_event *ev, const struct vrrpd_key *ke
 		.count = a->count,
 	};
 
-	memcpy(want.addrs, a->addrs, 4 * (size_t)(a->count < 8 ? a->count : 8));
+	for (int i = 0; i < a->count && i < VRRPD_EV_MAX_ADDRS; i++)
+		want.addrs[i].v4 = a->addrs[i];
 	CHECK_MEM(ev, &want, sizeof(want));
 }
 

@@ -224,7 +224,7 @@ static bool only_resets_timer(const struct model_inst *in, const struct pkt_adve
 	/* S10: the owner always preempts. */
 	bool preempt = (cfg->flags & VRRPD_F_PREEMPT) || cfg->priority == VRRP_PRIO_OWNER;
 
-	return in->has_rx && cfg->state == VRRPD_ST_BACKUP && a->saddr == cfg->master_ip &&
+	return in->has_rx && cfg->state == VRRPD_ST_BACKUP && a->saddr == cfg->master_ip.v4 &&
 	       a->priority == cfg->master_priority && a->adver_int_cs == cfg->master_adver_int_cs &&
 	       a->priority != VRRP_PRIO_STOP && (!preempt || a->priority >= cfg->priority) &&
 	       a->csum_form == in->rx.csum_form;
@@ -248,7 +248,7 @@ static void accept_advert(const struct model_state *st, const struct model_inst 
 		return;
 	}
 	/* The controller learns the sender from vrrpd_rx and the event (S3, S4, S7, S8, T2). */
-	p->rx.master_ip = a->saddr;
+	p->rx.master_ip = (union vrrpd_addr){ .v4 = a->saddr };
 	p->rx.adver_int_cs = a->adver_int_cs;
 	p->rx.priority = a->priority;
 	p->rx.csum_form = a->csum_form;
@@ -260,7 +260,7 @@ static void accept_advert(const struct model_state *st, const struct model_inst 
 	p->counters |= MODEL_CNT(events);
 	p->event = true;
 	p->ev.key = in->key;
-	p->ev.saddr = a->saddr;
+	p->ev.saddr.v4 = a->saddr;
 	p->ev.adver_int_cs = a->adver_int_cs;
 	p->ev.type = VRRPD_EV_ADVERT;
 	p->ev.priority = a->priority;
@@ -268,7 +268,7 @@ static void accept_advert(const struct model_state *st, const struct model_inst 
 	p->ev.csum_form = a->csum_form;
 	p->ev.count = a->count;
 	for (i = 0; i < a->count && i < VRRPD_EV_MAX_ADDRS; i++)
-		p->ev.addrs[i] = a->addrs[i];
+		p->ev.addrs[i].v4 = a->addrs[i];
 }
 
 /* An IPv4 VRRP frame, found by pkt_locate_advert(). */

@@ -38,7 +38,7 @@ static void check_instances(const struct conf *c)
 			PROPERTY(o->vrid != p->vrid);
 			for (int k = 0; k < o->nvips; k++)
 				for (int l = 0; l < p->nvips; l++)
-					PROPERTY(o->vips[k].addr != p->vips[l].addr);
+					PROPERTY(memcmp(&o->vips[k].addr, &p->vips[l].addr, 16));
 		}
 	}
 }

@@ -66,12 +66,19 @@ static void check_vips(const struct opts *o)
 {
 	PROPERTY(o->nvips >= 0 && o->nvips <= OPTS_MAX_VIPS);
 	for (int i = 0; i < o->nvips; i++) {
-		uint32_t h = ntohl(o->vips[i].addr);
+		uint32_t h = ntohl(o->vips[i].addr.v4);
 
-		PROPERTY(h && h != 0xffffffff && (h & 0xf0000000) != 0xe0000000);
-		PROPERTY(o->vips[i].prefix_len >= 1 && o->vips[i].prefix_len <= 32);
+		if (o->family == AF_INET6) {
+			PROPERTY(o->vips[i].addr.v6[0] != 0xff);
+			PROPERTY(o->vips[i].prefix_len >= 1 && o->vips[i].prefix_len <= 128);
+		} else {
+			PROPERTY(h && h != 0xffffffff && (h & 0xf0000000) != 0xe0000000);
+			PROPERTY(!o->vips[i].addr.w[1] && !o->vips[i].addr.w[2] &&
+				 !o->vips[i].addr.w[3]);
+			PROPERTY(o->vips[i].prefix_len >= 1 && o->vips[i].prefix_len <= 32);
+		}
 		for (int j = 0; j < i; j++)
-			PROPERTY(o->vips[j].addr != o->vips[i].addr);
+			PROPERTY(memcmp(&o->vips[j].addr, &o->vips[i].addr, 16));
 	}
 }
 
@@ -136,7 +143,7 @@ static void check_finished(const struct opts *o)
 	PROPERTY(!o->group[0] || o->monitor);
 	/* -I must name one of the VIPs (0.0.0.0 never is one: -I without -O is refused). */
 	for (int i = 0; i < o->nvips; i++)
-		magic_is_vip |= o->vips[i].addr == o->magic_src;
+		magic_is_vip |= o->vips[i].addr.v4 == o->magic_src;
 	PROPERTY(!o->magic_src || magic_is_vip);
 	PROPERTY(!o->show_help && !o->show_version);
 }

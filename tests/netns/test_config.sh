@@ -54,7 +54,7 @@ while IFS='|' read -r name content want; do
 	fi
 done <<'EOF'
 bad_priority|vrrp {\n -i eth0 -v 51\n -p 0 10.0.0.1\n}\n|3: invalid priority '0' for -p: must be 1..255 (0 is reserved for a resigning master)
-bad_address|# one\nvrrp {\n -i eth0 -v 51\n\n 10.0.0.300\n}\n|5: invalid virtual IP address '10.0.0.300': expected A.B.C.D or A.B.C.D/LEN
+bad_address|# one\nvrrp {\n -i eth0 -v 51\n\n 10.0.0.300\n}\n|5: invalid virtual IP address '10.0.0.300': expected A.B.C.D[/LEN] or an IPv6 address[/LEN]
 bad_default|-d 0\nvrrp {\n -i eth0 -v 51 10.0.0.1\n}\n|1: invalid interval '0' for -d: must be greater than 0
 unknown_option|vrrp {\n -i eth0 -v 51 --bogus 10.0.0.1\n}\n|2: unknown option '--bogus'
 missing_vrid|\nvrrp {\n -i eth0 10.0.0.1\n}\n|2: missing VRID: use -v VRID (in the vrrp block of this line)

@@ -41,7 +41,7 @@ static void fake_init(struct fake *k, uint8_t version, uint8_t prio, bool preemp
 		.version = version,
 		.preempt = preempt,
 		.adver_int_cs = int_cs,
-		.primary_ip = ip4(10, 0, 0, 2),
+		.primary_ip = { .v4 = ip4(10, 0, 0, 2) },
 	};
 
 	memset(k, 0, sizeof(*k));
@@ -80,7 +80,10 @@ static int fake_advert_at(struct fake *k, uint64_t rx_ns, uint32_t saddr, uint8_
 {
 	struct fsm_input in = {
 		.type = FSM_IN_ADVERT,
-		.adv = { .rx_ns = rx_ns, .saddr = saddr, .priority = prio, .adver_int_cs = int_cs },
+		.adv = { .rx_ns = rx_ns,
+			 .saddr = { .v4 = saddr },
+			 .priority = prio,
+			 .adver_int_cs = int_cs },
 	};
 
 	return fsm_step(&k->f, k->now_ns, &in, &k->out);
@@ -124,7 +127,7 @@ static void test_init(void)
 	check_noop(&k, FSM_INIT, 0);
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 200, 100), 0);
 	check_noop(&k, FSM_INIT, 0);
-	CHECK_EQ(k.f.master_ip, 0);
+	CHECK_EQ(k.f.master_ip.v4, 0);
 	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
 	check_noop(&k, FSM_INIT, 0);
 }
@@ -351,7 +354,7 @@ static void test_s4_backup_resets_timer(void)
 	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
 	CHECK_EQ(k.out.new_state, FSM_BACKUP);
 	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
-	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 1));
+	CHECK_EQ(k.f.master_ip.v4, ip4(10, 0, 0, 1));
 	CHECK_EQ(k.f.master_priority, 200);
 	/* The same master again: only the timer moves. */
 	k.now_ns += 1 * S;
@@ -366,14 +369,14 @@ static void test_s4_backup_resets_timer(void)
 	k.now_ns += 1 * S;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 7), 150, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_MASTER_CHANGED);
-	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 7));
+	CHECK_EQ(k.f.master_ip.v4, ip4(10, 0, 0, 7));
 
 	/* Preempt on, lower priority: discarded, the timer stays, then we preempt. */
 	down = k.out.deadline_ns;
 	k.now_ns += 1 * S;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 8), 50, 100), 0);
 	check_noop(&k, FSM_BACKUP, down);
-	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 7));
+	CHECK_EQ(k.f.master_ip.v4, ip4(10, 0, 0, 7));
 	CHECK(k.f.preempting);
 	k.now_ns += 1 * S;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 8), 50, 100), 0);
@@ -467,7 +470,7 @@ static void test_s7_master_higher_prio(void)
 	CHECK_EQ(k.out.reason, VRRPD_R_HIGHER_PRIO);
 	CHECK_EQ(k.f.master_adver_int_cs, 250);
 	CHECK_EQ(k.out.deadline_ns, rx + fsm_master_down_ns(3, 100, 250));
-	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 1));
+	CHECK_EQ(k.f.master_ip.v4, ip4(10, 0, 0, 1));
 	CHECK_EQ(k.f.master_priority, 101);
 	/* The old adver deadline no longer fires anything. */
 	k.now_ns = rx + 1 * S;
@@ -490,6 +493,37 @@ static void test_s7_master_higher_prio(void)
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 150, 200), 0);
 	CHECK_EQ(k.f.master_adver_int_cs, 100);
 	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S + 609375 * US);
+}
+
+/* S7 over IPv6: the link-local addresses compare as 128-bit unsigned integers. */
+static void test_s7_ipv6_addresses(void)
+{
+	union vrrpd_addr ours = { .v6 = { 0xfe, 0x80, [8] = 0x02, [15] = 0x20 } }, theirs = ours;
+	struct fsm_input in = { .type = FSM_IN_ADVERT };
+	struct fake k;
+
+	fake_init(&k, 3, 100, true, 100);
+	k.f.cfg.primary_ip = ours;
+	fake_to_master(&k);
+	/* Lower in its last byte although higher in an earlier word read little-endian: stay. */
+	theirs.v6[15] = 0x1f;
+	theirs.v6[9] = 0;
+	in.adv = (struct fsm_advert){
+		.rx_ns = k.now_ns, .saddr = theirs, .priority = 100, .adver_int_cs = 100
+	};
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	/* Higher in byte 8: step down, and follow it. */
+	k.now_ns += 10 * MS;
+	theirs = ours;
+	theirs.v6[8] = 0x03;
+	in.adv.rx_ns = k.now_ns;
+	in.adv.saddr = theirs;
+	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), 0);
+	CHECK_EQ(k.out.actions, LEAVE_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_HIGHER_ADDR);
+	CHECK(!memcmp(&k.f.master_ip, &theirs, sizeof(theirs)));
 }
 
 /* S7: equal priority: the higher primary address wins, as unsigned in network order. */
@@ -548,7 +582,7 @@ static void test_s8_master_lower_prio(void)
 	CHECK_EQ(k.out.reason, VRRPD_R_NONE);
 	/* The adver timer restarts from the advert just sent. */
 	CHECK_EQ(k.out.deadline_ns, t + 1700 * MS);
-	CHECK_EQ(k.f.master_ip, 0);
+	CHECK_EQ(k.f.master_ip.v4, 0);
 	/* The old deadline passes quietly. */
 	k.now_ns = t + 1 * S;
 	CHECK_EQ(fake_timer(&k), 0);
@@ -658,7 +692,7 @@ static void test_link_down_backup_init_owner(void)
 	CHECK_EQ(fake_input(&k, FSM_IN_LINK_DOWN), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
 	CHECK_EQ(k.out.new_state, FSM_FAULT);
-	CHECK_EQ(k.f.master_ip, 0);
+	CHECK_EQ(k.f.master_ip.v4, 0);
 	/* Shutdown from FAULT: no priority 0 advert, no script. */
 	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_STATE);
@@ -907,7 +941,7 @@ static void test_preempt_delay(void)
 	CHECK_EQ(fake_start(&k), 0);
 	CHECK_EQ(fake_advert_at(&k, k.now_ns - 5 * MS, ip4(10, 0, 0, 1), 100, 100), 0);
 	CHECK(k.f.preempting);
-	CHECK_EQ(k.f.master_ip, 0);
+	CHECK_EQ(k.f.master_ip.v4, 0);
 	/* No master at all: the timer makes us Master within the delay, as without one. */
 	fake_init(&k, 3, 200, true, 100);
 	k.f.cfg.preempt_delay_ns = 60 * S;
@@ -968,7 +1002,7 @@ static void test_stale_advert_ignored(void)
 	CHECK(!k.f.prio0_seen);
 	CHECK_EQ(fake_advert_at(&k, rx - 1, ip4(10, 0, 0, 5), 250, 50), 0);
 	check_noop(&k, FSM_BACKUP, down);
-	CHECK_EQ(k.f.master_ip, ip4(10, 0, 0, 1));
+	CHECK_EQ(k.f.master_ip.v4, ip4(10, 0, 0, 1));
 	CHECK_EQ(k.f.master_adver_int_cs, 100);
 	/* The same arrival twice (ring buffer and vrrpd_rx): the second is a no-op. */
 	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 1), 200, 100), 0);
@@ -1104,6 +1138,7 @@ int main(void)
 	RUN(test_s6_master_prio_zero);
 	RUN(test_s7_master_higher_prio);
 	RUN(test_s7_master_equal_higher_addr);
+	RUN(test_s7_ipv6_addresses);
 	RUN(test_s8_master_lower_prio);
 	RUN(test_s9_shutdown_master);
 	RUN(test_s9_shutdown_backup);

@@ -288,7 +288,7 @@ static void test_original_cmdline(void)
 	CHECK(!o.no_accept); /* RFC.md D2: accept, as keepalived and FRR */
 	CHECK_EQ(o.npeers, 0); /* multicast */
 	CHECK_EQ(o.nvips, 1);
-	CHECK_EQ(o.vips[0].addr, ip("10.16.1.200"));
+	CHECK_EQ(o.vips[0].addr.v4, ip("10.16.1.200"));
 	CHECK_EQ(o.vips[0].prefix_len, 32);
 	CHECK(!o.show_version);
 	CHECK(!o.show_help);
@@ -304,7 +304,7 @@ static void test_original_cmdline_second(void)
 	CHECK(!strcmp(o.ifname, "eth1"));
 	CHECK_EQ(o.vrid, 52);
 	CHECK_EQ(o.nvips, 1);
-	CHECK_EQ(o.vips[0].addr, ip("10.17.1.200"));
+	CHECK_EQ(o.vips[0].addr.v4, ip("10.17.1.200"));
 }
 
 static void test_owner_fast_two_vips(void)
@@ -320,9 +320,9 @@ static void test_owner_fast_two_vips(void)
 	CHECK(!o.vmac);
 	CHECK_EQ(o.version, 3);
 	CHECK_EQ(o.nvips, 2);
-	CHECK_EQ(o.vips[0].addr, ip("10.0.0.1"));
+	CHECK_EQ(o.vips[0].addr.v4, ip("10.0.0.1"));
 	CHECK_EQ(o.vips[0].prefix_len, 24);
-	CHECK_EQ(o.vips[1].addr, ip("10.0.0.2"));
+	CHECK_EQ(o.vips[1].addr.v4, ip("10.0.0.2"));
 	CHECK_EQ(o.vips[1].prefix_len, 32);
 }
 
@@ -338,7 +338,7 @@ static void test_v2_password(void)
 	CHECK_EQ(o.adver_int_cs, 300);
 	CHECK_EQ(o.vrid, 1);
 	CHECK_EQ(o.nvips, 1);
-	CHECK_EQ(o.vips[0].addr, ip("10.1.1.1"));
+	CHECK_EQ(o.vips[0].addr.v4, ip("10.1.1.1"));
 }
 
 /* Eight characters fill auth_data without a terminator; --vrrp-version may come last. */
@@ -492,7 +492,7 @@ static void test_max_vips(void)
 		n += snprintf(args + n, sizeof(args) - n, " 10.0.0.%d", i);
 	CHECK_EQ(parse_ok(&o, args), 0);
 	CHECK_EQ(o.nvips, OPTS_MAX_VIPS);
-	CHECK_EQ(o.vips[OPTS_MAX_VIPS - 1].addr, ip("10.0.0.32"));
+	CHECK_EQ(o.vips[OPTS_MAX_VIPS - 1].addr.v4, ip("10.0.0.32"));
 	snprintf(args + n, sizeof(args) - n, " 10.0.0.99");
 	CHECK_EQ(parse(&o, args, err, sizeof(err)), -EINVAL);
 	CHECK(strstr(err, "too many virtual IP addresses at '10.0.0.99': at most 32"));
