@@ -374,7 +374,8 @@ static void print_text(const struct maps *m, const struct inst *in)
 	if (cfg->flags & VRRPD_F_VMAC)
 		printf("  VMAC %s\n", mac);
 	else
-		printf("  VMAC off (-n): ARP answered with %s\n", mac);
+		printf("  VMAC off (-n): %s answered with %s\n",
+		       in->key.family == AF_INET6 ? "Neighbor Solicitations" : "ARP", mac);
 	addr_str(in->key.family, &cfg->master_ip, mip);
 	if (cfg->state == VRRPD_ST_MASTER)
 		printf("  master: this router (%s), %llu adverts sent\n", ip,
@@ -392,9 +393,13 @@ static void print_text(const struct maps *m, const struct inst *in)
 	       (unsigned long long)st.invalid_type, (unsigned long long)st.length_errors,
 	       (unsigned long long)st.checksum_errors, (unsigned long long)st.auth_errors,
 	       (unsigned long long)st.adver_interval_errors);
-	printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped; "
-	       "frames to the VMAC dropped while not master: %llu\n",
-	       (unsigned long long)st.arp_replies, (unsigned long long)st.arp_dropped,
+	if (in->key.family == AF_INET6)
+		printf("  Neighbor Solicitations for the VIPs: %llu answered in XDP, %llu dropped; ",
+		       (unsigned long long)st.nd_replies, (unsigned long long)st.nd_dropped);
+	else
+		printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped; ",
+		       (unsigned long long)st.arp_replies, (unsigned long long)st.arp_dropped);
+	printf("frames to the VMAC dropped while not master: %llu\n",
 	       (unsigned long long)st.vmac_dropped);
 	if (cfg->flags & VRRPD_F_NO_ACCEPT)
 		printf("  packets to the VIPs dropped as master (accept off): %llu\n",

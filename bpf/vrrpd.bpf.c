@@ -8,6 +8,7 @@
 #include <linux/if_ether.h>
 #include <linux/in.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
 #include <linux/socket.h>
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
@@ -17,6 +18,9 @@
 
 #ifndef AF_INET
 #define AF_INET 2
+#endif
+#ifndef AF_INET6
+#define AF_INET6 10
 #endif
 
 struct {
@@ -129,10 +133,11 @@ static __always_inline int drop(struct vrrpd_key *key, __u32 off)
 }
 
 static __always_inline void push_event(struct vrrpd_cfg *cfg, struct vrrpd_key *key,
-				       struct vrrpd_stats *st, __u64 now, __be32 saddr,
-				       struct vrrp_hdr *vh, __u16 int_cs, __u8 form)
+				       struct vrrpd_stats *st, __u64 now,
+				       const union vrrpd_addr *saddr, struct vrrp_hdr *vh,
+				       __u16 int_cs, __u8 form)
 {
-	__be32 *addr = (__be32 *)(vh + 1); /* in the scratch copy, which holds them all */
+	__u8 *addr = (__u8 *)(vh + 1); /* in the scratch copy, which holds them all */
 	__u32 pid = cfg->owner_pid;
 	struct vrrpd_event *ev;
 	void *ring;
@@ -147,7 +152,7 @@ static __always_inline void push_event(struct vrrpd_cfg *cfg, struct vrrpd_key *
 	__builtin_memset(ev, 0, sizeof(*ev));
 	ev->ts_ns = now;
 	ev->key = *key;
-	ev->saddr.v4 = saddr;
+	ev->saddr = *saddr;
 	ev->adver_int_cs = int_cs;
 	ev->type = VRRPD_EV_ADVERT;
 	ev->priority = vh->priority;
@@ -158,7 +163,10 @@ static __always_inline void push_event(struct vrrpd_cfg *cfg, struct vrrpd_key *
 	for (i = 0; i < VRRPD_EV_MAX_ADDRS; i++) {
 		if (i >= vh->count)
 			break;
-		ev->addrs[i].v4 = addr[i];
+		if (key->family == AF_INET6)
+			__builtin_memcpy(ev->addrs[i].v6, addr + 16 * i, 16);
+		else
+			__builtin_memcpy(&ev->addrs[i].v4, addr + 4 * i, 4);
 	}
 	bpf_ringbuf_submit(ev, 0);
 	if (st)
@@ -169,6 +177,77 @@ lost:
 		st->events_lost++;
 }
 
+static __always_inline int addr_eq(const union vrrpd_addr *a, const union vrrpd_addr *b)
+{
+	return a->w[0] == b->w[0] && a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
+}
+
+/*
+ * An advert that passed every check, for either family (vh: the scratch copy): R12, the
+ * counters, then the fast path of S4 or an event for the controller.
+ */
+static __always_inline int record_advert(struct vrrpd_cfg *cfg, struct vrrpd_key *key,
+					 struct vrrp_hdr *vh, const union vrrpd_addr *saddr,
+					 __u16 int_cs, __u8 form)
+{
+	__u8 version = vh->vers_type >> 4, preempt;
+	struct vrrpd_stats *st;
+	struct vrrpd_rx *rx;
+	__u64 now;
+
+	/* R12: an address owner may refuse adverts for its own addresses (RFC 9568 relaxes it). */
+	if (cfg->cfg_priority == VRRP_PRIO_OWNER && (cfg->flags & VRRPD_F_OWNER_DROP))
+		return drop(key, CNT(owner_adverts));
+
+	st = stats_get(key);
+	if (st) {
+		st->adverts_rcvd++;
+		if (vh->priority == VRRP_PRIO_STOP)
+			st->pri_zero_rcvd++;
+		if (version == 3 && (bpf_ntohs(vh->rsvd_int) & ~VRRP_V3_INT_MASK)) /* R10 */
+			st->reserved_set++;
+		if (version == 3 && int_cs != cfg->adver_int_cs) /* R11: accepted */
+			st->interval_differs++;
+		if (cfg->cfg_priority == VRRP_PRIO_OWNER)
+			st->owner_adverts++;
+		if (form == VRRPD_CSUM_RFC9568)
+			st->csum_rfc9568++;
+		else if (form == VRRPD_CSUM_LEGACY)
+			st->csum_legacy++;
+	}
+
+	/* The timestamp is taken only now: it costs more than all the parsing above. */
+	now = bpf_ktime_get_ns();
+	rx = bpf_map_lookup_elem(&vrrpd_rx, key);
+	preempt = (cfg->flags & VRRPD_F_PREEMPT) || cfg->priority == VRRP_PRIO_OWNER;
+	/*
+	 * Fast path: a Backup hearing the master it already follows, unchanged, with an advert
+	 * that RFC 9568 6.4.2 says only resets the Master_Down_Timer. Record it, wake nobody.
+	 */
+	if (rx && cfg->state == VRRPD_ST_BACKUP && addr_eq(saddr, &cfg->master_ip) &&
+	    vh->priority == cfg->master_priority && int_cs == cfg->master_adver_int_cs &&
+	    vh->priority != VRRP_PRIO_STOP && (!preempt || vh->priority >= cfg->priority) &&
+	    form == rx->csum_form) {
+		rx->last_ns = now;
+		rx->confirm_ns = now;
+		__sync_fetch_and_add(&rx->adverts, 1);
+		if (st)
+			st->fast_path++;
+		return XDP_PASS;
+	}
+	if (rx) {
+		rx->last_ns = now;
+		rx->master_ip = *saddr;
+		rx->adver_int_cs = int_cs;
+		rx->priority = vh->priority;
+		rx->csum_form = form;
+		__sync_fetch_and_add(&rx->adverts, 1);
+	}
+	push_event(cfg, key, st, now, saddr, vh, int_cs, form);
+	/* Valid adverts go on to the stack, so tcpdump on the router still shows them. */
+	return XDP_PASS;
+}
+
 /* Validates one IPv4 VRRP advert (RFC.md R1..R12) and records it. */
 static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 vlan)
 {
@@ -176,13 +255,11 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 	void *data = (void *)(long)ctx->data;
 	struct vrrpd_key key = { .ifindex = ctx->ingress_ifindex, .vlan = vlan, .family = AF_INET };
 	__u32 ihl, tot_len, msg_len, need, zero = 0;
-	__u8 version, form = VRRPD_CSUM_AUTO, preempt;
-	struct vrrpd_stats *st;
+	__u8 version, form = VRRPD_CSUM_AUTO;
 	struct scratch *sc;
 	struct vrrpd_cfg *cfg;
-	struct vrrpd_rx *rx;
 	struct vrrp_hdr *vh;
-	__u64 now, sum = 0;
+	__u64 sum = 0;
 	__be32 saddr;
 	__u16 int_cs;
 
@@ -294,57 +371,245 @@ static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, _
 		if (int_cs != cfg->adver_int_cs)
 			return drop(&key, CNT(adver_interval_errors));
 	}
-	/* R12: an address owner may refuse adverts for its own addresses (RFC 9568 relaxes it). */
-	if (cfg->cfg_priority == VRRP_PRIO_OWNER && (cfg->flags & VRRPD_F_OWNER_DROP))
-		return drop(&key, CNT(owner_adverts));
+	return record_advert(cfg, &key, vh, &(union vrrpd_addr){ .v4 = saddr }, int_cs, form);
+}
 
-	st = stats_get(&key);
-	if (st) {
-		st->adverts_rcvd++;
-		if (vh->priority == VRRP_PRIO_STOP)
-			st->pri_zero_rcvd++;
-		if (version == 3 && (bpf_ntohs(vh->rsvd_int) & ~VRRP_V3_INT_MASK)) /* R10 */
-			st->reserved_set++;
-		if (version == 3 && int_cs != cfg->adver_int_cs) /* R11: accepted */
-			st->interval_differs++;
-		if (cfg->cfg_priority == VRRP_PRIO_OWNER)
-			st->owner_adverts++;
-		if (form == VRRPD_CSUM_RFC9568)
-			st->csum_rfc9568++;
-		else if (form == VRRPD_CSUM_LEGACY)
-			st->csum_legacy++;
+/* The one's complement sum of the IPv6 pseudo-header (RFC 8200 8.1), raw memory order. */
+static __always_inline __u64 pseudo6(const struct ipv6hdr *ip6h, __u32 len, __u8 next)
+{
+	__u64 sum = (__u64)bpf_htonl(len) + bpf_htonl(next);
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++)
+		sum += (__u64)ip6h->saddr.in6_u.u6_addr32[i] + ip6h->daddr.in6_u.u6_addr32[i];
+	return sum;
+}
+
+/*
+ * Validates one IPv6 VRRPv3 advert (RFC.md R1..R8, C2; in the order of user/pkt6.c) and
+ * records it. Extension headers are not VRRP for us (the caller passes only next header 112).
+ */
+static __always_inline int handle_vrrp6(struct xdp_md *ctx, struct ipv6hdr *ip6h, __u16 vlan)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct vrrpd_key key = { .ifindex = ctx->ingress_ifindex,
+				 .vlan = vlan,
+				 .family = AF_INET6 };
+	struct vrrp_hdr *vh = (void *)(ip6h + 1);
+	__u32 msg_len, need, zero = 0;
+	union vrrpd_addr saddr;
+	struct vrrpd_cfg *cfg;
+	struct scratch *sc;
+	__u64 sum = 0;
+	__u16 int_cs;
+
+	/* R4: the fixed VRRP header and the whole payload must be in the frame. */
+	msg_len = load_be16(&ip6h->payload_len);
+	if ((void *)(vh + 1) > data_end || (void *)(ip6h + 1) + msg_len > data_end ||
+	    msg_len < sizeof(*vh))
+		return drop(&key, CNT(length_errors));
+	/* R6 */
+	key.vrid = vh->vrid;
+	cfg = bpf_map_lookup_elem(&vrrpd_cfg, &key);
+	if (!cfg) {
+		key.vrid = 0;
+		return drop(&key, CNT(vrid_errors));
 	}
-
-	/* The timestamp is taken only now: it costs more than all the parsing above. */
-	now = bpf_ktime_get_ns();
-	rx = bpf_map_lookup_elem(&vrrpd_rx, &key);
-	preempt = (cfg->flags & VRRPD_F_PREEMPT) || cfg->priority == VRRP_PRIO_OWNER;
-	/*
-	 * Fast path: a Backup hearing the master it already follows, unchanged, with an advert
-	 * that RFC 9568 6.4.2 says only resets the Master_Down_Timer. Record it, wake nobody.
-	 */
-	if (rx && cfg->state == VRRPD_ST_BACKUP && saddr == cfg->master_ip.v4 &&
-	    vh->priority == cfg->master_priority && int_cs == cfg->master_adver_int_cs &&
-	    vh->priority != VRRP_PRIO_STOP && (!preempt || vh->priority >= cfg->priority) &&
-	    form == rx->csum_form) {
-		rx->last_ns = now;
-		rx->confirm_ns = now;
-		__sync_fetch_and_add(&rx->adverts, 1);
-		if (st)
-			st->fast_path++;
+	/* R1: hop limit 255 (RFC 9568 7.1). R2 (an IPv6 instance is VRRPv3), R3. */
+	if (ip6h->hop_limit != VRRP_TTL)
+		return drop(&key, CNT(ip_ttl_errors));
+	if (vh->vers_type >> 4 != cfg->version)
+		return drop(&key, CNT(version_errors));
+	if ((vh->vers_type & 0x0f) != VRRP_TYPE_ADVERT)
+		return drop(&key, CNT(invalid_type));
+	/* R4: the header and count addresses of 16 bytes, whole words, within a 1500 MTU. */
+	need = sizeof(*vh) + 16 * (__u32)vh->count;
+	if (msg_len < need || msg_len > VRRP_MAX_MSG6 || (msg_len & 3))
+		return drop(&key, CNT(length_errors));
+	msg_len -= 1;
+	BOUND(msg_len, 0x7ff);
+	msg_len += 1;
+	/* R7 */
+	int_cs = bpf_ntohs(vh->rsvd_int) & VRRP_V3_INT_MASK;
+	if (vh->count == 0 || int_cs == 0)
+		return drop(&key, CNT(invalid_count));
+	sc = bpf_map_lookup_elem(&vrrpd_scratch, &zero);
+	if (!sc)
 		return XDP_PASS;
+	if (bpf_xdp_load_bytes(ctx, (void *)vh - data, sc->msg, msg_len) < 0)
+		return drop(&key, CNT(length_errors));
+	/* R5, C2: with the IPv6 pseudo-header. */
+	if (csum_buf(sc->msg, msg_len, &sum) < 0)
+		return drop(&key, CNT(length_errors));
+	sum += pseudo6(ip6h, msg_len, VRRP_PROTO);
+	if (csum_fold(sum) != 0xffff)
+		return drop(&key, CNT(checksum_errors));
+	vh = (struct vrrp_hdr *)sc->msg;
+	/* R8: the first address is the virtual router's link-local (RFC 9568 5.2.9). */
+	if (sc->msg[8] != 0xfe || (sc->msg[9] & 0xc0) != 0x80)
+		return drop(&key, CNT(address_list_errors));
+	__builtin_memcpy(saddr.v6, &ip6h->saddr, 16);
+	/* As for IPv4: the peers, or ff02::12 only (RFC 9568 5.1.2.2). */
+	if (cfg->flags & VRRPD_F_UNICAST) {
+		struct vrrpd_peer_key pk = { .key = key };
+
+		__builtin_memcpy(pk.addr, saddr.v6, 16);
+		if (!bpf_map_lookup_elem(&vrrpd_peer, &pk))
+			return drop(&key, CNT(peer_errors));
+	} else if (ip6h->daddr.in6_u.u6_addr32[0] != bpf_htonl(0xff020000) ||
+		   ip6h->daddr.in6_u.u6_addr32[1] || ip6h->daddr.in6_u.u6_addr32[2] ||
+		   ip6h->daddr.in6_u.u6_addr32[3] != bpf_htonl(VRRP_MCAST6_LAST)) {
+		return drop(&key, CNT(peer_errors));
 	}
-	if (rx) {
-		rx->last_ns = now;
-		rx->master_ip = (union vrrpd_addr){ .v4 = saddr };
-		rx->adver_int_cs = int_cs;
-		rx->priority = vh->priority;
-		rx->csum_form = form;
-		__sync_fetch_and_add(&rx->adverts, 1);
+	return record_advert(cfg, &key, vh, &saddr, int_cs, VRRPD_CSUM_AUTO);
+}
+
+/* RFC 4861 4.3, 4.4: a Neighbor Solicitation or Advertisement, before its options. */
+struct nd_msg6 {
+	__u8 type;
+	__u8 code;
+	__be16 csum;
+	__u8 flags; /* NA: R, S, O */
+	__u8 reserved[3];
+	struct in6_addr target;
+};
+
+#define ND_NS 135
+#define ND_NA 136
+#define ND_NA_ROUTER 0x80
+#define ND_NA_SOLICITED 0x40
+#define ND_NA_OVERRIDE 0x20
+#define ND_OPT_TLLA 2
+#define ND_REPLY_LEN (sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + sizeof(struct nd_msg6) + 8)
+
+/*
+ * A Neighbor Solicitation for a virtual IPv6 address (RFC.md D5, the IPv6 twin of handle_arp):
+ * a Master with a fresh lease answers here with a Neighbor Advertisement from the VMAC, Router
+ * flag set (RFC 9568 8.2.1), built in place and sent back with XDP_TX; a Backup or a Master
+ * whose controller stopped renewing drops it. What a node would discard (RFC 4861 7.1.1: hop
+ * limit, code, length, checksum, a multicast source, a DAD probe not to the solicited-node
+ * group; the options are not looked at) is left to the kernel. A DAD probe (from ::) is answered
+ * to all nodes, unsolicited (RFC 4861 7.2.4), which defends the address.
+ */
+static __always_inline int handle_ns6(struct xdp_md *ctx, struct ipv6hdr *ip6h)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct vrrpd_vip_key vk = { .ifindex = ctx->ingress_ifindex, .family = AF_INET6 };
+	struct nd_msg6 *nd = (void *)(ip6h + 1);
+	__u8 asker_mac[ETH_ALEN], *opt;
+	struct in6_addr asker, target;
+	__u32 plen, zero = 0;
+	struct vrrpd_stats *st;
+	struct vrrpd_key *key;
+	struct vrrpd_cfg *cfg;
+	struct ethhdr *eth;
+	struct scratch *sc;
+	__u64 sum = 0;
+	int dad, delta;
+
+	if ((void *)(nd + 1) > data_end || nd->type != ND_NS)
+		return XDP_PASS;
+	__builtin_memcpy(vk.addr, &nd->target, 16);
+	key = bpf_map_lookup_elem(&vrrpd_vip, &vk);
+	if (!key)
+		return XDP_PASS;
+	cfg = bpf_map_lookup_elem(&vrrpd_cfg, key);
+	if (!cfg)
+		return XDP_PASS;
+	plen = load_be16(&ip6h->payload_len);
+	if (ip6h->hop_limit != 255 || nd->code != 0 || plen < sizeof(*nd) || plen > CSUM_BUF_MAX ||
+	    (plen & 3) || (void *)(ip6h + 1) + plen > data_end)
+		return XDP_PASS;
+	sc = bpf_map_lookup_elem(&vrrpd_scratch, &zero);
+	if (!sc)
+		return XDP_PASS;
+	plen -= 1;
+	BOUND(plen, 0x7ff);
+	plen += 1;
+	if (bpf_xdp_load_bytes(ctx, (void *)nd - data, sc->msg, plen) < 0 ||
+	    csum_buf(sc->msg, plen, &sum) < 0)
+		return XDP_PASS;
+	sum += pseudo6(ip6h, plen, IPPROTO_ICMPV6);
+	if (csum_fold(sum) != 0xffff)
+		return XDP_PASS;
+	/*
+	 * RFC 4291 2.7: a multicast source is nobody to answer. RFC 4861 7.1.1: a DAD probe (from
+	 * ::) goes to the target's solicited-node group, ff02::1:ffXX:XXXX.
+	 */
+	asker = ip6h->saddr;
+	if (asker.in6_u.u6_addr8[0] == 0xff)
+		return XDP_PASS;
+	dad = !(asker.in6_u.u6_addr32[0] | asker.in6_u.u6_addr32[1] | asker.in6_u.u6_addr32[2] |
+		asker.in6_u.u6_addr32[3]);
+	if (dad &&
+	    (ip6h->daddr.in6_u.u6_addr32[0] != bpf_htonl(0xff020000) ||
+	     ip6h->daddr.in6_u.u6_addr32[1] || ip6h->daddr.in6_u.u6_addr32[2] != bpf_htonl(1) ||
+	     ip6h->daddr.in6_u.u6_addr8[12] != 0xff))
+		return XDP_PASS;
+	st = stats_get(key);
+	if (cfg->state != VRRPD_ST_MASTER || bpf_ktime_get_ns() >= cfg->lease_until_ns) {
+		if (st)
+			st->nd_dropped++;
+		return XDP_DROP;
 	}
-	push_event(cfg, &key, st, now, saddr, vh, int_cs, form);
-	/* Valid adverts go on to the stack, so tcpdump on the router still shows them. */
-	return XDP_PASS;
+
+	eth = data;
+	if ((void *)(eth + 1) > data_end)
+		return XDP_PASS;
+	__builtin_memcpy(asker_mac, eth->h_source, ETH_ALEN);
+	target = nd->target;
+	/* The reply has one option, the target's link-layer address: 86 bytes. */
+	delta = (int)ND_REPLY_LEN - (int)(data_end - data);
+	if (delta && bpf_xdp_adjust_tail(ctx, delta))
+		return XDP_PASS; /* the kernel answers then, from the macvlan */
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + ND_REPLY_LEN > data_end)
+		return XDP_DROP;
+	eth = data;
+	ip6h = (void *)(eth + 1);
+	nd = (void *)(ip6h + 1);
+	opt = (__u8 *)(nd + 1);
+
+	if (dad) {
+		/* To all nodes, 33:33:00:00:00:01 (RFC 2464 7), ff02::1. */
+		__builtin_memset(eth->h_dest, 0, ETH_ALEN);
+		eth->h_dest[0] = 0x33;
+		eth->h_dest[1] = 0x33;
+		eth->h_dest[5] = 1;
+		__builtin_memset(&ip6h->daddr, 0, sizeof(ip6h->daddr));
+		ip6h->daddr.in6_u.u6_addr8[0] = 0xff;
+		ip6h->daddr.in6_u.u6_addr8[1] = 0x02;
+		ip6h->daddr.in6_u.u6_addr8[15] = 1;
+	} else {
+		__builtin_memcpy(eth->h_dest, asker_mac, ETH_ALEN);
+		ip6h->daddr = asker;
+	}
+	__builtin_memcpy(eth->h_source, cfg->vmac, ETH_ALEN);
+	eth->h_proto = bpf_htons(ETH_P_IPV6);
+	*(__be32 *)ip6h = bpf_htonl(0x60000000); /* version 6, class 0, flow 0 */
+	ip6h->payload_len = bpf_htons(sizeof(*nd) + 8);
+	ip6h->nexthdr = IPPROTO_ICMPV6;
+	ip6h->hop_limit = 255;
+	ip6h->saddr = target;
+	nd->type = ND_NA;
+	nd->code = 0;
+	nd->csum = 0;
+	nd->flags = ND_NA_ROUTER | ND_NA_OVERRIDE | (dad ? 0 : ND_NA_SOLICITED);
+	__builtin_memset(nd->reserved, 0, sizeof(nd->reserved));
+	nd->target = target;
+	opt[0] = ND_OPT_TLLA;
+	opt[1] = 1; /* in units of 8 bytes */
+	__builtin_memcpy(opt + 2, cfg->vmac, ETH_ALEN);
+	sum = (__u64)(__u32)bpf_csum_diff(0, 0, (__be32 *)nd, sizeof(*nd) + 8, 0);
+	sum += pseudo6(ip6h, sizeof(*nd) + 8, IPPROTO_ICMPV6);
+	nd->csum = ~csum_fold(sum);
+	if (st)
+		st->nd_replies++;
+	return XDP_TX;
 }
 
 struct arp_eth4 {
@@ -409,10 +674,25 @@ static __always_inline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, st
 	return XDP_TX;
 }
 
-/* 00:00:5e:00:01:VRID, the IPv4 VMACs (RFC 9568 7.3). */
-static __always_inline int is_vmac4(const __u8 *mac)
+/*
+ * A Neighbor Solicitation or Advertisement (its ICMPv6 type, right after the fixed header): RFC
+ * 9568 6.1 says they MUST NOT be dropped when Accept_Mode is False. A host confirms its router
+ * with a unicast NS to the VIP at the VMAC (RFC 4861 7.3.1); dropping it takes the router away.
+ */
+static __always_inline int is_nd6(struct ipv6hdr *ip6h, void *data_end)
 {
-	return mac[0] == 0 && mac[1] == 0 && mac[2] == 0x5e && mac[3] == 0 && mac[4] == 1;
+	__u8 *type = (void *)(ip6h + 1);
+
+	return ip6h->nexthdr == IPPROTO_ICMPV6 && (void *)(type + 1) <= data_end &&
+	       (*type == ND_NS || *type == ND_NA);
+}
+
+/* 00:00:5e:00:01:VRID (IPv4) and 00:00:5e:00:02:VRID (IPv6): the family, or 0 (RFC 9568 7.3). */
+static __always_inline __u8 vmac_family(const __u8 *mac)
+{
+	if (mac[0] || mac[1] || mac[2] != 0x5e || mac[3])
+		return 0;
+	return mac[4] == 1 ? AF_INET : mac[4] == 2 ? AF_INET6 : 0;
 }
 
 /*
@@ -423,28 +703,36 @@ static __always_inline int is_vmac4(const __u8 *mac)
  * RFC.md D2: a Master without Accept_Mode (--no-accept) that does not own the addresses also
  * drops what is addressed to one of its VIPs; what it forwards passes. Only here, where the
  * instance is already looked up: hosts reach a VIP at the VMAC, the only MAC that answers for it
- * (D3), so other traffic pays nothing. Returns -1 to go on.
+ * (D3), so other traffic pays nothing. Neighbor Discovery for a VIP goes on (is_nd6()). Returns
+ * -1 to go on.
  */
-static __always_inline int handle_vmac(struct xdp_md *ctx, void *l3, int proto, __u8 vrid,
-				       __u16 vlan)
+static __always_inline int handle_vmac(struct xdp_md *ctx, void *l3, int proto, __u8 family,
+				       __u8 vrid, __u16 vlan)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	struct vrrpd_key key = {
-		.ifindex = ctx->ingress_ifindex, .vlan = vlan, .family = AF_INET, .vrid = vrid
+		.ifindex = ctx->ingress_ifindex, .vlan = vlan, .family = family, .vrid = vrid
 	};
 	struct vrrpd_cfg *cfg = bpf_map_lookup_elem(&vrrpd_cfg, &key);
-	struct vrrpd_vip_key vk = { .ifindex = ctx->ingress_ifindex, .family = AF_INET };
-	struct vrrpd_key *owner;
+	struct vrrpd_vip_key vk = { .ifindex = ctx->ingress_ifindex, .family = family };
+	struct ipv6hdr *ip6h = l3;
 	struct iphdr *iph = l3;
+	struct vrrpd_key *owner;
 
 	if (!cfg || !(cfg->flags & VRRPD_F_VMAC))
 		return -1;
 	if (cfg->state != VRRPD_ST_MASTER)
 		return drop(&key, CNT(vmac_dropped));
-	if (!(cfg->flags & VRRPD_F_NO_ACCEPT) || cfg->cfg_priority == VRRP_PRIO_OWNER ||
-	    proto != bpf_htons(ETH_P_IP) || (void *)(iph + 1) > data_end || iph->version != 4)
+	if (!(cfg->flags & VRRPD_F_NO_ACCEPT) || cfg->cfg_priority == VRRP_PRIO_OWNER)
 		return -1;
-	__builtin_memcpy(vk.addr, &iph->daddr, 4);
+	if (family == AF_INET && proto == bpf_htons(ETH_P_IP) && (void *)(iph + 1) <= data_end &&
+	    iph->version == 4)
+		__builtin_memcpy(vk.addr, &iph->daddr, 4);
+	else if (family == AF_INET6 && proto == bpf_htons(ETH_P_IPV6) &&
+		 (void *)(ip6h + 1) <= data_end && ip6h->version == 6 && !is_nd6(ip6h, data_end))
+		__builtin_memcpy(vk.addr, &ip6h->daddr, 16);
+	else
+		return -1;
 	owner = bpf_map_lookup_elem(&vrrpd_vip, &vk);
 	if (!owner || owner->ifindex != key.ifindex || owner->vlan != key.vlan ||
 	    owner->family != key.family || owner->vrid != key.vrid)
@@ -460,20 +748,34 @@ int vrrpd_xdp(struct xdp_md *ctx)
 	struct hdr_cursor nh = { .pos = data };
 	struct ethhdr *eth;
 	struct iphdr *iph;
+	__u8 family;
 	__u16 vlan;
 	int proto;
 
 	proto = parse_ethhdr(&nh, data_end, &eth, &vlan);
 	if (proto < 0)
 		return XDP_PASS;
-	if (is_vmac4(eth->h_dest)) {
-		int ret = handle_vmac(ctx, nh.pos, proto, eth->h_dest[5], vlan);
+	family = vmac_family(eth->h_dest);
+	if (family) {
+		int ret = handle_vmac(ctx, nh.pos, proto, family, eth->h_dest[5], vlan);
 
 		if (ret >= 0)
 			return ret;
 	}
 	if (proto == bpf_htons(ETH_P_ARP))
 		return vlan ? XDP_PASS : handle_arp(ctx, eth, nh.pos);
+	if (proto == bpf_htons(ETH_P_IPV6)) {
+		struct ipv6hdr *ip6h = nh.pos;
+
+		if ((void *)(ip6h + 1) > data_end || ip6h->version != 6)
+			return XDP_PASS;
+		if (ip6h->nexthdr == VRRP_PROTO)
+			return handle_vrrp6(ctx, ip6h, vlan);
+		/* Instances on VLAN devices get their solicitations untagged there, as ARP. */
+		if (ip6h->nexthdr == IPPROTO_ICMPV6 && !vlan)
+			return handle_ns6(ctx, ip6h);
+		return XDP_PASS;
+	}
 	if (proto != bpf_htons(ETH_P_IP))
 		return XDP_PASS;
 	iph = nh.pos;

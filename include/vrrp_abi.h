@@ -23,6 +23,14 @@
 #define VRRP_V3_MAX_INT_CS 4095
 /* The longest IPv4 VRRP message: header, 255 addresses, v2 authentication data. */
 #define VRRP_MAX_MSG (8 + 4 * VRRP_MAX_ADDRS + VRRP_V2_AUTH_LEN)
+/*
+ * The longest IPv6 VRRP message taken: the most addresses (90) whose advert fits a 1500-byte
+ * MTU. Longer ones (jumbo frames) count as length errors: the XDP program checksums at most
+ * 1536 bytes.
+ */
+#define VRRP_MAX_ADDRS6 90
+#define VRRP_MAX_MSG6 (8 + 16 * VRRP_MAX_ADDRS6)
+#define VRRP_MCAST6_LAST 0x12 /* ff02::12 */
 
 /* The common 8-byte VRRP header (RFC 3768 5.1, RFC 9568 5.1). */
 struct vrrp_hdr {
@@ -176,8 +184,10 @@ struct vrrpd_stats {
 	__u64 vmac_dropped; /* D1: frames to the VMAC while not Master */
 	__u64 accept_mode_dropped; /* D2: packets to a VIP at the VMAC, Master without Accept_Mode */
 	__u64 peer_errors; /* unicast: from a source not a --peer, or not to 224.0.0.18 without */
+	__u64 nd_replies; /* D5: Neighbor Solicitations for a VIP answered in XDP */
+	__u64 nd_dropped; /* D1, D5: Neighbor Solicitations for a VIP while Backup or expired */
 };
-_Static_assert(sizeof(struct vrrpd_stats) == 25 * 8, "vrrpd_stats size");
+_Static_assert(sizeof(struct vrrpd_stats) == 27 * 8, "vrrpd_stats size");
 
 /*
  * Every field of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
@@ -190,7 +200,7 @@ _Static_assert(sizeof(struct vrrpd_stats) == 25 * 8, "vrrpd_stats size");
 	X(checksum_errors) X(vrid_errors) X(invalid_count) X(address_list_errors) \
 	X(auth_errors) X(adver_interval_errors) X(reserved_set) X(interval_differs) \
 	X(owner_adverts) X(csum_rfc9568) X(csum_legacy) X(arp_replies) X(arp_dropped) \
-	X(vmac_dropped) X(accept_mode_dropped) X(peer_errors)
+	X(vmac_dropped) X(accept_mode_dropped) X(peer_errors) X(nd_replies) X(nd_dropped)
 /* clang-format on */
 #define VRRPD_STATS_ONE(field) +1
 _Static_assert(0 VRRPD_STATS_FIELDS(VRRPD_STATS_ONE) == sizeof(struct vrrpd_stats) / 8,

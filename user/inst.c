@@ -754,6 +754,11 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 			 strerror(-in->tx_fd));
 		return in->tx_fd;
 	}
+	ret = tx_join(in->tx_fd, in->ifindex, inst_v6(in));
+	if (ret)
+		log_warnx(
+			"VRRP ID %d on %s: cannot join the VRRP multicast group (%s): adverts may not be heard",
+			o->vrid, o->ifname, strerror(-ret));
 	if (o->npeers) {
 		in->utx_fd = tx_open_ip(o->ifname);
 		if (in->utx_fd < 0) {

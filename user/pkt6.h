@@ -22,9 +22,9 @@
  * validates frames one by one, and a fragment starts with a Fragment header, which is not
  * VRRP for pkt6_locate_advert(). A larger count would need a jumbo MTU on every router.
  */
-#define PKT6_MAX_ADDRS 90
+#define PKT6_MAX_ADDRS VRRP_MAX_ADDRS6
 /* The longest message accepted on receive (R4): the header and 255 addresses. */
-#define PKT6_MAX_MSG (PKT6_VRRP_HLEN + 16 * VRRP_MAX_ADDRS)
+#define PKT6_MAX_MSG VRRP_MAX_MSG6
 _Static_assert(PKT6_IP6_HLEN + PKT6_VRRP_HLEN + 16 * PKT6_MAX_ADDRS <= 1500 &&
 		       PKT6_IP6_HLEN + PKT6_VRRP_HLEN + 16 * (PKT6_MAX_ADDRS + 1) > 1500,
 	       "PKT6_MAX_ADDRS is the most that fits a 1500-byte MTU");

@@ -34,6 +34,22 @@ int tx_open(int ifindex)
 	return fd;
 }
 
+int tx_join(int fd, int ifindex, bool v6)
+{
+	/* 01:00:5e:00:00:12 (224.0.0.18, RFC 1112 6.4) or 33:33:00:00:00:12 (ff02::12, RFC 2464 7). */
+	struct packet_mreq mr = { .mr_ifindex = ifindex,
+				  .mr_type = PACKET_MR_MULTICAST,
+				  .mr_alen = 6,
+				  .mr_address = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 } };
+
+	if (v6) {
+		static const uint8_t mac6[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x12 };
+
+		memcpy(mr.mr_address, mac6, sizeof(mac6));
+	}
+	return setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr, sizeof(mr)) ? -errno : 0;
+}
+
 int tx_send(int fd, const uint8_t *frame, size_t len)
 {
 	ssize_t n = send(fd, frame, len, 0);

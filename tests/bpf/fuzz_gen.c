@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fuzz_xdp's generator. Frames start valid or nearly so (adverts built by pkt_build_advert() for
- * the installed instances, ARP requests for their VIPs, frames to their VMACs), with fields
- * that mostly agree with the instance so that the deep rules and the fast path are reached;
- * then most are mutated (fuzz_mut.c). A mutated advert gets a correct checksum again in most
- * cases, or the checksum rule would stop nearly all of them.
+ * fuzz_xdp's generator. Frames start valid or nearly so (adverts built by pkt_build_advert() and
+ * pkt6_build_advert() for the installed instances, ARP requests and Neighbor Solicitations for
+ * their VIPs, frames to their VMACs), with fields that mostly agree with the instance so that
+ * the deep rules and the fast path are reached; then most are mutated (fuzz_mut.c). A mutated
+ * advert gets a correct checksum again in most cases, or the checksum rule would stop nearly
+ * all of them. The IPv6 frames themselves are made in fuzz_gen6.c.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -21,20 +22,26 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
- * Where instances may be (VLAN, VRID): VRID 1 both untagged and on VLAN 5, which R6 keeps apart,
- * and the highest VID.
+ * Where instances may be (family, VLAN, VRID): VRID 1 both untagged and on VLAN 5, which R6
+ * keeps apart, and the highest VID; IPv6 ones (RFC 9568 1: separate virtual routers) on some of
+ * the same VRIDs, which the family in the key keeps apart.
  */
+#define V4 MODEL_FAMILY_IPV4
+#define V6 MODEL_FAMILY_IPV6
 static const struct {
+	uint8_t family;
 	uint16_t vlan;
 	uint8_t vrid;
-} slots[] = { { 0, 1 }, { 0, 2 }, { 0, 3 },   { 0, 4 },	  { 0, 255 },
-	      { 5, 1 }, { 5, 6 }, { 100, 7 }, { 4094, 8 } };
+} slots[] = { { V4, 0, 1 }, { V4, 0, 2 },  { V4, 0, 3 },   { V4, 0, 4 },    { V4, 0, 255 },
+	      { V4, 5, 1 }, { V4, 5, 6 },  { V4, 100, 7 }, { V4, 4094, 8 }, { V6, 0, 1 },
+	      { V6, 0, 2 }, { V6, 0, 12 }, { V6, 5, 1 },   { V6, 5, 6 },    { V6, 100, 13 } };
 
 static const uint8_t peer_hosts[] = { 1, 2, 3, 250 }; /* the peers are 192.0.2.x */
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 _Static_assert(NELEM(slots) <= MODEL_MAX_INST, "one instance per slot");
-_Static_assert(2 * NELEM(slots) + 1 <= MODEL_MAX_VIPS, "two VIPs per slot, one without cfg");
+_Static_assert(2 * NELEM(slots) + 2 <= MODEL_MAX_VIPS, "two VIPs per slot, two without cfg");
+_Static_assert(3 * NELEM(slots) <= MODEL_MAX_PEERS, "three peers per slot");
 
 static uint32_t peer(struct gen *g)
 {
@@ -48,22 +55,24 @@ void gen_init(struct gen *g, uint64_t seed)
 
 const char *gen_kind_name(enum gen_kind kind)
 {
-	static const char *const names[GEN_KINDS] = { "advert", "arp", "vmac", "other", "random" };
+	static const char *const names[GEN_KINDS] = { "advert", "advert6", "arp",   "ns",
+						      "vmac",	"vmac6",   "other", "random" };
 
 	return kind < GEN_KINDS ? names[kind] : "?";
 }
 
 /* ---- map contents ---- */
 
-static void vmac_of(uint8_t vrid, uint8_t *mac)
+void gen_vmac(uint8_t family, uint8_t vrid, uint8_t *mac)
 {
-	static const uint8_t prefix[5] = { 0x00, 0x00, 0x5e, 0x00, 0x01 };
+	static const uint8_t prefix[4] = { 0x00, 0x00, 0x5e, 0x00 };
 
-	memcpy(mac, prefix, 5);
+	memcpy(mac, prefix, 4);
+	mac[4] = family == V6 ? 2 : 1;
 	mac[5] = vrid;
 }
 
-static uint16_t v3_int(struct gen *g)
+uint16_t gen_v3_int(struct gen *g)
 {
 	static const uint16_t common[] = { 100, 100, 200, 1, 4095 };
 
@@ -71,8 +80,9 @@ static uint16_t v3_int(struct gen *g)
 				   (uint16_t)(1 + gen_below(g, 4095));
 }
 
-static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t vrid, uint32_t ring_pid,
-		    uint64_t now_ns)
+/* An instance of either family; an IPv6 one is VRRPv3 (opts.c allows nothing else). */
+static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t family, uint8_t vrid,
+		    uint32_t ring_pid, uint64_t now_ns)
 {
 	static const uint8_t states[] = { VRRPD_ST_BACKUP, VRRPD_ST_BACKUP, VRRPD_ST_BACKUP,
 					  VRRPD_ST_MASTER, VRRPD_ST_MASTER, VRRPD_ST_INIT,
@@ -81,7 +91,7 @@ static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t vrid, uint32_t r
 	static const char *const passwords[] = { "secret", "s3cr3t!!" };
 
 	memset(c, 0, sizeof(*c));
-	c->version = gen_chance(g, 60) ? 3 : 2;
+	c->version = family == V6 || gen_chance(g, 60) ? 3 : 2;
 	c->state = states[gen_below(g, NELEM(states))];
 	c->flags = (gen_chance(g, 50) ? VRRPD_F_PREEMPT : 0) |
 		   (gen_chance(g, 60) ? VRRPD_F_VMAC : 0) |
@@ -91,15 +101,19 @@ static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t vrid, uint32_t r
 	/* The effective priority may differ from the configured one (tracking). */
 	c->priority = gen_chance(g, 80) ? c->cfg_priority : (uint8_t)gen_below(g, 256);
 	if (c->version == 3)
-		c->adver_int_cs = v3_int(g);
+		c->adver_int_cs = gen_v3_int(g);
 	else
 		c->adver_int_cs = (uint16_t)(100 * (gen_chance(g, 70) ? 1 + gen_below(g, 3) :
 									1 + gen_below(g, 255)));
-	c->master_ip.v4 = peer(g);
+	if (family == V6)
+		gen_peer6(g, &c->master_ip);
+	else
+		c->master_ip.v4 = peer(g);
 	c->master_priority = gen_chance(g, 70) ? prios[gen_below(g, NELEM(prios))] :
 						 (uint8_t)gen_rnd(g);
-	c->master_adver_int_cs = gen_chance(g, 70) ? c->adver_int_cs : v3_int(g);
-	c->csum_mode = (uint8_t)gen_below(g, 3); /* transmit only: receive must accept both forms */
+	c->master_adver_int_cs = gen_chance(g, 70) ? c->adver_int_cs : gen_v3_int(g);
+	/* Transmit only: receive must accept both forms. IPv6 has one (C2). */
+	c->csum_mode = family == V6 ? VRRPD_CSUM_AUTO : (uint8_t)gen_below(g, 3);
 	if (c->version == 2) {
 		const char *pw = passwords[gen_below(g, NELEM(passwords))];
 
@@ -109,7 +123,7 @@ static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t vrid, uint32_t r
 		else
 			gen_bytes(g, c->auth_data, VRRP_V2_AUTH_LEN);
 	}
-	vmac_of(vrid, c->vmac);
+	gen_vmac(family, vrid, c->vmac);
 	/* Far from now either way: the model's clock and the program's differ by the run. */
 	switch (gen_below(g, 5)) {
 	case 0:
@@ -126,12 +140,26 @@ static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t vrid, uint32_t r
 		break;
 	}
 	c->owner_pid = gen_chance(g, 85) ? ring_pid : 1; /* pid 1 has no ring buffer of ours */
-	c->primary_ip.v4 = IP4(192, 0, 2, 10);
+	if (family == V6)
+		gen_our6(&c->primary_ip);
+	else
+		c->primary_ip.v4 = IP4(192, 0, 2, 10);
 	c->naddrs = 1;
+}
+
+/* A unicast peer of the family, as the --peer addresses and the usual senders are. */
+static void peer_of(struct gen *g, uint8_t family, union vrrpd_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (family == V6)
+		gen_peer6(g, a);
+	else
+		a->v4 = peer(g);
 }
 
 void gen_state(struct gen *g, struct model_state *st, uint32_t ring_pid, uint64_t now_ns)
 {
+	union vrrpd_addr addr;
 	struct model_inst *in;
 	size_t i;
 	int j, n;
@@ -140,30 +168,37 @@ void gen_state(struct gen *g, struct model_state *st, uint32_t ring_pid, uint64_
 	st->ifindex = HARNESS_IFINDEX;
 	st->ring_pid = ring_pid;
 	for (i = 0; i < NELEM(slots); i++) {
+		uint8_t family = slots[i].family;
 		struct vrrpd_key key = { .ifindex = st->ifindex,
 					 .vlan = slots[i].vlan,
-					 .family = MODEL_FAMILY_IPV4,
+					 .family = family,
 					 .vrid = slots[i].vrid };
 
 		/* One or two VIPs per slot, installed or not: a VIP without a cfg passes. */
 		for (j = 0, n = 1 + (int)gen_below(g, 2); j < n; j++) {
-			st->vip[st->nvip].addr = IP4(192, 0, 2, 100 + 2 * i + (size_t)j);
-			st->vip[st->nvip++].key = key;
+			struct model_vip *vip = &st->vip[st->nvip++];
+
+			vip->family = family;
+			if (family == V6)
+				gen_vip6((unsigned int)i, j, &vip->addr);
+			else
+				vip->addr.v4 = IP4(192, 0, 2, 100 + 2 * i + (size_t)j);
+			vip->key = key;
 		}
 		if (!gen_chance(g, 85))
 			continue;
 		in = &st->inst[st->ninst++];
 		in->key = key;
-		gen_cfg(g, &in->cfg, key.vrid, ring_pid, now_ns);
+		gen_cfg(g, &in->cfg, family, key.vrid, ring_pid, now_ns);
 		/* --peer: one to three of the usual senders, a peer with no cfg now and then. */
 		if (gen_chance(g, 30)) {
 			in->cfg.flags |= VRRPD_F_UNICAST;
 			for (j = 0, n = 1 + (int)gen_below(g, 3); j < n; j++) {
-				uint32_t addr = peer(g);
 				int k;
 
+				peer_of(g, family, &addr);
 				for (k = 0; k < st->npeer; k++)
-					if (st->peer[k].addr == addr &&
+					if (!memcmp(&st->peer[k].addr, &addr, sizeof(addr)) &&
 					    !memcmp(&st->peer[k].key, &key, sizeof(key)))
 						break;
 				if (k == st->npeer && st->npeer < MODEL_MAX_PEERS) {
@@ -174,18 +209,52 @@ void gen_state(struct gen *g, struct model_state *st, uint32_t ring_pid, uint64_
 		}
 		in->has_rx = gen_chance(g, 90);
 		if (in->has_rx && gen_chance(g, 50)) {
-			/* As left by earlier adverts. */
-			in->rx.master_ip.v4 = peer(g);
+			/* As left by earlier adverts (an IPv6 one has always form 0). */
+			peer_of(g, family, &in->rx.master_ip);
 			in->rx.priority = (uint8_t)gen_rnd(g);
-			in->rx.adver_int_cs = v3_int(g);
-			in->rx.csum_form = (uint8_t)gen_below(g, 3);
+			in->rx.adver_int_cs = gen_v3_int(g);
+			in->rx.csum_form = family == V6 && gen_chance(g, 80) ?
+						   VRRPD_CSUM_AUTO :
+						   (uint8_t)gen_below(g, 3);
 			in->rx.adverts = gen_below(g, 1000);
 			in->rx.last_ns = in->rx.confirm_ns = now_ns / 2;
 		}
 	}
-	st->vip[st->nvip].addr = IP4(192, 0, 2, 99);
-	st->vip[st->nvip].key = (struct vrrpd_key){ st->ifindex, 0, MODEL_FAMILY_IPV4, 77 };
+	/* A VIP of each family for VRID 77, which has no cfg. */
+	st->vip[st->nvip].family = V4;
+	st->vip[st->nvip].addr.v4 = IP4(192, 0, 2, 99);
+	st->vip[st->nvip].key = (struct vrrpd_key){ st->ifindex, 0, V4, 77 };
 	st->nvip++;
+	st->vip[st->nvip].family = V6;
+	gen_vip6(99, 1, &st->vip[st->nvip].addr);
+	st->vip[st->nvip].key = (struct vrrpd_key){ st->ifindex, 0, V6, 77 };
+	st->nvip++;
+}
+
+const struct model_inst *gen_pick_inst(struct gen *g, const struct model_state *st, uint8_t family)
+{
+	int i, n = 0, k;
+
+	for (i = 0; i < st->ninst; i++)
+		n += st->inst[i].key.family == family;
+	k = (int)gen_below(g, (uint32_t)n);
+	for (i = 0; i < st->ninst; i++)
+		if (st->inst[i].key.family == family && k-- == 0)
+			return &st->inst[i];
+	return NULL;
+}
+
+const struct model_vip *gen_pick_vip(struct gen *g, const struct model_state *st, uint8_t family)
+{
+	int i, n = 0, k;
+
+	for (i = 0; i < st->nvip; i++)
+		n += st->vip[i].family == family;
+	k = (int)gen_below(g, (uint32_t)n);
+	for (i = 0; i < st->nvip; i++)
+		if (st->vip[i].family == family && k-- == 0)
+			return &st->vip[i];
+	return NULL;
 }
 
 /* ---- frames ---- */
@@ -204,7 +273,7 @@ void gen_put_tag(uint8_t *f, size_t *len, size_t off, uint16_t tpid, uint16_t tc
  * Tags an untagged frame for VLAN vlan: none, a priority tag (VID 0) or two tags with an outer
  * one anywhere when untagged; one or two tags, 802.1Q or 802.1ad, when tagged.
  */
-static void tag_for(struct gen *g, uint8_t *f, size_t *len, uint16_t vlan)
+void gen_tag_for(struct gen *g, uint8_t *f, size_t *len, uint16_t vlan)
 {
 	unsigned int r = gen_below(g, 100);
 
@@ -214,11 +283,6 @@ static void tag_for(struct gen *g, uint8_t *f, size_t *len, uint16_t vlan)
 	if ((!vlan && r >= 92) || (vlan && r >= 65))
 		gen_put_tag(f, len, 12, gen_chance(g, 60) ? ETH_P_8021AD : ETH_P_8021Q,
 			    gen_tci(g, (uint16_t)gen_below(g, 4096)));
-}
-
-static const struct model_inst *pick_inst(struct gen *g, const struct model_state *st)
-{
-	return st->ninst ? &st->inst[gen_below(g, (uint32_t)st->ninst)] : NULL;
 }
 
 /* An advert for instance in (NULL: for a VRID that may be anyone's), fields mostly in line. */
@@ -240,7 +304,8 @@ static size_t gen_advert(struct gen *g, const struct model_state *st, const stru
 	a.priority = in && gen_chance(g, 70) ? in->cfg.master_priority :
 					       prios[gen_below(g, NELEM(prios))];
 	if (a.version == 3) {
-		a.adver_int_cs = in && gen_chance(g, 70) ? in->cfg.master_adver_int_cs : v3_int(g);
+		a.adver_int_cs = in && gen_chance(g, 70) ? in->cfg.master_adver_int_cs :
+							   gen_v3_int(g);
 		if (!a.adver_int_cs || a.adver_int_cs > VRRP_V3_MAX_INT_CS)
 			a.adver_int_cs = 100;
 		if (in && in->rx.csum_form && gen_chance(g, 70))
@@ -268,17 +333,18 @@ static size_t gen_advert(struct gen *g, const struct model_state *st, const stru
 		gen_bytes(g, a.dst_mac, 6);
 		a.dst_mac[0] &= 0xfe;
 	}
-	vmac_of(a.vrid, a.src_mac);
+	gen_vmac(V4, a.vrid, a.src_mac);
 	if (gen_chance(g, 55))
 		a.count = 1;
 	else if (gen_chance(g, 60))
 		a.count = (uint8_t)(2 + gen_below(g, 8));
 	else
 		a.count = (uint8_t)(10 + gen_below(g, 246));
-	for (i = 0; i < a.count; i++)
-		a.addrs[i] = st->nvip && gen_chance(g, 70) ?
-				     st->vip[gen_below(g, (uint32_t)st->nvip)].addr :
-				     (uint32_t)gen_rnd(g);
+	for (i = 0; i < a.count; i++) {
+		const struct model_vip *vip = gen_chance(g, 70) ? gen_pick_vip(g, st, V4) : NULL;
+
+		a.addrs[i] = vip ? vip->addr.v4 : (uint32_t)gen_rnd(g);
+	}
 	len = pkt_build_advert(f, GEN_MAX_FRAME, &a);
 	if (len < 0) /* cannot happen with the fields above; keep a frame anyway */
 		len = PKT_ETH_HLEN;
@@ -289,6 +355,7 @@ static size_t gen_advert(struct gen *g, const struct model_state *st, const stru
 static size_t gen_arp(struct gen *g, const struct model_state *st, uint8_t *f)
 {
 	uint8_t *p = f + PKT_ETH_HLEN, sha[6];
+	const struct model_vip *vip;
 	uint32_t spa, tpa;
 	size_t len;
 
@@ -302,10 +369,8 @@ static size_t gen_arp(struct gen *g, const struct model_state *st, uint8_t *f)
 	sha[0] = (sha[0] & 0xfe) | 0x02;
 	memcpy(f + 6, sha, 6);
 	put_be16(f + 12, ETH_P_ARP);
-	if (st->nvip && gen_chance(g, 70))
-		tpa = st->vip[gen_below(g, (uint32_t)st->nvip)].addr;
-	else
-		tpa = IP4(192, 0, 2, 60 + gen_below(g, 40));
+	vip = gen_chance(g, 70) ? gen_pick_vip(g, st, V4) : NULL;
+	tpa = vip ? vip->addr.v4 : IP4(192, 0, 2, 60 + gen_below(g, 40));
 	if (gen_chance(g, 10))
 		spa = tpa; /* gratuitous */
 	else if (gen_chance(g, 10))
@@ -344,6 +409,7 @@ static size_t gen_other(struct gen *g, const struct model_state *st, uint8_t *f)
 	static const uint8_t protos[] = { 17, 6, 1, 2, 89, 111, 113 };
 	size_t len = 60 + gen_below(g, 200);
 	uint8_t *ip = f + PKT_ETH_HLEN;
+	const struct model_vip *vip;
 
 	gen_bytes(g, f, len);
 	f[0] &= 0xfe;
@@ -361,15 +427,20 @@ static size_t gen_other(struct gen *g, const struct model_state *st, uint8_t *f)
 	} else {
 		ip[9] = protos[gen_below(g, NELEM(protos))];
 	}
-	if (st->nvip && gen_chance(g, 50))
-		memcpy(ip + 16, &st->vip[gen_below(g, (uint32_t)st->nvip)].addr, 4);
+	vip = gen_chance(g, 50) ? gen_pick_vip(g, st, V4) : NULL;
+	if (vip)
+		memcpy(ip + 16, &vip->addr.v4, 4);
 	return len;
 }
 
-/* Bytes at random, now and then with an EtherType (and an IPv4 VRRP start) that leads inside. */
+/*
+ * Bytes at random, now and then with an EtherType (and an IPv4 VRRP, IPv6 VRRP or ICMPv6
+ * start) that leads inside.
+ */
 static size_t gen_random(struct gen *g, uint8_t *f)
 {
-	static const uint16_t types[] = { ETH_P_IP, ETH_P_ARP, ETH_P_8021Q, ETH_P_8021AD };
+	static const uint16_t types[] = { ETH_P_IP, ETH_P_ARP, ETH_P_8021Q, ETH_P_8021AD,
+					  ETH_P_IPV6 };
 	size_t len = PKT_ETH_HLEN + gen_below(g, 300);
 
 	gen_bytes(g, f, len);
@@ -379,48 +450,96 @@ static size_t gen_random(struct gen *g, uint8_t *f)
 		f[14] = 0x45;
 		f[14 + 9] = VRRP_PROTO;
 	}
+	if (get_be16(f + 12) == ETH_P_IPV6 && len >= 54 && gen_chance(g, 60)) {
+		f[14] = 0x60;
+		f[14 + 6] = gen_chance(g, 50) ? VRRP_PROTO : 58;
+		f[14 + 7] = 255;
+	}
+	return len;
+}
+
+/* To the VMAC of an instance (or a VRID next to it) of the family, on its VLAN: D1, D2. */
+static size_t gen_vmac_frame(struct gen *g, const struct model_state *st, uint8_t family,
+			     uint8_t *f)
+{
+	const struct model_inst *in = gen_pick_inst(g, st, family);
+	unsigned int r = gen_below(g, 100), n;
+	size_t len;
+
+	if (family == V6) {
+		/* Mostly IPv6, to a VIP of the instance (Accept_Mode); NS to it (NUD); IPv4. */
+		if (r < 30)
+			len = gen_advert6(g, st, in, f);
+		else if (r < 50)
+			len = gen_ns(g, st, f);
+		else if (r < 85)
+			len = gen_other6(g, st, in, f);
+		else
+			len = gen_chance(g, 50) ? gen_other(g, st, f) : gen_arp(g, st, f);
+	} else {
+		if (r < 36)
+			len = gen_advert(g, st, in, f);
+		else if (r < 60)
+			len = gen_arp(g, st, f);
+		else if (r < 90)
+			len = gen_other(g, st, f);
+		else
+			len = gen_other6(g, st, NULL, f);
+		/* D2: mostly to a VIP of that instance (Accept_Mode). */
+		for (n = 0; in && n < (unsigned int)st->nvip && gen_chance(g, 60); n++)
+			if (!memcmp(&st->vip[n].key, &in->key, sizeof(in->key)) &&
+			    get_be16(f + 12) == ETH_P_IP) {
+				memcpy(f + PKT_ETH_HLEN + 16, &st->vip[n].addr.v4, 4);
+				break;
+			}
+	}
+	gen_vmac(family, in && gen_chance(g, 85) ? in->key.vrid : (uint8_t)gen_rnd(g), f);
+	gen_tag_for(g, f, &len, in ? in->key.vlan : 0);
 	return len;
 }
 
 size_t gen_frame(struct gen *g, const struct model_state *st, uint8_t *f, enum gen_kind *kind,
 		 bool *mutated)
 {
-	const struct model_inst *in = pick_inst(g, st);
 	unsigned int r = gen_below(g, 100), n;
+	const struct model_inst *in;
 	size_t len;
 
-	if (r < 58) {
+	if (r < 36) {
 		*kind = GEN_ADVERT;
+		in = gen_pick_inst(g, st, V4);
 		len = gen_advert(g, st, gen_chance(g, 95) ? in : NULL, f);
-		tag_for(g, f, &len,
-			in && gen_chance(g, 95) ? in->key.vlan : (uint16_t)gen_below(g, 4096));
-	} else if (r < 75) {
+		gen_tag_for(g, f, &len,
+			    in && gen_chance(g, 95) ? in->key.vlan : (uint16_t)gen_below(g, 4096));
+	} else if (r < 56) {
+		*kind = GEN_ADVERT6;
+		in = gen_pick_inst(g, st, V6);
+		len = gen_advert6(g, st, gen_chance(g, 95) ? in : NULL, f);
+		gen_tag_for(g, f, &len,
+			    in && gen_chance(g, 95) ? in->key.vlan : (uint16_t)gen_below(g, 4096));
+	} else if (r < 67) {
 		*kind = GEN_ARP;
 		len = gen_arp(g, st, f);
 		if (gen_chance(g, 10))
-			tag_for(g, f, &len, gen_chance(g, 50) ? 0 : (uint16_t)gen_below(g, 4096));
-	} else if (r < 87) {
-		/* To the VMAC of an instance (or a VRID next to it), on its VLAN: D1. */
+			gen_tag_for(g, f, &len,
+				    gen_chance(g, 50) ? 0 : (uint16_t)gen_below(g, 4096));
+	} else if (r < 77) {
+		/* Untagged mostly: tagged solicitations are the VLAN device's. */
+		*kind = GEN_NS;
+		len = gen_ns(g, st, f);
+		if (gen_chance(g, 10))
+			gen_tag_for(g, f, &len,
+				    gen_chance(g, 50) ? 0 : (uint16_t)gen_below(g, 4096));
+	} else if (r < 84) {
 		*kind = GEN_VMAC;
-		if (gen_chance(g, 40))
-			len = gen_advert(g, st, in, f);
-		else if (gen_chance(g, 40))
-			len = gen_arp(g, st, f);
-		else
-			len = gen_other(g, st, f);
-		/* D2: mostly to a VIP of that instance (Accept_Mode). */
-		for (n = 0; in && n < (unsigned int)st->nvip && gen_chance(g, 60); n++)
-			if (!memcmp(&st->vip[n].key, &in->key, sizeof(in->key)) &&
-			    get_be16(f + 12) == ETH_P_IP) {
-				memcpy(f + PKT_ETH_HLEN + 16, &st->vip[n].addr, 4);
-				break;
-			}
-		vmac_of(in && gen_chance(g, 85) ? in->key.vrid : (uint8_t)gen_rnd(g), f);
-		tag_for(g, f, &len, in ? in->key.vlan : 0);
-	} else if (r < 95) {
+		len = gen_vmac_frame(g, st, V4, f);
+	} else if (r < 90) {
+		*kind = GEN_VMAC6;
+		len = gen_vmac_frame(g, st, V6, f);
+	} else if (r < 96) {
 		*kind = GEN_OTHER;
-		len = gen_other(g, st, f);
-		tag_for(g, f, &len, (uint16_t)gen_below(g, 4096));
+		len = gen_chance(g, 25) ? gen_other6(g, st, NULL, f) : gen_other(g, st, f);
+		gen_tag_for(g, f, &len, (uint16_t)gen_below(g, 4096));
 	} else {
 		*kind = GEN_RANDOM;
 		len = gen_random(g, f);

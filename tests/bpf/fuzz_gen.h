@@ -12,13 +12,16 @@
 
 #include "xdp_model.h"
 
-#define GEN_MAX_FRAME 1600 /* room for a 1036-byte message, tags, options and some more */
+#define GEN_MAX_FRAME 1600 /* room for a 1448-byte IPv6 message, tags and some more */
 
 /* Where a frame started; mutated or not is counted apart. */
 enum gen_kind {
 	GEN_ADVERT,
+	GEN_ADVERT6, /* VRRPv3 over IPv6 */
 	GEN_ARP,
+	GEN_NS, /* Neighbor Solicitations (and a few Advertisements) */
 	GEN_VMAC,
+	GEN_VMAC6, /* to 00:00:5e:00:02:VRID */
 	GEN_OTHER, /* other IPv4, IPv6, other EtherTypes */
 	GEN_RANDOM,
 	GEN_KINDS,
@@ -80,10 +83,52 @@ static inline uint16_t gen_tci(struct gen *g, uint16_t vid)
 /* Inserts a VLAN tag at off (12: outermost), if the frame stays within GEN_MAX_FRAME. */
 void gen_put_tag(uint8_t *f, size_t *len, size_t off, uint16_t tpid, uint16_t tci);
 
+/* Tags an untagged frame for VLAN vlan (0: mostly untagged), one or two tags, any TPID. */
+void gen_tag_for(struct gen *g, uint8_t *f, size_t *len, uint16_t vlan);
+
 /* fuzz_mut.c: one random mutation of the frame f of *len bytes, which may change *len. */
 void gen_mutate(struct gen *g, const struct model_state *st, uint8_t *f, size_t *len);
 
-/* fuzz_mut.c: the VRRP checksum right again for what the IPv4 header says, C3 (C1) or C4. */
+/*
+ * fuzz_mut.c: the VRRP checksum right again for what the IP header says: C3 (C1) or C4 over
+ * IPv4; over IPv6 C2 (now and then without the pseudo-header), or the ICMPv6 checksum.
+ */
 void gen_fix_csum(struct gen *g, uint8_t *f, size_t len);
+
+/* fuzz_gen.c: an instance of the family (NULL if none), a VIP of the family (NULL if none). */
+const struct model_inst *gen_pick_inst(struct gen *g, const struct model_state *st, uint8_t family);
+const struct model_vip *gen_pick_vip(struct gen *g, const struct model_state *st, uint8_t family);
+
+/* fuzz_gen.c: 00:00:5e:00:01:VRID (IPv4), 00:00:5e:00:02:VRID (IPv6), RFC 9568 7.3. */
+void gen_vmac(uint8_t family, uint8_t vrid, uint8_t *mac);
+
+/* fuzz_gen.c: a VRRPv3 interval, mostly a common one. */
+uint16_t gen_v3_int(struct gen *g);
+
+/* ---- fuzz_gen6.c: IPv6 ---- */
+
+/* A peer's link-local address (fe80::1, ::2, ::3, ::fa); ours (fe80::10). */
+void gen_peer6(struct gen *g, union vrrpd_addr *a);
+void gen_our6(union vrrpd_addr *a);
+
+/* VIP j (0: link-local, the virtual router's; 1: global) of the instance slot. */
+void gen_vip6(unsigned int slot, int j, union vrrpd_addr *a);
+
+/* An untagged IPv6 advert for in (NULL: any VRID), built by pkt6_build_advert() and patched. */
+size_t gen_advert6(struct gen *g, const struct model_state *st, const struct model_inst *in,
+		   uint8_t *f);
+
+/* An untagged Neighbor Solicitation, mostly for a VIP; a DAD probe, NUD, an NA now and then. */
+size_t gen_ns(struct gen *g, const struct model_state *st, uint8_t *f);
+
+/* Other untagged IPv6 (UDP, TCP, echo, extension headers), often to a VIP (of in if given). */
+size_t gen_other6(struct gen *g, const struct model_state *st, const struct model_inst *in,
+		  uint8_t *f);
+
+/* An IPv6 header field, or an ND field or option, of the header at f + ip6 (40 bytes there). */
+void gen_mut_ip6(struct gen *g, const struct model_state *st, uint8_t *f, size_t *len, size_t ip6);
+
+/* gen_fix_csum() for the IPv6 header at f + ip6. */
+void gen_fix_csum6(struct gen *g, uint8_t *f, size_t len, size_t ip6);
 
 #endif /* VRRPD_FUZZ_GEN_H */

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fuzz_xdp's mutations: what is done to a generated frame, at random but aware of its headers
- * as they stand (after earlier mutations): bits and bytes near the headers, VRRP and IPv4
- * fields, lengths that lie, cuts at header boundaries, more bytes after the packet, VLAN tags in
- * and out, words added to the message. gen_fix_csum() then makes the VRRP checksum right again
- * so that most mutated adverts get past R5 to the rules behind it.
+ * as they stand (after earlier mutations): bits and bytes near the headers, VRRP, IPv4 and IPv6
+ * fields (fuzz_gen6.c has the IPv6 and ND ones), lengths that lie, cuts at header boundaries,
+ * more bytes after the packet, VLAN tags in and out, words added to the message. gen_fix_csum()
+ * then makes the VRRP (or ICMPv6) checksum right again so that most mutated adverts get past R5
+ * to the rules behind it.
  */
 #include <string.h>
 
@@ -12,15 +13,18 @@
 #include "pkt.h"
 
 #define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86dd
+#define IP6_HLEN 40
 #define ETH_P_8021Q 0x8100
 #define ETH_P_8021AD 0x88a8
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The headers of a frame as they stand: Ethernet, tags, IPv4, VRRP (0: not there). */
+/* The headers of a frame as they stand: Ethernet, tags, IPv4 or IPv6, VRRP (0: not there). */
 struct layout {
 	size_t l3; /* after the tags, 0 if they do not fit */
 	uint16_t proto;
 	size_t ip, ihl, tot, vrrp; /* IPv4 (ip != 0): vrrp is ip + ihl, tot its total length */
+	size_t ip6, plen; /* IPv6 (ip6 != 0): vrrp is ip6 + 40 for next header 112, else 0 */
 };
 
 static void layout_of(const uint8_t *f, size_t len, struct layout *l)
@@ -33,6 +37,14 @@ static void layout_of(const uint8_t *f, size_t len, struct layout *l)
 	if (off < 0)
 		return;
 	l->l3 = (size_t)off;
+	if (l->proto == ETH_P_IPV6 && len >= l->l3 + IP6_HLEN) {
+		l->ip6 = l->l3;
+		l->plen = get_be16(f + l->ip6 + 4);
+		/* The header fields are the same as IPv4's (RFC 9568 5.2). */
+		if (f[l->ip6 + 6] == VRRP_PROTO)
+			l->vrrp = l->ip6 + IP6_HLEN;
+		return;
+	}
 	if (l->proto != ETH_P_IP || len < l->l3 + PKT_IP4_HLEN)
 		return;
 	l->ip = l->l3;
@@ -44,7 +56,7 @@ static void layout_of(const uint8_t *f, size_t len, struct layout *l)
 /* The VRRP header is in the frame. */
 static bool has_vrrp(const struct layout *l, size_t len)
 {
-	return l->ip && l->ihl >= PKT_IP4_HLEN && l->vrrp + 8 <= len;
+	return ((l->ip && l->ihl >= PKT_IP4_HLEN) || (l->ip6 && l->vrrp)) && l->vrrp + 8 <= len;
 }
 
 static const uint8_t interesting[] = { 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x08, 0x0f,
@@ -185,7 +197,7 @@ static void mut_vrrp(struct gen *g, const struct model_state *st, uint8_t *f, si
 /* Cuts the frame at a header boundary, or one byte either side of it. */
 static void mut_cut(struct gen *g, size_t *len, const struct layout *l)
 {
-	size_t b[16], n = 0, to;
+	size_t b[24], n = 0, to;
 
 	b[n++] = PKT_ETH_HLEN + 2; /* inside a tag */
 	b[n++] = PKT_ETH_HLEN + 4;
@@ -204,25 +216,42 @@ static void mut_cut(struct gen *g, size_t *len, const struct layout *l)
 		b[n++] = l->ip + l->tot - 4;
 		b[n++] = l->ip + l->tot - VRRP_V2_AUTH_LEN;
 	}
+	if (l->ip6) {
+		b[n++] = l->ip6 + 6;
+		b[n++] = l->ip6 + IP6_HLEN;
+		b[n++] = l->ip6 + IP6_HLEN + 8; /* VRRP header */
+		b[n++] = l->ip6 + IP6_HLEN + 24; /* NS, first address */
+		b[n++] = l->ip6 + IP6_HLEN + 32; /* NS option */
+		b[n++] = l->ip6 + IP6_HLEN + l->plen;
+		b[n++] = l->ip6 + IP6_HLEN + l->plen - 4;
+	}
 	to = b[gen_below(g, (uint32_t)n)] + gen_below(g, 3) - 1;
 	if (to >= PKT_ETH_HLEN && to < *len)
 		*len = to;
 }
 
-/* Words appended to the message, and the lengths (and perhaps count) told: up to past 1036. */
+/*
+ * Words appended to the message, and the lengths (and perhaps count) told: up to past 1036
+ * (IPv4) or 1448 (IPv6) bytes.
+ */
 static void mut_grow(struct gen *g, uint8_t *f, size_t *len, const struct layout *l)
 {
-	size_t k = gen_chance(g, 70) ? 1 + gen_below(g, 4) : 1 + gen_below(g, 270),
-	       end = l->ip + l->tot;
+	size_t k = gen_chance(g, 70) ? 1 + gen_below(g, 4) : 1 + gen_below(g, 370),
+	       end = l->ip6 ? l->vrrp + l->plen : l->ip + l->tot;
 
-	if (l->tot < l->ihl + 8 || end > *len || *len + 4 * k > GEN_MAX_FRAME)
+	if ((l->ip6 ? l->plen < 8 : l->tot < l->ihl + 8) || end > *len ||
+	    *len + 4 * k > GEN_MAX_FRAME)
 		return;
 	memmove(f + end + 4 * k, f + end, *len - end);
 	gen_bytes(g, f + end, 4 * k);
 	*len += 4 * k;
-	put_be16(f + l->ip + 2, (uint16_t)(l->tot + 4 * k));
+	if (l->ip6)
+		put_be16(f + l->ip6 + 4, (uint16_t)(l->plen + 4 * k));
+	else
+		put_be16(f + l->ip + 2, (uint16_t)(l->tot + 4 * k));
+	/* k more addresses (IPv4), or one per 16 bytes (IPv6) */
 	if (gen_chance(g, 50))
-		f[l->vrrp + 3] = (uint8_t)(f[l->vrrp + 3] + k);
+		f[l->vrrp + 3] = (uint8_t)(f[l->vrrp + 3] + (l->ip6 ? (k + 3) / 4 : k));
 }
 
 void gen_mutate(struct gen *g, const struct model_state *st, uint8_t *f, size_t *len)
@@ -246,10 +275,14 @@ void gen_mutate(struct gen *g, const struct model_state *st, uint8_t *f, size_t 
 			mut_vrrp(g, st, f, *len, &l);
 		else if (l.ip)
 			mut_ip(g, st, f, len, &l);
+		else if (l.ip6)
+			gen_mut_ip6(g, st, f, len, l.ip6);
 		break;
 	case 5:
 		if (l.ip)
 			mut_ip(g, st, f, len, &l);
+		else if (l.ip6)
+			gen_mut_ip6(g, st, f, len, l.ip6);
 		break;
 	case 6:
 		mut_cut(g, len, &l);
@@ -301,6 +334,10 @@ void gen_fix_csum(struct gen *g, uint8_t *f, size_t len)
 	uint8_t *v;
 
 	layout_of(f, len, &l);
+	if (l.ip6) {
+		gen_fix_csum6(g, f, len, l.ip6);
+		return;
+	}
 	if (!has_vrrp(&l, len) || l.tot < l.ihl + 8 || l.ip + l.tot > len)
 		return;
 	v = f + l.vrrp;

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Differential fuzzing of the XDP program (bpf/vrrpd.bpf.c), issue 9. Frames from fuzz_gen.c
- * (adverts, ARP requests, frames to a VMAC, other traffic and random bytes, most then mutated
- * by fuzz_mut.c)
- * go one at a time through BPF_PROG_TEST_RUN, and everything the program can do is read back
- * and compared with what the reference model (xdp_model.c) predicts for the same frame and the
+ * Differential fuzzing of the XDP program (bpf/vrrpd.bpf.c), issue 9. Frames from fuzz_gen.c and
+ * fuzz_gen6.c (IPv4 and IPv6 adverts, ARP requests, Neighbor Solicitations, frames to a VMAC of
+ * either family, other traffic and random bytes, most then mutated by fuzz_mut.c) go one at a
+ * time through BPF_PROG_TEST_RUN, and everything the program can do is read back and compared
+ * with what the reference model (xdp_model.c, xdp_model6.c) predicts for the same frame and the
  * same map contents:
  *
- * - the verdict, and the frame that comes out: the ARP reply byte for byte for XDP_TX, the frame
- *   unchanged otherwise;
+ * - the verdict, and the frame that comes out: the ARP reply or the Neighbor Advertisement byte
+ *   for byte (and its length) for XDP_TX, the frame unchanged otherwise;
  * - every vrrpd_stats entry, summed over the CPUs: one key may move, by the predicted counters,
  *   each by one; no other entry may appear, change or go;
  * - every vrrpd_rx entry: the one predicted changes as predicted (last_ns within the run,
@@ -16,11 +16,12 @@
  * - our ring buffer: the predicted event, field by field, or none;
  * - vrrpd_cfg and vrrpd_vip, which the program only reads, at the end of every batch.
  *
- * The model's stateless half is user/pkt.c, whose own tests rest on frames encoded elsewhere;
- * its per-instance half is written from RFC.md (see xdp_model.c). Where the two sides differ
- * one of them is wrong: the run prints the seed, the frame and both accounts and fails. Apart
- * from agreement, a frame that pkt_parse_advert() or the model rejects must never be counted
- * as received, take the fast path, raise an event or touch vrrpd_rx.
+ * The model's stateless half is user/pkt.c and user/pkt6.c, whose own tests rest on frames
+ * encoded elsewhere; its per-instance half is written from RFC.md (see xdp_model.c). Where the
+ * two sides differ one of them is wrong: the run prints the seed, the frame and both accounts
+ * and fails. Apart from agreement, a frame that pkt_parse_advert() and pkt6_parse_advert() both
+ * reject, or the model rejects, must never be counted as received, take the fast path, raise an
+ * event or touch vrrpd_rx.
  *
  * The map contents change every BATCH frames (fuzz_gen.c, gen_state()); between them vrrpd_rx
  * evolves as the program writes it, so that repeated adverts reach the fast path. The hash maps
@@ -46,6 +47,7 @@
 
 #include "fuzz_gen.h"
 #include "pkt.h"
+#include "pkt6.h"
 #include "xdp_harness.h"
 #include "xdp_model.h"
 
@@ -95,6 +97,7 @@ static struct {
 	uint64_t cov_mutated[MODEL_NSTATS + 1]; /* the same, any verdict, mutated frames only */
 	uint64_t kinds[GEN_KINDS][2];
 	uint64_t frames, refused, accepted, fast, events, replies, maps_changed;
+	uint64_t ipv6, accepted6, fast6, replies6; /* IPv6 frames, and of what the others count */
 	int disagreements, violations;
 } fz;
 
@@ -181,10 +184,22 @@ static void events_take(void)
 	ring_buffer__consume(fz.h.rb);
 }
 
+/* The vrrpd_vip key of a VIP: IPv4 in the first 4 bytes, the others zero. */
+static struct vrrpd_vip_key vip_key(const struct model_vip *vip)
+{
+	struct vrrpd_vip_key vk = { .ifindex = fz.st.ifindex, .family = vip->family };
+
+	memcpy(vk.addr, &vip->addr, sizeof(vk.addr));
+	return vk;
+}
+
+_Static_assert(sizeof(((struct vrrpd_vip_key *)0)->addr) == sizeof(union vrrpd_addr),
+	       "16-byte addresses");
+
 /* Installs fz.st: empty maps, then the instances, their vrrpd_rx and the VIPs. */
 static int state_install(void)
 {
-	struct vrrpd_vip_key vk = { .ifindex = fz.st.ifindex, .family = MODEL_FAMILY_IPV4 };
+	struct vrrpd_vip_key vk;
 	int i;
 
 	events_take();
@@ -203,7 +218,7 @@ static int state_install(void)
 			return -errno;
 	}
 	for (i = 0; i < fz.st.nvip; i++) {
-		memcpy(vk.addr, &fz.st.vip[i].addr, 4);
+		vk = vip_key(&fz.st.vip[i]);
 		if (bpf_map_update_elem(fz.h.vip_fd, &vk, &fz.st.vip[i].key, BPF_NOEXIST))
 			return -errno;
 	}
@@ -211,7 +226,7 @@ static int state_install(void)
 		struct vrrpd_peer_key pk = { .key = fz.st.peer[i].key };
 		__u32 unused = 0;
 
-		memcpy(pk.addr, &fz.st.peer[i].addr, 4);
+		memcpy(pk.addr, &fz.st.peer[i].addr, sizeof(pk.addr));
 		if (bpf_map_update_elem(fz.h.peer_fd, &pk, &unused, BPF_NOEXIST))
 			return -errno;
 	}
@@ -221,7 +236,7 @@ static int state_install(void)
 /* The program only reads vrrpd_cfg and vrrpd_vip: they hold what was installed. */
 static bool maps_unchanged(void)
 {
-	struct vrrpd_vip_key vk = { .ifindex = fz.st.ifindex, .family = MODEL_FAMILY_IPV4 };
+	struct vrrpd_vip_key vk;
 	struct vrrpd_cfg cfg;
 	struct vrrpd_key key;
 	int i;
@@ -231,7 +246,7 @@ static bool maps_unchanged(void)
 		    memcmp(&cfg, &fz.st.inst[i].cfg, sizeof(cfg)))
 			return false;
 	for (i = 0; i < fz.st.nvip; i++) {
-		memcpy(vk.addr, &fz.st.vip[i].addr, 4);
+		vk = vip_key(&fz.st.vip[i]);
 		if (bpf_map_lookup_elem(fz.h.vip_fd, &vk, &key) || !key_eq(&key, &fz.st.vip[i].key))
 			return false;
 	}
@@ -240,19 +255,34 @@ static bool maps_unchanged(void)
 
 static const char *key_str(const struct vrrpd_key *k)
 {
-	static char buf[48];
+	static char buf[64];
 
-	snprintf(buf, sizeof(buf), "{if %u vlan %u vrid %u}", k->ifindex, k->vlan, k->vrid);
+	snprintf(buf, sizeof(buf), "{if %u vlan %u %s vrid %u}", k->ifindex, k->vlan,
+		 k->family == MODEL_FAMILY_IPV6 ? "ipv6" : "ipv4", k->vrid);
 	return buf;
 }
 
-/* Verdict and bytes out: the ARP reply for XDP_TX, the frame as it came otherwise. */
+/* An address of the family, printable; four calls may share one printf. */
+static const char *addr_str(uint8_t family, const union vrrpd_addr *a)
+{
+	static char buf[4][INET6_ADDRSTRLEN];
+	static unsigned int next;
+	char *b = buf[next++ % 4];
+
+	if (!inet_ntop(family == MODEL_FAMILY_IPV6 ? AF_INET6 : AF_INET, a, b, INET6_ADDRSTRLEN))
+		snprintf(b, INET6_ADDRSTRLEN, "?");
+	return b;
+}
+
+/* Verdict and bytes out: the reply for XDP_TX (ARP, NA), the frame as it came otherwise. */
 static void check_output(const uint8_t *frame, size_t len)
 {
 	const struct harness_out *o = &fz.seen.out;
 	const uint8_t *want = fz.pred.verdict == XDP_TX ? fz.pred.out : frame;
 	size_t i;
 
+	if (fz.pred.verdict == XDP_TX)
+		len = fz.pred.out_len;
 	if (o->verdict != fz.pred.verdict)
 		why("verdict %s, expected %s\n", verdict_name(o->verdict),
 		    verdict_name(fz.pred.verdict));
@@ -351,13 +381,14 @@ static void check_rx(void)
 			exp.confirm_ns = fz.pred.fast_path ? got->last_ns : in->rx.confirm_ns;
 		}
 		if (memcmp(got, &exp, sizeof(*got)))
-			why("vrrpd_rx %s: master %08x prio %u int %u form %u adverts %" PRIu64
+			why("vrrpd_rx %s: master %s prio %u int %u form %u adverts %" PRIu64
 			    " confirm %" PRIu64
-			    "; expected master %08x prio %u int %u form %u adverts %" PRIu64
+			    "; expected master %s prio %u int %u form %u adverts %" PRIu64
 			    " confirm %" PRIu64 "%s\n",
-			    key_str(&in->key), ntohl(got->master_ip.v4), got->priority,
-			    got->adver_int_cs, got->csum_form, (uint64_t)got->adverts,
-			    (uint64_t)got->confirm_ns, ntohl(exp.master_ip.v4), exp.priority,
+			    key_str(&in->key), addr_str(in->key.family, &got->master_ip),
+			    got->priority, got->adver_int_cs, got->csum_form,
+			    (uint64_t)got->adverts, (uint64_t)got->confirm_ns,
+			    addr_str(in->key.family, &exp.master_ip), exp.priority,
 			    exp.adver_int_cs, exp.csum_form, (uint64_t)exp.adverts,
 			    (uint64_t)exp.confirm_ns,
 			    i == fz.pred.rx_inst ? "" : " (no change expected)");
@@ -384,12 +415,13 @@ static void check_event(void)
 		why("event ts_ns differs from vrrpd_rx last_ns\n");
 	want.ts_ns = ev->ts_ns;
 	if (memcmp(ev, &want, sizeof(want)))
-		why("event: prio %u int %u version %u form %u count %u saddr %08x addr0 %08x; "
-		    "expected prio %u int %u version %u form %u count %u saddr %08x addr0 %08x\n",
+		why("event: prio %u int %u version %u form %u count %u saddr %s addr0 %s; "
+		    "expected prio %u int %u version %u form %u count %u saddr %s addr0 %s\n",
 		    ev->priority, ev->adver_int_cs, ev->version, ev->csum_form, ev->count,
-		    ntohl(ev->saddr.v4), ntohl(ev->addrs[0].v4), want.priority, want.adver_int_cs,
-		    want.version, want.csum_form, want.count, ntohl(want.saddr.v4),
-		    ntohl(want.addrs[0].v4));
+		    addr_str(want.key.family, &ev->saddr), addr_str(want.key.family, &ev->addrs[0]),
+		    want.priority, want.adver_int_cs, want.version, want.csum_form, want.count,
+		    addr_str(want.key.family, &want.saddr),
+		    addr_str(want.key.family, &want.addrs[0]));
 }
 
 static void print_counters(const char *what, uint32_t verdict, const struct vrrpd_key *key,
@@ -435,11 +467,11 @@ static void report(const char *title, const uint8_t *frame, size_t len, uint64_t
 	}
 	for (j = 0; j < fz.st.ninst; j++) {
 		in = &fz.st.inst[j];
-		printf("#   inst %d {vlan %u vrid %u}: v%u state %u prio %u/%u flags %#x auth %u int %u;"
-		       " master %08x prio %u int %u; pid %s; rx %s form %u\n",
-		       j, in->key.vlan, in->key.vrid, in->cfg.version, in->cfg.state,
-		       in->cfg.priority, in->cfg.cfg_priority, in->cfg.flags, in->cfg.auth_type,
-		       in->cfg.adver_int_cs, ntohl(in->cfg.master_ip.v4), in->cfg.master_priority,
+		printf("#   inst %d %s: v%u state %u prio %u/%u flags %#x auth %u int %u;"
+		       " master %s prio %u int %u; pid %s; rx %s form %u\n",
+		       j, key_str(&in->key), in->cfg.version, in->cfg.state, in->cfg.priority,
+		       in->cfg.cfg_priority, in->cfg.flags, in->cfg.auth_type, in->cfg.adver_int_cs,
+		       addr_str(in->key.family, &in->cfg.master_ip), in->cfg.master_priority,
 		       in->cfg.master_adver_int_cs,
 		       in->cfg.owner_pid == fz.st.ring_pid ? "ours" : "other",
 		       in->has_rx ? "yes" : "no", in->rx.csum_form);
@@ -478,8 +510,10 @@ static void prune_stats(void)
 static int fuzz_one(const uint8_t *frame, size_t len, uint64_t batch, enum gen_kind kind,
 		    bool mutated)
 {
+	static struct pkt6_advert a6;
 	struct pkt_advert a;
 	bool parsed, invalid;
+	uint16_t proto, vlan;
 	int i, ret;
 
 	fz.why_len = 0;
@@ -501,11 +535,13 @@ static int fuzz_one(const uint8_t *frame, size_t len, uint64_t batch, enum gen_k
 	check_event();
 
 	/* The invariant, whatever the model says: nothing invalid is received. */
-	parsed = pkt_parse_advert(frame, len, &a, NULL) == 0;
+	parsed = pkt_parse_advert(frame, len, &a, NULL) == 0 ||
+		 pkt6_parse_advert(frame, len, &a6, NULL) == 0;
 	invalid = !parsed || !fz.pred.advert;
 	if (invalid && ((fz.seen.counters & ACCEPTED) || fz.seen.rx_moved || fz.sink.n)) {
 		fz.violations++;
-		why("an invalid advert (pkt_parse_advert %s, model %s) was received\n",
+		why("an invalid advert (pkt_parse_advert/pkt6_parse_advert %s, model %s) was "
+		    "received\n",
 		    parsed ? "accepts" : "rejects", fz.pred.advert ? "accepts" : "rejects");
 	}
 	if (fz.why_len && ++fz.disagreements <= MAX_REPORTS)
@@ -518,6 +554,7 @@ static int fuzz_one(const uint8_t *frame, size_t len, uint64_t batch, enum gen_k
 	prune_stats();
 
 	fz.kinds[kind][mutated]++;
+	fz.ipv6 += pkt_parse_eth(frame, len, &proto, &vlan) >= 0 && proto == 0x86dd;
 	if (fz.seen.out.verdict <= NVERDICTS) {
 		uint64_t *row = fz.cov[fz.seen.out.verdict];
 		unsigned int f;
@@ -533,6 +570,11 @@ static int fuzz_one(const uint8_t *frame, size_t len, uint64_t batch, enum gen_k
 	fz.fast += !!(fz.seen.counters & MODEL_CNT(fast_path));
 	fz.events += (uint64_t)fz.sink.n;
 	fz.replies += fz.seen.out.verdict == XDP_TX;
+	if (fz.seen.key.family == MODEL_FAMILY_IPV6) {
+		fz.accepted6 += !!(fz.seen.counters & MODEL_CNT(adverts_rcvd));
+		fz.fast6 += !!(fz.seen.counters & MODEL_CNT(fast_path));
+		fz.replies6 += fz.seen.out.verdict == XDP_TX;
+	}
 	return 0;
 }
 
@@ -554,9 +596,7 @@ static int print_coverage(char *missing, size_t len)
 			sum += fz.cov[verdicts[v]][f];
 		}
 		printf(" %10" PRIu64 "\n", fz.cov_mutated[f]);
-		/* R8 is about IPv6, which the program does not handle yet. */
-		if (!sum && f < MODEL_NSTATS &&
-		    f != offsetof(struct vrrpd_stats, address_list_errors) / sizeof(__u64)) {
+		if (!sum && f < MODEL_NSTATS) {
 			off += (size_t)snprintf(missing + off, off < len ? len - off : 0, "%s%s",
 						n ? ", " : "", model_stat_name((unsigned int)f));
 			n++;
@@ -682,10 +722,14 @@ int main(int argc, char **argv)
 
 	uncovered = print_coverage(missing, sizeof(missing));
 	printf("# fuzz_xdp: %" PRIu64 " frames (seed %" PRIu64 "), %" PRIu64
-	       " accepted adverts (%" PRIu64 " fast path), %" PRIu64 " events, %" PRIu64
-	       " ARP replies, %" PRIu64 " refused by the kernel, in %.1f s (%.0f frames/s)\n",
-	       fz.frames, fz.seed, fz.accepted, fz.fast, fz.events, fz.replies, fz.refused, secs,
-	       secs > 0 ? (double)fz.frames / secs : 0.0);
+	       " IPv6 (%.1f%%); %" PRIu64 " accepted adverts (%" PRIu64 " IPv6), %" PRIu64
+	       " fast path (%" PRIu64 " IPv6), %" PRIu64 " events, %" PRIu64
+	       " ARP/NA replies (%" PRIu64 " NA), %" PRIu64
+	       " refused by the kernel, in %.1f s (%.0f frames/s)\n",
+	       fz.frames, fz.seed, fz.ipv6,
+	       fz.frames ? 100.0 * (double)fz.ipv6 / (double)fz.frames : 0.0, fz.accepted,
+	       fz.accepted6, fz.fast, fz.fast6, fz.events, fz.replies, fz.replies6, fz.refused,
+	       secs, secs > 0 ? (double)fz.frames / secs : 0.0);
 	if (stop)
 		printf("not ok fuzz_xdp: stopped by signal %d after %" PRIu64 " frames\n",
 		       (int)stop, fz.frames);

@@ -3,12 +3,14 @@
  * The XDP program (bpf/vrrpd.bpf.c) under BPF_PROG_TEST_RUN: crafted frames in, verdict, output
  * bytes, per-instance counters, ring-buffer events and vrrpd_rx out. Table-driven, one row per
  * receive rule of /work/shared/docs/RFC.md (cited as RFC.md:LINE), then the fast path, then
- * frames that are not VRRP and must pass untouched. Needs root (BPF and bpffs); without it the
- * test prints "skip" and succeeds.
+ * frames that are not VRRP and must pass untouched, then ARP and the VMAC. The IPv6 rows are in
+ * test_xdp6.c (VRRP over IPv6) and test_xdp_nd6.c (Neighbor Discovery, the IPv6 VMAC). Needs
+ * root (BPF and bpffs); without it the test prints "skip" and succeeds.
  *
- * Every row starts from the same state: all maps emptied, then the instances below installed on
- * ifindex 1 (lo: BPF_PROG_TEST_RUN needs a real ingress device) with zeroed vrrpd_rx entries, and
- * a ring buffer of our own registered in vrrpd_events under our pid, as user/xdp.c does.
+ * Every row starts from the same state: all maps emptied, then the instances of test_xdp.h (IPv4
+ * and IPv6) installed on ifindex 1 (lo: BPF_PROG_TEST_RUN needs a real ingress device) with
+ * zeroed vrrpd_rx entries, and a ring buffer of our own registered in vrrpd_events under our
+ * pid, as user/xdp.c does.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -25,67 +27,36 @@
 
 #include "check.h"
 #include "pkt.h"
+#include "test_xdp.h"
 #include "xdp_harness.h"
 
-#define LO_IFINDEX HARNESS_IFINDEX
-#define FAMILY_IPV4 2 /* AF_INET, as struct vrrpd_key stores it */
-#define BUF_LEN HARNESS_BUF_LEN
 #define IP4(a, b, c, d) htonl((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
 
 #define MASTER_IP IP4(192, 0, 2, 1) /* the peer the fast-path instance follows */
 #define OTHER_IP IP4(192, 0, 2, 2)
 #define OUR_IP IP4(192, 0, 2, 10)
 #define VIP IP4(192, 0, 2, 100)
-#define PEER_PRIO 120
 #define PASSWORD "secret"
 
-/* ---- counters ---- */
+/* ---- counters (the rest in test_xdp.h) ---- */
 
-#define NSTATS (sizeof(struct vrrpd_stats) / sizeof(__u64))
-/* A set of counters, one bit per field; the bit number is the field's offsetof() in words. */
-#define CNT(field) (1u << (offsetof(struct vrrpd_stats, field) / sizeof(__u64)))
 #define STAT_NAME(field) [offsetof(struct vrrpd_stats, field) / sizeof(__u64)] = #field,
-
-_Static_assert(NSTATS <= 32, "one bit per counter");
 
 static const char *const stat_names[NSTATS] = { VRRPD_STATS_FIELDS(STAT_NAME) };
 
-/* What a valid advert counts besides its rule: accepted, and pushed to the controller. */
-#define VALID_EV (CNT(adverts_rcvd) | CNT(events))
 #define VALID_C3 (VALID_EV | CNT(csum_rfc9568))
 #define VALID_C4 (VALID_EV | CNT(csum_legacy))
 #define FAST_C3 (CNT(adverts_rcvd) | CNT(fast_path) | CNT(csum_rfc9568))
 
-/* ---- the instances every row sees ---- */
+/* ---- the instances every row sees (test_xdp.h) ---- */
 
-enum inst_id {
-	I_V3, /* VRID 1, v3, untagged, Backup without a master yet */
-	I_V3_VLAN200, /* VRID 1 again, v3, on VLAN 200 */
-	I_V2, /* VRID 2, v2, simple password, 1 s */
-	I_OWNER, /* VRID 3, v3, priority 255, processes adverts (R12 default) */
-	I_OWNER_DROP, /* VRID 4, v3, priority 255, VRRPD_F_OWNER_DROP */
-	I_FP, /* VRID 5, v3, Backup following MASTER_IP at PEER_PRIO, 100 cs */
-	I_COUNT,
-};
-
-/* Changes to the target instance for one row. */
-enum tweak {
-	TW_NONE,
-	TW_MASTER, /* state Master, everything else still matching the advert */
-	TW_PREEMPT_OURS_HIGHER, /* preempt on, our priority above the master's */
-	TW_PREEMPT_OURS_LOWER, /* preempt on, our priority below the master's */
-	TW_MASTER_RESIGNED, /* the master we follow last said priority 0 */
-	TW_NO_RING, /* owned by a process without a ring buffer */
-	TW_PEER, /* --peer MASTER_IP: unicast, only MASTER_IP heard */
-};
-
-static struct vrrpd_key inst_key(enum inst_id id)
+struct vrrpd_key txdp_inst_key(enum inst_id id)
 {
-	static const uint8_t vrid[I_COUNT] = { 1, 1, 2, 3, 4, 5 };
+	static const uint8_t vrid[I_COUNT] = { 1, 1, 2, 3, 4, 5, 1, 1, 3, 5 };
 	struct vrrpd_key k = {
 		.ifindex = LO_IFINDEX,
-		.vlan = id == I_V3_VLAN200 ? 200 : 0,
-		.family = FAMILY_IPV4,
+		.vlan = id == I_V3_VLAN200 || id == I_V6_VLAN200 ? 200 : 0,
+		.family = id >= I_V6 ? FAMILY_IPV6 : FAMILY_IPV4,
 		.vrid = vrid[id],
 	};
 
@@ -96,7 +67,10 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->owner_pid = (uint32_t)getpid();
-	c->primary_ip.v4 = OUR_IP;
+	if (id >= I_V6)
+		memcpy(c->primary_ip.v6, txdp_our6, 16); /* RFC 9568 5.1.2.1: the link-local */
+	else
+		c->primary_ip.v4 = OUR_IP;
 	c->version = 3;
 	c->priority = c->cfg_priority = VRRP_PRIO_DFL;
 	c->adver_int_cs = 100;
@@ -120,6 +94,18 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 		break;
 	case I_FP:
 		c->master_ip.v4 = MASTER_IP;
+		c->master_priority = PEER_PRIO;
+		c->master_adver_int_cs = 100;
+		break;
+	case I_V6:
+	case I_V6_VLAN200:
+		break;
+	case I_V6_OWNER:
+		c->priority = c->cfg_priority = VRRP_PRIO_OWNER;
+		c->state = VRRPD_ST_MASTER;
+		break;
+	case I_V6_FP:
+		memcpy(c->master_ip.v6, txdp_master6, 16);
 		c->master_priority = PEER_PRIO;
 		c->master_adver_int_cs = 100;
 		break;
@@ -147,7 +133,10 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 		c->owner_pid = 1; /* init: registered no ring in our private vrrpd_events */
 		break;
 	case TW_PEER:
-		c->flags |= VRRPD_F_UNICAST; /* state_reset() adds the vrrpd_peer entry */
+		c->flags |= VRRPD_F_UNICAST; /* txdp_state_reset() adds the vrrpd_peer entry */
+		break;
+	case TW_OWNER_DROP:
+		c->flags |= VRRPD_F_OWNER_DROP;
 		break;
 	}
 }
@@ -155,7 +144,7 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 /* The advert a well-behaved peer sends to instance id. */
 static void inst_advert(enum inst_id id, struct pkt_advert *a)
 {
-	struct vrrpd_key k = inst_key(id);
+	struct vrrpd_key k = txdp_inst_key(id);
 
 	memset(a, 0, sizeof(*a));
 	a->version = id == I_V2 ? 2 : 3;
@@ -176,63 +165,55 @@ static void inst_advert(enum inst_id id, struct pkt_advert *a)
 
 /* ---- the BPF side: skeleton, maps, ring buffer ---- */
 
-static struct harness env;
-static struct harness_events sink;
+struct harness txdp_env;
+struct harness_events txdp_sink;
 
-/* Consumes what the ring buffer holds; returns the number of events. */
-static int events_take(void)
+int txdp_events_take(void)
 {
-	memset(&sink, 0, sizeof(sink));
-	if (ring_buffer__consume(env.rb) < 0)
+	memset(&txdp_sink, 0, sizeof(txdp_sink));
+	if (ring_buffer__consume(txdp_env.rb) < 0)
 		return -1;
-	return sink.n;
+	return txdp_sink.n;
 }
 
-/* Every row starts here: empty maps, then all instances, the target one tweaked. */
-static int state_reset(enum inst_id target, enum tweak tw)
+int txdp_state_reset(enum inst_id target, enum tweak tw)
 {
 	struct vrrpd_rx rx = {};
 	struct vrrpd_cfg cfg;
 	struct vrrpd_key key;
 	int id;
 
-	events_take();
-	harness_map_clear(env.cfg_fd);
-	harness_map_clear(env.rx_fd);
-	harness_map_clear(env.stats_fd);
-	harness_map_clear(env.vip_fd);
-	harness_map_clear(env.peer_fd);
+	txdp_events_take();
+	harness_map_clear(txdp_env.cfg_fd);
+	harness_map_clear(txdp_env.rx_fd);
+	harness_map_clear(txdp_env.stats_fd);
+	harness_map_clear(txdp_env.vip_fd);
+	harness_map_clear(txdp_env.peer_fd);
 	for (id = 0; id < I_COUNT; id++) {
-		key = inst_key(id);
+		key = txdp_inst_key(id);
 		inst_cfg(id, id == (int)target ? tw : TW_NONE, &cfg);
-		if (bpf_map_update_elem(env.cfg_fd, &key, &cfg, BPF_ANY) ||
-		    bpf_map_update_elem(env.rx_fd, &key, &rx, BPF_ANY))
+		if (bpf_map_update_elem(txdp_env.cfg_fd, &key, &cfg, BPF_ANY) ||
+		    bpf_map_update_elem(txdp_env.rx_fd, &key, &rx, BPF_ANY))
 			return -errno;
 	}
 	if (tw == TW_PEER) {
-		struct vrrpd_peer_key pk = { .key = inst_key(target) };
+		struct vrrpd_peer_key pk = { .key = txdp_inst_key(target) };
 		uint32_t peer = MASTER_IP;
 		__u32 unused = 0;
 
-		memcpy(pk.addr, &peer, 4);
-		if (bpf_map_update_elem(env.peer_fd, &pk, &unused, BPF_NOEXIST))
+		if (target >= I_V6)
+			memcpy(pk.addr, txdp_master6, 16);
+		else
+			memcpy(pk.addr, &peer, 4);
+		if (bpf_map_update_elem(txdp_env.peer_fd, &pk, &unused, BPF_NOEXIST))
 			return -errno;
 	}
 	return 0;
 }
 
-/* PERCPU_HASH: one value per possible CPU; the counters are their sums. */
-struct stats_snap {
-	int n;
-	struct {
-		struct vrrpd_key key;
-		__u64 v[NSTATS];
-	} e[32];
-};
-
-static int stats_snap(struct stats_snap *s)
+int txdp_stats_snap(struct txdp_stats *s)
 {
-	struct vrrpd_stats *percpu = calloc((size_t)env.ncpus, sizeof(*percpu));
+	struct vrrpd_stats *percpu = calloc((size_t)txdp_env.ncpus, sizeof(*percpu));
 	struct vrrpd_key key, *prev = NULL;
 	int cpu, ret = 0;
 	size_t f;
@@ -240,14 +221,14 @@ static int stats_snap(struct stats_snap *s)
 	memset(s, 0, sizeof(*s));
 	if (!percpu)
 		return -ENOMEM;
-	while (bpf_map_get_next_key(env.stats_fd, prev, &key) == 0) {
+	while (bpf_map_get_next_key(txdp_env.stats_fd, prev, &key) == 0) {
 		if (s->n == (int)(sizeof(s->e) / sizeof(s->e[0])) ||
-		    bpf_map_lookup_elem(env.stats_fd, &key, percpu)) {
+		    bpf_map_lookup_elem(txdp_env.stats_fd, &key, percpu)) {
 			ret = -ENOSPC;
 			break;
 		}
 		s->e[s->n].key = key;
-		for (cpu = 0; cpu < env.ncpus; cpu++)
+		for (cpu = 0; cpu < txdp_env.ncpus; cpu++)
 			for (f = 0; f < NSTATS; f++)
 				s->e[s->n].v[f] += ((__u64 *)&percpu[cpu])[f];
 		prev = &s->e[s->n].key;
@@ -257,7 +238,7 @@ static int stats_snap(struct stats_snap *s)
 	return ret;
 }
 
-static const __u64 *stats_find(const struct stats_snap *s, const struct vrrpd_key *key)
+static const __u64 *stats_find(const struct txdp_stats *s, const struct vrrpd_key *key)
 {
 	int i;
 
@@ -267,7 +248,7 @@ static const __u64 *stats_find(const struct stats_snap *s, const struct vrrpd_ke
 	return NULL;
 }
 
-static void check_key_delta(const struct stats_snap *s0, const struct stats_snap *s1,
+static void check_key_delta(const struct txdp_stats *s0, const struct txdp_stats *s1,
 			    const struct vrrpd_key *key, uint32_t want)
 {
 	static const __u64 zero[NSTATS];
@@ -282,16 +263,16 @@ static void check_key_delta(const struct stats_snap *s0, const struct stats_snap
 
 		if (got != exp) {
 			fprintf(stderr,
-				"  counter %s on {if %u vlan %u vrid %u}: +%lld, expected +%lld\n",
-				stat_names[f], key->ifindex, key->vlan, key->vrid, got, exp);
+				"  counter %s on {if %u vlan %u family %u vrid %u}: +%lld, expected +%lld\n",
+				stat_names[f], key->ifindex, key->vlan, key->family, key->vrid, got,
+				exp);
 			check_failed_case++;
 		}
 	}
 }
 
-/* Exactly the counters in want went up by one on key (if any), and nothing else moved. */
-static void check_counters(const struct stats_snap *s0, const struct stats_snap *s1,
-			   const struct vrrpd_key *key, uint32_t want)
+void txdp_check_counters(const struct txdp_stats *s0, const struct txdp_stats *s1,
+			 const struct vrrpd_key *key, uint32_t want)
 {
 	int i;
 
@@ -306,15 +287,15 @@ static void check_counters(const struct stats_snap *s0, const struct stats_snap 
 			check_key_delta(s0, s1, &s0->e[i].key, 0);
 }
 
-static void rx_snap(struct vrrpd_rx rx[I_COUNT])
+void txdp_rx_snap(struct vrrpd_rx rx[I_COUNT])
 {
 	struct vrrpd_key key;
 	int id;
 
 	for (id = 0; id < I_COUNT; id++) {
-		key = inst_key(id);
+		key = txdp_inst_key(id);
 		memset(&rx[id], 0xee, sizeof(rx[id])); /* a missing entry shows as a change */
-		bpf_map_lookup_elem(env.rx_fd, &key, &rx[id]);
+		bpf_map_lookup_elem(txdp_env.rx_fd, &key, &rx[id]);
 	}
 }
 
@@ -518,18 +499,6 @@ static int build_advert(enum inst_id id, enum mut m, uint8_t *buf, struct pkt_ad
 }
 
 /* ---- the advert table ---- */
-
-enum at {
-	AT_INST, /* the instance's own key */
-	AT_VRID0, /* the receiving interface and VLAN, VRID 0: no instance to charge */
-	AT_VLAN100_VRID0,
-};
-
-enum rx_change {
-	RX_SAME, /* untouched */
-	RX_RECORDED, /* last_ns, master_ip, priority, adver_int_cs, csum_form of this advert */
-	RX_FAST, /* fast path: last_ns = confirm_ns = now, the rest as it was */
-};
 
 struct xdp_case {
 	const char *name;
@@ -765,7 +734,7 @@ static void check_event(const struct vrrpd_event *ev, const struct vrrpd_key *ke
 
 static struct vrrpd_key counter_key(const struct xdp_case *c)
 {
-	struct vrrpd_key k = inst_key(c->inst);
+	struct vrrpd_key k = txdp_inst_key(c->inst);
 
 	if (c->at != AT_INST)
 		k.vrid = 0;
@@ -776,16 +745,16 @@ static struct vrrpd_key counter_key(const struct xdp_case *c)
 
 static void run_advert_case(const struct xdp_case *c)
 {
-	struct vrrpd_key key = inst_key(c->inst), ckey = counter_key(c);
+	struct vrrpd_key key = txdp_inst_key(c->inst), ckey = counter_key(c);
 	struct vrrpd_rx rx0[I_COUNT], rx1[I_COUNT];
-	struct stats_snap s0, s1;
+	struct txdp_stats s0, s1;
 	static struct harness_out out;
 	uint8_t frame[BUF_LEN];
 	struct pkt_advert a;
 	uint64_t t0, t1;
 	int len, id, n;
 
-	if (state_reset(c->inst, c->tweak)) {
+	if (txdp_state_reset(c->inst, c->tweak)) {
 		CHECK(!"cannot set up the maps");
 		return;
 	}
@@ -794,20 +763,21 @@ static void run_advert_case(const struct xdp_case *c)
 		CHECK(len > 0);
 		if (len <= 0)
 			return;
-		harness_run(&env, frame, (uint32_t)len, &out);
+		harness_run(&txdp_env, frame, (uint32_t)len, &out);
 		CHECK_EQ(out.err, 0);
 		CHECK_EQ(out.verdict, XDP_PASS);
-		CHECK_EQ(events_take(), 1); /* a fresh rx entry: the first advert is an event */
+		CHECK_EQ(txdp_events_take(),
+			 1); /* a fresh rx entry: the first advert is an event */
 	}
 
 	len = build_advert(c->inst, c->mut, frame, &a);
 	CHECK(len > 0);
 	if (len <= 0)
 		return;
-	CHECK_EQ(stats_snap(&s0), 0);
-	rx_snap(rx0);
+	CHECK_EQ(txdp_stats_snap(&s0), 0);
+	txdp_rx_snap(rx0);
 	t0 = harness_mono_ns();
-	harness_run(&env, frame, (uint32_t)len, &out);
+	harness_run(&txdp_env, frame, (uint32_t)len, &out);
 	t1 = harness_mono_ns();
 	CHECK_EQ(out.err, 0);
 	CHECK_EQ(out.verdict, c->verdict);
@@ -817,20 +787,20 @@ static void run_advert_case(const struct xdp_case *c)
 		CHECK_MEM(out.data, frame, (size_t)len);
 	}
 
-	CHECK_EQ(stats_snap(&s1), 0);
-	check_counters(&s0, &s1, &ckey, c->counters);
+	CHECK_EQ(txdp_stats_snap(&s1), 0);
+	txdp_check_counters(&s0, &s1, &ckey, c->counters);
 
-	rx_snap(rx1);
+	txdp_rx_snap(rx1);
 	check_rx(c, &rx0[c->inst], &rx1[c->inst], &a, t0, t1);
 	for (id = 0; id < I_COUNT; id++)
 		if (id != (int)c->inst)
 			CHECK_MEM(&rx1[id], &rx0[id], sizeof(rx1[id]));
 
-	n = events_take();
+	n = txdp_events_take();
 	CHECK_EQ(n, c->event ? 1 : 0);
-	CHECK_EQ(sink.bad_size, 0);
+	CHECK_EQ(txdp_sink.bad_size, 0);
 	if (c->event && n == 1)
-		check_event(&sink.ev[0], &key, &a, &rx1[c->inst]);
+		check_event(&txdp_sink.ev[0], &key, &a, &rx1[c->inst]);
 }
 
 /* ---- frames that are not VRRP: they pass byte for byte and touch nothing ---- */
@@ -942,7 +912,7 @@ static int build_arp_request(uint8_t *f)
 	return 60;
 }
 
-/* IPv6 UDP fe80::1 -> ff02::1, hop limit 255 (the program does not handle IPv6 yet). */
+/* IPv6 UDP fe80::1 -> ff02::1, hop limit 255: neither VRRP nor ND (test_xdp6.c has those). */
 static int build_ipv6(uint8_t *f)
 {
 	static const uint8_t mcast_mac[6] = { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 };
@@ -1012,31 +982,31 @@ static const struct pass_case pass_cases[] = {
 static int run_pass_case(const struct pass_case *c)
 {
 	struct vrrpd_rx rx0[I_COUNT], rx1[I_COUNT];
-	struct stats_snap s0, s1;
+	struct txdp_stats s0, s1;
 	static struct harness_out out;
 	uint8_t frame[BUF_LEN];
 	int len;
 
-	if (state_reset(I_COUNT, TW_NONE)) {
+	if (txdp_state_reset(I_COUNT, TW_NONE)) {
 		CHECK(!"cannot set up the maps");
 		return 0;
 	}
 	memset(frame, 0, sizeof(frame));
 	len = c->build(frame);
-	CHECK_EQ(stats_snap(&s0), 0);
-	rx_snap(rx0);
-	harness_run(&env, frame, (uint32_t)len, &out);
+	CHECK_EQ(txdp_stats_snap(&s0), 0);
+	txdp_rx_snap(rx0);
+	harness_run(&txdp_env, frame, (uint32_t)len, &out);
 	if (out.err == -EINVAL && len < PKT_ETH_HLEN)
 		return 1;
 	CHECK_EQ(out.err, 0);
 	CHECK_EQ(out.verdict, XDP_PASS);
 	CHECK_EQ(out.len, len);
 	CHECK_MEM(out.data, frame, (size_t)len);
-	CHECK_EQ(stats_snap(&s1), 0);
-	check_counters(&s0, &s1, NULL, 0);
-	rx_snap(rx1);
+	CHECK_EQ(txdp_stats_snap(&s1), 0);
+	txdp_check_counters(&s0, &s1, NULL, 0);
+	txdp_rx_snap(rx1);
 	CHECK_MEM(rx1, rx0, sizeof(rx1));
-	CHECK_EQ(events_take(), 0);
+	CHECK_EQ(txdp_events_take(), 0);
 	return 0;
 }
 
@@ -1051,8 +1021,6 @@ static int run_pass_case(const struct pass_case *c)
 
 #define ARP_LEN 60
 #define ARP_VLAN_LEN 64
-#define LEASE_FRESH (UINT64_MAX / 2)
-#define LEASE_EXPIRED 1
 #define ARP_OTHER_TPA IP4(192, 0, 2, 77)
 
 static const uint8_t arp_vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
@@ -1217,12 +1185,12 @@ static const struct arp_case arp_cases[] = {
 
 static int arp_setup(const struct arp_case *c)
 {
-	struct vrrpd_key key = inst_key(I_V3), target = key;
+	struct vrrpd_key key = txdp_inst_key(I_V3), target = key;
 	struct vrrpd_vip_key vk = { .ifindex = LO_IFINDEX, .family = FAMILY_IPV4 };
 	uint32_t vip = VIP;
 	struct vrrpd_cfg cfg;
 
-	if (state_reset(I_COUNT, TW_NONE) || bpf_map_lookup_elem(env.cfg_fd, &key, &cfg))
+	if (txdp_state_reset(I_COUNT, TW_NONE) || bpf_map_lookup_elem(txdp_env.cfg_fd, &key, &cfg))
 		return -1;
 	cfg.state = c->state;
 	cfg.lease_until_ns = c->lease_until_ns;
@@ -1230,29 +1198,29 @@ static int arp_setup(const struct arp_case *c)
 	if (c->cfg_priority)
 		cfg.cfg_priority = c->cfg_priority;
 	memcpy(cfg.vmac, arp_vmac, 6);
-	if (bpf_map_update_elem(env.cfg_fd, &key, &cfg, BPF_EXIST))
+	if (bpf_map_update_elem(txdp_env.cfg_fd, &key, &cfg, BPF_EXIST))
 		return -1;
 	if (c->vip_no_cfg)
 		target.vrid = 77; /* no vrrpd_cfg entry */
 	memcpy(vk.addr, &vip, 4);
-	if (bpf_map_update_elem(env.vip_fd, &vk, &target, BPF_NOEXIST))
+	if (bpf_map_update_elem(txdp_env.vip_fd, &vk, &target, BPF_NOEXIST))
 		return -1;
 	/* Another instance's VIP on this interface. */
 	target.vrid = 77;
 	vip = ARP_OTHER_TPA;
 	memcpy(vk.addr, &vip, 4);
 	return c->frame == AF_IP_TO_OTHER_VIP &&
-			       bpf_map_update_elem(env.vip_fd, &vk, &target, BPF_NOEXIST) ?
+			       bpf_map_update_elem(txdp_env.vip_fd, &vk, &target, BPF_NOEXIST) ?
 		       -1 :
 		       0;
 }
 
 static void run_arp_case(const struct arp_case *c)
 {
-	struct vrrpd_key key = inst_key(I_V3);
+	struct vrrpd_key key = txdp_inst_key(I_V3);
 	struct vrrpd_rx rx0[I_COUNT], rx1[I_COUNT];
 	uint8_t frame[BUF_LEN], want[BUF_LEN];
-	struct stats_snap s0, s1;
+	struct txdp_stats s0, s1;
 	static struct harness_out out;
 	int len;
 
@@ -1268,20 +1236,20 @@ static void run_arp_case(const struct arp_case *c)
 		CHECK_EQ(build_arp_reply(want, peer_mac, c->frame == AF_PROBE ? 0 : OTHER_IP), len);
 	else
 		memcpy(want, frame, (size_t)len);
-	CHECK_EQ(stats_snap(&s0), 0);
-	rx_snap(rx0);
-	harness_run(&env, frame, (uint32_t)len, &out);
+	CHECK_EQ(txdp_stats_snap(&s0), 0);
+	txdp_rx_snap(rx0);
+	harness_run(&txdp_env, frame, (uint32_t)len, &out);
 	CHECK_EQ(out.err, 0);
 	CHECK_EQ(out.verdict, c->verdict);
 	if (c->verdict != XDP_DROP) {
 		CHECK_EQ(out.len, len);
 		CHECK_MEM(out.data, want, (size_t)len);
 	}
-	CHECK_EQ(stats_snap(&s1), 0);
-	check_counters(&s0, &s1, &key, c->counters);
-	rx_snap(rx1);
+	CHECK_EQ(txdp_stats_snap(&s1), 0);
+	txdp_check_counters(&s0, &s1, &key, c->counters);
+	txdp_rx_snap(rx1);
 	CHECK_MEM(rx1, rx0, sizeof(rx1));
-	CHECK_EQ(events_take(), 0);
+	CHECK_EQ(txdp_events_take(), 0);
 }
 
 static void case_done(const char *name)
@@ -1301,9 +1269,10 @@ int main(void)
 	size_t i;
 	int ret;
 
-	ret = harness_setup(&env, "test_xdp", 0, harness_on_event, &sink, reason, sizeof(reason));
+	ret = harness_setup(&txdp_env, "test_xdp", 0, harness_on_event, &txdp_sink, reason,
+			    sizeof(reason));
 	if (ret) {
-		harness_teardown(&env);
+		harness_teardown(&txdp_env);
 		if (ret > 0) {
 			printf("skip test_xdp: %s\n", reason);
 			return 0;
@@ -1332,7 +1301,18 @@ int main(void)
 		run_arp_case(&arp_cases[i]);
 		case_done(arp_cases[i].name);
 	}
+	/* The checks of test_xdp6.c and test_xdp_nd6.c count there; the helpers' count here. */
+	for (i = 0; i < txdp6_count(); i++) {
+		check_failed_case = 0;
+		check_failed_case += txdp6_run(i);
+		case_done(txdp6_name(i));
+	}
+	for (i = 0; i < txdp_nd6_count(); i++) {
+		check_failed_case = 0;
+		check_failed_case += txdp_nd6_run(i);
+		case_done(txdp_nd6_name(i));
+	}
 
-	harness_teardown(&env);
+	harness_teardown(&txdp_env);
 	CHECK_EXIT();
 }

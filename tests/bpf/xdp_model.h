@@ -17,9 +17,10 @@
 /* A set of counters, one bit per field; the bit number is the field's offsetof() in words. */
 #define MODEL_CNT(field) (1u << (offsetof(struct vrrpd_stats, field) / sizeof(__u64)))
 #define MODEL_FAMILY_IPV4 2 /* AF_INET, as struct vrrpd_key stores it */
+#define MODEL_FAMILY_IPV6 10 /* AF_INET6 */
 #define MODEL_MAX_INST 16
 #define MODEL_MAX_VIPS 48
-#define MODEL_MAX_PEERS 32
+#define MODEL_MAX_PEERS 48
 
 _Static_assert(MODEL_NSTATS <= 32, "one bit per counter");
 
@@ -31,16 +32,17 @@ struct model_inst {
 	struct vrrpd_rx rx;
 };
 
-/* One vrrpd_vip entry (IPv4): the instance it names may have no cfg. */
+/* One vrrpd_vip entry: the instance it names may have no cfg. */
 struct model_vip {
-	uint32_t addr; /* network order */
+	uint8_t family; /* MODEL_FAMILY_IPV4 or MODEL_FAMILY_IPV6 */
+	union vrrpd_addr addr; /* IPv4: v4, the other 12 bytes zero (as the maps hold it) */
 	struct vrrpd_key key;
 };
 
-/* One vrrpd_peer entry (IPv4): a unicast peer of an instance (--peer). */
+/* One vrrpd_peer entry: a unicast peer of an instance (--peer), of the instance's family. */
 struct model_peer {
 	struct vrrpd_key key;
-	uint32_t addr; /* network order */
+	union vrrpd_addr addr;
 };
 
 /* What the maps hold, as far as the program reads them. */
@@ -82,5 +84,41 @@ const struct model_inst *model_find(const struct model_state *st, const struct v
 
 /* The counter's field name, for bit i of a MODEL_CNT() set. */
 const char *model_stat_name(unsigned int i);
+
+/* ---- shared by xdp_model.c and xdp_model6.c ---- */
+
+/* An advert that passed the stateless rules and R2, R6, R9 and the unicast rule, either family. */
+struct model_advert {
+	uint8_t version;
+	uint8_t priority;
+	uint8_t csum_form; /* enum vrrpd_csum that matched; VRRPD_CSUM_AUTO for v2 and IPv6 */
+	uint8_t count; /* on the wire */
+	uint16_t adver_int_cs;
+	bool reserved_set; /* v3: the 4 reserved bits are not all zero (R10) */
+	union vrrpd_addr saddr;
+	union vrrpd_addr addrs[VRRPD_EV_MAX_ADDRS]; /* the first min(count, 8) */
+};
+
+struct vrrpd_key model_key_of(const struct model_state *st, uint16_t vlan, uint8_t family,
+			      uint8_t vrid);
+
+/* The vrrpd_vip entry for addr, or NULL. */
+const struct model_vip *model_find_vip(const struct model_state *st, uint8_t family,
+				       const union vrrpd_addr *addr);
+
+/* Unicast (--peer): in has peers and saddr is one, or has none and the advert went to_group. */
+bool model_heard(const struct model_state *st, const struct model_inst *in,
+		 const union vrrpd_addr *saddr, bool to_group);
+
+/* p: dropped, counters on key. */
+void model_discard(struct model_pred *p, const struct vrrpd_key *key, uint32_t counters);
+
+/* What the program does with an advert for in that passed every rule before R12. */
+void model_record(const struct model_state *st, const struct model_inst *in,
+		  const struct model_advert *a, struct model_pred *p);
+
+/* xdp_model6.c: an IPv6 frame (EtherType 0x86dd, the header at frame + off). */
+void model_ipv6(const struct model_state *st, uint64_t now_ns, const uint8_t *frame, size_t len,
+		size_t off, uint16_t vlan, struct model_pred *p);
 
 #endif /* VRRPD_XDP_MODEL_H */

@@ -32,6 +32,8 @@ t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP"
 t_start r2 main -i eth0 -v 51 -p 100 -d 0.1 "$VIP"
 t_check accept_default_setup t_wait_ms 3000 t_only r1 "$VIP"
 t_check accept_default_ping_vip t_wait_ms 2000 t_ping "$VIP"
+# (And, since it is here: the interface receives 01:00:5e:00:00:12, which vrrpd joined.)
+t_check accept_joined_group_mac grep -q "link  01:00:5e:00:00:12" <<<"$(lab_exec r2 ip maddr show dev eth0)"
 t_eq accept_default_json "$(atropos_json r1 accept_mode)" true
 t_check accept_default_state grep -q "preempt on, accept on," \
 	<<<"$(lab_exec r1 "$ATROPOS" --state --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1")"

@@ -2,11 +2,11 @@
 # The configuration file (issue 10): vrrpd -c FILE runs many instances in one process.
 #   1. vrrpd -t -c FILE: a good file is described, one line per instance, exit 0; each kind of
 #      mistake gives one line "vrrpd: FILE:LINE: what", exit 2 (table-driven).
-#   2. One process for three instances, on two interfaces, against r2 running the same three as
-#      the original's command lines: r1 is master of all three; atropos sees three instances
-#      with one pid; one instance steps down alone (atropos -v); a SIGTERM to the process makes
-#      every master resign (priority 0) and r2 takes all three over after Skew_Time; one XDP
-#      program per interface, and nothing left behind.
+#   2. One process for four instances (one of them IPv6), on two interfaces, against r2 running
+#      the same four as the original's command lines: r1 is master of all four; atropos sees
+#      four instances with one pid; one instance steps down alone (atropos -v); a SIGTERM to the
+#      process makes every master resign (priority 0) and r2 takes all four over after
+#      Skew_Time; one XDP program per interface, and nothing left behind.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -31,14 +31,18 @@ vrrp {
 vrrp {
 	-i eth1 -v 53 -p 200 -d 0.2 10.98.0.100
 }
+vrrp {	# IPv6, beside the others in the same process
+	-i eth0 -v 54 -p 200 2001:db8::100/64 fe80::1
+}
 EOF
 OUT=$("$VRRPD" -t -c "$CONF" 2>&1)
 RC=$?
 t_eq config_check_good_rc "$RC" 0 "$OUT"
-t_eq config_check_good_report "$OUT" "$CONF: 3 instances
+t_eq config_check_good_report "$OUT" "$CONF: 4 instances
   VRID 51 on eth0: VRRPv3, priority 200, interval 10 cs, 1 VIP (10.99.0.100)
   VRID 52 on eth0: VRRPv3, priority 200, interval 10 cs, 1 VIP (10.99.0.150)
-  VRID 53 on eth1: VRRPv3, priority 200, interval 20 cs, 1 VIP (10.98.0.100)"
+  VRID 53 on eth1: VRRPv3, priority 200, interval 20 cs, 1 VIP (10.98.0.100)
+  VRID 54 on eth0: VRRPv3, priority 200, interval 10 cs, 2 VIPs (fe80::1, ...)"
 
 # name | file content (printf format) | message after "vrrpd: FILE:"
 while IFS='|' read -r name content want; do
@@ -79,7 +83,7 @@ RC=$?
 t_eq config_instance_option_beside_file "$RC:$OUT" \
 	"2:vrrpd: '-i' describes an instance: with -c FILE the instances are in FILE (see vrrpd -h)"
 
-# --- 2. One process, three instances -------------------------------------------------------------
+# --- 2. One process, four instances --------------------------------------------------------------
 mkdir -p "$LAB_DIR/r1"
 nsenter --net="/run/netns/$(lab_ns r1)" "$VRRPD" --foreground -c "$CONF" \
 	--pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" -f "$LAB_DIR/r1" >>"$LAB_DIR/r1.log" 2>&1 &
@@ -87,15 +91,26 @@ LAB_PID[r1.main]=$!
 t_start r2 v51 -i eth0 -v 51 -p 100 -d 0.1 10.99.0.100/24
 t_start r2 v52 -i eth0 -v 52 -p 100 -d 0.1 10.99.0.150
 t_start r2 v53 -i eth1 -v 53 -p 100 -d 0.2 10.98.0.100
+t_start r2 v54 -i eth0 -v 54 -p 100 -d 0.1 2001:db8::100/64 fe80::1
+# only6 R: R alone holds the IPv6 VIP.
+only6() {
+	local h out=""
+	for h in r1 r2; do
+		lab_exec "$h" ip -6 -br addr | grep -q " 2001:db8::100/64" && out="$out${out:+ }$h"
+	done
+	[ "$out" = "$1" ]
+}
 all_on() {
 	local r=$1
-	t_only "$r" 10.99.0.100 && t_only "$r" 10.99.0.150 && t_only "$r" 10.98.0.100
+	t_only "$r" 10.99.0.100 && t_only "$r" 10.99.0.150 && t_only "$r" 10.98.0.100 && only6 "$r"
 }
 t_check config_one_process_masters_all t_wait_ms 5000 all_on r1
 P1=$(t_pid r1)
 A=(--pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" -f "$LAB_DIR/r1")
 STATE=$(lab_exec r1 "$ATROPOS" "${A[@]}" --json -s)
-t_eq config_atropos_sees_three "$(jq '.instances | length' <<<"$STATE")" 3
+t_eq config_atropos_sees_four "$(jq '.instances | length' <<<"$STATE")" 4
+t_eq config_atropos_families "$(jq -r '[.instances[].family] | sort | join(" ")' <<<"$STATE")" \
+	"ipv4 ipv4 ipv4 ipv6"
 t_eq config_atropos_one_pid "$(jq -r '[.instances[].pid] | unique | map(tostring) | join(" ")' \
 	<<<"$STATE")" "$P1"
 t_eq config_one_program_on_eth0 "$(t_xdp_progs r1)" 1
@@ -103,10 +118,10 @@ t_eq config_one_program_on_eth1 "$(lab_exec r1 ip -d link show eth1 | grep -c 'p
 # One instance of the process steps down, the others stay.
 t_check config_atropos_one_instance lab_exec r1 "$ATROPOS" "${A[@]}" -i eth0 -v 52 --backup
 t_check config_one_instance_moved t_wait_ms 3000 t_only r2 10.99.0.150
-t_check config_others_stay eval 't_only r1 10.99.0.100 && t_only r1 10.98.0.100'
+t_check config_others_stay eval 't_only r1 10.99.0.100 && t_only r1 10.98.0.100 && only6 r1'
 t_check config_atropos_resume lab_exec r1 "$ATROPOS" "${A[@]}" -i eth0 -v 52 --resume
 t_check config_resumed t_wait_ms 3000 all_on r1
-# SIGTERM: all three resign.
+# SIGTERM: all four resign.
 t_capture prio0 sw "$LAB_PREFIX-r1" -Q in ip proto 112
 t_stop r1
 RC=$?
@@ -118,7 +133,7 @@ for v in 51 52; do
 		"t_capture_read prio0 | grep -q 'vrid $v, prio 0,'"
 done
 t_check config_stopped_logged_each eval \
-	'[ "$(grep -c "VRRP ID 5[123] on eth[01]: stopped" "$LAB_DIR/r1.log")" = 3 ]'
+	'[ "$(grep -c "VRRP ID 5[1234] on eth[01]: stopped" "$LAB_DIR/r1.log")" = 4 ]'
 t_eq config_nothing_left_eth0 "$(t_xdp_progs r1)" 0
 t_eq config_nothing_left_maps "$(t_cfg_vrids r1)" ""
 t_eq config_nothing_left_vmacs "$(lab_exec r1 ip -o link show type macvlan | grep -c .)" 0

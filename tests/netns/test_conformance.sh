@@ -7,7 +7,7 @@
 # length beyond the frame, a count beyond the message, a valid advert tagged for a VLAN where
 # no instance runs. Then R9 in a
 # VRRPv2 lab with a password: wrong password, wrong type, wrong interval. A valid probe is the
-# control each time. (R8 is IPv6's, not in this release.)
+# control each time. (R8, IPv6's, is in test_xdp's IPv6 rows.)
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"

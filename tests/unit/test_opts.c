@@ -193,6 +193,26 @@ static const struct misuse misuses[] = {
 	  "too many peers at --peer '10.0.0.10': at most 8" },
 	{ "peer_is_vip", "-i eth0 -v 1 --peer 10.0.0.1 10.0.0.1",
 	  "--peer 10.0.0.1 is one of the virtual IPs: give the peers' own addresses" },
+	{ "ipv6_mixed", "-i eth0 -v 1 fe80::1 10.0.0.1",
+	  "virtual IP address '10.0.0.1' is IPv4, the ones before it IPv6: one family per instance" },
+	{ "ipv6_v2", "-i eth0 -v 1 --vrrp-version 2 fe80::1",
+	  "IPv6 virtual addresses need VRRPv3 (VRRPv2 is IPv4 only, RFC 3768)" },
+	{ "ipv6_no_link_local", "-i eth0 -v 1 2001:db8::1",
+	  "an IPv6 instance needs a link-local virtual address (fe80::/10), advertised first" },
+	{ "ipv6_prefix_129", "-i eth0 -v 1 fe80::1/129",
+	  "invalid prefix length '129' in virtual IP address 'fe80::1/129': must be 1..128" },
+	{ "ipv6_multicast", "-i eth0 -v 1 ff02::1",
+	  "invalid virtual IP address 'ff02::1': multicast" },
+	{ "ipv6_loopback", "-i eth0 -v 1 ::1", "invalid virtual IP address '::1': loopback" },
+	{ "ipv6_unspecified", "-i eth0 -v 1 ::", "invalid virtual IP address '::': ::" },
+	{ "ipv6_bad", "-i eth0 -v 1 fe80::g",
+	  "invalid virtual IP address 'fe80::g': expected A.B.C.D[/LEN] or an IPv6 address[/LEN]" },
+	{ "ipv6_duplicate", "-i eth0 -v 1 fe80::1 FE80::0001",
+	  "duplicate virtual IP address 'FE80::0001'" },
+	{ "ipv6_peer", "-i eth0 -v 1 --peer 10.0.0.2 fe80::1",
+	  "--peer takes IPv4 peers: unicast IPv6 is not supported" },
+	{ "ipv6_magic", "-i eth0 -v 1 -I 10.0.0.1 -O 10.0.0.254 fe80::1",
+	  "the magic packet (-I, -O) is IPv4's: not with IPv6 addresses" },
 	{ "no_accept_without_vmac", "-i eth0 -v 1 -n --no-accept 10.0.0.1",
 	  "--no-accept needs the VMAC: it drops what comes to a VIP at the VMAC (remove -n)" },
 	{ "group_without_M", "-i eth0 -v 1 --group lan 10.0.0.1",
@@ -457,6 +477,20 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(o.garp_refresh_s, 60);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --script-timeout 3600 10.1.1.1"), 0);
 	CHECK_EQ(o.script_timeout_s, 3600);
+	/* IPv6: the link-local VIP moves first (RFC 9568 5.2.9), the others keep their order. */
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 2001:db8::1/64 2001:db8::2 fe80::1 fe80::2"), 0);
+	CHECK_EQ(o.family, AF_INET6);
+	CHECK_EQ(o.nvips, 4);
+	CHECK_EQ(o.vips[0].addr.v6[0], 0xfe);
+	CHECK_EQ(o.vips[0].addr.v6[15], 1);
+	CHECK_EQ(o.vips[0].prefix_len, 128);
+	CHECK_EQ(o.vips[1].addr.v6[15], 1);
+	CHECK_EQ(o.vips[1].prefix_len, 64);
+	CHECK_EQ(o.vips[2].addr.v6[15], 2);
+	CHECK_EQ(o.vips[2].addr.v6[0], 0x20);
+	CHECK_EQ(o.vips[3].addr.v6[0], 0xfe);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 10.1.1.1"), 0);
+	CHECK_EQ(o.family, AF_INET);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --peer 10.1.1.2 --peer=10.1.1.3 10.1.1.1"), 0);
 	CHECK_EQ(o.npeers, 2);
 	CHECK_EQ(o.peers[0], ip("10.1.1.2"));
