@@ -45,6 +45,8 @@ static void inst_vip_addrs(const struct inst *in, union vrrpd_addr *out)
 		out[i] = in->o->vips[i].addr;
 }
 
+_Static_assert(OPTS_MAX_VIPS <= PKT6_MAX_ADDRS, "every VIP fits an IPv6 advert");
+
 /* RFC 9568 5.1.2: an IPv6 advert from the link-local address to ff02::12, the VIPs in it. */
 static int inst_build_advert6(const struct inst *in, uint8_t priority, uint8_t *frame, size_t len)
 {

@@ -497,7 +497,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	(void)ctx;
 	ev_seen.n++;
-	if (size != sizeof(*ev) || ev->type != VRRPD_EV_ADVERT || ev->saddr != MASTER_IP ||
+	if (size != sizeof(*ev) || ev->type != VRRPD_EV_ADVERT || ev->saddr.v4 != MASTER_IP ||
 	    ev->key.vrid != VRID || ev->priority != PEER_PRIO)
 		ev_seen.bad++;
 	return 0;
@@ -570,7 +570,7 @@ static void state_set(enum inst_state st, uint32_t ifindex)
 	map_clear(env.vip_fd);
 	map_clear(env.stats_fd);
 	cfg.owner_pid = env.pid;
-	cfg.primary_ip = OUR_IP;
+	cfg.primary_ip.v4 = OUR_IP;
 	cfg.version = 3;
 	cfg.priority = cfg.cfg_priority = VRRP_PRIO_DFL;
 	cfg.adver_int_cs = ADVER_INT_CS;
@@ -579,16 +579,16 @@ static void state_set(enum inst_state st, uint32_t ifindex)
 	memcpy(cfg.vmac, vmac, 6);
 	if (st == ST_BACKUP) {
 		cfg.state = VRRPD_ST_BACKUP;
-		cfg.master_ip = MASTER_IP;
+		cfg.master_ip.v4 = MASTER_IP;
 		cfg.master_priority = PEER_PRIO;
 		cfg.master_adver_int_cs = ADVER_INT_CS;
-		rx.master_ip = MASTER_IP;
+		rx.master_ip.v4 = MASTER_IP;
 		rx.priority = PEER_PRIO;
 		rx.adver_int_cs = ADVER_INT_CS;
 		rx.csum_form = VRRPD_CSUM_RFC9568;
 	} else {
 		cfg.state = VRRPD_ST_MASTER;
-		cfg.master_ip = OUR_IP;
+		cfg.master_ip.v4 = OUR_IP;
 		cfg.lease_until_ns = mono_ns() + 3600ull * 1000000000ull;
 	}
 	memcpy(vk.addr, &vip, 4);
@@ -799,7 +799,7 @@ static void check_after(const struct bench_case *c, struct row *r, uint64_t runs
 	if (c->frame == F_ADVERT) {
 		bool fast = !c->events;
 
-		if (rx.adverts != runs || rx.master_ip != MASTER_IP || rx.last_ns < t0 ||
+		if (rx.adverts != runs || rx.master_ip.v4 != MASTER_IP || rx.last_ns < t0 ||
 		    rx.last_ns > t1 || (fast && rx.confirm_ns != rx.last_ns) ||
 		    (!fast && rx.confirm_ns != 0))
 			die("%s/%s: vrrpd_rx is not what the %s path leaves", c->name, r->mode,
