@@ -249,7 +249,7 @@ static __always_inline int record_advert(struct vrrpd_cfg *cfg, struct vrrpd_key
 }
 
 /* Validates one IPv4 VRRP advert (RFC.md R1..R12) and records it. */
-static __always_inline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 vlan)
+static __noinline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 vlan)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
@@ -390,7 +390,7 @@ static __always_inline __u64 pseudo6(const struct ipv6hdr *ip6h, __u32 len, __u8
  * Validates one IPv6 VRRPv3 advert (RFC.md R1..R8, C2; in the order of user/pkt6.c) and
  * records it. Extension headers are not VRRP for us (the caller passes only next header 112).
  */
-static __always_inline int handle_vrrp6(struct xdp_md *ctx, struct ipv6hdr *ip6h, __u16 vlan)
+static __noinline int handle_vrrp6(struct xdp_md *ctx, struct ipv6hdr *ip6h, __u16 vlan)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
@@ -493,7 +493,7 @@ struct nd_msg6 {
  * group; the options are not looked at) is left to the kernel. A DAD probe (from ::) is answered
  * to all nodes, unsolicited (RFC 4861 7.2.4), which defends the address.
  */
-static __always_inline int handle_ns6(struct xdp_md *ctx, struct ipv6hdr *ip6h)
+static __noinline int handle_ns6(struct xdp_md *ctx, struct ipv6hdr *ip6h)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	void *data = (void *)(long)ctx->data;
@@ -631,7 +631,7 @@ struct arp_eth4 {
  * renewing the lease (crashed, frozen), drops the request: its host goes silent for the VIP
  * by itself, at the moment the peer takes over. Gratuitous ARPs are passed on.
  */
-static __always_inline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, struct arp_eth4 *arp)
+static __noinline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, struct arp_eth4 *arp)
 {
 	void *data_end = (void *)(long)ctx->data_end;
 	struct vrrpd_vip_key vk = { .ifindex = ctx->ingress_ifindex, .family = AF_INET };
@@ -706,13 +706,15 @@ static __always_inline __u8 vmac_family(const __u8 *mac)
  * (D3), so other traffic pays nothing. Neighbor Discovery for a VIP goes on (is_nd6()). Returns
  * -1 to go on.
  */
-static __always_inline int handle_vmac(struct xdp_md *ctx, void *l3, int proto, __u8 family,
-				       __u8 vrid, __u16 vlan)
+static __noinline int handle_vmac(struct xdp_md *ctx, struct ethhdr *eth, void *l3, int proto,
+				  __u16 vlan)
 {
 	void *data_end = (void *)(long)ctx->data_end;
-	struct vrrpd_key key = {
-		.ifindex = ctx->ingress_ifindex, .vlan = vlan, .family = family, .vrid = vrid
-	};
+	__u8 family = vmac_family(eth->h_dest);
+	struct vrrpd_key key = { .ifindex = ctx->ingress_ifindex,
+				 .vlan = vlan,
+				 .family = family,
+				 .vrid = eth->h_dest[5] };
 	struct vrrpd_cfg *cfg = bpf_map_lookup_elem(&vrrpd_cfg, &key);
 	struct vrrpd_vip_key vk = { .ifindex = ctx->ingress_ifindex, .family = family };
 	struct ipv6hdr *ip6h = l3;
@@ -748,16 +750,20 @@ int vrrpd_xdp(struct xdp_md *ctx)
 	struct hdr_cursor nh = { .pos = data };
 	struct ethhdr *eth;
 	struct iphdr *iph;
-	__u8 family;
 	__u16 vlan;
 	int proto;
 
 	proto = parse_ethhdr(&nh, data_end, &eth, &vlan);
 	if (proto < 0)
 		return XDP_PASS;
-	family = vmac_family(eth->h_dest);
-	if (family) {
-		int ret = handle_vmac(ctx, nh.pos, proto, family, eth->h_dest[5], vlan);
+	/*
+	 * The handlers are functions of their own (__noinline): the verifier then goes on after
+	 * handle_vmac() with one state instead of one per way through it (23,700 instructions
+	 * verified to 15,800: headroom, and less time in the VM lane's emulated CPU), and no frame
+	 * needs more than 512 bytes of stack. It costs a call on the frames the handlers take.
+	 */
+	if (vmac_family(eth->h_dest)) {
+		int ret = handle_vmac(ctx, eth, nh.pos, proto, vlan);
 
 		if (ret >= 0)
 			return ret;

@@ -203,6 +203,10 @@ t_capture_read() {
 
 # t_log_has R REGEX: a line of router R's log (all its daemons) matches.
 t_log_has() { grep -Eq -- "$2" "$LAB_DIR/$1.log"; }
+# t_started R VRID [IFACE]: waits (up to 30 s) for R's daemon to have started the instance, so that
+# a protocol bound is timed from there: loading the XDP program (the verifier) takes seconds in
+# the VM lane's emulated CPU.
+t_started() { t_wait_ms 30000 t_log_has "$1" "VRRP ID $2 on ${3:-eth0}: started,"; }
 
 # bpftool -j prints the BTF-named fields under "formatted".
 # t_stat R VRID FIELD: a vrrpd_stats counter of router R's instance, summed over the CPUs.

@@ -21,9 +21,10 @@ lab_up "vte$$"
 
 # --- 1. VRRPv3, higher priority wins (S1, S2, S4) -------------------------------------------
 # -d 0.2: Master_Down_Interval 0.64 s (priority 200), 0.72 s (priority 100).
-BOUND=$((3 * $(t_mdi_ms 20 100) + 500)) # 3 x MDI, plus the daemons' start-up
+BOUND=$((3 * $(t_mdi_ms 20 100) + 500)) # 3 x MDI, plus their first adverts
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
 t_start r2 main -i eth0 -v 51 -p 100 -d 0.2 "$VIP"
+t_started r1 51 && t_started r2 51
 if t_wait_ms "$BOUND" t_only r1 "$VIP"; then
 	t_ok election_v3_higher_priority_is_master "${T_WAITED} ms"
 else

@@ -34,9 +34,10 @@ client_where() {
 # --- 1. kill -9 of the master (S2) -----------------------------------------------------------
 # -d 0.2: Master_Down_Interval 0.64 s (priority 200), 0.72 s (priority 100).
 MDI2=$(t_mdi_ms 20 100)
-BOUND=$((3 * MDI2 + 500)) # for start-ups: 3 x MDI plus the daemons' own start
+BOUND=$((3 * MDI2 + 500)) # from the start of both (t_started): 3 x MDI and a margin
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
 t_start r2 main -i eth0 -v 51 -p 100 -d 0.2 "$VIP"
+t_started r1 51 && t_started r2 51
 if t_wait_ms "$BOUND" t_only r1 "$VIP"; then
 	t_ok failover_setup_r1_master "${T_WAITED} ms"
 else
