@@ -33,5 +33,5 @@ export NETNS_JOBS=${NETNS_JOBS:-2}
 # whose side of the wire is userspace), the scapy probes (the same XDP verdicts as
 # bpf/test_xdp, which runs here), the command-line table, the privilege checks and the soak
 # (valgrind and a minute of takeovers: userspace) and the service files (units, init script).
-export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_frr test_decode test_conformance test_bench test_cli test_privilege test_soak test_service}
+export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_keepalived6 test_frr test_decode test_conformance test_bench test_cli test_privilege test_soak test_service}
 exec bash tests/run.sh bpf netns

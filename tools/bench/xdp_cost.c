@@ -107,7 +107,9 @@
 #define ADVER_INT_CS 100
 
 #define EV_CHUNK 65536u /* events per syscall in advert_event/repeat: fits the ring below */
-#define EV_RING_BYTES (8u << 20) /* 8 MiB > EV_CHUNK * 72 bytes (64 + the 8-byte header) */
+#define EV_RING_BYTES (16u << 20) /* 16 MiB > EV_CHUNK * 176 bytes (the event, 8-byte header) */
+_Static_assert(EV_CHUNK *(sizeof(struct vrrpd_event) + 8) <= EV_RING_BYTES,
+	       "a chunk of events fits the ring");
 #define LIVE_DFL_BATCH 64 /* the kernel's default batch_size in live mode (NAPI_POLL_WEIGHT) */
 
 static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
