@@ -30,8 +30,8 @@ export NETNS_JOBS=${NETNS_JOBS:-2}
 # What does not depend on the kernel runs in the host lane (make check) only, to keep the two
 # lanes within the 15 minutes: installation and man pages, the hook scripts (fork/exec), atropos
 # and the -M groups (userspace over the maps), the peers and decoders (keepalived, FRR, tshark,
-# whose side of the wire is userspace), the scapy probes (the same XDP verdicts as
-# bpf/test_xdp, which runs here), the command-line table, the privilege checks and the soak
+# whose side of the wire is userspace), the scapy probes and Accept_Mode (the same XDP verdicts
+# as bpf/test_xdp, which runs here), the command-line table, the privilege checks and the soak
 # (valgrind and a minute of takeovers: userspace) and the service files (units, init script).
-export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_keepalived6 test_frr test_decode test_conformance test_bench test_cli test_privilege test_soak test_service}
+export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_keepalived6 test_frr test_decode test_conformance test_accept test_bench test_cli test_privilege test_soak test_service}
 exec bash tests/run.sh bpf netns
