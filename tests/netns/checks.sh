@@ -132,12 +132,20 @@ t_alive() {
 	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
 }
 
-# t_start R [TAG] ARGS...: lab_vrrpd with a tag, without printing the pid.
+# t_start R [TAG] ARGS...: lab_vrrpd with a tag, without printing the pid; returns once the daemon
+# has logged its instance started, or exited (a refusal), or after 30 s: what a test times then
+# runs from there, not from before the XDP program's load (seconds in the VM lane's emulated CPU).
 t_start() {
-	local r=$1 tag=$2
+	local r=$1 tag=$2 n
 	shift 2
+	n=$(t_starts "$r")
 	LAB_TAG=$tag lab_vrrpd "$r" "$@" >/dev/null
+	t_wait_ms 30000 eval '[ "$(t_starts "$r")" -gt "$n" ] || ! t_running "$(t_pid "$r" "$tag")"'
 }
+# t_starts R: how many times R's log says an instance started.
+t_starts() { cat "$LAB_DIR/$1.log" 2>/dev/null | grep -c ': started, VRRPv'; }
+# t_running PID: alive and not a zombie (an exited child stays one until the test waits for it).
+t_running() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 
 # Who holds ADDR: "r1", "r2", "r1 r2" or "".
 t_holders() {
