@@ -142,8 +142,9 @@ fi
 t_stop r1
 
 # --- 5. --preempt-delay: the higher priority router follows the master for 2 s, then preempts --
-t_start r1 main -i eth0 -v 53 -p 200 -d 0.2 --preempt-delay 2 "$VIP"
+# Before t_start, which returns once r1 has started: the delay runs from a moment after START.
 START=$(t_now_ms)
+t_start r1 main -i eth0 -v 53 -p 200 -d 0.2 --preempt-delay 2 "$VIP"
 t_check failover_delay_r1_follows_r2 t_wait_ms 3000 t_log_has r1 \
 	"VRRP ID 53 on eth0: master is 10\.99\.0\.2, priority 100"
 # Until 2 s after its start, less the time it took to start; then within 3 x MDI.
