@@ -8,14 +8,16 @@ BPFTOOL ?= bpftool
 PREFIX ?= /usr/local
 
 ARCH_INC := /usr/include/$(shell uname -m)-linux-gnu
-NL_CFLAGS := $(shell pkg-config --cflags libnl-route-3.0 2>/dev/null)
-NL_LIBS := $(shell pkg-config --libs libnl-route-3.0 2>/dev/null)
+# Asked when a recipe needs them, not when make reads this file: `make deps all` (and the targets
+# below that run deps first) may install libnl after that.
+NL_CFLAGS = $(shell pkg-config --cflags libnl-route-3.0 2>/dev/null)
+NL_LIBS = $(shell pkg-config --libs libnl-route-3.0 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes
 CFLAGS ?= -O2 -g
-USER_CFLAGS := -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Iuser -isystem $(BUILD) $(NL_CFLAGS) \
+USER_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Iuser -isystem $(BUILD) $(NL_CFLAGS) \
 	-D_GNU_SOURCE
-SAN_CFLAGS := -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+SAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -Iinclude -Iuser -isystem $(BUILD) $(NL_CFLAGS) -D_GNU_SOURCE
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -I$(ARCH_INC) -Iinclude -Ibpf
 
@@ -36,22 +38,34 @@ BPF_TESTS := $(BUILD)/tests/test_xdp $(BUILD)/tests/fuzz_xdp
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts $(BUILD)/fuzz/fuzz_conf
 BENCH_BINS := $(BUILD)/bench/xdp_cost $(BUILD)/bench/prober
 
-.PHONY: all deps bench check check-unit check-vm demo clean format format-check install
+.PHONY: all deps build-deps bench check check-build check-unit check-vm demo clean format \
+	format-check install
 all: $(BUILD)/vrrpd $(BUILD)/atropos $(BPF_OBJ) $(BUILD)/xdp_pass.bpf.o
+
+# make demo, check, check-vm, bench and soak install what is missing first (deps), then build
+# and run through a second make: this one read the Makefile before the install, so anything it
+# worked out from the machine then (a fresh machine's first make demo once compiled without
+# libnl's include directory) is asked again after it.
+SUBMAKE = $(MAKE) --no-print-directory
 
 deps:
 	@bash tools/install-deps.sh
 
-$(BPF_OBJ): bpf/vrrpd.bpf.c bpf/parse.h include/vrrp_abi.h | $(BUILD)
+# Every build starts here: what it needs, or one clear line saying what is missing and how to
+# get it, instead of a compiler error about a missing header.
+build-deps:
+	@bash tools/install-deps.sh --check-build
+
+$(BPF_OBJ): bpf/vrrpd.bpf.c bpf/parse.h include/vrrp_abi.h | build-deps $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Maps with another layout, as an older vrrpd would have left them (tests/netns/test_faults.sh).
-$(BUILD)/tests/old_layout.bpf.o: tests/bpf/old_layout.bpf.c include/vrrp_abi.h
+$(BUILD)/tests/old_layout.bpf.o: tests/bpf/old_layout.bpf.c include/vrrp_abi.h | build-deps
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # The test labs' switch ports run it so that XDP_TX frames from the routers arrive.
-$(BUILD)/xdp_pass.bpf.o: tests/bpf/xdp_pass.bpf.c | $(BUILD)
+$(BUILD)/xdp_pass.bpf.o: tests/bpf/xdp_pass.bpf.c | build-deps $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(SKEL): $(BPF_OBJ)
@@ -119,7 +133,8 @@ $(BUILD)/tests/fuzz_xdp: $(FUZZ_XDP_SRCS) $(SKEL) \
 fuzz: fuzz-xdp fuzz-lib
 
 # make soak: test_soak for SOAK_SECS (600) of takeovers instead of make check's 60.
-soak: deps all
+soak: deps
+	@$(SUBMAKE) all
 	@SOAK_SECS=$${SOAK_SECS:-600} NETNS_TIMEOUT=$$(($${SOAK_SECS:-600} + 300)) \
 		NETNS_ONLY=test_soak bash tests/run.sh netns
 
@@ -129,18 +144,24 @@ fuzz-xdp: $(BUILD)/tests/fuzz_xdp
 check-unit: $(UNIT_TESTS)
 	@bash tests/run.sh unit
 
-check: deps all $(UNIT_TESTS) $(FUZZ_BINS) $(BPF_TESTS) $(BENCH_BINS) $(BUILD)/tests/old_layout.bpf.o \
-		$(SAN_BINS)
+check: deps
+	@$(SUBMAKE) check-build
 	@NETNS_SAN=1 bash tests/run.sh all
+
+# What make check runs, built.
+check-build: all $(UNIT_TESTS) $(FUZZ_BINS) $(BPF_TESTS) $(BENCH_BINS) \
+	$(BUILD)/tests/old_layout.bpf.o $(SAN_BINS)
 
 # The second test lane: the bpf and netns tests again, plus those that need 802.1Q devices and
 # netem, inside a VM that boots Debian 12's kernel (tools/vm.sh; README). KERNEL=DIR boots
 # another unpacked kernel package instead of the one tools/vm.sh fetches into $(BUILD)/vm.
-check-vm: deps all $(BPF_TESTS) $(BUILD)/tests/old_layout.bpf.o
+check-vm: deps
+	@$(SUBMAKE) all $(BPF_TESTS) $(BUILD)/tests/old_layout.bpf.o
 	@VM_DIR=$(BUILD)/vm VM_TIMEOUT=$${VM_TIMEOUT:-900} VM_ENV="NETNS_TIMEOUT UNIT_TIMEOUT" \
 		bash tools/vm.sh run $(if $(KERNEL),--kernel "$(KERNEL)") tests/vm/guest.sh
 
-demo: deps all
+demo: deps
+	@$(SUBMAKE) all
 	@bash tools/demo.sh
 
 # Benchmarks (issue 8)
@@ -158,10 +179,11 @@ $(BUILD)/bench/prober: tools/bench/prober.c
 
 # make bench: the whole run, about 20 minutes, as root (README, BENCHMARKS.md);
 # BENCH_QUICK=1 for a small version (tests/netns/test_bench.sh runs it in make check).
-bench: deps all $(BENCH_BINS)
+bench: deps
+	@$(SUBMAKE) all $(BENCH_BINS)
 	@bash tools/bench/run.sh
 
-$(BUILD)/bench/xdp_ts.bpf.o: tools/bench/xdp_ts.bpf.c | $(BUILD)
+$(BUILD)/bench/xdp_ts.bpf.o: tools/bench/xdp_ts.bpf.c | build-deps $(BUILD)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
