@@ -1,7 +1,9 @@
 #!/bin/bash
-# The test runner: bash tests/run.sh [all|unit|fuzz|bpf|netns]... (make check runs "all"; several
-# groups run in the order given, with one count and one closing line).
+# The test runner: bash tests/run.sh [all|deps|unit|fuzz|bpf|netns]... (make check runs "all";
+# several groups run in the order given, with one count and one closing line).
 #
+#   deps   tests/deps/check_deps.py: every program the scripts run comes from a package that
+#          tools/install-deps.sh installs (no root)
 #   unit   build/tests/test_fsm, test_pkt, test_pkt6, test_opts (no root; ASan/UBSan builds)
 #   fuzz   tests/fuzz/run.sh: the libFuzzer harnesses of build/fuzz/, bounded (no root)
 #   bpf    build/tests/test_xdp, fuzz_xdp (BPF_PROG_TEST_RUN: root)
@@ -187,6 +189,11 @@ group_skip() {
 	SKIPPED=$((SKIPPED + 1))
 }
 
+# Run first: a missing program here is the reason for a skip further on.
+suite_deps() {
+	run_prog deps/check_deps "$UNIT_TIMEOUT" /usr/bin/python3 "$ROOT/tests/deps/check_deps.py" "$ROOT"
+}
+
 suite_unit() {
 	local t
 
@@ -307,9 +314,9 @@ trap par_stop INT TERM
 [ $# -gt 0 ] || set -- all
 for group in "$@"; do
 	case $group in
-	all | unit | fuzz | bpf | netns) ;;
+	all | deps | unit | fuzz | bpf | netns) ;;
 	*)
-		echo "usage: bash tests/run.sh [all|unit|fuzz|bpf|netns]..." >&2
+		echo "usage: bash tests/run.sh [all|deps|unit|fuzz|bpf|netns]..." >&2
 		exit 2
 		;;
 	esac
@@ -317,6 +324,7 @@ done
 for group in "$@"; do
 	case $group in
 	all)
+		suite_deps
 		suite_unit
 		suite_fuzz
 		suite_bpf

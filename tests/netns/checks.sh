@@ -284,16 +284,33 @@ t_done() {
 	[ "$T_FAILS" -eq 0 ]
 }
 
-# Tests need root, the built daemon, bpftool and jq; report a skip (not a failure) otherwise.
+# Tests need root, the built daemon and the lab's programs; report a skip (not a failure)
+# otherwise.
 t_require() {
-	local c why=""
+	local why=""
 	[ "$(id -u)" = 0 ] || why="needs root"
 	[ -x "$VRRPD" ] || why="${why:+$why, }$VRRPD is not built (make)"
-	for c in ip nsenter bridge bpftool jq ping ethtool; do
-		command -v "$c" >/dev/null || why="${why:+$why, }needs $c"
-	done
 	if [ -n "$why" ]; then
 		echo "skip $1: $why"
+		exit 0
+	fi
+	t_need "$1" ip nsenter bridge bpftool jq ping ethtool
+}
+
+# t_need TEST PROGRAM...: skips TEST unless every PROGRAM (a name on PATH, or a path) is
+# installed. Each comes from a package on tools/install-deps.sh's list, which
+# tests/deps/check_deps.py checks by reading these lines: such a skip means make deps did not run.
+t_need() {
+	local t=$1 c why=""
+	shift
+	for c in "$@"; do
+		case $c in
+		/*) [ -x "$c" ] ;;
+		*) command -v "$c" >/dev/null ;;
+		esac || why="${why:+$why, }$c"
+	done
+	if [ -n "$why" ]; then
+		echo "skip $t: needs $why (tools/install-deps.sh)"
 		exit 0
 	fi
 }

@@ -11,10 +11,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_arp
-command -v arping >/dev/null || {
-	echo "skip test_arp: needs arping (iputils-arping)"
-	exit 0
-}
+t_need test_arp arping
 
 VIP=$LAB_VIP
 trap lab_down EXIT

@@ -8,10 +8,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_atropos
-command -v setpriv >/dev/null || {
-	echo "skip test_atropos: needs setpriv (util-linux)"
-	exit 0
-}
+t_need test_atropos setpriv
 
 VIP=$LAB_VIP
 trap lab_down EXIT

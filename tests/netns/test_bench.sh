@@ -8,12 +8,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_bench
-for c in keepalived trafgen gnuplot; do
-	command -v "$c" >/dev/null || {
-		echo "skip test_bench: needs $c (tools/install-deps.sh)"
-		exit 0
-	}
-done
+t_need test_bench keepalived trafgen gnuplot
 
 OUT=$(mktemp -d /tmp/vtb$$.XXXX)
 trap 'rm -rf "$OUT"' EXIT
@@ -53,7 +48,39 @@ t_eq bench_idle_roles "$(q '[.idle.rows[] | "\(.impl):\(.role)"] | unique | join
 	"keepalived:backup keepalived:master vrrpd:backup vrrpd:master"
 t_eq bench_idle_in_role "$(q '[.idle.rows[] | select(.all_in_role != true)] | length')" 0
 t_check bench_report_targets grep -q '^## Targets' "$OUT/report.md"
+# What this kernel could not run is in the report with a reason (on this machine: nothing).
+t_eq bench_unmeasurable_reasons "$(q '[.not_measurable[] | select((.reason | length) == 0)] | length')" 0
+t_eq bench_unmeasurable_reported \
+	"$(q '.not_measurable | length')" "$(grep -c '^- .*: ' <(sed -n '/^## Not measurable here/,/^## /p' "$OUT/report.md"))"
 t_check bench_plot_failover test -s "$OUT/plots/failover-100ms-advert.png"
 t_check bench_plot_flood test -s "$OUT/plots/flood.png"
+
+# A kernel that refuses live frames (here: a flag it does not know, EINVAL; a locked-down kernel
+# answers EPERM): the xdp part measures the rest, the report says the live rows are not
+# measurable here and why, and make bench succeeds.
+R=$OUT/refused/results.json
+BENCH_QUICK=1 BENCH_PARTS=xdp BENCH_OUT=$OUT/refused BENCH_XDP_ARGS="--live-extra-flags 2147483648" \
+	bash "$LAB_ROOT/tools/bench/run.sh" >"$OUT/refused.log" 2>&1
+RC=$?
+t_eq bench_refused_live_succeeds "$RC" 0 "exit status $RC: $(tail -n 5 "$OUT/refused.log")"
+t_eq bench_refused_live_reason "$(q '.not_measurable[] | select(.part == "xdp") | .reason' |
+	grep -c 'refused BPF_PROG_TEST_RUN .*Invalid argument (EINVAL)')" 1
+t_eq bench_refused_live_others_measured \
+	"$(q '[.xdp.rows[] | select(.mode != "live" and .ns == null)] | length')" 0
+t_eq bench_refused_live_rows_skipped "$(q '[.xdp.rows[] | select(.mode == "live" and .ns == null)] | length')" 2
+t_check bench_refused_live_in_report grep -q '^- xdp, live frames .*EINVAL' "$OUT/refused/report.md"
+t_check bench_refused_live_target grep -q '^| ARP answered in XDP .*| not measurable here |$' \
+	"$OUT/refused/report.md"
+
+# A part that cannot make its lab here (without CAP_NET_ADMIN and CAP_SYS_ADMIN, no namespace):
+# not measurable, with the reason, and make bench succeeds.
+R=$OUT/nolab/results.json
+BENCH_QUICK=1 BENCH_PARTS=starve BENCH_OUT=$OUT/nolab \
+	setpriv --bounding-set=-net_admin,-sys_admin bash "$LAB_ROOT/tools/bench/run.sh" >"$OUT/nolab.log" 2>&1
+RC=$?
+t_eq bench_nolab_succeeds "$RC" 0 "exit status $RC: $(tail -n 5 "$OUT/nolab.log")"
+t_eq bench_nolab_whole_part "$(q '.not_measurable[] | "\(.part): \(.what)"')" "starve: the whole part"
+t_check bench_nolab_in_report grep -q '^Not measurable here: cannot make the lab here .*unshare' \
+	"$OUT/nolab/report.md"
 t_eq bench_no_namespace_left "$(ip netns list | grep -cE '^(b[0-9]+n|bfl|bst|vbi|vbx)[0-9]')" 0
 t_done

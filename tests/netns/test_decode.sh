@@ -9,8 +9,9 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_decode
 PY=/usr/bin/python3
-if ! command -v tshark >/dev/null || ! "$PY" -c 'import scapy' 2>/dev/null; then
-	echo "skip test_decode: needs tshark and python3-scapy"
+t_need test_decode tshark
+if ! "$PY" -c 'import scapy' 2>/dev/null; then
+	echo "skip test_decode: needs python3-scapy (tools/install-deps.sh)"
 	exit 0
 fi
 PROBE=$LAB_ROOT/tests/netns/vrrp_probe.py

@@ -12,9 +12,9 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_frr
-if [ ! -x /usr/lib/frr/vrrpd ] || [ ! -x /usr/lib/frr/zebra ] || ! command -v vtysh >/dev/null ||
-	! id frr >/dev/null 2>&1; then
-	echo "skip test_frr: needs FRR (frr package: zebra, vrrpd, vtysh, user frr)"
+t_need test_frr /usr/lib/frr/vrrpd /usr/lib/frr/zebra vtysh
+if ! id frr >/dev/null 2>&1; then
+	echo "skip test_frr: needs the user frr (the frr package makes it)"
 	exit 0
 fi
 

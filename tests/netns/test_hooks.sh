@@ -13,10 +13,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_hooks
-command -v tcpdump >/dev/null || {
-	echo "skip test_hooks: needs tcpdump"
-	exit 0
-}
+t_need test_hooks tcpdump
 
 VIP=$LAB_VIP
 trap lab_down EXIT

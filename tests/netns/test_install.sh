@@ -4,10 +4,7 @@
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
-command -v man >/dev/null || {
-	echo "skip test_install: needs man (man-db)"
-	exit 0
-}
+t_need test_install man
 DEST=$(mktemp -d /tmp/vrrpd-install.XXXX)
 trap 'rm -rf "$DEST"' EXIT
 if make -s -C "$LAB_ROOT" install DESTDIR="$DEST" PREFIX=/usr >"$DEST.log" 2>&1; then

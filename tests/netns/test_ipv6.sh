@@ -18,10 +18,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_ipv6
-command -v tcpdump >/dev/null || {
-	echo "skip test_ipv6: needs tcpdump"
-	exit 0
-}
+t_need test_ipv6 tcpdump
 if [ ! -e /proc/sys/net/ipv6 ]; then
 	echo "skip test_ipv6: the kernel has no IPv6"
 	exit 0

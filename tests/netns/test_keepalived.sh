@@ -18,10 +18,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_keepalived
-command -v keepalived >/dev/null || {
-	echo "skip test_keepalived: needs keepalived"
-	exit 0
-}
+t_need test_keepalived keepalived
 
 VIP=$LAB_VIP
 trap lab_down EXIT

@@ -10,10 +10,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_keepalived6
-command -v keepalived >/dev/null || {
-	echo "skip test_keepalived6: needs keepalived"
-	exit 0
-}
+t_need test_keepalived6 keepalived
 if [ ! -e /proc/sys/net/ipv6 ]; then
 	echo "skip test_keepalived6: the kernel has no IPv6"
 	exit 0

@@ -16,10 +16,7 @@ if ! lab_kernel_has_netem; then
 	echo "skip test_netem: this kernel has no netem qdisc (sch_netem); run make check-vm"
 	exit 0
 fi
-command -v tcpdump >/dev/null || {
-	echo "skip test_netem: needs tcpdump"
-	exit 0
-}
+t_need test_netem tcpdump
 
 VIP=$LAB_VIP
 LAST_GOT=0

@@ -13,10 +13,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_soak
-command -v valgrind >/dev/null || {
-	echo "skip test_soak: needs valgrind"
-	exit 0
-}
+t_need test_soak valgrind
 SOAK_SECS=${SOAK_SECS:-60}
 VRRPD=$LAB_ROOT/build/vrrpd
 ATROPOS=$LAB_ROOT/build/atropos

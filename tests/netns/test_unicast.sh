@@ -14,10 +14,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_unicast
-command -v tcpdump >/dev/null || {
-	echo "skip test_unicast: needs tcpdump"
-	exit 0
-}
+t_need test_unicast tcpdump
 PY=/usr/bin/python3
 "$PY" -c 'import scapy' 2>/dev/null || {
 	echo "skip test_unicast: needs python3-scapy"

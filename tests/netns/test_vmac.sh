@@ -21,10 +21,7 @@ set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_vmac
-command -v tcpdump >/dev/null || {
-	echo "skip test_vmac: needs tcpdump"
-	exit 0
-}
+t_need test_vmac tcpdump
 
 VIP=$LAB_VIP
 VMAC=$(t_vmac 51)
