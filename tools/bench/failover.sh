@@ -32,6 +32,7 @@ if [ "${1:-}" = --quick ]; then
 	shift
 fi
 OUT=${1:?usage: failover.sh [--quick] OUTDIR}
+bench_kernel_check
 mkdir -p "$OUT"
 PRIO=100
 LOW=50

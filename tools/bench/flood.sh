@@ -17,6 +17,7 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 bench_args "$@"
+bench_kernel_check
 command -v trafgen >/dev/null || {
 	echo "flood.sh: needs trafgen (Debian package netsniff-ng)" >&2
 	exit 1

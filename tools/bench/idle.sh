@@ -28,8 +28,8 @@
 # the others and exits 3 at the end, naming it: a finding about the daemon, not a harness
 # failure (run.sh keeps the rows and reports it).
 set -u
-# shellcheck source=tests/netns/checks.sh
-. "$(dirname "${BASH_SOURCE[0]}")/../../tests/netns/checks.sh"
+# shellcheck source=tools/bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ATROPOS=$LAB_ROOT/build/atropos
 KEEPALIVED=${KEEPALIVED:-/usr/sbin/keepalived}
@@ -73,6 +73,7 @@ fi
 for c in ip nsenter bpftool jq awk; do
 	command -v "$c" >/dev/null || die "needs $c"
 done
+bench_kernel_check
 
 if [ "$QUICK" = 1 ]; then
 	SIZES=${IDLE_SIZES:-1 10}

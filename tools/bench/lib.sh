@@ -38,6 +38,25 @@ bench_args() {
 	fi
 }
 
+# bench_unmeasurable WHY: ends a part that this kernel cannot run: the report lists it as "not
+# measurable here" with WHY (the kernel's own words), and make bench still succeeds. Exit 4;
+# tools/bench/run.sh gives the file in BENCH_NM.
+bench_unmeasurable() {
+	echo "$(basename "$0"): not measurable here: $*" >&2
+	[ -z "${BENCH_NM:-}" ] || printf '%s\n' "$*" >"$BENCH_NM"
+	exit 4
+}
+
+# bench_kernel_check: the lab's parts (failover, flood, starve, idle) need network namespaces,
+# veth pairs and a bridge; a kernel without them makes the part not measurable here.
+bench_kernel_check() {
+	local why
+	why=$(unshare --net sh -c 'ip link add vbk0 type veth peer name vbk1 &&
+		ip link add vbk2 type bridge' 2>&1) ||
+		bench_unmeasurable "cannot make the lab here (a network namespace with a veth pair" \
+			"and a bridge): $(paste -sd ' ' <<<"$why")"
+}
+
 # bench_changes IMPL R: how many state changes router R's daemon has logged so far.
 bench_changes() {
 	if [ "$1" = vrrpd ]; then

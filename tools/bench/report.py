@@ -152,7 +152,11 @@ def targets(res, xdp_by):
                     f"udp64 {u['ns']} ns vs empty {e['ns']} ns: +{d:.1f} ns", d <= 1))
     a = xdp_by.get(("arp_reply", "live"))
     k = xdp_by.get(("empty", "live"))
-    if a and k:
+    if a and k and (a.get("skipped") or k.get("skipped")):
+        out.append(("ARP answered in XDP cheaper than by the kernel (anchors: 44 vs 350 ns)",
+                    "not measurable here (live frames): " + (a.get("skipped") or k.get("skipped")),
+                    None))
+    elif a and k:
         out.append(("ARP answered in XDP cheaper than by the kernel (anchors: 44 vs 350 ns)",
                     f"{a['ns']} ns vs {k['ns']} ns (live frames)", a["ns"] < k["ns"]))
     f = res.get("failover") or []
@@ -275,6 +279,8 @@ def main():
     outdir = sys.argv[2]
     m = res.get("machine", {})
     xtxt, xby = xdp_section(res.get("xdp"))
+    unmeasurable = res.get("not_measurable") or []
+    whole = {u["part"]: u["reason"] for u in unmeasurable if u["what"] == "the whole part"}
     sections = [
         ("1. Cost per packet in the XDP program", xtxt),
         ("2. Failover time", failover_section(res.get("failover"))),
@@ -295,8 +301,18 @@ def main():
     if res.get("findings"):
         md += ["", "**Findings:** " + "; ".join(res["findings"])]
     md += ["", "## Targets (issue 8)", "",
-           table(["target", "measured", "met"], [[t, v, "yes" if ok else "**no**"] for t, v, ok in tg])]
+           table(["target", "measured", "met"],
+                 [[t, v, "not measurable here" if ok is None else "yes" if ok else "**no**"]
+                  for t, v, ok in tg])]
+    if unmeasurable:
+        md += ["", "## Not measurable here", "",
+               "What this machine's kernel cannot run, and the kernel's reason; the rest of the "
+               "run measured as usual.", ""]
+        md += [f"- {u['part']}, {u['what']}: {u['reason']}" for u in unmeasurable]
     for title, body in sections:
+        part = {"1": "xdp", "2": "failover", "3": "flood", "4": "starve", "5": "idle"}[title[0]]
+        if part in whole:
+            body = f"Not measurable here: {whole[part]}"
         md += ["", f"## {title}", "", body]
     if made:
         md += ["", "## Plots", ""] + [f"![{t}]({p})" for t, p in made]

@@ -7,9 +7,13 @@
 #   5. idle      CPU, wakeups and memory for 1 to 255 instances (idle.sh)
 # Writes BENCH_OUT (default build/bench)/results.json, report.md and plots/*.png, and prints the
 # report. BENCH_QUICK=1 runs a small version of each (for make check: it keeps the harness
-# working and measures nothing worth reading); BENCH_PARTS="xdp flood" runs only those. Exits
-# non-zero if a part failed (its error is in the report); a part that measured but found the
-# daemon misbehaving (exit 3) is a finding in the report, not a failure.
+# working and measures nothing worth reading); BENCH_PARTS="xdp flood" runs only those;
+# BENCH_XDP_ARGS adds options to xdp_cost. Exits non-zero if a part failed (its error is in the
+# report); a part that measured but found the daemon misbehaving (exit 3) is a finding in the
+# report, not a failure. What this machine's kernel cannot run is "not measurable here" in the
+# report, with the kernel's reason, and fails nothing: a whole part (exit 4, its reason in
+# BENCH_NM: lib.sh's bench_unmeasurable), the live-frame rows of xdp (xdp_cost's live.reason),
+# a case of starve (its not_measured).
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH=$ROOT/tools/bench
@@ -28,6 +32,7 @@ mkdir -p "$OUT"
 rm -rf "$OUT/failover" "$OUT/plots"
 ERRORS=()
 FINDINGS=()
+UNMEASURABLE=()
 declare -A SECS
 
 # part NAME CMD...: runs one part, timing it; a failure is recorded and the run goes on.
@@ -36,11 +41,16 @@ part() {
 	shift
 	[[ " $PARTS " == *" $name "* ]] || return 0
 	echo "== $name" >&2
-	"$@"
+	rm -f "$OUT/.$name.nm"
+	BENCH_NM=$OUT/.$name.nm "$@"
 	rc=$?
 	# 3: measured, but the part found the daemon misbehaving (idle.sh: roles that never
 	# settled); its rows say which, and the report lists it as a finding.
-	if [ $rc -eq 3 ] && [ -s "$OUT/$name.json" ]; then
+	if [ $rc -eq 4 ] && [ -s "$OUT/.$name.nm" ]; then
+		UNMEASURABLE+=("$(jq -n -c --arg part "$name" --rawfile why "$OUT/.$name.nm" \
+			'{part: $part, what: "the whole part", reason: ($why | rtrimstr("\n"))}')")
+		rm -f "$OUT/$name.json" "$OUT/.$name.nm"
+	elif [ $rc -eq 3 ] && [ -s "$OUT/$name.json" ]; then
 		FINDINGS+=("$name: some configurations never settled (see its rows; make bench log)")
 	elif [ $rc -ne 0 ]; then
 		ERRORS+=("$name failed (exit status $rc; its output is in the make bench log)")
@@ -55,7 +65,8 @@ failover() {
 }
 
 rm -f "$OUT"/{xdp,failover,flood,starve,idle}.json
-part xdp bash "$BENCH/xdp_cost.sh" "${Q[@]}" --json "$OUT/xdp.json"
+# shellcheck disable=SC2086 # BENCH_XDP_ARGS: options, split on spaces
+part xdp bash "$BENCH/xdp_cost.sh" "${Q[@]}" ${BENCH_XDP_ARGS:-} --json "$OUT/xdp.json"
 part failover failover
 part flood bash "$BENCH/flood.sh" "${Q[@]}" --json "$OUT/flood.json"
 part starve bash "$BENCH/starve.sh" "${Q[@]}" --json "$OUT/starve.json"
@@ -68,16 +79,26 @@ secs=$(for k in "${!SECS[@]}"; do printf '%s %s\n' "$k" "${SECS[$k]}"; done |
 	jq -R -s 'split("\n") | map(select(length > 0) | split(" ") | {(.[0]): (.[1] | tonumber)}) | add // {}')
 errors=$(printf '%s\n' "${ERRORS[@]}" | jq -R -s 'split("\n") | map(select(length > 0))')
 findings=$(printf '%s\n' "${FINDINGS[@]}" | jq -R -s 'split("\n") | map(select(length > 0))')
+# Not measurable here: whole parts, and what the parts that ran left out, with the reason.
+unmeasurable=$({
+	printf '%s\n' "${UNMEASURABLE[@]}"
+	[ ! -s "$OUT/xdp.json" ] || jq -c 'select(.live.status == "skipped") | {part: "xdp",
+		what: "live frames (rows empty/live and arp_reply/live)", reason: .live.reason}' \
+		"$OUT/xdp.json"
+	[ ! -s "$OUT/starve.json" ] || jq -c '.not_measured[]? | {part: "starve",
+		what: "\(.impl) \(.case)", reason: .reason}' "$OUT/starve.json"
+} | jq -s -c 'map(select(. != null))')
 # Each part's JSON by file: an argument is limited to 128 KiB and failover.json is larger.
 load() { if [ -s "$OUT/$1.json" ]; then cat "$OUT/$1.json"; else echo null; fi; }
 for p in xdp failover flood starve idle; do load $p >"$OUT/.$p.part"; done
 jq -n --argjson machine "$machine" --argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
 	--argjson secs "$secs" --argjson errors "$errors" --argjson findings "$findings" \
+	--argjson unmeasurable "$unmeasurable" \
 	--slurpfile xdp "$OUT/.xdp.part" --slurpfile failover "$OUT/.failover.part" \
 	--slurpfile flood "$OUT/.flood.part" --slurpfile starve "$OUT/.starve.part" \
 	--slurpfile idle "$OUT/.idle.part" \
 	'{machine: $machine, quick: $quick, seconds: $secs, errors: $errors, findings: $findings,
-	  xdp: $xdp[0], failover: $failover[0], flood: $flood[0], starve: $starve[0],
+	  not_measurable: $unmeasurable, xdp: $xdp[0], failover: $failover[0], flood: $flood[0], starve: $starve[0],
 	  idle: $idle[0]}' >"$OUT/results.json" || exit 1
 rm -f "$OUT"/.*.part
 "$PY" "$BENCH/report.py" "$OUT/results.json" "$OUT" "$BENCH/notes.md" || exit 1

@@ -16,6 +16,7 @@ set -u
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 bench_args "$@"
+bench_kernel_check
 
 INT=10
 if [ $QUICK = 1 ]; then
@@ -26,7 +27,8 @@ else
 	SECS=10
 fi
 ROWS=$(mktemp)
-trap 'cg_remove; lab_down; rm -f "$ROWS"' EXIT
+NOT_MEASURED=$(mktemp)
+trap 'cg_remove; lab_down; rm -f "$ROWS" "$NOT_MEASURED" "$NOT_MEASURED.err"' EXIT
 trap 'exit 1' INT TERM
 
 # row IMPL CASE REPEATS SECONDS BACKUP_CHANGES MASTER_CHANGES GAP_MS [THROTTLED]
@@ -68,7 +70,7 @@ for impl in vrrpd keepalived; do
 	# Back to the start if the stops moved the VIP.
 	t_wait_ms 5000 t_only r1 "$LAB_VIP"
 	sleep 0.3
-	if cg_make "vrrpd-bench-$$"; then
+	if cg_make "vrrpd-bench-$$" 2>"$NOT_MEASURED.err"; then
 		b0=$(bench_changes "$impl" r2)
 		m0=$(bench_changes "$impl" r1)
 		bench_gaps_start r1
@@ -80,9 +82,19 @@ for impl in vrrpd keepalived; do
 		row "$impl" cpu1pct 1 "$SECS" $(($(bench_changes "$impl" r2) - b0)) \
 			$(($(bench_changes "$impl" r1) - m0)) "$(bench_gaps_stop r1)" "${thr:-null}"
 	else
-		echo "# starve.sh: no CPU cgroup controller: the 1 % quota case is left out" >&2
+		# Not measurable here: the row is left out, the report says why.
+		why=$(tr '\n' ' ' <"$NOT_MEASURED.err")
+		if [ -z "$why" ]; then
+			why="no CPU cgroup controller on this kernel (no cpu in"
+			why+=" /sys/fs/cgroup/cgroup.controllers, no /sys/fs/cgroup/cpu)"
+		fi
+		cg_remove
+		jq -n -c --arg impl "$impl" --arg why "$why" \
+			'{impl: $impl, case: "cpu1pct", reason: $why}' >>"$NOT_MEASURED"
+		echo "# starve.sh: $impl cpu1pct not measurable here: $why" >&2
 	fi
 	[ -z "${STARVE_LOGS:-}" ] || cp "$LAB_DIR/r2.log" "$STARVE_LOGS/$impl-r2.log" 2>/dev/null
 	lab_down
 done
-jq -s '{interval_ms: '$INT', rows: .}' "$ROWS" >"$JSON"
+jq -n --slurpfile rows "$ROWS" --slurpfile nm "$NOT_MEASURED" \
+	'{interval_ms: '$INT', rows: $rows, not_measured: $nm}' >"$JSON"

@@ -20,7 +20,9 @@
  *            XDP_PASS program so that frames sent to it arrive): our program answering an ARP
  *            request with XDP_TX, against the empty program passing it to the stack, whose
  *            arp_rcv() answers. The time includes the page allocation, the transmission and
- *            the peer's receive of the reply (softirq on local_bh_enable()) in both.
+ *            the peer's receive of the reply (softirq on local_bh_enable()) in both. A kernel
+ *            that refuses live frames leaves these rows "skipped" with its reason in words
+ *            (live_refusal()): not measurable here, not a failure of the benchmark.
  *
  * Rows: repeat mode: empty (build/xdp_pass.bpf.o: the floor), timestamp (xdp_ts.bpf.o: one
  * bpf_ktime_get_ns()), udp64, arp_other, advert_fast, advert_event, advert_invalid,
@@ -34,6 +36,7 @@
  * Usage: xdp_cost [--quick] [--repeat N] [--trials N] [--calls N] [--json FILE]
  *                 [--live-dev DEV --live-peer PEER | --live-skip REASON] [--live-frames N]
  *                 [--batch N] [--hold-devs DEV,DEV,DEV] [--xdp-pass OBJ] [--xdp-ts OBJ]
+ *                 [--live-extra-flags N]
  * Root (BPF). tools/bench/xdp_cost.sh runs it in a network namespace of its own with the veth
  * pairs; without them it measures the repeat and syscall rows on lo and skips the live ones.
  *
@@ -130,7 +133,7 @@ static const char *const stat_names[NSTATS] = { VRRPD_STATS_FIELDS(STAT_NAME) };
 /* ---- options, environment, results ---- */
 
 static struct {
-	long repeat, trials, calls, live_frames, batch;
+	long repeat, trials, calls, live_frames, batch, live_extra_flags;
 	bool quick;
 	const char *json, *live_dev, *live_peer, *live_skip, *pass_obj, *ts_obj;
 	char *hold_devs;
@@ -153,7 +156,7 @@ struct row {
 	char name[24];
 	const char *mode;
 	bool skipped;
-	char skip_reason[200];
+	char skip_reason[600];
 	double ns;
 	double trials[MAX_TRIALS];
 	double means[MAX_TRIALS]; /* syscall mode */
@@ -167,7 +170,7 @@ struct row {
 	uint64_t events, events_lost;
 	long long replies; /* live: -1 when not applicable */
 	double ratio;
-	char note[400];
+	char note[700];
 };
 
 #define MAX_ROWS 24
@@ -176,7 +179,7 @@ static int nrows;
 
 static struct {
 	bool ok;
-	char reason[200];
+	char reason[600];
 	int batch, calls;
 	long long probe_frames, probe_answered;
 } live = { .probe_frames = -1, .probe_answered = -1 };
@@ -1024,12 +1027,104 @@ static int live_run(int fd, const uint8_t *frame, int len, uint32_t ifindex, uin
 	struct xdp_md ctx = { .data = 0, .data_end = (uint32_t)len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = frame, .data_size_in = (uint32_t)len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = (int)repeat,
-		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES, .batch_size = (uint32_t)opt.batch);
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES | (uint32_t)opt.live_extra_flags,
+		    .batch_size = (uint32_t)opt.batch);
 
 	if (bpf_prog_test_run_opts(fd, &o))
 		return -errno;
 	*duration = o.duration;
 	return 0;
+}
+
+/*
+ * Names the BPF LSM programs loaded on this machine (type BPF_PROG_TYPE_LSM), up to len bytes:
+ * one of them is what refuses a bpf() command with EPERM when the kernel's own code has no
+ * reason to. Returns how many there are, or -errno if the programs cannot be listed.
+ */
+static int lsm_programs(char *buf, size_t len)
+{
+	uint32_t id = 0;
+	size_t off = 0;
+	int n = 0;
+
+	buf[0] = 0;
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info = { 0 };
+		uint32_t ilen = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &ilen) && info.type == BPF_PROG_TYPE_LSM) {
+			if (off < len)
+				off += (size_t)snprintf(buf + off, len - off, "%s%s (id %u)",
+							n ? ", " : "", info.name, id);
+			n++;
+		}
+		close(fd);
+	}
+	return errno == ENOENT ? n : -errno;
+}
+
+/*
+ * Why the kernel refused live frames (err: -errno of the probe), in words for the report. The
+ * kernel's live-frame code (net/bpf/test_run.c, Linux 5.18 to 6.18) refuses with EINVAL (no
+ * such mode, before 5.18, or flags it does not know), E2BIG (a batch over 256) or ENOMEM; it has
+ * no permission check of its own, and this program already ran the same program without the
+ * flag (the syscall rows). So EPERM or EACCES can only come from the bpf() security hook
+ * (security_bpf): a security module refuses live frames, which can send any frame out of an
+ * interface, on this machine. The active modules and any BPF LSM program are named.
+ */
+static void live_refusal(int err, char *why, size_t len)
+{
+	char lsm[128] = "", progs[200];
+	struct utsname u;
+	const char *kernel = uname(&u) ? "?" : u.release;
+	size_t off;
+	FILE *f;
+	int n;
+
+	off = (size_t)snprintf(why, len,
+			       "the kernel (%s) refused BPF_PROG_TEST_RUN with flags 0x%x "
+			       "(BPF_F_TEST_XDP_LIVE_FRAMES%s): %s (%s); ",
+			       kernel, BPF_F_TEST_XDP_LIVE_FRAMES | (uint32_t)opt.live_extra_flags,
+			       opt.live_extra_flags ? " and --live-extra-flags" : "",
+			       strerror(-err), strerrorname_np(-err) ? strerrorname_np(-err) : "?");
+	if (off >= len)
+		return;
+	switch (-err) {
+	case EINVAL:
+	case EOPNOTSUPP:
+		snprintf(
+			why + off, len - off,
+			"what a kernel without live-frame mode (before Linux 5.18), or one that does "
+			"not know one of these flags, answers");
+		return;
+	case EPERM:
+	case EACCES:
+		break;
+	default:
+		snprintf(why + off, len - off, "the same program runs without the flag");
+		return;
+	}
+	f = fopen("/sys/kernel/security/lsm", "r");
+	if (f) {
+		if (!fgets(lsm, sizeof(lsm), f))
+			lsm[0] = 0;
+		lsm[strcspn(lsm, "\n")] = 0;
+		fclose(f);
+	}
+	n = lsm_programs(progs, sizeof(progs));
+	snprintf(why + off, len - off,
+		 "the kernel's live-frame code has no permission check of its own and the same "
+		 "program runs without the flag, so a policy of this kernel refused it: a security "
+		 "module's bpf() hook, or a restriction built into this kernel (security modules: "
+		 "%s; BPF LSM programs: %s%s)",
+		 lsm[0] ? lsm : "unknown, securityfs is not mounted",
+		 n < 0 ? "cannot list them: " :
+		 n     ? progs :
+			 "none loaded",
+		 n < 0 ? strerror(-n) : "");
 }
 
 static void live_skip_rows(const char *reason)
@@ -1130,7 +1225,7 @@ static void live_section(void)
 	uint32_t ifindex, d, probe;
 	bool has_vip;
 	int len, err;
-	char why[200];
+	char why[sizeof(live.reason)];
 
 	if (opt.live_skip) {
 		live_skip_rows(opt.live_skip);
@@ -1153,16 +1248,17 @@ static void live_section(void)
 	/* The asker is the peer: the replies are addressed to it. */
 	len = build_arp_request(frame, peer_mac, VIP);
 
-	/* Does the kernel have live frames? One frame of the empty program. */
+	/*
+	 * Does this kernel run live frames? One frame of the empty program. A refusal here makes
+	 * the live rows "not measurable here", with the kernel's reason; a failure after a
+	 * successful probe is a failure of the benchmark.
+	 */
 	err = live_run(env.empty_fd, frame, len, ifindex, 1, &d);
-	if (err == -EINVAL || err == -EOPNOTSUPP) {
-		snprintf(why, sizeof(why), "BPF_F_TEST_XDP_LIVE_FRAMES refused by the kernel (%s)",
-			 err == -EINVAL ? "EINVAL" : "EOPNOTSUPP");
+	if (err) {
+		live_refusal(err, why, sizeof(why));
 		live_skip_rows(why);
 		return;
 	}
-	if (err)
-		die("live mode: BPF_PROG_TEST_RUN: %s", strerror(-err));
 
 	/* The reuse probe: 8 batches in one syscall; how many got a fresh request? */
 	state_set(ST_MASTER, ifindex);
@@ -1379,13 +1475,15 @@ static void usage(FILE *f)
 		"usage: xdp_cost [--quick] [--repeat N] [--trials N] [--calls N] [--json FILE]\n"
 		"                [--live-dev DEV --live-peer PEER | --live-skip REASON]\n"
 		"                [--live-frames N] [--batch N] [--hold-devs DEV,DEV,DEV]\n"
-		"                [--xdp-pass OBJ] [--xdp-ts OBJ]\n"
+		"                [--xdp-pass OBJ] [--xdp-ts OBJ] [--live-extra-flags N]\n"
 		"  --repeat N       runs per trial in repeat mode (1000000; --quick: 10000)\n"
 		"  --trials N       trials per row (5; --quick: 1)\n"
 		"  --calls N        syscalls per trial in syscall mode (min(repeat, 100000))\n"
 		"  --live-frames N  frames per trial in live mode (min(repeat, 65536))\n"
 		"  --batch N        live batch_size (kernel default 64), one batch per syscall\n"
-		"  --hold-devs L    three devices to keep the programs attached to (see hold())\n");
+		"  --hold-devs L    three devices to keep the programs attached to (see hold())\n"
+		"  --live-extra-flags N  BPF_PROG_TEST_RUN flags added to the live runs' (a test of\n"
+		"                   the refusal path: the kernel refuses flags it does not know)\n");
 }
 
 static long num_arg(const char *name, const char *s, long min, long max)
@@ -1416,6 +1514,7 @@ static void parse_args(int argc, char **argv)
 		{ "xdp-pass", required_argument, NULL, 'P' },
 		{ "xdp-ts", required_argument, NULL, 'T' },
 		{ "hold-devs", required_argument, NULL, 'H' },
+		{ "live-extra-flags", required_argument, NULL, 'X' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -1425,6 +1524,9 @@ static void parse_args(int argc, char **argv)
 		switch (c) {
 		case 'q':
 			opt.quick = true;
+			break;
+		case 'X':
+			opt.live_extra_flags = num_arg("--live-extra-flags", optarg, 0, UINT32_MAX);
 			break;
 		case 'r':
 			opt.repeat = num_arg("--repeat", optarg, 1, INT_MAX);
