@@ -94,6 +94,9 @@ EOF
 cp /etc/resolv.conf "$R/etc/resolv.conf"
 say "root ready in $((SECONDS - start)) s"
 
+# The root is a mount point of its own, as / is on a machine: unshare -m and ip netns exec
+# change the propagation of / and fail with EINVAL in a chroot whose / is not one.
+mount --bind "$R" "$R"
 mount -t proc proc "$R/proc"
 mount --rbind /sys "$R/sys"
 mount --make-rslave "$R/sys"

@@ -252,6 +252,15 @@ def shell_needs(path, rel):
             yield m.group(1), where
 
 
+def imports_of(line):
+    """The top-level modules a line of Python imports."""
+    m = re.match(r"\s*(?:from\s+([\w.]+)\s+import|import\s+([\w., ]+))", line)
+    if not m:
+        return []
+    names = [m.group(1)] if m.group(1) else m.group(2).split(",")
+    return [n for n in (n.strip().split(" ")[0].split(".")[0] for n in names) if n]
+
+
 def python_needs(path, rel):
     """(program, where) run through subprocess or looked up with shutil.which, and
     (module, where) imported."""
@@ -262,13 +271,7 @@ def python_needs(path, rel):
             progs.append((m.group(1), where))
         for m in re.finditer(r"shutil\.which\(\s*[\"']([\w./+-]+)[\"']", line):
             progs.append((m.group(1), where))
-        m = re.match(r"\s*(?:from\s+([\w.]+)\s+import|import\s+([\w., ]+))", line)
-        if m:
-            names = [m.group(1)] if m.group(1) else m.group(2).split(",")
-            for name in names:
-                name = name.strip().split(" ")[0].split(".")[0]
-                if name:
-                    mods.append((name, where))
+        mods += [(name, where) for name in imports_of(line)]
     return progs, mods
 
 
@@ -278,12 +281,8 @@ def shell_python_imports(path, rel):
     for m in re.finditer(r"(?:PY\"?|python3)\s+-c\s+'([^']*)'", text):
         line0 = text.count("\n", 0, m.start(1)) + 1
         for k, line in enumerate(m.group(1).split("\n")):
-            mm = re.match(r"\s*(?:from\s+([\w.]+)\s+import|import\s+([\w., ]+))", line)
-            if mm:
-                for name in ([mm.group(1)] if mm.group(1) else mm.group(2).split(",")):
-                    name = name.strip().split(" ")[0].split(".")[0]
-                    if name:
-                        yield name, f"{rel}:{line0 + k}"
+            for name in imports_of(line):
+                yield name, f"{rel}:{line0 + k}"
 
 
 def project_files(root):

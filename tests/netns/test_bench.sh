@@ -63,8 +63,9 @@ BENCH_QUICK=1 BENCH_PARTS=xdp BENCH_OUT=$OUT/refused BENCH_XDP_ARGS="--live-extr
 	bash "$LAB_ROOT/tools/bench/run.sh" >"$OUT/refused.log" 2>&1
 RC=$?
 t_eq bench_refused_live_succeeds "$RC" 0 "exit status $RC: $(tail -n 5 "$OUT/refused.log")"
-t_eq bench_refused_live_reason "$(q '.not_measurable[] | select(.part == "xdp") | .reason' |
-	grep -c 'refused BPF_PROG_TEST_RUN .*Invalid argument (EINVAL)')" 1
+WHY=$(q '.not_measurable[] | select(.part == "xdp") | .reason')
+t_eq bench_refused_live_reason "$(grep -c 'refused BPF_PROG_TEST_RUN .*Invalid argument (EINVAL)' <<<"$WHY")" 1 \
+	"the reason is \"$WHY\""
 t_eq bench_refused_live_others_measured \
 	"$(q '[.xdp.rows[] | select(.mode != "live" and .ns == null)] | length')" 0
 t_eq bench_refused_live_rows_skipped "$(q '[.xdp.rows[] | select(.mode == "live" and .ns == null)] | length')" 2

@@ -70,11 +70,11 @@ if why=$(ip netns add "$NS" 2>&1 && ip -n "$NS" link set lo up 2>&1); then
 	if why=$(setup_live); then
 		live_args=(--live-dev "$DEV" --live-peer "$PEER")
 	else
-		live_args=(--live-skip "cannot set up the veth pair: $(echo "$why" | tr '\n' ' ')")
+		live_args=(--live-skip "cannot set up the veth pair: $(paste -sd ' ' <<<"$why")")
 	fi
 else
 	# Then the program runs here, on lo only; it pins nothing and attaches nothing.
-	live_args=(--live-skip "cannot create a network namespace: $(echo "$why" | tr '\n' ' ')")
+	live_args=(--live-skip "cannot create a network namespace: $(paste -sd ' ' <<<"$why")")
 fi
 
 # In the background so that a signal to this script reaches the trap, which stops it.
