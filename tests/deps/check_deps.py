@@ -314,7 +314,8 @@ def project_files(root):
 
 
 def dpkg_db():
-    """{package: (essential, provides, [dependency groups])} of the installed packages."""
+    """({package: (essential, [dependency groups])}, {virtual package: [providers]}) of the
+    installed packages."""
     out = subprocess.run(
         ["dpkg-query", "-W", "-f=${Package}\t${db:Status-Status}\t${Essential}\t${Provides}\t"
          "${Depends}\t${Pre-Depends}\n"], capture_output=True, text=True, check=True).stdout
@@ -334,12 +335,12 @@ def dpkg_db():
 
 def closure(listed, db, provides):
     """The installed packages that installing `listed` brings: them and their dependencies
-    (the first alternative of an "a | b" that is installed here), plus the Essential ones."""
-    seen = set(p for p, (ess, _) in db.items() if ess)
-    todo = [p for p in listed if p in db]
+    (of an "a | b", the first alternative installed here), and the Essential ones and theirs."""
+    todo = [p for p in listed if p in db] + [p for p, (ess, _) in db.items() if ess]
+    seen = set()
     while todo:
         p = todo.pop()
-        if p in seen and p not in listed:
+        if p in seen:
             continue
         seen.add(p)
         for group in db[p][1]:
@@ -347,7 +348,7 @@ def closure(listed, db, provides):
                 name = alt.strip().split(" ")[0].split(":")[0]
                 cands = [name] if name in db else provides.get(name, [])
                 if cands:
-                    todo += [c for c in cands if c not in seen]
+                    todo += cands
                     break
     return seen
 
@@ -409,7 +410,7 @@ def resolve(word):
 
 
 def check(root, listed, db, provides):
-    """[(name, None or why)] for the project at root."""
+    """([(name, None or why)], programs checked for, programs run) for the project at root."""
     allowed = closure(listed, db, provides)
     shells, pys = project_files(root)
     results = []
@@ -485,14 +486,16 @@ def check(root, listed, db, provides):
                 bad.append((f"deps_python_{name}",
                             f"{where} imports {name} ({origin}, package {pkg}), which "
                             "tools/install-deps.sh does not install"))
-    seen = set()
-    results.append(("deps_python_modules", None) if not bad else None)
-    results.extend(b for b in bad if not (b[0] in seen or seen.add(b[0])))
-    return [r for r in results if r], got_needs, got_words
+    if not bad:
+        results.append(("deps_python_modules", None))
+    results += list(dict(bad).items())  # once per module
+    return results, got_needs, got_words
 
 
 def self_test(listed, db, provides):
     """The check finds what it must and only that, on scripts written for it."""
+    if "jq" not in listed:
+        return [("deps_check_finds_unlisted", "jq is not on the list (the self-test runs jq)")]
     out = []
     with tempfile.TemporaryDirectory() as d:
         os.makedirs(os.path.join(d, "tests"))
@@ -508,8 +511,6 @@ def self_test(listed, db, provides):
         out.append(("deps_check_finds_missing",
                     None if "deps_needed_commands_vrrpd-test-no-such-program" in names else
                     "a script that checks for a program that is not installed was not reported"))
-        if "jq" not in listed:
-            out.append(("deps_check_finds_unlisted", "jq is not on the list (self-test needs it)"))
     return out
 
 
