@@ -205,6 +205,8 @@ for x in $(cat /proc/cmdline); do
 	esac
 done
 KVER=$(uname -r)
+# Progress marks, so that a VM that times out says how far it got (the kernel log is quiet).
+log "stage 1: loading modules, uptime $(cut -d' ' -f1 /proc/uptime)"
 while read -r m; do insmod "/mods/$m" || log "insmod $m failed"; done </mods/order
 R=/newroot
 mkdir -p $R
@@ -214,6 +216,7 @@ until mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144,cache=loose v
 	[ $i -gt 50 ] && fail "cannot mount the 9p root"
 	sleep 0.1
 done
+log "9p root mounted"
 mount -t tmpfs -o mode=755 tmpfs $R/run || fail "tmpfs on /run"
 V=$R/run/vm
 mkdir -p $V/bin $V/ovl $V/modroot/bin $V/modroot/proc $V/modroot/sys \
@@ -241,6 +244,7 @@ for d in $OVL; do
 done
 # Debian's /var/run is a link to /run; a root where it is not gets a bind mount.
 [ -L $R/var/run ] || mount --bind $R/run $R/var/run
+log "overlays made, switching root"
 mount --move /dev $R/dev
 mount --move /proc $R/proc
 mount --move /sys $R/sys
@@ -254,6 +258,7 @@ BB=/run/vm/bin/busybox
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/run/vm/bin
 log() { echo "vm-stage2: $*" >/dev/ttyS1; }
 for x in $($BB cat /proc/cmdline); do case "$x" in vm.run=*) RUN=${x#vm.run=} ;; esac; done
+log "stage 2: mounting, uptime $($BB cut -d' ' -f1 /proc/uptime)"
 $BB mkdir -p /dev/pts /dev/shm
 $BB mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
 $BB mount -t tmpfs -o mode=1777 tmpfs /dev/shm
@@ -478,7 +483,13 @@ run() {
 		tail -n 60 "$rundir/console.log" >&2
 		rc=125
 	elif [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; then
-		say "timed out after ${VM_TIMEOUT:-1200} s (VM_TIMEOUT); the kernel log's end:"
+		if grep -q VM-SCRIPT-START "$rundir/console.log"; then
+			say "timed out after ${VM_TIMEOUT:-1200} s (VM_TIMEOUT) in the script;" \
+				"the kernel log's end:"
+		else
+			say "timed out after ${VM_TIMEOUT:-1200} s (VM_TIMEOUT) before the script" \
+				"started: the guest never finished booting; the kernel log's end:"
+		fi
 		tail -n 30 "$rundir/console.log" >&2
 		rc=124
 	elif [ -z "$rc" ]; then

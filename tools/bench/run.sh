@@ -98,8 +98,8 @@ jq -n --argjson machine "$machine" --argjson quick "$([ "$QUICK" = 1 ] && echo t
 	--slurpfile flood "$OUT/.flood.part" --slurpfile starve "$OUT/.starve.part" \
 	--slurpfile idle "$OUT/.idle.part" \
 	'{machine: $machine, quick: $quick, seconds: $secs, errors: $errors, findings: $findings,
-	  not_measurable: $unmeasurable, xdp: $xdp[0], failover: $failover[0], flood: $flood[0], starve: $starve[0],
-	  idle: $idle[0]}' >"$OUT/results.json" || exit 1
+	  not_measurable: $unmeasurable, xdp: $xdp[0], failover: $failover[0], flood: $flood[0],
+	  starve: $starve[0], idle: $idle[0]}' >"$OUT/results.json" || exit 1
 rm -f "$OUT"/.*.part
 "$PY" "$BENCH/report.py" "$OUT/results.json" "$OUT" "$BENCH/notes.md" || exit 1
 [ ${#ERRORS[@]} -eq 0 ]

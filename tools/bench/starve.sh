@@ -83,7 +83,7 @@ for impl in vrrpd keepalived; do
 			$(($(bench_changes "$impl" r1) - m0)) "$(bench_gaps_stop r1)" "${thr:-null}"
 	else
 		# Not measurable here: the row is left out, the report says why.
-		why=$(tr '\n' ' ' <"$NOT_MEASURED.err")
+		why=$(paste -sd ' ' "$NOT_MEASURED.err")
 		if [ -z "$why" ]; then
 			why="no CPU cgroup controller on this kernel (no cpu in"
 			why+=" /sys/fs/cgroup/cgroup.controllers, no /sys/fs/cgroup/cpu)"
