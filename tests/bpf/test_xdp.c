@@ -5,7 +5,7 @@
  * receive rule of /work/shared/docs/RFC.md (cited as RFC.md:LINE), then the fast path, then
  * frames that are not VRRP and must pass untouched, then ARP and the VMAC. The IPv6 rows are in
  * test_xdp6.c (VRRP over IPv6) and test_xdp_nd6.c (Neighbor Discovery, the IPv6 VMAC). Needs
- * root (BPF and bpffs); without it the test prints "skip" and succeeds.
+ * root (BPF, and bpffs, which it mounts if missing); without root it prints "skip".
  *
  * Every row starts from the same state: all maps emptied, then the instances of test_xdp.h (IPv4
  * and IPv6) installed on ifindex 1 (lo: BPF_PROG_TEST_RUN needs a real ingress device) with
@@ -1277,8 +1277,7 @@ int main(void)
 			printf("skip test_xdp: %s\n", reason);
 			return 0;
 		}
-		fprintf(stderr, "test_xdp: %s\n", reason);
-		printf("not ok test_xdp_setup\n");
+		printf("not ok test_xdp_setup: %s\n", reason);
 		return 1;
 	}
 

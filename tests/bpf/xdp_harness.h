@@ -40,8 +40,9 @@ struct harness_out {
 /*
  * Loads the program and sets up h; on_event(ctx, ...) gets what our ring buffer receives.
  * max_entries, unless 0, resizes vrrpd_cfg, vrrpd_rx, vrrpd_vip and vrrpd_stats (the code is
- * the same; only a full map would behave differently). Returns 0, 1 to skip (no root, no bpffs:
- * why in reason), or -errno. harness_teardown() undoes it, after a failure too.
+ * the same; only a full map would behave differently). Mounts bpffs on /sys/fs/bpf if it is not
+ * there. Returns 0, 1 to skip (not root: why in reason), or -errno (why in reason).
+ * harness_teardown() undoes it, after a failure too.
  */
 int harness_setup(struct harness *h, const char *name, uint32_t max_entries,
 		  ring_buffer_sample_fn on_event, void *ctx, char *reason, size_t len);
