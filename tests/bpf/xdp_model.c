@@ -317,6 +317,8 @@ void model_record(const struct model_state *st, const struct model_inst *in,
 	memcpy(p->ev.addrs, a->addrs, sizeof(p->ev.addrs));
 }
 
+bool model_wrong_r2;
+
 /* An IPv4 VRRP frame, found by pkt_locate_advert(). */
 static void advert_rules(const struct model_state *st, const uint8_t *frame, size_t len,
 			 const struct pkt_vrrp_loc *loc, struct model_pred *p)
@@ -343,7 +345,7 @@ static void advert_rules(const struct model_state *st, const uint8_t *frame, siz
 			model_discard(p, &key, reason >= 0 ? STAT_BIT(reason) : 0);
 		return;
 	}
-	if (a.version != in->cfg.version) { /* R2 */
+	if (a.version != in->cfg.version && !model_wrong_r2) { /* R2 */
 		model_discard(p, &key, MODEL_CNT(version_errors));
 		return;
 	}

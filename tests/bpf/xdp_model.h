@@ -73,6 +73,13 @@ struct model_pred {
 };
 
 /*
+ * A deliberately wrong model, for fuzz_xdp --wrong-model: it forgets R2 (an IPv4 advert of the
+ * other VRRP version than the instance's is taken, not dropped). The fuzzer must then find
+ * disagreements: the proof that its comparison can fail.
+ */
+extern bool model_wrong_r2;
+
+/*
  * Predicts what the program does with frame (len bytes) received on st->ifindex at now_ns
  * (CLOCK_MONOTONIC; leases must not end within the run).
  */
