@@ -86,13 +86,19 @@ t_wait_ms() {
 	done
 }
 
-# t_holds_ms MS CMD...: CMD succeeds at every poll (every ~150 ms) for MS.
+# t_holds_ms MS CMD...: CMD succeeds at every poll (every ~150 ms) for MS, and every daemon the
+# test started is alive at each (t_lab_alive). A limit of 0 or less
+# (a window computed from a slow start that is already over) proves nothing: that is a failure.
 t_holds_ms() {
 	local limit=$1 start now
 	shift
+	if [ "$limit" -le 0 ]; then
+		echo "t_holds_ms: a window of $limit ms holds nothing ($*)" >&2
+		return 1
+	fi
 	start=$(t_now_ms)
 	while :; do
-		"$@" || return 1
+		"$@" && t_lab_alive || return 1
 		now=$(t_now_ms)
 		[ $((now - start)) -ge "$limit" ] && return 0
 		sleep 0.15
@@ -125,6 +131,20 @@ t_stop() {
 # t_reap R [TAG]: waits for a daemon that was signalled by hand; returns its exit status.
 t_reap() { t_stop "$1" "${2:-main}" 0; }
 
+# t_lab_alive: every daemon the test started and has not stopped (LAB_PID, captures aside) still
+# runs. t_holds_ms asks it at every poll: a negative check ("stays backup", "does not preempt")
+# proves nothing about a daemon that is dead.
+t_lab_alive() {
+	local k
+	for k in "${!LAB_PID[@]}"; do
+		case $k in cap.*) continue ;; esac
+		if ! t_running "${LAB_PID[$k]}"; then
+			echo "t_lab_alive: $k (pid ${LAB_PID[$k]}) is not running" >&2
+			return 1
+		fi
+	done
+}
+
 # t_alive R [TAG]: is the daemon still running?
 t_alive() {
 	local pid
@@ -133,25 +153,40 @@ t_alive() {
 }
 
 # t_start R [TAG] ARGS...: lab_vrrpd with a tag, without printing the pid; returns once the daemon
-# has logged its instance started, or exited (a refusal), or after 30 s: what a test times then
-# runs from there, not from before the XDP program's load (seconds in the VM lane's emulated CPU).
+# has logged its instance started: what a test times then runs from there, not from before the
+# XDP program's load (seconds in the VM lane's emulated CPU). A daemon that exits instead (a
+# refusal, a crash) or has not started after 30 s is a failure, "not ok start_R_TAG", and t_start
+# returns 1: what follows ("stays backup") would otherwise pass on a dead daemon.
 t_start() {
-	local r=$1 tag=$2 n
+	local r=$1 tag=$2 n pid
 	shift 2
 	n=$(t_starts "$r")
 	LAB_TAG=$tag lab_vrrpd "$r" "$@" >/dev/null
-	t_wait_ms 30000 eval '[ "$(t_starts "$r")" -gt "$n" ] || ! t_running "$(t_pid "$r" "$tag")"'
+	pid=$(t_pid "$r" "$tag")
+	t_wait_ms 30000 eval '[ "$(t_starts "$r")" -gt "$n" ] || ! t_running "$pid"'
+	if ! t_running "$pid"; then
+		t_fail "start_${r}_$tag" "vrrpd $* exited: $(tail -n 1 "$LAB_DIR/$r.log" 2>/dev/null)"
+		return 1
+	fi
+	if [ "$(t_starts "$r")" -le "$n" ]; then
+		t_fail "start_${r}_$tag" "vrrpd $* has not started its instance after 30 s"
+		return 1
+	fi
 }
 # t_starts R: how many times R's log says an instance started.
 t_starts() { cat "$LAB_DIR/$1.log" 2>/dev/null | grep -c ': started, VRRPv'; }
 # t_running PID: alive and not a zombie (an exited child stays one until the test waits for it).
 t_running() { [ -n "$1" ] && [ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null; }
 
-# Who holds ADDR: "r1", "r2", "r1 r2" or "".
+# Who holds ADDR: "r1", "r2", "r1 r2" or ""; a router whose addresses cannot be listed shows as
+# "r1?" (so that no check about who holds it can pass).
 t_holders() {
-	local r out=""
+	local r out="" rc
 	for r in r1 r2; do
-		lab_has_ip "$r" "$1" && out="${out:+$out }$r"
+		lab_has_ip "$r" "$1"
+		rc=$?
+		[ $rc = 0 ] && out="${out:+$out }$r"
+		[ $rc = 2 ] && out="${out:+$out }$r?"
 	done
 	echo "$out"
 }
@@ -202,57 +237,156 @@ t_capture_stop() {
 	t_stop cap "$1" INT >/dev/null
 }
 
-# t_capture_read NAME [FILTER...]: the captured frames, one line each (-e: with MACs).
+# t_capture_read NAME [FILTER...]: the captured frames, one line each (-e: with MACs). A capture
+# that cannot be read is not an empty one: it is noted, and t_done fails the test for it (a read
+# in a pipe, "... | grep -c", cannot fail the check itself).
 t_capture_read() {
-	local name=$1
+	local name=$1 err
 	shift
-	tcpdump -n -e -r "$LAB_DIR/$name.pcap" --time-stamp-precision=nano -tt "$@" 2>/dev/null
+	err=$LAB_DIR/$name.read.err
+	if ! tcpdump -n -e -r "$LAB_DIR/$name.pcap" --time-stamp-precision=nano -tt "$@" 2>"$err"; then
+		# A reader that stopped early (grep -q, head) is not a capture that could not be read.
+		grep -q 'Broken pipe' "$err" && return 1
+		echo "$name: $(tail -n 1 "$err")" >>"$LAB_DIR/capture.errors"
+		return 1
+	fi
 }
 
-# t_log_has R REGEX: a line of router R's log (all its daemons) matches.
-t_log_has() { grep -Eq -- "$2" "$LAB_DIR/$1.log"; }
+# t_log_has R REGEX: a line of router R's log (all its daemons) written since the last t_phase
+# matches: a phase never passes on a line an earlier phase produced.
+t_log_has() { tail -c +$((${T_LOG_MARK[$1]:-0} + 1)) "$LAB_DIR/$1.log" 2>/dev/null | grep -Eq -- "$2"; }
+
+# t_log_ms R REGEX: the time (epoch ms, t_now_ms's clock) of the last line of R's log since the
+# last t_phase that matches; no output and status 1 when there is none. The daemon's log stamps
+# are local time to the millisecond.
+t_log_ms() {
+	local line
+	line=$(tail -c +$((${T_LOG_MARK[$1]:-0} + 1)) "$LAB_DIR/$1.log" 2>/dev/null |
+		grep -E -- "$2" | tail -n 1)
+	[ -n "$line" ] || return 1
+	date -d "${line%% *}" +%s%3N
+}
+
+# t_log_lacks R REGEX: R's log is there, and no line since the last t_phase matches.
+t_log_lacks() { [ -e "$LAB_DIR/$1.log" ] && ! t_log_has "$@"; }
+
+# t_phase: a new phase of the test begins: t_log_has reads only what the logs get from now on.
+declare -A T_LOG_MARK
+t_phase() {
+	local f r
+	for f in "$LAB_DIR"/*.log; do
+		[ -e "$f" ] || continue
+		r=$(basename "$f" .log)
+		T_LOG_MARK[$r]=$(wc -c <"$f")
+	done
+}
 # t_started R VRID [IFACE]: waits (up to 30 s) for R's daemon to have started the instance, so that
 # a protocol bound is timed from there: loading the XDP program (the verifier) takes seconds in
 # the VM lane's emulated CPU.
 t_started() { t_wait_ms 30000 t_log_has "$1" "VRRP ID $2 on ${3:-eth0}: started,"; }
 
 # bpftool -j prints the BTF-named fields under "formatted".
-# t_stat R VRID FIELD: a vrrpd_stats counter of router R's instance, summed over the CPUs.
+# The counters of struct vrrpd_stats, from the one list in include/vrrp_abi.h.
+T_STATS_FIELDS=" $(sed -n '/^#define VRRPD_STATS_FIELDS/,/^$/p' "$LAB_ROOT/include/vrrp_abi.h" |
+	grep -o 'X([a-z0-9_]*)' | sed 's/^X(//; s/)$//' | tr '\n' ' ')"
+
+# t_stat R VRID FIELD: a vrrpd_stats counter of router R's instance, summed over the CPUs. The
+# XDP program makes an instance's entry with its first counted frame, so an instance that is in
+# vrrpd_cfg without one has counted nothing: 0 (VRID 0, where drops without an instance are
+# counted, needs no instance). Anything else missing (no such counter, no map, no such instance,
+# a field bpftool did not print) is not 0: t_stat says so on stderr, prints "missing:FIELD",
+# which no check expects (and which arithmetic refuses), and returns 1.
 t_stat() {
-	bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_stats" 2>/dev/null |
-		jq --argjson vrid "$2" --arg f "$3" \
-			'[.[].formatted | select(.key.vrid == $vrid) | .values[].value[$f]] | add // 0'
+	local pins=/sys/fs/bpf/$LAB_PREFIX-$1 v why=""
+	case $T_STATS_FIELDS in
+	*" $3 "*) ;;
+	*) why="vrrpd_stats has no counter $3" ;;
+	esac
+	if [ -z "$why" ] && [ "$2" != 0 ]; then
+		v=$(bpftool -j map dump pinned "$pins/vrrpd_cfg" 2>/dev/null |
+			jq --argjson vrid "$2" 'type == "array" and any(.[]; .formatted.key.vrid == $vrid)')
+		[ "$v" = true ] || why="$1 has no instance with VRID $2 in $pins/vrrpd_cfg"
+	fi
+	[ -n "$why" ] || v=$(bpftool -j map dump pinned "$pins/vrrpd_stats" 2>/dev/null |
+		jq --argjson vrid "$2" --arg f "$3" 'if type != "array" then null else
+			[.[].formatted | select(.key.vrid == $vrid) | .values[].value[$f]] |
+			if any(. == null) then null else add // 0 end end')
+	[ -n "$why" ] || { [ -n "$v" ] && [ "$v" != null ]; } || why="cannot read $3 in $pins/vrrpd_stats"
+	if [ -n "$why" ]; then
+		echo "t_stat: $why" >&2
+		echo "missing:$3"
+		return 1
+	fi
+	echo "$v"
 }
 
-# t_cfg_vrids R: the VRIDs in router R's vrrpd_cfg, sorted, space separated.
+# t_cfg_vrids R: the VRIDs in router R's vrrpd_cfg, sorted, space separated ("" for none). A map
+# that cannot be read is not empty: "error: ..." and status 1.
 t_cfg_vrids() {
-	bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" 2>/dev/null |
-		jq -r '[.[].formatted.key.vrid] | sort | map(tostring) | join(" ")'
+	local out
+	out=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" 2>&1 |
+		jq -r 'if type == "array" then [.[].formatted.key.vrid] | sort | map(tostring) |
+			join(" ") else "error: \(.error // .)" end' 2>&1)
+	echo "$out"
+	[[ $out != error* ]]
 }
 
-# t_xdp_progs R: how many XDP programs are attached to R's eth0.
+# t_xdp_progs R [DEV]: how many XDP programs are attached to R's DEV (eth0); "error: ..." and
+# status 1 if the link cannot be shown (not 0).
 t_xdp_progs() {
-	lab_exec "$1" ip -d link show eth0 | grep -c 'prog/xdp'
+	local out
+	if ! out=$(lab_exec "$1" ip -d link show "${2:-eth0}" 2>&1); then
+		echo "error: $out"
+		return 1
+	fi
+	grep -c 'prog/xdp' <<<"$out"
+}
+
+# t_count REGEX CMD...: how many lines of CMD's output match REGEX; if CMD fails, "error: ..."
+# and status 1 (not 0: an absence must be seen by a probe that works).
+t_count() {
+	local re=$1 out
+	shift
+	if ! out=$("$@" 2>&1); then
+		echo "error: $* failed: $(tail -n 1 <<<"$out")"
+		return 1
+	fi
+	grep -cE -- "$re" <<<"$out"
+}
+
+# t_no_link R DEV: router R's links can be listed and DEV is not one of them (not "! ip link
+# show DEV", which any error satisfies).
+t_no_link() {
+	local out
+	lab_exec "$1" ip link show lo >/dev/null || return 1
+	out=$(lab_exec "$1" ip link show "$2" 2>&1) && return 1
+	[[ $out == *"does not exist"* ]]
 }
 
 # cg_make [NAME]: a CPU cgroup of our own that holds its threads to 1 % of a CPU: v2 if the
-# unified hierarchy has the cpu controller, else v1. Returns 1 if there is no CPU controller.
-# CG_TASKS is the file that takes thread ids (v2: cgroup.threads, v1: tasks).
+# unified hierarchy has the cpu controller, else v1. Returns 1 if the kernel has no CPU
+# controller (the one reason to skip), 2 if making the cgroup failed otherwise (a failure: the
+# error is on stderr). CG_TASKS is the file that takes thread ids (v2: cgroup.threads, v1: tasks).
 cg_make() {
-	local name=${1:-vrrpd-test-$$}
+	local name=${1:-vrrpd-test-$$} dir
+	# CG is set once the directory is ours: cg_remove must never empty someone else's cgroup.
 	if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
-		grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control ||
-			echo +cpu >/sys/fs/cgroup/cgroup.subtree_control
-		CG=/sys/fs/cgroup/$name
+		dir=/sys/fs/cgroup/$name
 		CG_TASKS=cgroup.threads
-		mkdir "$CG" && echo threaded >"$CG/cgroup.type" && echo "1000 100000" >"$CG/cpu.max"
+		{ grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control ||
+			echo +cpu >/sys/fs/cgroup/cgroup.subtree_control; } &&
+			mkdir "$dir" && CG=$dir && echo threaded >"$CG/cgroup.type" &&
+			echo "1000 100000" >"$CG/cpu.max" && return 0
 	elif [ -d /sys/fs/cgroup/cpu ]; then
-		CG=/sys/fs/cgroup/cpu/$name
+		dir=/sys/fs/cgroup/cpu/$name
 		CG_TASKS=tasks
-		mkdir "$CG" && echo 100000 >"$CG/cpu.cfs_period_us" && echo 1000 >"$CG/cpu.cfs_quota_us"
+		mkdir "$dir" && CG=$dir && echo 100000 >"$CG/cpu.cfs_period_us" &&
+			echo 1000 >"$CG/cpu.cfs_quota_us" && return 0
 	else
 		return 1
 	fi
+	echo "cg_make: cannot make the CPU cgroup $dir with a 1 % quota" >&2
+	return 2
 }
 
 # cg_add PID...: every thread of each PID into the cgroup.
@@ -279,8 +413,15 @@ cg_remove() {
 	CG=
 }
 
-# The end of a test script: its exit status says whether anything failed.
+# The end of a test script: its exit status says whether anything failed (and a capture that
+# could not be read fails it: see t_capture_read).
 t_done() {
+	local l
+	if [ -n "$LAB_DIR" ] && [ -s "$LAB_DIR/capture.errors" ]; then
+		while IFS= read -r l; do
+			t_fail capture_read "cannot read the capture $l"
+		done <"$LAB_DIR/capture.errors"
+	fi
 	[ "$T_FAILS" -eq 0 ]
 }
 

@@ -35,6 +35,7 @@ lab_bpffs() {
 lab_up() {
 	LAB_PREFIX=$1
 	LAB_DIR=$(mktemp -d "/tmp/$LAB_PREFIX.XXXX")
+	declare -gA T_LOG_MARK=() # checks.sh's t_phase marks, of the logs of the lab before
 	lab_bpffs
 	ip netns add "$(lab_ns sw)"
 	local h
@@ -113,9 +114,25 @@ lab_down() {
 }
 
 # lab_has_ip R ADDR [DEV]: does router R hold ADDR, on DEV if given (on any interface: with
-# a VMAC the VIP is on the macvlan vr<VRID>-eth0)?
+# a VMAC the VIP is on the macvlan vr<VRID>-eth0)? 0 yes, 1 no (DEV not existing is a no), 2
+# could not tell (ip failed otherwise: why on stderr), which is neither.
 lab_has_ip() {
-	lab_exec "$1" ip -4 -o addr show ${3:+dev "$3"} 2>/dev/null | grep -q " $2/"
+	local out
+	if ! out=$(lab_exec "$1" ip -4 -o addr show ${3:+dev "$3"} 2>&1); then
+		[ -n "${3:-}" ] && [[ $out == "Device \"$3\" does not exist."* ]] && return 1
+		echo "lab_has_ip: cannot list $1's addresses: $out" >&2
+		return 2
+	fi
+	grep -q " $2/" <<<"$out"
+}
+
+# lab_lacks_ip R ADDR [DEV]: router R's addresses could be listed, and ADDR is not among them
+# (not "! lab_has_ip", which a failing ip would satisfy).
+lab_lacks_ip() {
+	local rc
+	lab_has_ip "$@"
+	rc=$?
+	[ $rc = 1 ]
 }
 
 # Waits up to SECS for a command to succeed.

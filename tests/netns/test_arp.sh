@@ -45,6 +45,7 @@ answered_by() {
 }
 
 # --- 1. The master answers, the backup does not ------------------------------------------------
+t_phase
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
 t_start r2 main -i eth0 -v 51 -p 100 -d 0.2 "$VIP"
 t_wait_ms 4000 t_only r1 "$VIP"
@@ -53,6 +54,7 @@ t_check arp_master_answers_once_per_request_from_vmac arp_from "$VMAC"
 t_check arp_answered_in_xdp_by_r1 t_wait_ms 1000 answered_by r1 0 0
 
 # --- 2. kill -9: the lease runs out, the dead master's host goes silent ------------------------
+t_phase
 t_stop r1 main KILL
 t_check arp_kill9_takeover t_wait_ms 3000 lab_has_ip r2 "$VIP"
 t_check arp_kill9_vip_still_configured_on_dead_master lab_has_ip r1 "$VIP"
@@ -65,6 +67,7 @@ t_check arp_kill9_dead_master_drops t_wait_ms 1000 eval '[ "$(t_stat r1 51 arp_d
 t_check arp_kill9_client_pings t_ping "$VIP"
 
 # --- 3. Restart (it removes the VIP the dead process left), then SIGTERM ------------------------
+t_phase
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
 t_check arp_restart_adopts t_wait_ms 3000 t_log_has r1 "taking over from vrrpd pid [0-9]+, which is gone"
 t_check arp_restart_preempts t_wait_ms 4000 t_only r1 "$VIP"
@@ -79,6 +82,7 @@ t_check arp_sigterm_new_master_answers arp_from "$VMAC"
 t_stop r2
 
 # --- 4. -n: the interface MACs answer ------------------------------------------------------------
+t_phase
 lab_exec c ip neigh flush dev eth0
 t_start r1 main -n -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
 t_start r2 main -n -i eth0 -v 51 -p 100 -d 0.2 "$VIP"

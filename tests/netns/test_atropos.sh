@@ -32,6 +32,7 @@ t_wait_ms 3000 lab_has_ip r1 10.99.0.102
 t_wait_ms 3000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1"
 
 # --- Reading ----------------------------------------------------------------------------------------
+t_phase
 OUT=$(A r1 --state)
 t_check atropos_state_lists_both grep -q "^eth0 vrid 52: MASTER" <<<"$OUT"
 t_check atropos_state_vips grep -q "^  VIPs: 10.99.0.100$" <<<"$OUT"
@@ -84,6 +85,7 @@ t_eq atropos_bpftool_stats_fields \
 	true
 
 # --- Changing, watched --------------------------------------------------------------------------------
+t_phase
 A r1 --watch --count 2 -v 51 >"$LAB_DIR/watch" &
 WATCH=$!
 sleep 0.3
@@ -129,6 +131,7 @@ t_eq atropos_garp_burst "$(garps)" 5
 t_eq atropos_garp_backup_refused "$(A r2 --garp -v 51 -i eth0 2>&1)" "atropos: eth0 vrid 51: not master"
 
 # --- Prometheus -------------------------------------------------------------------------------------
+t_phase
 # The text format: "# HELP"/"# TYPE" once per family, before its samples; each sample
 # NAME{interface="...",vrid="N"} VALUE. The values are the maps'.
 B0=$(t_stat r2 51 adverts_rcvd)
@@ -155,6 +158,7 @@ NSTATS=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-r2/vrrpd_stats" |
 t_eq atropos_prometheus_families "$(grep -c '^# TYPE' <<<"$PROM")" $((9 + NSTATS))
 
 # --- Safety -------------------------------------------------------------------------------------------
+t_phase
 t_eq atropos_socket_root_only "$(stat -c %a "$LAB_DIR/r1/vrrpd-eth0-51.sock")" 600
 t_eq atropos_pidfile_root_only "$(stat -c %a "$LAB_DIR/r1/vrrpd-eth0-51.pid")" 600
 t_start r1 fresh -i eth0 -v 53 -f "$LAB_DIR/fresh-run" -d 0.2 10.99.0.103

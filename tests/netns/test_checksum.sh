@@ -17,30 +17,25 @@ trap lab_down EXIT
 trap 'exit 1' INT TERM
 lab_up "vtc$$"
 
-# stat R VRID FIELD: the counter, 0 while the daemon has not pinned its maps yet.
-stat() {
-	local v
-	v=$(t_stat "$1" "$2" "$3")
-	echo "${v:-0}"
-}
 # stat_grows R VRID FIELD: the counter rises within 2 s (adverts every 0.1 s).
 stat_grows() {
 	local before
-	before=$(stat "$1" "$2" "$3")
+	before=$(t_stat "$1" "$2" "$3") || return 1
 	t_wait_ms 2000 stat_above "$1" "$2" "$3" "$before"
 }
-stat_above() { [ "$(stat "$1" "$2" "$3")" -gt "$4" ]; }
+stat_above() { [ "$(t_stat "$1" "$2" "$3")" -gt "$4" ]; }
 # stat_still R VRID FIELD: the counter does not move for 1 s (10 adverts).
 stat_still() {
 	local before
-	before=$(stat "$1" "$2" "$3")
+	before=$(t_stat "$1" "$2" "$3") || return 1
 	sleep 1
-	[ "$(stat "$1" "$2" "$3")" = "$before" ]
+	[ "$(t_stat "$1" "$2" "$3")" = "$before" ]
 }
 # r2 runs its instance (its maps are pinned and its log says so).
 r2_up() { t_log_has r2 "VRRP ID $1 on eth0: started"; }
 
 # --- 1. RFC 9568 until a peer is heard ---------------------------------------------------------
+t_phase
 t_start r1 main -i eth0 -v 61 -p 100 -d 0.1 "$VIP"
 t_wait_ms 3000 t_only r1 "$VIP"
 t_start r2 main -i eth0 -v 61 -p 50 -d 0.1 "$VIP"
@@ -50,6 +45,7 @@ t_check csum_default_no_legacy stat_still r2 61 csum_legacy
 t_stop r2 main TERM
 
 # --- 2. Follow the peer's form -----------------------------------------------------------------
+t_phase
 t_start r2 main -i eth0 -v 61 -p 200 -d 0.1 --checksum legacy "$VIP"
 t_check csum_forced_legacy_master_preempts t_wait_ms 3000 t_only r2 "$VIP"
 t_check csum_auto_backup_counts_legacy stat_grows r1 61 csum_legacy
@@ -62,6 +58,7 @@ t_stop r2 main TERM
 t_stop r1 main TERM
 
 # --- 3. A forced form wins over what was heard -------------------------------------------------
+t_phase
 t_start r1 main -i eth0 -v 62 -p 100 -d 0.1 --checksum legacy "$VIP"
 t_wait_ms 3000 t_only r1 "$VIP"
 t_start r2 main -i eth0 -v 62 -p 200 -d 0.1 --checksum rfc9568 "$VIP"

@@ -80,8 +80,8 @@ done <<<"$ROWS"
 # Nothing of the refused instances is left: the running one is the only instance, holds its
 # VIP alone and is still master; no VMAC of VRID 52 and no 10.99.0.150.
 t_eq cli_nothing_left_cfg "$(t_cfg_vrids r1)" 51
-t_check cli_nothing_left_vmac eval '! lab_exec r1 ip link show vr52-eth0 >/dev/null 2>&1'
-t_check cli_nothing_left_address eval '! lab_has_ip r1 10.99.0.150'
+t_check cli_nothing_left_vmac t_no_link r1 vr52-eth0
+t_check cli_nothing_left_address lab_lacks_ip r1 10.99.0.150
 t_check cli_running_instance_unharmed t_only r1 "$VIP"
 t_check cli_running_instance_alive t_alive r1
 

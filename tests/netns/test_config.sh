@@ -114,7 +114,7 @@ t_eq config_atropos_families "$(jq -r '[.instances[].family] | sort | join(" ")'
 t_eq config_atropos_one_pid "$(jq -r '[.instances[].pid] | unique | map(tostring) | join(" ")' \
 	<<<"$STATE")" "$P1"
 t_eq config_one_program_on_eth0 "$(t_xdp_progs r1)" 1
-t_eq config_one_program_on_eth1 "$(lab_exec r1 ip -d link show eth1 | grep -c 'prog/xdp')" 1
+t_eq config_one_program_on_eth1 "$(t_xdp_progs r1 eth1)" 1
 # One instance of the process steps down, the others stay.
 t_check config_atropos_one_instance lab_exec r1 "$ATROPOS" "${A[@]}" -i eth0 -v 52 --backup
 t_check config_one_instance_moved t_wait_ms 3000 t_only r2 10.99.0.150
@@ -136,5 +136,5 @@ t_check config_stopped_logged_each eval \
 	'[ "$(grep -c "VRRP ID 5[1234] on eth[01]: stopped" "$LAB_DIR/r1.log")" = 4 ]'
 t_eq config_nothing_left_eth0 "$(t_xdp_progs r1)" 0
 t_eq config_nothing_left_maps "$(t_cfg_vrids r1)" ""
-t_eq config_nothing_left_vmacs "$(lab_exec r1 ip -o link show type macvlan | grep -c .)" 0
+t_eq config_nothing_left_vmacs "$(t_count . lab_exec r1 ip -o link show type macvlan)" 0
 t_done

@@ -72,6 +72,7 @@ t_stop r1
 t_stop r2
 
 # --- R9: VRRPv2 authentication and interval ----------------------------------------------------------
+t_phase
 V2=(-i eth0 -v 51 -d 1 --vrrp-version 2 -a pw/secret "$LAB_VIP")
 t_start r1 v2 -p 100 "${V2[@]}"
 t_start r2 v2 -p 50 "${V2[@]}"

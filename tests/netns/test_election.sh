@@ -20,6 +20,7 @@ trap 'exit 1' INT TERM
 lab_up "vte$$"
 
 # --- 1. VRRPv3, higher priority wins (S1, S2, S4) -------------------------------------------
+t_phase
 # -d 0.2: Master_Down_Interval 0.64 s (priority 200), 0.72 s (priority 100).
 BOUND=$((3 * $(t_mdi_ms 20 100) + 500)) # 3 x MDI, plus their first adverts
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.2 "$VIP"
@@ -52,6 +53,7 @@ t_stop r1
 t_stop r2
 
 # --- 2. VRRPv3, equal priority: the higher primary address wins between masters (S7, S10) ---
+t_phase
 lab_exec sw bridge link set dev "$LAB_PREFIX-r1" isolated on
 lab_exec sw bridge link set dev "$LAB_PREFIX-r2" isolated on
 t_start r1 main -i eth0 -v 52 -p 100 -d 0.2 "$VIP"
@@ -82,6 +84,7 @@ t_stop r1
 t_stop r2
 
 # --- 3. VRRPv2 with a password elects too ---------------------------------------------------
+t_phase
 # -d 1 (v2 intervals are whole seconds): MDI 3.22 s (priority 200), 3.61 s (priority 100).
 V2_BOUND=$((3 * $(t_mdi_ms 100 100) + 500))
 t_start r1 main --vrrp-version 2 -a pw/secret -d 1 -i eth0 -v 53 -p 200 "$VIP"
@@ -108,6 +111,7 @@ else
 fi
 
 # --- 4. VRRPv2, different passwords: every advert fails R9, both are master -----------------
+t_phase
 t_stop r2
 t_start r2 main --vrrp-version 2 -a pw/other -d 1 -i eth0 -v 53 -p 100 "$VIP"
 if t_wait_ms "$V2_BOUND" both_hold; then
@@ -133,6 +137,7 @@ t_stop r1
 t_stop r2
 
 # --- 5. RFC.md R11: a different interval or address list is accepted, and logged once ---------
+t_phase
 t_start r1 main -i eth0 -v 54 -p 200 -d 0.2 "$VIP"
 t_start r2 main -i eth0 -v 54 -p 100 -d 0.1 "$VIP" 10.99.0.101
 t_check election_r11_master_followed t_wait_ms 3000 t_log_has r2 \

@@ -70,6 +70,7 @@ lab_exec r2 ip addr add "$VIP/32" dev vrrp4-eth0-51
 lab_exec r2 ip link set vrrp4-eth0-51 up
 
 # --- 1. FRR masters ----------------------------------------------------------------------------------
+t_phase
 frr_start 100
 t_check frr_masters_alone t_wait_ms 5000 frr_is Master
 vr_start -p 50
@@ -80,6 +81,7 @@ t_check frr_vrrpd_auto_legacy_checksum eval '[ "$(t_stat r1 51 csum_legacy)" -gt
 t_eq frr_vrrpd_no_checksum_errors "$(t_stat r1 51 checksum_errors)" 0
 
 # --- 2. vrrpd at 200 preempts ------------------------------------------------------------------------
+t_phase
 t_stop r1 main TERM
 vr_start -p 200
 t_check frr_higher_vrrpd_masters t_wait_ms 4000 vr_master
@@ -88,6 +90,7 @@ t_check frr_accepts_our_adverts eval '[ "$(frr_rx)" -gt 0 ]'
 t_check frr_stays_backup t_holds_ms 1500 frr_is Backup
 
 # --- 3. kill -9 of vrrpd ------------------------------------------------------------------------------
+t_phase
 t_stop r1 main KILL
 # FRR at priority 100, 0.2 s: Master_Down_Interval 0.72 s.
 if t_wait_ms 2200 frr_is Master; then
@@ -97,6 +100,7 @@ else
 fi
 
 # --- 4. kill -9 of FRR's vrrpd --------------------------------------------------------------------------
+t_phase
 vr_start -p 50
 t_check frr_restarted_vrrpd_backup t_wait_ms 3000 vr_backup
 t_check frr_restarted_vrrpd_stays_backup t_holds_ms 1000 vr_backup

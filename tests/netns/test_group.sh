@@ -71,6 +71,7 @@ back group_r1_masters_both 8000
 t_check group_r1_both_steady t_holds_ms 1500 both r1
 
 # --- 2. Link down on one member's interface moves the whole group ------------------------------
+t_phase
 : >"$REC"
 T0=$(t_now_ms)
 lab_exec r1 ip link set eth1 down
@@ -88,6 +89,7 @@ lab_exec r1 ip link set eth1 up
 back group_link_up_r1_masters_both_again $((4 * MDI2))
 
 # --- 3. kill -9 of one member ---------------------------------------------------------------------
+t_phase
 t_holds_ms 1000 both r1
 T0=$(t_now_ms)
 t_stop r1 b KILL
@@ -102,6 +104,7 @@ back group_restarted_member_rejoins $((4 * MDI2))
 t_check group_rejoined_steady t_holds_ms 1500 both r1
 
 # --- 3b. A frozen member (SIGSTOP): its heartbeat stops, the group moves; SIGCONT: back --------
+t_phase
 T0=$(t_now_ms)
 kill -STOP "$(t_pid r1 b)"
 moves "$T0" group_sigstop_moves_both_to_r2 moved_after_kill
@@ -111,6 +114,7 @@ kill -CONT "$(t_pid r1 b)"
 back group_sigcont_r1_masters_both_again $((4 * MDI2))
 
 # --- 4. A second group is independent -------------------------------------------------------------
+t_phase
 VIP3=10.99.0.103
 t_start r1 c -i eth0 "$VIP3" -v 53 -M 1 --group other -p 200 -d 0.5
 t_start r2 c -i eth0 "$VIP3" -v 53 -M 1 --group other -d 0.5

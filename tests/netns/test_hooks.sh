@@ -36,6 +36,7 @@ ln -s rec.sh "$LAB_DIR/up.sh"
 ln -s rec.sh "$LAB_DIR/down.sh"
 
 # --- 1. Arguments, environment, order ----------------------------------------------------------
+t_phase
 t_start r1 main -i eth0 -v 51 -p 100 -d 0.1 -U "$LAB_DIR/up.sh" -D "$LAB_DIR/down.sh" \
 	"$VIP/24" 10.99.0.101
 t_wait_ms 3000 t_only r1 "$VIP"
@@ -62,6 +63,7 @@ t_check hooks_stderr_logged t_log_has r1 "VRRP ID 51 on eth0: down\.sh: to stder
 t_check hooks_exit_logged t_log_has r1 "VRRP ID 51 on eth0: down\.sh STOP finished"
 
 # --- 2. A slow up script delays the down script, not the transition ------------------------------
+t_phase
 cat >"$LAB_DIR/slowup.sh" <<'EOF'
 #!/bin/sh
 echo "up start" >>"$REC"
@@ -84,6 +86,7 @@ t_stop r2
 t_stop r1
 
 # --- 3. A script that hangs: adverts go on, the timeout kills it -------------------------------
+t_phase
 cat >"$LAB_DIR/hang.sh" <<'EOF'
 #!/bin/sh
 echo $$ >"$REC.hang"
@@ -114,6 +117,7 @@ t_check hooks_daemon_alive_after_timeout t_alive r1
 t_stop r1
 
 # --- 4. A failing script ------------------------------------------------------------------------
+t_phase
 printf '#!/bin/sh\necho failing >&2\nexit 3\n' >"$LAB_DIR/fail.sh"
 chmod +x "$LAB_DIR/fail.sh"
 t_start r1 main -i eth0 -v 54 -p 100 -d 0.1 -U "$LAB_DIR/fail.sh" "$VIP"
@@ -124,6 +128,7 @@ t_check hooks_master_after_failure t_only r1 "$VIP"
 t_stop r1
 
 # --- 5. Start-up errors -------------------------------------------------------------------------
+t_phase
 startup() {
 	lab_exec r1 "$VRRPD" --foreground --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" -f "$LAB_DIR/r1" \
 		-i eth0 -v 55 "$@" "$VIP" 2>&1

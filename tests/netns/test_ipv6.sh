@@ -47,6 +47,7 @@ A() { lab_exec "$1" "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$1" "${@:2}"; 
 J() { A "$1" --json -s | jq -r ".instances[0] | $2"; }
 
 # --- 1. The master's adverts -----------------------------------------------------------------------
+t_phase
 t_capture r1_out sw "$LAB_PREFIX-r1" -Q in ip6 proto 112
 t_capture r2_out sw "$LAB_PREFIX-r2" -Q in -e ether src "$VMAC" or icmp6
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 --garp-count 3 --garp-interval 50 "$VIP/64" "$LL"
@@ -71,6 +72,7 @@ t_check ipv6_adverts_link_local_first grep -q "addrs(2): $LL,$VIP" <<<"$ADV"
 t_check ipv6_adverts_checksum_good eval '! grep -q "bad vrrp cksum" <<<"$ADV"'
 
 # --- 2. Neighbor Discovery ---------------------------------------------------------------------------
+t_phase
 t_check ipv6_client_reaches_vip t_wait_ms 2000 ping6
 t_check ipv6_client_neighbour_is_vmac_router grep -q "lladdr $VMAC router" <<<"$(neigh)"
 t_check ipv6_ns_answered_in_xdp eval '[ "$(t_stat r1 51 nd_replies)" -ge 1 ]'
@@ -82,6 +84,7 @@ t_eq ipv6_backup_sends_no_na "$(grep -c "neighbor advertisement" <<<"$OUT")" 0
 t_eq ipv6_atropos_backup "$(J r2 '.family + " " + .master_ip + " " + .vmac')" "ipv6 $LL_R1 $VMAC"
 
 # --- 3. kill -9 of the master ------------------------------------------------------------------------
+t_phase
 t_capture takeover sw "$LAB_PREFIX-r2" -Q in icmp6
 t_stop r1 main KILL
 t_check ipv6_kill9_takeover t_wait_ms $((3 * MDI)) has6 r2 "$VIP"
@@ -98,6 +101,7 @@ t_eq ipv6_atropos_json "$(J r2 '[.family, .state, .vips[0], .vips[1]] | join(" "
 	"$(printf '%s\n' 2001:db8::100 MASTER fe80::1 ipv6 | sort | tr '\n' ' ')"
 
 # --- 4. SIGTERM: priority 0 ----------------------------------------------------------------------------
+t_phase
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP/64" "$LL"
 t_check ipv6_restart_preempts t_wait_ms $((3 * MDI + 2000)) eval '[ "$(holders6)" = r1 ]'
 t_stop r1
@@ -106,6 +110,7 @@ t_check ipv6_sigterm_resigned t_log_has r2 "we are now the master router \(maste
 t_stop r2
 
 # --- 5. -n: no VMAC ---------------------------------------------------------------------------------------
+t_phase
 lab_exec c ip -6 neigh flush dev eth0
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 -n "$VIP/64" "$LL"
 t_check ipv6_novmac_vip_on_interface t_wait_ms 3000 has6 r1 "$VIP" eth0

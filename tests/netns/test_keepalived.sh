@@ -78,6 +78,7 @@ within() {
 # round for one configuration; INT_S is keepalived's advert_int, INT_CS vrrpd's -d in cs.
 battery() {
 	local n=$1 kv=$2 ki=$3 cs=$4 ka=() vr=() mdi skew
+	t_phase # each configuration's round reads only its own lines
 	shift 4
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		ka+=("$1")
@@ -99,7 +100,11 @@ battery() {
 	# The restarted vrrpd first removes the VIP its killed predecessor left.
 	t_wait_ms $((3 * mdi)) t_only r2 "$VIP"
 	t_check "${n}_lower_vrrpd_does_not_preempt" t_holds_ms 1500 t_only r2 "$VIP"
+	# The instance has heard keepalived (adverts counted: the counters are there to read), none
+	# with a checksum error, and none from outside its peers (unicast) or 224.0.0.18.
+	t_check "${n}_adverts_counted" eval '[ "$(t_stat r1 51 adverts_rcvd)" -gt 0 ]'
 	t_eq "${n}_no_checksum_errors" "$(t_stat r1 51 checksum_errors)" 0
+	t_eq "${n}_no_peer_errors" "$(t_stat r1 51 peer_errors)" 0
 	if [ "$kv" = 3 ]; then
 		t_check "${n}_hears_legacy_checksum" eval '[ "$(t_stat r1 51 csum_legacy)" -gt 0 ]'
 	fi
@@ -124,14 +129,15 @@ battery() {
 }
 
 # --- 1. The round, for each configuration ---------------------------------------------------------
+t_phase
 battery ka_v3 3 0.2 20
 battery ka_v3_vmac 3 0.2 20 use_vmac
 battery ka_v3_legacy 3 0.2 20 -- --checksum legacy
 battery ka_v2 2 1 100 -- --vrrp-version 2
 # Unicast both ways: keepalived's unicast_peer and vrrpd's --peer name each other.
 battery ka_v3_unicast 3 0.2 20 "unicast_peer {" "$LAB_NET.1" "}" -- --peer "$LAB_NET.2"
-t_check ka_v3_unicast_no_peer_errors eval '[ "$(t_stat r1 51 peer_errors)" = 0 ]'
 # VRRPv2 with use_vmac: the short round (whole-second intervals make the full one slow).
+t_phase
 ka_start 200 2 1 use_vmac
 t_start r1 main -i eth0 -v 51 -p 100 -d 1 --vrrp-version 2 "$VIP"
 within ka_v2_vmac_keepalived_masters 6000 t_only r2 "$VIP"
@@ -144,6 +150,7 @@ r2_cleanup
 t_stop r1
 
 # --- 2. keepalived use_vmac at 0.5 s, vrrpd at 1 s ------------------------------------------------
+t_phase
 ka_start 200 3 0.5 use_vmac
 vr_start -p 100 -d 1
 within ka_vmac_keepalived_masters 5000 t_only r2 "$VIP"
@@ -160,6 +167,7 @@ r2_cleanup
 t_stop r1
 
 # --- 3. RFC 9568's checksum form forced: keepalived drops our adverts ------------------------------
+t_phase
 ka_start 100 3 0.2
 t_wait_ms 3000 t_only r2 "$VIP"
 vr_start -p 200 -d 0.2 --checksum rfc9568

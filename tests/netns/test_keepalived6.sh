@@ -77,6 +77,7 @@ within() {
 # battery NAME [keepalived lines...]
 battery() {
 	local n=$1 mdi skew
+	t_phase # each configuration's round reads only its own lines
 	shift
 	mdi=$(t_mdi_ms 20 50)
 	skew=$((20 * 10 * 206 / 256 + 200))
@@ -86,6 +87,7 @@ battery() {
 	t_check "${n}_keepalived_backup" t_holds_ms 1500 only r1
 	t_stop r1 main KILL
 	within "${n}_kill9_vrrpd_keepalived_takes_over" $((3 * mdi)) has6 r2
+	t_phase # what the lower vrrpd logs, not the one just killed
 	vr_start -p 50
 	t_wait_ms $((3 * mdi)) only r2
 	t_check "${n}_lower_vrrpd_does_not_preempt" t_holds_ms 1500 only r2

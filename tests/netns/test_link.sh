@@ -27,7 +27,7 @@ t_cfg() {
 	bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" 2>/dev/null |
 		jq -r --argjson vrid "$2" --arg f "$3" '.[].formatted | select(.key.vrid == $vrid) | .value[$f]'
 }
-holds_none() { ! lab_has_ip "$1" "$VIP"; }
+holds_none() { lab_lacks_ip "$1" "$VIP"; }
 
 # takeover NAME CMD...: with r1 master, CMD takes r1's link away; r1 must go FAULT at once and
 # r2 take the VIP.
@@ -53,6 +53,7 @@ t_check link_setup_r1_master t_wait_ms 4000 t_only r1 "$VIP"
 t_wait_ms 3000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1"
 
 # --- 1. Administratively down ----------------------------------------------------------------------
+t_phase
 takeover link_admin_down lab_exec r1 ip link set eth0 down
 t_check link_admin_down_logged t_log_has r1 \
 	"VRRP ID 51 on eth0: link down \(administratively down\)"
@@ -63,12 +64,14 @@ t_check link_admin_down_vmac_down eval \
 	'[ "$(lab_exec r1 ip -j link show vr51-eth0 | jq -r ".[0].flags | index(\"UP\") // empty")" = "" ]'
 
 # --- 2. Back up: backup first, then preemption ----------------------------------------------------
+t_phase
 lab_exec r1 ip link set eth0 up
 t_check link_up_rejoins_as_backup t_wait_ms 3000 t_log_has r1 \
 	"VRRP ID 51 on eth0: we are now a backup router \(link up\)"
 t_check link_up_preempts t_wait_ms 5000 t_only r1 "$VIP"
 
 # --- 3. Carrier lost at the far end --------------------------------------------------------------
+t_phase
 takeover link_carrier lab_exec sw ip link set "$LAB_PREFIX-r1" down
 t_check link_carrier_logged t_log_has r1 "VRRP ID 51 on eth0: link down \(no carrier\)"
 lab_exec sw ip link set "$LAB_PREFIX-r1" up
@@ -78,6 +81,7 @@ t_stop r2
 t_stop r1
 
 # --- 4. Down at start ----------------------------------------------------------------------------
+t_phase
 lab_exec r1 ip link set eth0 down
 t_start r1 main -i eth0 -v 52 -p 100 -d 0.1 "$VIP"
 t_check link_down_at_start_logged t_wait_ms 3000 t_log_has r1 \

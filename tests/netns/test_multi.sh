@@ -57,6 +57,7 @@ changes() {
 }
 
 # --- 1. Two instances per router, one XDP program, one set of maps --------------------------
+t_phase
 # -d 0.2: Master_Down_Interval 0.64 s (priority 200), 0.72 s (priority 100).
 BOUND=$((3 * $(t_mdi_ms 20 100) + 500))
 t_start r1 v51 -i eth0 -v 51 -p 200 -d 0.2 "$VIP1"
@@ -89,6 +90,7 @@ else
 fi
 
 # --- 2. Stopping one instance leaves the other undisturbed -----------------------------------
+t_phase
 BEFORE=$(changes 52)
 t_stop r1 v51
 RC=$?
@@ -117,6 +119,7 @@ V=$(t_cfg_vrids r1)
 t_eq multi_stopped_instance_left_cfg_map "$V" 52 "vrrpd_cfg holds VRIDs '$V'"
 
 # --- 3. The same VRID on the same interface twice --------------------------------------------
+t_phase
 vrrpd_once r2 -i eth0 -v 52 -p 100 -d 0.2 "$VIP2"
 RC=$?
 if [ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] &&
@@ -131,6 +134,7 @@ t_eq multi_duplicate_vrid_leaves_cfg_map "$V" "51 52" "vrrpd_cfg holds VRIDs '$V
 t_check multi_duplicate_vrid_leaves_pid_file test -s "$LAB_DIR/r2/vrrpd-eth0-52.pid"
 
 # --- 4. A nonexistent interface --------------------------------------------------------------
+t_phase
 vrrpd_once r2 -i nosuch0 -v 60 "$LAB_NET.120"
 RC=$?
 if [ "$RC" -ne 0 ] && [ "$RC" -ne 124 ] && grep -q "nosuch0" <<<"$OUT"; then
@@ -140,6 +144,7 @@ else
 fi
 
 # --- 5. Daemon mode ---------------------------------------------------------------------------
+t_phase
 PIDFILE=$LAB_DIR/daemon/vrrpd-eth0-53.pid
 T0=$(t_now_ms)
 timeout 20 nsenter --net="/run/netns/$(lab_ns r1)" "$VRRPD" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" \
@@ -184,6 +189,7 @@ fi
 t_check multi_daemon_exit_left_other_running t_alive r1 v52
 
 # --- 6. The last instance to leave detaches the XDP program ----------------------------------
+t_phase
 N=$(t_xdp_progs r1)
 t_eq multi_xdp_attached_before_last_exit "$N" 1 "$N XDP programs on r1's eth0"
 t_stop r1 v52

@@ -55,6 +55,7 @@ T2=$(cfg r2 51 master_transitions)
 t_capture adverts sw "$LAB_PREFIX-r1" -Q in ip proto 112
 
 # --- 1. SIGHUP -------------------------------------------------------------------------------------
+t_phase
 sleep 0.5
 conf 51 53
 kill -HUP "$(t_pid r1)"
@@ -82,6 +83,7 @@ t_eq reload_one_process "$(lab_exec r1 "$ATROPOS" "${A[@]}" --json -s |
 	jq -r '[.instances[] | "\(.vrid):\(.pid)"] | join(" ")')" "51:$(t_pid r1) 53:$(t_pid r1)"
 
 # --- 2. A mistake -------------------------------------------------------------------------------
+t_phase
 printf 'vrrp {\n -i eth0 -v 51 10.99.0.100\n}\nvrrp {\n -i eth0 -v 54 -p 0 10.99.0.170\n}\n' \
 	>"$CONF.new"
 mv "$CONF.new" "$CONF"
@@ -93,6 +95,7 @@ t_eq reload_mistake_says_where "$OUT" \
 t_eq reload_mistake_nothing_changed "$(t_cfg_vrids r1)" "51 53"
 
 # --- 3. A changed instance --------------------------------------------------------------------------
+t_phase
 conf 51p150 53
 OUT=$(lab_exec r1 "$ATROPOS" "${A[@]}" --reload 2>&1)
 RC=$?

@@ -18,6 +18,7 @@ CONF=$LAB_DIR/vrrpd.conf
 printf -- '-d 0.1\nvrrp {\n -i eth0 -v 51 -p 200 10.99.0.100\n}\n' >"$CONF"
 
 # --- 1. systemd --------------------------------------------------------------------------------------
+t_phase
 # Installed under DEST itself, so that the units' ExecStart= name a binary that exists.
 make -s -C "$LAB_ROOT" install PREFIX="$DEST/usr" SYSCONFDIR="$DEST/etc" >/dev/null
 UNITS=$DEST/usr/lib/systemd/system
@@ -28,7 +29,8 @@ if command -v systemd-analyze >/dev/null; then
 		t_eq "service_unit_verifies_${u%%.*}" "$OUT" "" "$OUT"
 	done
 else
-	echo "skip service_unit_verifies: needs systemd-analyze"
+	echo "skip service_unit_verifies_vrrpd: needs systemd-analyze"
+	echo "skip service_unit_verifies_vrrpd@eth0-51: needs systemd-analyze"
 fi
 t_check service_unit_execstart grep -qx "ExecStart=$DEST/usr/sbin/vrrpd --foreground -c /etc/vrrpd.conf" \
 	"$UNITS/vrrpd.service"
@@ -60,6 +62,7 @@ t_check service_notify_stopping t_wait_ms 2000 eval \
 	'[ "$(tail -n 1 "$NOTES")" = STOPPING=1 ]'
 
 # --- 2. SysV ---------------------------------------------------------------------------------------
+t_phase
 INIT=$DEST/etc/init.d/vrrpd
 export DAEMON=$DEST/usr/sbin/vrrpd VRRPD_CONF=$CONF VRRPD_RUN_DIR=$LAB_DIR/r1 \
 	VRRPD_OPTS="--pin-dir /sys/fs/bpf/$LAB_PREFIX-r1"
@@ -78,7 +81,7 @@ t_check service_sysv_stop sysv stop
 # Gone, or a zombie left to whichever process reaps orphans here (it detached from us).
 gone() { ! kill -0 "$1" 2>/dev/null || [[ $(ps -o stat= -p "$1") == Z* ]]; }
 t_check service_sysv_stopped gone "$PID"
-t_check service_sysv_stopped_resigned eval '! lab_has_ip r1 10.99.0.100 && ! lab_has_ip r1 10.99.0.150'
+t_check service_sysv_stopped_resigned eval 'lab_lacks_ip r1 10.99.0.100 && lab_lacks_ip r1 10.99.0.150'
 OUT=$(sysv status)
 t_eq service_sysv_status_stopped "$?:$OUT" "3:vrrpd is not running"
 printf 'vrrp {\n -i eth0 -v 51 -p 0 10.99.0.100\n}\n' >"$CONF"

@@ -32,6 +32,7 @@ at() {
 }
 
 # --- 1. valgrind -------------------------------------------------------------------------------
+t_phase
 VG=$LAB_DIR/valgrind.log
 mkdir -p "$LAB_DIR/r1"
 nsenter --net="/run/netns/$(lab_ns r1)" valgrind -q --error-exitcode=99 --leak-check=full \
@@ -61,12 +62,15 @@ RC=$?
 t_eq soak_valgrind_no_errors_no_leaks "$RC" 0 "valgrind exit $RC: $(head -c 2000 "$VG")"
 # Descriptors open at exit that vrrpd opened itself carry a stack ("at 0x...: open", ...); those
 # inherited from the test do not.
+# First that the report is there at all (--track-fds writes it at exit), then what it says.
+t_check soak_valgrind_descriptor_report grep -q '^==[0-9]*== FILE DESCRIPTORS: [0-9]* open' "$VG"
 OWN=$(grep -A1 '^==[0-9]*== Open ' "$VG" | grep -c ' at 0x')
 t_eq soak_valgrind_no_descriptor_left "$OWN" 0 "$(grep -A3 '^==[0-9]*== Open ' "$VG")"
 t_check soak_valgrind_clean_stop t_log_has r1 "VRRP ID 51 on eth0: stopped"
 t_stop r2
 
 # --- 2. soak -----------------------------------------------------------------------------------
+t_phase
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.05 "$VIP"
 t_start r2 main -i eth0 -v 51 -p 100 -d 0.05 "$VIP"
 t_wait_ms 4000 t_only r1 "$VIP"
@@ -74,7 +78,10 @@ t_wait_ms 4000 t_only r1 "$VIP"
 maps() {
 	local m n out=""
 	for m in vrrpd_cfg vrrpd_rx vrrpd_stats vrrpd_vip vrrpd_events vrrpd_group; do
-		n=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/$m" 2>/dev/null | jq length)
+		# An error object ({"error": ...}) has a length too: only an array counts.
+		n=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/$m" 2>/dev/null |
+			jq 'if type == "array" then length else "error" end')
+		n=${n:-error}
 		out="$out $m=$n"
 	done
 	echo "${out# }"
@@ -89,6 +96,9 @@ cycle() {
 # Warm-up: the allocator and libnl's caches settle in the first cycles.
 for _ in 1 2 3 4 5; do cycle; done
 FD1=$(fds r1) FD2=$(fds r2) RSS1=$(rss_kib r1) RSS2=$(rss_kib r2) M1=$(maps r1) M2=$(maps r2)
+# The maps are there to compare: each read as a count.
+t_check soak_maps_readable eval '[[ "$M1 $M2" != *error* ]]'
+t_check soak_fds_readable eval '[ "$FD1" -gt 0 ] && [ "$FD2" -gt 0 ]' 
 T1=$(t_stat r1 51 adverts_rcvd)
 END=$((SECONDS + SOAK_SECS))
 FAILS=0

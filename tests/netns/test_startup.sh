@@ -67,6 +67,7 @@ if command -v strace >/dev/null; then
 	t_stop r2 main
 else
 	echo "skip startup_slow_setup_no_takeover: needs strace"
+	echo "skip startup_slow_setup_master_kept: needs strace"
 fi
 
 lab_exec r1 ip addr flush dev eth0
@@ -75,5 +76,5 @@ expect startup_no_ipv4_address 1 "no IPv4 address to send adverts from" "${PIN[@
 # Nothing left behind by the failures.
 t_eq startup_no_xdp_left "$(t_xdp_progs r1)" 0
 t_eq startup_no_cfg_left "$(t_cfg_vrids r1)" ""
-t_eq startup_no_pidfile_left "$(ls "$LAB_DIR/r1" 2>/dev/null | grep -c pid)" 0
+t_eq startup_no_pidfile_left "$(t_count pid ls "$LAB_DIR/r1")" 0
 t_done

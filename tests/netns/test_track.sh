@@ -22,6 +22,7 @@ cfg() {
 MDI=$(t_mdi_ms 10 100)
 
 # --- 1. A weight -------------------------------------------------------------------------------------
+t_phase
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 --track eth1:-150 "$VIP"
 t_start r2 main -i eth0 -v 51 -p 100 -d 0.1 "$VIP"
 t_check track_setup t_wait_ms 4000 t_only r1 "$VIP"
@@ -39,19 +40,21 @@ t_check track_weight_preempts_back t_wait_ms $((3 * MDI + 1000)) t_only r1 "$VIP
 t_stop r1
 
 # --- 2. No weight: FAULT -----------------------------------------------------------------------------
+t_phase
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 --track eth1 "$VIP"
 t_check track_fault_setup t_wait_ms 4000 t_only r1 "$VIP"
 lab_exec r1 ip link set eth1 down
 t_check track_fault_state t_wait_ms 2000 eval '[ "$(cfg r1 51 state)" = 3 ]'
 t_check track_fault_logged t_log_has r1 \
 	"VRRP ID 51 on eth0: link down \(tracked interface eth1 down\)"
-t_check track_fault_vip_removed t_wait_ms 1000 eval '! lab_has_ip r1 "$VIP"'
+t_check track_fault_vip_removed t_wait_ms 1000 lab_lacks_ip r1 "$VIP"
 t_check track_fault_peer_takes_over t_wait_ms $((3 * MDI)) t_only r2 "$VIP"
 lab_exec r1 ip link set eth1 up
 t_check track_fault_back t_wait_ms $((3 * MDI + 2000)) t_only r1 "$VIP"
 t_stop r1
 
 # --- 3. Down at start -------------------------------------------------------------------------------
+t_phase
 lab_exec r1 ip link set eth1 down
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 --track eth1:-150 "$VIP"
 t_check track_down_at_start_priority t_wait_ms 3000 eval '[ "$(cfg r1 51 priority)" = 50 ]'

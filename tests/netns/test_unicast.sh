@@ -35,6 +35,7 @@ cfg() {
 unreach() { lab_exec "$1" nstat -az IcmpOutDestUnreachs | awk '$1 == "IcmpOutDestUnreachs" { print $2 }'; }
 
 # --- 1. Two peers ----------------------------------------------------------------------------------
+t_phase
 t_capture r1_out sw "$LAB_PREFIX-r1" -Q in -e ip proto 112
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 --peer "$R2" --peer "$LAB_NET.77" "$VIP"
 t_start r2 main -i eth0 -v 51 -p 100 -d 0.1 --peer "$R1" "$VIP"
@@ -60,6 +61,7 @@ t_eq unicast_atropos_json_peers "$(lab_exec r2 "$ATROPOS" --json -s --pin-dir "/
 	jq -c '.instances[0].peers')" "[\"$R1\"]"
 
 # --- 2. Only the peers are heard ------------------------------------------------------------------
+t_phase
 E0=$(t_stat r2 51 peer_errors)
 lab_exec c "$PY" "$PROBE" send eth0 valid 3
 lab_exec c "$PY" "$PROBE" unicast eth0 "$R2" "$(t_mac r2)" "$LAB_NET.77" 3
@@ -69,6 +71,7 @@ t_eq unicast_strangers_ignored "$(cfg r2 state)/$(lab_exec r2 "$ATROPOS" --json 
 t_check unicast_r1_still_master t_only r1 "$VIP"
 
 # --- 3. Takeover ------------------------------------------------------------------------------------
+t_phase
 t_capture r2_out sw "$LAB_PREFIX-r2" -Q in -e ip proto 112
 t_stop r1 main KILL
 t_check unicast_r2_takes_over t_wait_ms $((3 * MDI)) eval '[ "$(cfg r2 state)" = 2 ]'
@@ -80,6 +83,7 @@ t_check unicast_r2_adverts_to_r1 [ "$N_R1" -ge 3 ]
 t_stop r2
 
 # --- 4. Without --peer, only multicast ----------------------------------------------------------------
+t_phase
 t_start r1 other -i eth0 -v 51 -p 100 -d 0.1 "$VIP"
 t_check unicast_multicast_instance_master t_wait_ms 3000 eval '[ "$(cfg r1 state)" = 2 ]'
 E0=$(t_stat r1 51 peer_errors)

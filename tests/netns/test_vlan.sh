@@ -28,7 +28,7 @@ VIP200=10.200.0.100
 only() {
 	local other=r2
 	[ "$1" = r2 ] && other=r1
-	lab_has_ip "$1" "$3" "$2" && ! lab_has_ip "$other" "$3" "$2"
+	lab_has_ip "$1" "$3" "$2" && lab_lacks_ip "$other" "$3" "$2"
 }
 
 t_start r1 v100 -i eth0.100 -v 51 -p 200 -d 0.1 "$VIP100"

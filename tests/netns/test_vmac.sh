@@ -37,6 +37,7 @@ link_state() { lab_exec "$1" ip -j link show "$2" 2>/dev/null | jq -r '.[0].oper
 vmac_frames() { t_capture_read "$1" | grep -c " $VMAC > " || true; }
 
 # --- 1. Master and backup ------------------------------------------------------------------------
+t_phase
 t_capture from_r2 sw "$PORT_R2" -Q in ether src "$VMAC"
 t_capture adverts_r1 sw "$PORT_R1" -Q in ether src "$VMAC" and ip proto 112
 # -d 0.2: the backup's silence is watched for seconds; at 0.1 s a loaded VM lane (emulated CPU,
@@ -69,6 +70,7 @@ else
 fi
 
 # --- 2. Takeovers move the VMAC ------------------------------------------------------------------
+t_phase
 t_stop r1 main KILL
 t_check vmac_kill9_fdb_moves_to_r2 t_wait_ms 3000 t_fdb_on r2 "$VMAC"
 t_check vmac_kill9_client_pings t_ping "$VIP"
@@ -89,6 +91,7 @@ t_eq vmac_stopped_router_has_no_macvlan "$(link_state r2 vr51-eth0)" ""
 t_stop r1
 
 # --- 3. The takeover burst and the refresh -------------------------------------------------------
+t_phase
 t_capture garps c eth0 arp and ether src "$VMAC"
 t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 --garp-count 3 --garp-interval 50 --garp-refresh 1 "$VIP"
 t_check vmac_garp_master t_wait_ms 3000 t_only r1 "$VIP"
@@ -121,6 +124,7 @@ else
 fi
 
 # --- 4. -n ------------------------------------------------------------------------------------------
+t_phase
 t_start r1 main -n -i eth0 -v 51 -p 200 -d 0.1 "$VIP"
 t_check vmac_off_master t_wait_ms 3000 t_only r1 "$VIP"
 t_eq vmac_off_no_macvlan "$(link_state r1 vr51-eth0)" ""
@@ -131,6 +135,7 @@ t_check vmac_off_atropos grep -q "^  VMAC off (-n): ARP answered with $(t_mac r1
 t_stop r1
 
 # --- 5. The magic packet ------------------------------------------------------------------------
+t_phase
 # The client c (10.99.0.10) plays the gateway. It learns the VIP at r1's MAC from a ping, then
 # sends nothing: only what r2 sends on takeover can move its entry.
 MAC_R1=$(t_mac r1)
@@ -176,6 +181,7 @@ t_eq vmac_magic_control_without_it_entry_stays "$MS" -1 \
 	"the gateway moved to r2 ${MS} ms after the takeover without the magic packet"
 
 # --- 6. Strict reverse-path filtering (conf/all = 1) ------------------------------------------
+t_phase
 # Traffic to the VIP arrives on the macvlan, the route back is eth0's: vrrpd moves the global 1
 # down to every device, so eth0 stays strict and the macvlan does not.
 lab_exec r1 sysctl -qw net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.eth0.rp_filter=0
@@ -189,6 +195,7 @@ t_check vmac_rp_filter_logged t_log_has r1 "net\.ipv4\.conf\.all\.rp_filter was 
 t_stop r1
 
 # --- 7. Start-up and leftovers -------------------------------------------------------------------
+t_phase
 lab_exec r1 ip link add link eth0 name vr51-eth0 address 02:00:00:00:00:51 type macvlan mode bridge
 OUT=$(lab_exec r1 "$VRRPD" --foreground --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" -f "$LAB_DIR/r1" \
 	-i eth0 -v 51 "$VIP" 2>&1)

@@ -70,7 +70,9 @@ for impl in vrrpd keepalived; do
 	# Back to the start if the stops moved the VIP.
 	t_wait_ms 5000 t_only r1 "$LAB_VIP"
 	sleep 0.3
-	if cg_make "vrrpd-bench-$$" 2>"$NOT_MEASURED.err"; then
+	cg_make "vrrpd-bench-$$" 2>"$NOT_MEASURED.err"
+	rc=$?
+	if [ $rc = 0 ]; then
 		b0=$(bench_changes "$impl" r2)
 		m0=$(bench_changes "$impl" r1)
 		bench_gaps_start r1
@@ -81,17 +83,17 @@ for impl in vrrpd keepalived; do
 		sleep 0.3
 		row "$impl" cpu1pct 1 "$SECS" $(($(bench_changes "$impl" r2) - b0)) \
 			$(($(bench_changes "$impl" r1) - m0)) "$(bench_gaps_stop r1)" "${thr:-null}"
-	else
+	elif [ $rc = 1 ]; then
 		# Not measurable here: the row is left out, the report says why.
-		why=$(paste -sd ' ' "$NOT_MEASURED.err")
-		if [ -z "$why" ]; then
-			why="no CPU cgroup controller on this kernel (no cpu in"
-			why+=" /sys/fs/cgroup/cgroup.controllers, no /sys/fs/cgroup/cpu)"
-		fi
-		cg_remove
+		why="no CPU cgroup controller on this kernel (no cpu in"
+		why+=" /sys/fs/cgroup/cgroup.controllers, no /sys/fs/cgroup/cpu)"
 		jq -n -c --arg impl "$impl" --arg why "$why" \
 			'{impl: $impl, case: "cpu1pct", reason: $why}' >>"$NOT_MEASURED"
 		echo "# starve.sh: $impl cpu1pct not measurable here: $why" >&2
+	else
+		cat "$NOT_MEASURED.err" >&2
+		echo "starve.sh: $impl: cannot make the CPU cgroup" >&2
+		exit 1
 	fi
 	[ -z "${STARVE_LOGS:-}" ] || cp "$LAB_DIR/r2.log" "$STARVE_LOGS/$impl-r2.log" 2>/dev/null
 	lab_down
