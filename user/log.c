@@ -98,7 +98,8 @@ static bool log_rate_ok(const char *fmt, const char *msg, int *suppressed)
 	return true;
 }
 
-static void log_vmsg(int prio, const char *fmt, va_list ap, const char *suffix)
+__attribute__((format(printf, 2, 0))) static void log_vmsg(int prio, const char *fmt, va_list ap,
+							   const char *suffix)
 {
 	char msg[1024], left[80] = "";
 	int suppressed;

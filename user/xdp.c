@@ -24,7 +24,8 @@
 static char xdp_libbpf_log[16384];
 static size_t xdp_libbpf_len;
 
-static int xdp_libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static int xdp_libbpf_print(enum libbpf_print_level level,
+								  const char *fmt, va_list ap)
 {
 	int n;
 
