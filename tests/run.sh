@@ -16,6 +16,17 @@
 # any "not ok" line (a crash, a sanitizer abort, a timeout, an error in a script) counts as one
 # failure named after the program, and so does one that reports nothing at all. The last line
 # is always "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
+#
+# Skips: a skip says why a check did not run. With STRICT_SKIPS=1 (CI sets it; anyone may) a
+# skip is a failure unless its reason matches tests/skips.allowed, the short list of kernel
+# features a machine may lack; the run lists the skips it allowed, and why, before its last line.
+#
+# Counts: every program ran as many checks ("ok", "not ok" or "skip" lines: a check skipped
+# still counts) as tests/checks.count records for it, or it fails (PROGRAM_check_count): a
+# script that stops half-way with status 0, or a loop that lost its items, cannot pass quietly.
+# Only a program that skipped as a whole ("skip PROGRAM: why") is exempt. RECORD_COUNTS=1 writes
+# the counts of the programs that ran whole, without a failure, into tests/checks.count (after
+# adding or removing checks; the diff shows what changed).
 set -u
 shopt -s lastpipe
 
@@ -33,6 +44,49 @@ NETNS_FIRST=${NETNS_FIRST-test_netem test_keepalived}
 PASSED=0
 FAILED=0
 SKIPPED=0
+STRICT_SKIPS=${STRICT_SKIPS:-0}
+SKIPS_ALLOWED=$ROOT/tests/skips.allowed
+CHECKS_COUNT=$ROOT/tests/checks.count
+ALLOWED=() # the skips this run allowed, as "LABEL: skip ..." lines
+NOTOK=0 RESULTS=0 SKIPS=0 WHOLE_SKIP=0 # of the program being counted
+declare -A COUNTED # label -> results, for RECORD_COUNTS
+
+# skip_allowed WHY: the reason matches a line of tests/skips.allowed (an extended regular
+# expression per line; # starts a comment).
+skip_allowed() {
+	local why=$1 re
+	[ -r "$SKIPS_ALLOWED" ] || return 1
+	while IFS= read -r re; do
+		re=${re%%#*}
+		re=${re%"${re##*[![:space:]]}"}
+		[ -n "$re" ] || continue
+		[[ $why =~ $re ]] && return 0
+	done <"$SKIPS_ALLOWED"
+	return 1
+}
+
+# count_skip LABEL LINE: a "skip NAME: why" line; sets SKIPS and WHOLE_SKIP (the program skipped
+# as a whole: NAME is its own name) for the current program.
+count_skip() {
+	local label=$1 line=$2 why=${2#skip } name prog
+
+	name=${why%%: *}
+	why=${why#*: }
+	SKIPS=$((SKIPS + 1))
+	prog=${label##*/}
+	[ "$name" != "${prog%%--*}" ] || WHOLE_SKIP=1
+	if skip_allowed "$why"; then
+		ALLOWED+=("$label: $line")
+	elif [ "$STRICT_SKIPS" = 1 ]; then
+		printf '%s: not ok %s (a skip; STRICT_SKIPS=1 allows only the missing kernel features of tests/skips.allowed)\n' \
+			"$label" "${line#skip }"
+		FAILED=$((FAILED + 1))
+		NOTOK=1
+		return
+	fi
+	SKIPPED=$((SKIPPED + 1))
+	printf '%s: %s\n' "$label" "$line"
+}
 
 # count_line LABEL LINE: counts and shows one line of a program's output; sets NOTOK and RESULTS.
 count_line() {
@@ -49,8 +103,9 @@ count_line() {
 		NOTOK=1
 		;;
 	"skip "*)
-		SKIPPED=$((SKIPPED + 1))
 		RESULTS=$((RESULTS + 1))
+		count_skip "$label" "$line"
+		return
 		;;
 	"#"*) ;;
 	*)
@@ -60,7 +115,28 @@ count_line() {
 	printf '%s: %s\n' "$label" "$line"
 }
 
-# count_end LABEL TIMEOUT RC SECS: a program that failed without saying so, or said nothing.
+# check_count LABEL RC: the program ran as many checks as tests/checks.count records (see above).
+check_count() {
+	local label=$1 rc=$2 want
+
+	[ "$WHOLE_SKIP" -eq 0 ] || return 0
+	[ "$rc" -ne 0 ] || [ "$NOTOK" -ne 0 ] || COUNTED[$label]=$RESULTS
+	want=$(awk -v l="$label" '$1 == l { print $2; exit }' "$CHECKS_COUNT" 2>/dev/null)
+	if [ -z "$want" ]; then
+		[ "${RECORD_COUNTS:-0}" = 1 ] && [ -n "${COUNTED[$label]:-}" ] && return 0
+		printf '%s: not ok %s_check_count: %d checks, and tests/checks.count has no count for it (RECORD_COUNTS=1 records it)\n' \
+			"$label" "${label##*/}" "$RESULTS"
+		FAILED=$((FAILED + 1))
+	elif [ "$RESULTS" -ne "$want" ]; then
+		[ "${RECORD_COUNTS:-0}" = 1 ] && [ -n "${COUNTED[$label]:-}" ] && return 0
+		printf '%s: not ok %s_check_count: %d checks where tests/checks.count says %d: a check was lost (or one added: RECORD_COUNTS=1 records the new count)\n' \
+			"$label" "${label##*/}" "$RESULTS" "$want"
+		FAILED=$((FAILED + 1))
+	fi
+}
+
+# count_end LABEL TIMEOUT RC SECS: a program that failed without saying so, or said nothing;
+# then its count of checks.
 count_end() {
 	local label=$1 secs=$2 rc=$3
 
@@ -77,6 +153,7 @@ count_end() {
 		printf '%s: not ok %s: reported no results\n' "$label" "${label##*/}"
 		FAILED=$((FAILED + 1))
 	fi
+	check_count "$label" "$rc"
 }
 
 # run_prog LABEL TIMEOUT CMD...: runs one test program and counts its results as they come.
@@ -86,6 +163,8 @@ run_prog() {
 
 	NOTOK=0
 	RESULTS=0
+	SKIPS=0
+	WHOLE_SKIP=0
 	# --foreground keeps the program in our process group, so that ^C reaches it (and a netns
 	# test's trap cleans up); --kill-after ends a program that ignores SIGTERM.
 	timeout --foreground --kill-after=20 "$secs" "$@" </dev/null | while IFS= read -r line; do
@@ -115,6 +194,8 @@ par_flush() {
 		fi
 		NOTOK=0
 		RESULTS=0
+		SKIPS=0
+		WHOLE_SKIP=0
 		sed "s|^|$label: |" "$f.err" >&2
 		while IFS= read -r line; do
 			count_line "$label" "$line"
@@ -170,9 +251,11 @@ par_stop() {
 	[ -z "$PAR_DIR" ] || rm -rf "$PAR_DIR"
 	exit 130
 }
-# run_bin GROUP NAME: a built test program; a missing one is a failure, not a silent pass.
+# run_bin GROUP NAME [ARGS...]: a built test program; a missing one is a failure, not a silent
+# pass. With ARGS, its label is NAME and the first argument (fuzz_xdp--wrong-model).
 run_bin() {
-	local group=$1 name=$2 bin=$BUILD/tests/$2
+	local group=$1 name=$2 bin=$BUILD/tests/$2 label=$2${3:+$3}
+	shift 2
 
 	if [ ! -x "$bin" ]; then
 		printf '%s/%s: not ok %s: %s is not built (make %s)\n' "$group" "$name" "$name" \
@@ -180,13 +263,12 @@ run_bin() {
 		FAILED=$((FAILED + 1))
 		return
 	fi
-	run_prog "$group/$name" "$UNIT_TIMEOUT" "$bin"
+	run_prog "$group/$label" "$UNIT_TIMEOUT" "$bin" "$@"
 }
 
 # group_skip GROUP WHY
 group_skip() {
-	printf '%s: skip %s: %s\n' "$1" "$1" "$2"
-	SKIPPED=$((SKIPPED + 1))
+	count_skip "$1" "skip $1: $2"
 }
 
 # Run first: a missing program here is the reason for a skip further on.
@@ -215,6 +297,8 @@ suite_bpf() {
 	run_bin bpf test_xdp
 	# The differential fuzzer, bounded (200000 frames or 10 s); make fuzz-xdp runs it long.
 	run_bin bpf fuzz_xdp
+	# ... and the proof that it can fail: a model with one rule (R2) left out must be caught.
+	run_bin bpf fuzz_xdp --wrong-model
 }
 
 # NETNS_SAN=1 (make check): the netns tests run vrrpd and atropos built with ASan and UBSan
@@ -222,16 +306,42 @@ suite_bpf() {
 # was any. The tests run alone (the benchmark) use the plain build: they measure.
 SAN_DIR=
 san_begin() {
+	local b k n
 	[ "${NETNS_SAN:-0}" = 1 ] || return 0
-	if [ ! -x "$BUILD/san/vrrpd" ] || [ ! -x "$BUILD/san/atropos" ]; then
-		echo "netns/sanitizers: not ok sanitizers_built: make build/san/vrrpd build/san/atropos"
-		FAILED=$((FAILED + 1))
-		return 0
-	fi
+	for b in vrrpd atropos san_probe; do
+		if [ ! -x "$BUILD/san/$b" ]; then
+			echo "netns/sanitizers: not ok sanitizers_built: make $BUILD/san/$b"
+			FAILED=$((FAILED + 1))
+			return 0
+		fi
+	done
 	SAN_DIR=$(mktemp -d /tmp/vrrpd-san.XXXX)
 	export VRRPD=$BUILD/san/vrrpd ATROPOS=$BUILD/san/atropos
 	export ASAN_OPTIONS=log_path=$SAN_DIR/asan:detect_leaks=1
 	export UBSAN_OPTIONS=log_path=$SAN_DIR/ubsan:print_stacktrace=1:halt_on_error=1
+	# The positive control of sanitizers_no_reports: the daemons are instrumented, and a report
+	# of either sanitizer, made on purpose with the same options, lands where it will look.
+	grep -qa AddressSanitizer "$VRRPD" && grep -qa __ubsan_handle "$VRRPD" &&
+		grep -qa AddressSanitizer "$ATROPOS" && grep -qa __ubsan_handle "$ATROPOS"
+	san_result sanitizers_instrumented $? "$VRRPD or $ATROPOS has no ASan or UBSan"
+	for k in asan ubsan; do
+		"$BUILD/san/san_probe" "$k" 2>/dev/null
+		n=$(find "$SAN_DIR" -type f | wc -l)
+		[ "$n" -eq 1 ]
+		san_result "sanitizers_${k}_report_collected" $? "$n files in $SAN_DIR"
+		rm -f "$SAN_DIR"/*
+	done
+}
+
+# san_result NAME RC WHY: one result of the sanitizer checks, ok when RC is 0.
+san_result() {
+	if [ "$2" -eq 0 ]; then
+		echo "netns/sanitizers: ok $1"
+		PASSED=$((PASSED + 1))
+	else
+		echo "netns/sanitizers: not ok $1: $3"
+		FAILED=$((FAILED + 1))
+	fi
 }
 
 san_end() {
@@ -240,14 +350,9 @@ san_end() {
 	[ -n "$SAN_DIR" ] || return 0
 	unset VRRPD ATROPOS ASAN_OPTIONS UBSAN_OPTIONS
 	n=$(find "$SAN_DIR" -type f | wc -l)
-	if [ "$n" -eq 0 ]; then
-		echo "netns/sanitizers: ok sanitizers_no_reports"
-		PASSED=$((PASSED + 1))
-	else
-		echo "netns/sanitizers: not ok sanitizers_no_reports: $n reports from ASan/UBSan builds"
-		head -n 60 "$SAN_DIR"/* >&2
-		FAILED=$((FAILED + 1))
-	fi
+	[ "$n" -eq 0 ] || head -n 60 "$SAN_DIR"/* >&2
+	[ "$n" -eq 0 ]
+	san_result sanitizers_no_reports $? "$n reports from ASan/UBSan builds"
 	rm -rf "$SAN_DIR"
 	SAN_DIR=
 }
@@ -312,6 +417,10 @@ suite_netns() {
 
 trap par_stop INT TERM
 [ $# -gt 0 ] || set -- all
+if [ "$STRICT_SKIPS" = 1 ]; then
+	echo "# STRICT_SKIPS=1: a skip fails the run unless its reason matches tests/skips.allowed:"
+	grep -v '^[[:space:]]*\(#\|$\)' "$SKIPS_ALLOWED" 2>/dev/null | sed 's/^/#   /'
+fi
 for group in "$@"; do
 	case $group in
 	all | deps | unit | fuzz | bpf | netns) ;;
@@ -337,5 +446,25 @@ for group in "$@"; do
 done
 
 [ -z "$PAR_DIR" ] || rm -rf "$PAR_DIR"
+if [ ${#ALLOWED[@]} -gt 0 ]; then
+	echo "# skips allowed (tests/skips.allowed: kernel features this machine lacks):"
+	printf '#   %s\n' "${ALLOWED[@]}"
+fi
+# RECORD_COUNTS=1: the counts of the programs that ran whole (no skip, no failure) go into
+# tests/checks.count; the others keep theirs.
+if [ "${RECORD_COUNTS:-0}" = 1 ] && [ ${#COUNTED[@]} -gt 0 ]; then
+	{
+		for label in "${!COUNTED[@]}"; do echo "$label ${COUNTED[$label]}"; done
+		awk 'NR == FNR { new[$1] = 1; next } /^#/ || !($1 in new)' \
+			<(for label in "${!COUNTED[@]}"; do echo "$label"; done) "$CHECKS_COUNT" 2>/dev/null |
+			grep -v '^#'
+	} | sort >"$CHECKS_COUNT.tmp"
+	{
+		echo "# How many checks each test program runs (tests/run.sh compares; RECORD_COUNTS=1 writes)."
+		cat "$CHECKS_COUNT.tmp"
+	} >"$CHECKS_COUNT"
+	rm -f "$CHECKS_COUNT.tmp"
+	echo "# recorded the counts of ${#COUNTED[@]} programs in tests/checks.count"
+fi
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" -eq 0 ]
