@@ -386,13 +386,14 @@ static void print_text(const struct maps *m, const struct inst *in)
 	if (m->stats < 0)
 		return;
 	sum_stats(m->stats, &in->key, &st);
-	printf("  received %llu adverts (%llu fast path), dropped: ttl %llu, version %llu, "
-	       "type %llu, length %llu, checksum %llu, auth %llu, interval %llu\n",
+	printf("  received %llu adverts (%llu fast path, %llu held back from vrrpd), dropped: "
+	       "ttl %llu, version %llu, type %llu, length %llu, checksum %llu, auth %llu, "
+	       "interval %llu\n",
 	       (unsigned long long)st.adverts_rcvd, (unsigned long long)st.fast_path,
-	       (unsigned long long)st.ip_ttl_errors, (unsigned long long)st.version_errors,
-	       (unsigned long long)st.invalid_type, (unsigned long long)st.length_errors,
-	       (unsigned long long)st.checksum_errors, (unsigned long long)st.auth_errors,
-	       (unsigned long long)st.adver_interval_errors);
+	       (unsigned long long)st.events_held, (unsigned long long)st.ip_ttl_errors,
+	       (unsigned long long)st.version_errors, (unsigned long long)st.invalid_type,
+	       (unsigned long long)st.length_errors, (unsigned long long)st.checksum_errors,
+	       (unsigned long long)st.auth_errors, (unsigned long long)st.adver_interval_errors);
 	if (in->key.family == AF_INET6)
 		printf("  Neighbor Solicitations for the VIPs: %llu answered in XDP, %llu dropped; ",
 		       (unsigned long long)st.nd_replies, (unsigned long long)st.nd_dropped);

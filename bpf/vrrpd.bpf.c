@@ -182,9 +182,53 @@ static __always_inline int addr_eq(const union vrrpd_addr *a, const union vrrpd_
 	return a->w[0] == b->w[0] && a->w[1] == b->w[1] && a->w[2] == b->w[2] && a->w[3] == b->w[3];
 }
 
+/* a > b, as unsigned numbers in network order (RFC 9568 6.4.3). */
+static __always_inline int addr_gt(const union vrrpd_addr *a, const union vrrpd_addr *b)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		__u32 x = bpf_ntohl(a->w[i]), y = bpf_ntohl(b->w[i]);
+
+		if (x != y)
+			return x > y;
+	}
+	return 0;
+}
+
+/*
+ * Can this advert change the election (RFC 9568 6.4.2, 6.4.3), as the controller last
+ * published it? A Master steps down for a higher priority, or an equal one from a higher address
+ * (S7); a lower priority (S8) or a resignation (S6) only makes it advertise. A Backup acts on a
+ * resignation (S3), on its master changing priority, interval or checksum form (the controller
+ * sends in the peers' form; last_form: the previous advert's), and on a new master it would
+ * follow (S4: preemption discards a lower priority). INIT and FAULT ignore adverts.
+ */
+static __always_inline int advert_matters(const struct vrrpd_cfg *cfg,
+					  const union vrrpd_addr *saddr, __u8 prio, __u16 int_cs,
+					  __u8 form, __u8 last_form, __u8 preempt)
+{
+	if (cfg->state == VRRPD_ST_MASTER)
+		return prio > cfg->priority ||
+		       (prio == cfg->priority && addr_gt(saddr, &cfg->primary_ip));
+	if (cfg->state != VRRPD_ST_BACKUP)
+		return 0;
+	if (prio == VRRP_PRIO_STOP)
+		return 1;
+	if (addr_eq(saddr, &cfg->master_ip))
+		return prio != cfg->master_priority || int_cs != cfg->master_adver_int_cs ||
+		       form != last_form;
+	return !preempt || prio >= cfg->priority;
+}
+
 /*
  * An advert that passed every check, for either family (vh: the scratch copy): R12, the
- * counters, then the fast path of S4 or an event for the controller.
+ * counters, then the fast path of S4, or an event for the controller. An advert that cannot
+ * change the election becomes an event only if none was pushed within the instance's
+ * Advertisement_Interval: a host that floods valid adverts (VRRPv3 has no authentication)
+ * reaches the controller once an interval, and so makes a Master answer (S8) once an interval.
+ * It is still counted and recorded in vrrpd_rx, which the controller reads at its deadlines.
  */
 static __always_inline int record_advert(struct vrrpd_cfg *cfg, struct vrrpd_key *key,
 					 struct vrrp_hdr *vh, const union vrrpd_addr *saddr,
@@ -236,12 +280,22 @@ static __always_inline int record_advert(struct vrrpd_cfg *cfg, struct vrrpd_key
 		return XDP_PASS;
 	}
 	if (rx) {
+		int matters = advert_matters(cfg, saddr, vh->priority, int_cs, form, rx->csum_form,
+					     preempt);
+
 		rx->last_ns = now;
 		rx->master_ip = *saddr;
 		rx->adver_int_cs = int_cs;
 		rx->priority = vh->priority;
 		rx->csum_form = form;
 		__sync_fetch_and_add(&rx->adverts, 1);
+		if (!matters && rx->event_ns &&
+		    now - rx->event_ns < (__u64)cfg->adver_int_cs * 10000000ull) {
+			if (st)
+				st->events_held++;
+			return XDP_PASS;
+		}
+		rx->event_ns = now;
 	}
 	push_event(cfg, key, st, now, saddr, vh, int_cs, form);
 	/* Valid adverts go on to the stack, so tcpdump on the router still shows them. */

@@ -124,6 +124,11 @@ _Static_assert(sizeof(struct vrrpd_cfg) == 104, "vrrpd_cfg size");
 struct vrrpd_rx {
 	__u64 last_ns; /* arrival of the last valid advert */
 	__u64 confirm_ns; /* arrival of the last advert that took the fast path */
+	/*
+	 * The last advert pushed as an event that could change nothing (a Master hearing a lower
+	 * priority, ...): the next such one is held back for an Advertisement_Interval.
+	 */
+	__u64 event_ns;
 	__u64 adverts; /* valid adverts received */
 	union vrrpd_addr master_ip; /* sender of the last valid advert */
 	__u16 adver_int_cs; /* its interval, in centiseconds (v2: converted) */
@@ -131,7 +136,7 @@ struct vrrpd_rx {
 	__u8 csum_form; /* enum vrrpd_csum that matched (v3 IPv4) */
 	__u8 pad[4];
 };
-_Static_assert(sizeof(struct vrrpd_rx) == 48, "vrrpd_rx size");
+_Static_assert(sizeof(struct vrrpd_rx) == 56, "vrrpd_rx size");
 
 /* vrrpd_vip: a virtual address on an interface -> its instance (used by the ARP responder). */
 struct vrrpd_vip_key {
@@ -164,6 +169,7 @@ struct vrrpd_stats {
 	__u64 fast_path; /* valid adverts that woke nobody */
 	__u64 events; /* adverts pushed to the controller */
 	__u64 events_lost; /* ring buffer full */
+	__u64 events_held; /* valid adverts that could change nothing, kept from the controller */
 	__u64 ip_ttl_errors; /* R1 */
 	__u64 version_errors; /* R2 */
 	__u64 invalid_type; /* R3 */
@@ -187,7 +193,7 @@ struct vrrpd_stats {
 	__u64 nd_replies; /* D5: Neighbor Solicitations for a VIP answered in XDP */
 	__u64 nd_dropped; /* D1, D5: Neighbor Solicitations for a VIP while Backup or expired */
 };
-_Static_assert(sizeof(struct vrrpd_stats) == 27 * 8, "vrrpd_stats size");
+_Static_assert(sizeof(struct vrrpd_stats) == 28 * 8, "vrrpd_stats size");
 
 /*
  * Every field of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
@@ -195,7 +201,7 @@ _Static_assert(sizeof(struct vrrpd_stats) == 27 * 8, "vrrpd_stats size");
  */
 /* clang-format off */
 #define VRRPD_STATS_FIELDS(X) \
-	X(adverts_rcvd) X(pri_zero_rcvd) X(fast_path) X(events) X(events_lost) \
+	X(adverts_rcvd) X(pri_zero_rcvd) X(fast_path) X(events) X(events_lost) X(events_held) \
 	X(ip_ttl_errors) X(version_errors) X(invalid_type) X(length_errors) \
 	X(checksum_errors) X(vrid_errors) X(invalid_count) X(address_list_errors) \
 	X(auth_errors) X(adver_interval_errors) X(reserved_set) X(interval_differs) \

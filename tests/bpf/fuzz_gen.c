@@ -219,6 +219,15 @@ void gen_state(struct gen *g, struct model_state *st, uint32_t ring_pid, uint64_
 			in->rx.adverts = gen_below(g, 1000);
 			in->rx.last_ns = in->rx.confirm_ns = now_ns / 2;
 		}
+		/*
+		 * The last event: none, or just now with an interval of 1 s or more (an advert
+		 * that cannot change the election is then held back: the run takes far less),
+		 * or longer ago than the longest interval.
+		 */
+		if (in->has_rx && gen_chance(g, 50) && in->cfg.adver_int_cs >= 100)
+			in->rx.event_ns = now_ns;
+		else if (in->has_rx && gen_chance(g, 50) && now_ns > 41 * 1000000000ull)
+			in->rx.event_ns = now_ns - 41 * 1000000000ull;
 	}
 	/* A VIP of each family for VRID 77, which has no cfg. */
 	st->vip[st->nvip].family = V4;

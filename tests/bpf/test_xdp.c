@@ -47,6 +47,7 @@ static const char *const stat_names[NSTATS] = { VRRPD_STATS_FIELDS(STAT_NAME) };
 #define VALID_C3 (VALID_EV | CNT(csum_rfc9568))
 #define VALID_C4 (VALID_EV | CNT(csum_legacy))
 #define FAST_C3 (CNT(adverts_rcvd) | CNT(fast_path) | CNT(csum_rfc9568))
+#define HELD_C3 (CNT(adverts_rcvd) | CNT(events_held) | CNT(csum_rfc9568))
 
 /* ---- the instances every row sees (test_xdp.h) ---- */
 
@@ -138,6 +139,23 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 	case TW_OWNER_DROP:
 		c->flags |= VRRPD_F_OWNER_DROP;
 		break;
+	case TW_MASTER_ABOVE:
+	case TW_MASTER_ABOVE_OLD_EVENT:
+		c->state = VRRPD_ST_MASTER;
+		c->priority = c->cfg_priority = PEER_PRIO + 30;
+		break;
+	case TW_MASTER_EQUAL:
+		c->state = VRRPD_ST_MASTER;
+		c->priority = c->cfg_priority = PEER_PRIO;
+		break;
+	case TW_MASTER_EQUAL_LOW_ADDR:
+		c->state = VRRPD_ST_MASTER;
+		c->priority = c->cfg_priority = PEER_PRIO;
+		c->primary_ip.v4 = IP4(192, 0, 2, 0); /* below MASTER_IP */
+		break;
+	case TW_FAULT:
+		c->state = VRRPD_ST_FAULT;
+		break;
 	}
 }
 
@@ -192,6 +210,10 @@ int txdp_state_reset(enum inst_id target, enum tweak tw)
 	for (id = 0; id < I_COUNT; id++) {
 		key = txdp_inst_key(id);
 		inst_cfg(id, id == (int)target ? tw : TW_NONE, &cfg);
+		/* An event two Advertisement_Intervals ago: the next one is due. */
+		rx.event_ns = id == (int)target && tw == TW_MASTER_ABOVE_OLD_EVENT ?
+				      harness_mono_ns() - 2 * cfg.adver_int_cs * 10000000ull :
+				      0;
 		if (bpf_map_update_elem(txdp_env.cfg_fd, &key, &cfg, BPF_ANY) ||
 		    bpf_map_update_elem(txdp_env.rx_fd, &key, &rx, BPF_ANY))
 			return -errno;
@@ -666,12 +688,44 @@ static const struct xdp_case advert_cases[] = {
 	/* RFC.md:22-24: the peers changed checksum form; the controller follows it. */
 	{ "FP_csum_form_change_event", I_FP, TW_NONE, true, M_LEGACY_CSUM, XDP_PASS, VALID_C4,
 	  AT_INST, true, RX_RECORDED },
-	/* RFC.md:42-44 S7/S8: a Master decides on every advert. */
+	/* RFC.md:42 S7: a higher priority makes a Master step down: an event every time. */
 	{ "FP_master_state_event", I_FP, TW_MASTER, true, M_NONE, XDP_PASS, VALID_C3, AT_INST, true,
 	  RX_RECORDED },
 	/* RFC.md:38-39 S4: preempt on and a lower priority than ours: discard, take over. */
-	{ "FP_preempt_lower_priority_event", I_FP, TW_PREEMPT_OURS_HIGHER, true, M_NONE, XDP_PASS,
+	{ "FP_preempt_lower_priority_event", I_FP, TW_PREEMPT_OURS_HIGHER, false, M_NONE, XDP_PASS,
 	  VALID_C3, AT_INST, true, RX_RECORDED },
+
+	/*
+	 * Held back: an advert that cannot change the election, within one Advertisement_Interval
+	 * (here 1 s) of the last event, is counted and recorded in vrrpd_rx but wakes nobody. A
+	 * host flooding valid adverts (VRRPv3 has no authentication) then reaches the controller
+	 * once an interval, and a Master answers it (RFC.md S8) once an interval.
+	 */
+	/* RFC.md:44 S8: the first lower priority advert reaches the Master, which answers it ... */
+	{ "HOLD_master_lower_first_event", I_FP, TW_MASTER_ABOVE, false, M_NONE, XDP_PASS, VALID_C3,
+	  AT_INST, true, RX_RECORDED },
+	/* ... the next, within the interval, does not ... */
+	{ "HOLD_master_lower_repeat_held", I_FP, TW_MASTER_ABOVE, true, M_NONE, XDP_PASS, HELD_C3,
+	  AT_INST, false, RX_RECORDED },
+	/* ... and once the interval has passed, one does again. */
+	{ "HOLD_master_lower_after_interval_event", I_FP, TW_MASTER_ABOVE_OLD_EVENT, false, M_NONE,
+	  XDP_PASS, VALID_C3, AT_INST, true, RX_RECORDED },
+	/* RFC.md:43 S6: another master resigning only makes a Master advertise. */
+	{ "HOLD_master_priority_0_held", I_FP, TW_MASTER_ABOVE, true, M_PRIORITY_0, XDP_PASS,
+	  HELD_C3 | CNT(pri_zero_rcvd), AT_INST, false, RX_RECORDED },
+	/* RFC.md:42-44: equal priority, the lower address (S8) is held, the higher (S7) never. */
+	{ "HOLD_master_equal_lower_address_held", I_FP, TW_MASTER_EQUAL, true, M_NONE, XDP_PASS,
+	  HELD_C3, AT_INST, false, RX_RECORDED },
+	{ "HOLD_master_equal_higher_address_event", I_FP, TW_MASTER_EQUAL_LOW_ADDR, true, M_NONE,
+	  XDP_PASS, VALID_C3, AT_INST, true, RX_RECORDED },
+	/* RFC.md:38-39 S4: with preemption, the master below us again, or a stranger below us. */
+	{ "HOLD_backup_preempt_master_lower_held", I_FP, TW_PREEMPT_OURS_HIGHER, true, M_NONE,
+	  XDP_PASS, HELD_C3, AT_INST, false, RX_RECORDED },
+	{ "HOLD_backup_preempt_stranger_lower_held", I_FP, TW_PREEMPT_OURS_HIGHER, true,
+	  M_OTHER_SADDR, XDP_PASS, HELD_C3, AT_INST, false, RX_RECORDED },
+	/* Fault: the controller ignores adverts. */
+	{ "HOLD_fault_held", I_FP, TW_FAULT, true, M_NONE, XDP_PASS, HELD_C3, AT_INST, false,
+	  RX_RECORDED },
 	/* RFC.md:38 S4: preempt on but the master is above us: still the fast path. */
 	{ "FP_preempt_higher_priority_fast_path", I_FP, TW_PREEMPT_OURS_LOWER, true, M_NONE,
 	  XDP_PASS, FAST_C3, AT_INST, false, RX_FAST },
@@ -689,6 +743,11 @@ static void check_rx(const struct xdp_case *c, const struct vrrpd_rx *b, const s
 		CHECK_MEM(r, b, sizeof(*r));
 		break;
 	case RX_RECORDED:
+		/* An event was due (pushed, or lost without a ring buffer): its time; else held. */
+		if (c->event || (c->counters & CNT(events_lost)))
+			CHECK_EQ(r->event_ns, r->last_ns);
+		else
+			CHECK_EQ(r->event_ns, b->event_ns);
 		CHECK(r->last_ns > 0);
 		CHECK(r->last_ns >= t0 && r->last_ns <= t1);
 		CHECK_EQ(r->confirm_ns, b->confirm_ns);
@@ -700,6 +759,7 @@ static void check_rx(const struct xdp_case *c, const struct vrrpd_rx *b, const s
 		CHECK_EQ(r->csum_form, a->version == 3 ? a->csum_form : VRRPD_CSUM_AUTO);
 		break;
 	case RX_FAST:
+		CHECK_EQ(r->event_ns, b->event_ns);
 		CHECK(r->last_ns >= t0 && r->last_ns <= t1);
 		CHECK_EQ(r->confirm_ns, r->last_ns);
 		CHECK(r->confirm_ns > b->confirm_ns);

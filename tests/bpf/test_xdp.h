@@ -71,6 +71,12 @@ enum tweak {
 	TW_NO_RING, /* owned by a process without a ring buffer */
 	TW_PEER, /* --peer MASTER_IP (IPv6: txdp_master6): unicast, only that peer heard */
 	TW_OWNER_DROP, /* VRRPD_F_OWNER_DROP */
+	/* Held back (an advert that can change nothing, within an interval of the last event): */
+	TW_MASTER_ABOVE, /* Master at PEER_PRIO + 30: the peer's adverts are lower (S8) */
+	TW_MASTER_ABOVE_OLD_EVENT, /* the same, the last event 2 intervals ago */
+	TW_MASTER_EQUAL, /* Master at PEER_PRIO, our address above the peer's (S8) */
+	TW_MASTER_EQUAL_LOW_ADDR, /* Master at PEER_PRIO, our address below the peer's (S7) */
+	TW_FAULT, /* state Fault: adverts change nothing */
 };
 
 /* Where an advert row expects its counters. */

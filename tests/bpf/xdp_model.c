@@ -22,6 +22,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 
+#include "addr.h"
 #include "pkt.h"
 #include "xdp_model.h"
 
@@ -274,6 +275,31 @@ static bool only_resets_timer(const struct model_inst *in, const struct model_ad
 	       a->csum_form == in->rx.csum_form;
 }
 
+/*
+ * RFC 9568 6.4.2, 6.4.3: can the advert change the election as the controller published it?
+ * S7 for a Master (a higher priority, or equal from a higher address; S6 and S8 only make it
+ * advertise); S3, its master changed (priority, interval, or checksum form since the last
+ * advert), or a new master it would follow (S4) for a Backup; nothing in INIT or FAULT.
+ */
+static bool can_change(const struct model_inst *in, const struct model_advert *a)
+{
+	const struct vrrpd_cfg *cfg = &in->cfg;
+	bool preempt = (cfg->flags & VRRPD_F_PREEMPT) || cfg->priority == VRRP_PRIO_OWNER;
+
+	if (cfg->state == VRRPD_ST_MASTER)
+		return a->priority > cfg->priority ||
+		       (a->priority == cfg->priority && addr_cmp(&a->saddr, &cfg->primary_ip) > 0);
+	if (cfg->state != VRRPD_ST_BACKUP)
+		return false;
+	if (a->priority == VRRP_PRIO_STOP)
+		return true;
+	if (!memcmp(&a->saddr, &cfg->master_ip, sizeof(a->saddr)))
+		return a->priority != cfg->master_priority ||
+		       a->adver_int_cs != cfg->master_adver_int_cs ||
+		       a->csum_form != in->rx.csum_form;
+	return !preempt || a->priority >= cfg->priority;
+}
+
 void model_record(const struct model_state *st, const struct model_inst *in,
 		  const struct model_advert *a, struct model_pred *p)
 {
@@ -300,6 +326,13 @@ void model_record(const struct model_state *st, const struct model_inst *in,
 	p->rx.priority = a->priority;
 	p->rx.csum_form = a->csum_form;
 	p->rx.adverts++;
+	/* One that can change nothing, within an Advertisement_Interval of the last event: held. */
+	if (in->has_rx && !can_change(in, a) && in->rx.event_ns &&
+	    a->rx_ns - in->rx.event_ns < in->cfg.adver_int_cs * 10000000ull) {
+		p->counters |= MODEL_CNT(events_held);
+		return;
+	}
+	p->event_ns_set = in->has_rx;
 	if (in->cfg.owner_pid != st->ring_pid) {
 		p->counters |= MODEL_CNT(events_lost);
 		return;
@@ -320,8 +353,8 @@ void model_record(const struct model_state *st, const struct model_inst *in,
 bool model_wrong_r2;
 
 /* An IPv4 VRRP frame, found by pkt_locate_advert(). */
-static void advert_rules(const struct model_state *st, const uint8_t *frame, size_t len,
-			 const struct pkt_vrrp_loc *loc, struct model_pred *p)
+static void advert_rules(const struct model_state *st, uint64_t now_ns, const uint8_t *frame,
+			 size_t len, const struct pkt_vrrp_loc *loc, struct model_pred *p)
 {
 	const uint8_t *vrrp = frame + loc->vrrp_off;
 	struct vrrpd_key key = key_of(st, loc->vlan, vrrp[1]), none = key_of(st, loc->vlan, 0);
@@ -360,6 +393,7 @@ static void advert_rules(const struct model_state *st, const uint8_t *frame, siz
 		return;
 	}
 	memset(&ma, 0, sizeof(ma));
+	ma.rx_ns = now_ns;
 	ma.version = a.version;
 	ma.priority = a.priority;
 	ma.csum_form = a.csum_form;
@@ -407,5 +441,5 @@ void model_predict(const struct model_state *st, uint64_t now_ns, const uint8_t 
 		model_discard(p, &none, MODEL_CNT(length_errors));
 		return;
 	}
-	advert_rules(st, frame, len, &loc, p);
+	advert_rules(st, now_ns, frame, len, &loc, p);
 }

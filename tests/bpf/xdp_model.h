@@ -65,6 +65,7 @@ struct model_pred {
 	bool advert; /* a valid advert, accepted for an instance */
 	int rx_inst; /* the instance whose vrrpd_rx changes, or -1 */
 	bool fast_path; /* then last_ns = confirm_ns = now, else last_ns = now */
+	bool event_ns_set; /* an event was due (pushed or lost): event_ns = now */
 	struct vrrpd_rx rx; /* that entry afterwards, last_ns and confirm_ns aside */
 	bool event; /* an event on our ring buffer (not merely counted lost) */
 	struct vrrpd_event ev; /* its content, ts_ns aside */
@@ -96,6 +97,7 @@ const char *model_stat_name(unsigned int i);
 
 /* An advert that passed the stateless rules and R2, R6, R9 and the unicast rule, either family. */
 struct model_advert {
+	uint64_t rx_ns; /* when the program runs on it */
 	uint8_t version;
 	uint8_t priority;
 	uint8_t csum_form; /* enum vrrpd_csum that matched; VRRPD_CSUM_AUTO for v2 and IPv6 */

@@ -53,8 +53,8 @@ static uint32_t csum6(const uint8_t *ip, size_t len)
 }
 
 /* An IPv6 VRRP frame: next header 112 right after the fixed header. */
-static void advert6_rules(const struct model_state *st, const uint8_t *frame, size_t len,
-			  uint16_t vlan, struct model_pred *p)
+static void advert6_rules(const struct model_state *st, uint64_t now_ns, const uint8_t *frame,
+			  size_t len, uint16_t vlan, struct model_pred *p)
 {
 	struct vrrpd_key key, none = model_key_of(st, vlan, MODEL_FAMILY_IPV6, 0);
 	const struct model_inst *in;
@@ -97,6 +97,7 @@ static void advert6_rules(const struct model_state *st, const uint8_t *frame, si
 		model_discard(p, &key, MODEL_CNT(peer_errors));
 		return;
 	}
+	ma.rx_ns = now_ns;
 	ma.version = 3;
 	ma.priority = a.priority;
 	ma.csum_form = VRRPD_CSUM_AUTO; /* C2 is the one form: nothing to learn or count */
@@ -189,7 +190,7 @@ void model_ipv6(const struct model_state *st, uint64_t now_ns, const uint8_t *fr
 	if (len - off < IP6_HLEN || ip[0] >> 4 != 6)
 		return;
 	if (ip[6] == VRRP_PROTO)
-		advert6_rules(st, frame, len, vlan, p);
+		advert6_rules(st, now_ns, frame, len, vlan, p);
 	/* Instances on VLAN devices get their solicitations untagged there, as ARP. */
 	else if (ip[6] == NH_ICMPV6 && !vlan)
 		ns_duty(st, now_ns, frame, len, off, p);
