@@ -88,8 +88,23 @@ static void fsm_enter_master(struct fsm *f, uint64_t now_ns, struct fsm_out *out
 	out->actions |= FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP;
 	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
 	f->down_deadline_ns = 0;
+	f->answered_ns = 0;
 	f->prio0_seen = false;
 	f->preempting = false;
+}
+
+/*
+ * S6, S8: a Master answers an advert with one of its own at once, but once an
+ * Advertisement_Interval at most: a host flooding valid adverts (VRRPv3 has no authentication)
+ * gets one answer per interval, not one per advert. The routine advert is due by then anyway.
+ */
+static void fsm_answer(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
+{
+	if (f->answered_ns && now_ns - f->answered_ns < fsm_adver_ns(f))
+		return;
+	f->answered_ns = now_ns;
+	out->actions |= FSM_ACT_SEND_ADVERT;
+	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
 }
 
 /*
@@ -164,8 +179,7 @@ static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_a
 
 	if (adv->priority == VRRP_PRIO_STOP) {
 		/* RFC 9568 6.4.3 (S6): another master resigned: assert ourselves at once. */
-		out->actions |= FSM_ACT_SEND_ADVERT;
-		f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+		fsm_answer(f, now_ns, out);
 		return;
 	}
 	/* RFC 9568 6.4.3 (S7): primary addresses compare as unsigned integers in network order. */
@@ -185,8 +199,7 @@ static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_a
 	 * RFC 9568 6.4.3 (S8): discard a lower priority advert but send ours at once, so the other
 	 * router (which may have just come up as Master) steps down without waiting an interval.
 	 */
-	out->actions |= FSM_ACT_SEND_ADVERT;
-	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+	fsm_answer(f, now_ns, out);
 }
 
 /*

@@ -99,6 +99,7 @@ struct fsm {
 	uint8_t priority; /* effective priority */
 	uint16_t master_adver_int_cs; /* learned (v3 Backup), else ours */
 	uint64_t adver_deadline_ns; /* Master: next advert */
+	uint64_t answered_ns; /* Master: the last advert sent at once in answer (S6, S8); 0: none */
 	uint64_t down_deadline_ns; /* Backup: Master_Down_Timer */
 	uint64_t last_rx_ns; /* arrival of the newest advert seen, from anyone */
 	uint64_t master_rx_ns; /* arrival of the newest advert accepted from the master we follow */

@@ -554,8 +554,8 @@ static void test_s7_master_equal_higher_addr(void)
 	CHECK_EQ(fake_advert(&k, ip4(9, 0, 0, 3), 100, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
-	/* 10.0.0.1 < 10.0.0.2: stay Master. */
-	k.now_ns += 10 * MS;
+	/* 10.0.0.1 < 10.0.0.2: stay Master (an interval later: answered again). */
+	k.now_ns += 1 * S;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
@@ -594,6 +594,51 @@ static void test_s8_master_lower_prio(void)
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 254, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
+}
+
+/*
+ * S6, S8 under a flood: a Master answers at once, but once an Advertisement_Interval at most;
+ * the routine adverts keep their rhythm; a new term as Master answers at once again.
+ */
+static void test_s8_answer_once_an_interval(void)
+{
+	struct fake k;
+	uint64_t t;
+	int i;
+
+	fake_init(&k, 3, 200, true, 100);
+	fake_to_master(&k);
+	k.now_ns += 300 * MS;
+	t = k.now_ns;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.deadline_ns, t + 1 * S);
+	/* 99 more within the interval, lower priority and priority 0: no answer, same deadline. */
+	for (i = 1; i < 100; i++) {
+		k.now_ns = t + (uint64_t)i * 9 * MS;
+		CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), i % 2 ? 1 : 0, 100), 0);
+		check_noop(&k, FSM_MASTER, t + 1 * S);
+	}
+	/* The routine advert comes on time; one interval after the answer, one more answer. */
+	k.now_ns = t + 1 * S;
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.deadline_ns, t + 2 * S);
+	k.now_ns = t + 1 * S + 1 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.deadline_ns, t + 2 * S + 1 * MS);
+	/* S7 is never held back: a higher priority within the interval still wins. */
+	k.now_ns += 5 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 8), 250, 100), 0);
+	CHECK_EQ(k.out.actions, LEAVE_MASTER);
+	CHECK_EQ(k.f.state, FSM_BACKUP);
+	/* Master again (S2): the first lower priority advert is answered at once. */
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.f.state, FSM_MASTER);
+	k.now_ns += 1 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 }
 
 /* S9: shutdown as Master: priority 0 advert, then remove the VIPs. */
@@ -1140,6 +1185,7 @@ int main(void)
 	RUN(test_s7_master_equal_higher_addr);
 	RUN(test_s7_ipv6_addresses);
 	RUN(test_s8_master_lower_prio);
+	RUN(test_s8_answer_once_an_interval);
 	RUN(test_s9_shutdown_master);
 	RUN(test_s9_shutdown_backup);
 	RUN(test_link_down_master_to_fault_and_back);
