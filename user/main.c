@@ -64,6 +64,7 @@ struct vrrpd {
 	int epfd;
 	int timerfd;
 	int sigfd;
+	int ring_budget; /* events this turn of the event loop may still take (RING_BATCH) */
 	/* With -c FILE: RUN_DIR/FILE's name.pid, the process's own (for init scripts). */
 	char pidfile[2 * OPTS_PATH_MAX + 8];
 };
@@ -77,19 +78,28 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * Events one turn of the event loop takes from the ring buffer at most: then signals, timers,
+ * atropos and link changes get theirs, and the rest waits for the next turn (the ring's
+ * descriptor stays readable). Whatever arrives, a turn stays short and SIGTERM is acted on.
+ */
+#define RING_BATCH 64
+
 static int on_ring_event(void *ctx, void *data, size_t len)
 {
 	struct vrrpd *d = ctx;
 	const struct vrrpd_event *ev = data;
 
-	if (len < sizeof(*ev))
-		return 0;
-	for (int i = 0; i < d->nvi; i++)
-		if (d->vi[i]->started && !memcmp(&ev->key, &d->vi[i]->inst.key, sizeof(ev->key))) {
-			inst_on_event(&d->vi[i]->inst, ev, now_ns());
-			break;
-		}
-	return 0;
+	if (len >= sizeof(*ev)) {
+		for (int i = 0; i < d->nvi; i++)
+			if (d->vi[i]->started &&
+			    !memcmp(&ev->key, &d->vi[i]->inst.key, sizeof(ev->key))) {
+				inst_on_event(&d->vi[i]->inst, ev, now_ns());
+				break;
+			}
+	}
+	/* A negative value stops ring_buffer__consume() after this event, which it consumed. */
+	return --d->ring_budget > 0 ? 0 : -EAGAIN;
 }
 
 /*
@@ -715,7 +725,11 @@ static int run(struct vrrpd *d)
 			log_warn("epoll_wait");
 			return 1;
 		}
-		/* Adverts first: a controller that was starved must see them before its timers. */
+		/*
+		 * Adverts first: a controller that was starved must see them before its timers. A
+		 * batch at most (RING_BATCH), so that a flood cannot keep the rest waiting.
+		 */
+		d->ring_budget = RING_BATCH;
 		ring_buffer__consume(d->x.rb);
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == d->sigfd) {
