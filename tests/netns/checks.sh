@@ -28,9 +28,10 @@ t_fail() {
 	t_logs >&2
 }
 
-# t_eq NAME GOT WANT [WHY]: ok if GOT is WANT; WHY says what GOT means when it is not.
+# t_eq NAME GOT WANT [WHY]: ok if GOT is WANT; WHY says what GOT means when it is not. A value
+# t_stat or t_cfg could not read ("missing:FIELD") is never equal to anything, itself included.
 t_eq() {
-	if [ "$2" = "$3" ]; then
+	if [ "$2" = "$3" ] && [[ $2 != missing:* ]]; then
 		t_ok "$1"
 	else
 		t_fail "$1" "${4:-got \"$2\"} (want \"$3\")"
@@ -314,6 +315,23 @@ t_stat() {
 	[ -n "$why" ] || { [ -n "$v" ] && [ "$v" != null ]; } || why="cannot read $3 in $pins/vrrpd_stats"
 	if [ -n "$why" ]; then
 		echo "t_stat: $why" >&2
+		echo "missing:$3"
+		return 1
+	fi
+	echo "$v"
+}
+
+# t_cfg R VRID FIELD: a field of router R's vrrpd_cfg entry for VRID (what its vrrpd published).
+# No such map, entry or field is not "": t_cfg says so on stderr, prints "missing:FIELD" and
+# returns 1, as t_stat does.
+t_cfg() {
+	local v
+	v=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" 2>/dev/null |
+		jq -r --argjson v "$2" --arg f "$3" 'if type != "array" then "null" else
+			[.[].formatted | select(.key.vrid == $v) | .value[$f]] |
+			if length == 1 and .[0] != null then .[0] else "null" end end' 2>/dev/null)
+	if [ -z "$v" ] || [ "$v" = null ]; then
+		echo "t_cfg: cannot read $3 of VRID $2 in /sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" >&2
 		echo "missing:$3"
 		return 1
 	fi

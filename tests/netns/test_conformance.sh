@@ -28,10 +28,7 @@ t_check conf_setup_r1_master t_wait_ms 4000 t_only r1 "$LAB_VIP"
 t_wait_ms 3000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1, priority 100"
 
 # cfg R FIELD: a field of R's VRID 51 entry in vrrpd_cfg.
-cfg() {
-	bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" |
-		jq -r --arg f "$2" '.[].formatted | select(.key.vrid == 51) | .value[$f]'
-}
+cfg() { t_cfg "$1" 51 "$2"; }
 state_line() {
 	echo "$(cfg r1 state) $(cfg r1 master_transitions) $(cfg r2 state) $(cfg r2 master_transitions) $(cfg r2 master_ip)"
 }

@@ -27,12 +27,7 @@ trap 'exit 1' INT TERM
 lab_up "vtf$$"
 VIP=$LAB_VIP
 
-# cfg R VRID FIELD: a field of R's entry for VRID in vrrpd_cfg ("" if none).
-cfg() {
-	bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" 2>/dev/null |
-		jq -r --argjson v "$2" --arg f "$3" '.[].formatted | select(.key.vrid == $v) | .value[$f]'
-}
-transitions() { cfg "$1" "$2" master_transitions; }
+transitions() { t_cfg "$1" "$2" master_transitions; }
 # How many of the pids vrrpd_events has a ring buffer for are gone (keys: 4 bytes, little
 # endian, in hex).
 dead_rings() {
@@ -90,8 +85,8 @@ t_check faults_restart_never_two_holders t_holds_ms 2000 t_only r2 "$VIP"
 t_capture_stop r1adverts
 t_eq faults_restart_sends_no_advert "$(t_capture_read r1adverts | grep -c .)" 0
 t_eq faults_restart_no_second_takeover "$(transitions r2 51)" "$T2"
-t_eq faults_restart_r1_backup "$(cfg r1 51 state)" 1
-t_eq faults_restart_owner_is_new_process "$(cfg r1 51 owner_pid)" "$(t_pid r1)"
+t_eq faults_restart_r1_backup "$(t_cfg r1 51 state)" 1
+t_eq faults_restart_owner_is_new_process "$(t_cfg r1 51 owner_pid)" "$(t_pid r1)"
 t_eq faults_restart_one_xdp_program "$(t_xdp_progs r1)" 1
 t_eq faults_restart_dead_ring_removed "$(dead_rings r1)" 0
 t_stop r1
@@ -180,7 +175,7 @@ OLDIF=$(lab_exec r1 ip -j link show eth0 | jq '.[0].ifindex')
 lab_exec r1 ip link del eth0
 t_check faults_ifdel_logged t_wait_ms 2000 t_log_has r1 \
 	"VRRP ID 53 on eth0: link down \(interface gone\)"
-t_check faults_ifdel_fault t_wait_ms 1000 eval '[ "$(cfg r1 53 state)" = 3 ]'
+t_check faults_ifdel_fault t_wait_ms 1000 eval '[ "$(t_cfg r1 53 state)" = 3 ]'
 # entries_on IFINDEX: r1's vrrpd_cfg entries keyed on IFINDEX. In Fault, the instance is still
 # there on the old one (atropos shows it); started again, it is on the new one only.
 entries_on() {

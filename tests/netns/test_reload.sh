@@ -33,10 +33,6 @@ conf() {
 		done
 	} >"$CONF"
 }
-cfg() {
-	bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" |
-		jq -r --argjson v "$2" --arg f "$3" '.[].formatted | select(.key.vrid == $v) | .value[$f]'
-}
 
 conf 51 52
 mkdir -p "$LAB_DIR/r1"
@@ -50,8 +46,8 @@ done
 t_check reload_setup t_wait_ms 5000 eval \
 	't_only r1 10.99.0.100 && t_only r1 10.99.0.150 && t_only r2 10.99.0.160'
 t_wait_ms 2000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1"
-T1=$(cfg r1 51 master_transitions)
-T2=$(cfg r2 51 master_transitions)
+T1=$(t_cfg r1 51 master_transitions)
+T2=$(t_cfg r2 51 master_transitions)
 t_capture adverts sw "$LAB_PREFIX-r1" -Q in ip proto 112
 
 # --- 1. SIGHUP -------------------------------------------------------------------------------------
@@ -68,8 +64,8 @@ t_capture_stop adverts
 t_check reload_removed_sent_priority_0 eval \
 	"t_capture_read adverts | grep -q 'vrid 52, prio 0,'"
 t_check reload_unchanged_still_master t_only r1 10.99.0.100
-t_eq reload_unchanged_no_transition "$(cfg r1 51 master_transitions)" "$T1"
-t_eq reload_unchanged_peer_no_transition "$(cfg r2 51 master_transitions)" "$T2"
+t_eq reload_unchanged_no_transition "$(t_cfg r1 51 master_transitions)" "$T1"
+t_eq reload_unchanged_peer_no_transition "$(t_cfg r2 51 master_transitions)" "$T2"
 # The largest gap between VRID 51's adverts from r1 while the reload ran (interval 250 ms): none
 # missed (under 2 intervals). The running instances send what is due between the reload's
 # steps, each of which takes some netlink round trips (tens of ms, more in the VM lane).
@@ -101,7 +97,7 @@ OUT=$(lab_exec r1 "$ATROPOS" "${A[@]}" --reload 2>&1)
 RC=$?
 t_eq reload_atropos_exit "$RC" 0 "$OUT"
 t_eq reload_atropos_says "$OUT" "vrrpd pid $(t_pid r1): reloaded: 1 unchanged, 1 started, 1 stopped"
-t_check reload_changed_priority t_wait_ms 3000 eval '[ "$(cfg r1 51 priority)" = 150 ]'
+t_check reload_changed_priority t_wait_ms 3000 eval '[ "$(t_cfg r1 51 priority)" = 150 ]'
 t_check reload_changed_master_again t_wait_ms 3000 t_only r1 10.99.0.100
 t_check reload_other_untouched t_only r1 10.99.0.160
 t_check reload_daemon_alive t_alive r1

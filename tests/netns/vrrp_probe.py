@@ -11,7 +11,8 @@
                                           "valid2" is its control
   vrrp_probe.py trafgen FLOOD SRC_MAC     one frame of a flood as a trafgen(8) configuration
                                           (tools/bench/flood.sh): udp (to the VIP through
-                                          the VMAC), other_vrid (valid VRRPv3, VRID 52),
+                                          the VMAC), valid (VRRPv3, VRID 51, priority 1,
+                                          from the client), other_vrid (valid, VRID 52),
                                           invalid (VRID 51, priority 254, bad checksum), arp
                                           (who has the VIP)
   vrrp_probe.py csum PCAP FORM            check the checksum of every VRRPv3 advert in PCAP
@@ -114,6 +115,12 @@ def flood_frame(kind, src_mac):
     if kind == "udp":
         f = (Ether(src=src_mac, dst="00:00:5e:00:01:33") / IP(src=client, dst=VIP)
              / UDP(sport=40000, dport=9) / (b"\0" * 18))
+    elif kind == "valid":
+        # A valid advert for the routers' own VRID 51 from the client's own address, priority
+        # 1: VRRPv3 has no authentication, so nothing may drop it as invalid.
+        f = frame(v3(vrid=51, prio=1, adv=10))
+        f[Ether].src = src_mac
+        f[IP].src = client
     elif kind == "other_vrid":
         f = frame(v3(vrid=52, prio=100, addrs=("10.99.0.150",), adv=1))
         f[Ether].src = src_mac
