@@ -24,6 +24,7 @@
 #include "addr.h"
 #include "ctl.h"
 #include "fsm.h"
+#include "mapdump.h"
 #include "vrrp_abi.h"
 
 #define ATROPOS_VERSION "2.0.0"
@@ -252,62 +253,86 @@ static bool key_eq(const struct vrrpd_key *a, const struct vrrpd_key *b)
 	return !memcmp(a, b, sizeof(*a));
 }
 
-/* The VIPs, the group and the peers of an instance, from vrrpd_vip, vrrpd_group, vrrpd_peer. */
-static void inst_extras(const struct maps *m, struct inst *in)
-{
-	struct vrrpd_peer_key pk, *pprev = NULL;
-	struct vrrpd_group_key gk, *gprev = NULL;
-	struct vrrpd_vip_key vk, *vprev = NULL;
-	struct vrrpd_group_slot slot;
-	struct vrrpd_key owner;
+/* Whole maps, each read at once (mapdump.h): every entry exactly once, however busy. */
+struct dump {
+	uint32_t n;
+	void *keys, *vals;
+};
 
-	while (m->vip >= 0 && in->nvips < MAX_VIPS &&
-	       bpf_map_get_next_key(m->vip, vprev, &vk) == 0) {
-		vprev = &vk;
-		if (vk.family == in->key.family && !bpf_map_lookup_elem(m->vip, &vk, &owner) &&
-		    key_eq(&owner, &in->key))
-			memcpy(&in->vips[in->nvips++], vk.addr, sizeof(vk.addr));
-	}
-	while (m->group >= 0 && bpf_map_get_next_key(m->group, gprev, &gk) == 0) {
-		gprev = &gk;
-		if (key_eq(&gk.member, &in->key) && !bpf_map_lookup_elem(m->group, &gk, &slot)) {
+static void dump_read(int fd, size_t ksz, size_t vsz, struct dump *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (fd >= 0 && map_dump(fd, ksz, vsz, &d->keys, &d->vals, &d->n))
+		d->n = 0;
+}
+
+static void dump_free(struct dump *d)
+{
+	free(d->keys);
+	free(d->vals);
+}
+
+/* The VIPs, the group and the peers of an instance, from vrrpd_vip, vrrpd_group, vrrpd_peer. */
+static void inst_extras(const struct dump *vip, const struct dump *group, const struct dump *peer,
+			struct inst *in)
+{
+	const struct vrrpd_vip_key *vk = vip->keys;
+	const struct vrrpd_key *owner = vip->vals;
+	const struct vrrpd_group_key *gk = group->keys;
+	const struct vrrpd_group_slot *slot = group->vals;
+	const struct vrrpd_peer_key *pk = peer->keys;
+	uint32_t i;
+
+	for (i = 0; i < vip->n && in->nvips < MAX_VIPS; i++)
+		if (vk[i].family == in->key.family && key_eq(&owner[i], &in->key))
+			memcpy(&in->vips[in->nvips++], vk[i].addr, sizeof(vk[i].addr));
+	for (i = 0; i < group->n; i++)
+		if (key_eq(&gk[i].member, &in->key)) {
 			snprintf(in->group, sizeof(in->group), "%.*s", VRRPD_GROUP_NAME_LEN - 1,
-				 gk.name);
-			in->group_size = slot.size;
+				 gk[i].name);
+			in->group_size = slot[i].size;
 		}
-	}
-	while (m->peer >= 0 && in->npeers < VRRPD_MAX_PEERS &&
-	       bpf_map_get_next_key(m->peer, pprev, &pk) == 0) {
-		pprev = &pk;
-		if (key_eq(&pk.key, &in->key))
-			memcpy(&in->peers[in->npeers++], pk.addr, 4);
-	}
+	for (i = 0; i < peer->n && in->npeers < VRRPD_MAX_PEERS; i++)
+		if (key_eq(&pk[i].key, &in->key))
+			memcpy(&in->peers[in->npeers++], pk[i].addr, 4);
 }
 
 /* The instances the selectors select, sorted by interface and VRID. */
 static int load(const struct args *a, const struct maps *m, struct inst *out, int max)
 {
-	struct vrrpd_key key, *prev = NULL;
+	struct dump cfg, vip, group, peer;
+	const struct vrrpd_key *keys;
+	const struct vrrpd_cfg *vals;
 	int n = 0, i, j;
+	uint32_t e;
 
-	while (n < max && bpf_map_get_next_key(m->cfg, prev, &key) == 0) {
+	dump_read(m->cfg, sizeof(struct vrrpd_key), sizeof(struct vrrpd_cfg), &cfg);
+	dump_read(m->vip, sizeof(struct vrrpd_vip_key), sizeof(struct vrrpd_key), &vip);
+	dump_read(m->group, sizeof(struct vrrpd_group_key), sizeof(struct vrrpd_group_slot),
+		  &group);
+	dump_read(m->peer, sizeof(struct vrrpd_peer_key), sizeof(__u32), &peer);
+	keys = cfg.keys;
+	vals = cfg.vals;
+	for (e = 0; e < cfg.n && n < max; e++) {
 		struct inst *in = &out[n];
 
-		prev = &key;
 		memset(in, 0, sizeof(*in));
-		in->key = key;
-		if (bpf_map_lookup_elem(m->cfg, &key, &in->cfg))
-			continue;
-		if (!if_indextoname(key.ifindex, in->ifname))
-			snprintf(in->ifname, sizeof(in->ifname), "if%u", key.ifindex);
+		in->key = keys[e];
+		in->cfg = vals[e];
+		if (!if_indextoname(in->key.ifindex, in->ifname))
+			snprintf(in->ifname, sizeof(in->ifname), "if%u", in->key.ifindex);
 		if (a->ifname && strcmp(a->ifname, in->ifname))
 			continue;
-		if (a->vrid && a->vrid != key.vrid)
+		if (a->vrid && a->vrid != in->key.vrid)
 			continue;
 		in->stale = kill((pid_t)in->cfg.owner_pid, 0) && errno == ESRCH;
-		inst_extras(m, in);
+		inst_extras(&vip, &group, &peer, in);
 		n++;
 	}
+	dump_free(&cfg);
+	dump_free(&vip);
+	dump_free(&group);
+	dump_free(&peer);
 	for (i = 1; i < n; i++)
 		for (j = i; j > 0; j--) {
 			int c = strcmp(out[j - 1].ifname, out[j].ifname);

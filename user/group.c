@@ -9,12 +9,14 @@
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 
 #include "fsm.h"
 #include "group.h"
+#include "mapdump.h"
 
 #define GROUP_BEAT_MIN_NS (10 * 1000000ull)
 #define GROUP_BEAT_MAX_NS (100 * 1000000ull)
@@ -77,18 +79,24 @@ static void group_member_str(const struct vrrpd_key *k, char *buf, size_t len)
 
 bool group_allows(struct group *g, uint64_t now_ns)
 {
-	struct vrrpd_group_key key, *prev = NULL;
-	struct vrrpd_group_slot slot;
+	struct vrrpd_group_key *keys, key;
+	struct vrrpd_group_slot *slots, slot;
 	int live = 0, ok = 0;
+	uint32_t i, n;
 	char who[48];
 
 	g->why[0] = '\0';
 	if (g->fd < 0)
 		return true;
-	while (bpf_map_get_next_key(g->fd, prev, &key) == 0) {
-		prev = &key;
-		if (strncmp(key.name, g->key.name, sizeof(key.name)) ||
-		    bpf_map_lookup_elem(g->fd, &key, &slot))
+	/* All the slots at once: a walk key by key misses slots their members are rewriting. */
+	if (map_dump(g->fd, sizeof(key), sizeof(slot), (void **)&keys, (void **)&slots, &n)) {
+		snprintf(g->why, sizeof(g->why), "the group's map cannot be read");
+		return false;
+	}
+	for (i = 0; i < n; i++) {
+		key = keys[i];
+		slot = slots[i];
+		if (strncmp(key.name, g->key.name, sizeof(key.name)))
 			continue;
 		group_member_str(&key.member, who, sizeof(who));
 		if (!group_pid_alive(slot.owner_pid)) {
@@ -110,6 +118,8 @@ bool group_allows(struct group *g, uint64_t now_ns)
 		else
 			ok++;
 	}
+	free(keys);
+	free(slots);
 	if (ok == live && live >= g->size)
 		return true;
 	if (ok == live) { /* nobody is in the way but somebody is missing */

@@ -14,6 +14,7 @@
 #include <bpf/btf.h>
 
 #include "vrrpd.skel.h"
+#include "mapdump.h"
 #include "xdp.h"
 
 #ifndef BPF_FS_MAGIC
@@ -407,17 +408,21 @@ int xdp_attach(struct xdp_ctx *x, int ifindex, const char **mode, char *err, siz
 int xdp_detach_if_unused(struct xdp_ctx *x, int ifindex)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	struct vrrpd_key key, next;
-	void *prev = NULL;
-	bool same_maps;
+	struct vrrpd_key *keys;
+	struct vrrpd_cfg *vals;
+	bool same_maps, used = false;
+	uint32_t i, n;
 	__u32 flags;
 
-	while (bpf_map_get_next_key(x->cfg_fd, prev, &next) == 0) {
-		if (next.ifindex == (__u32)ifindex)
-			return 0; /* another instance still needs it */
-		key = next;
-		prev = &key;
-	}
+	/* Read at once: a walk key by key can miss an instance another vrrpd is updating. */
+	if (map_dump(x->cfg_fd, sizeof(*keys), sizeof(*vals), (void **)&keys, (void **)&vals, &n))
+		return 0; /* cannot tell: leave it attached */
+	for (i = 0; i < n; i++)
+		used |= keys[i].ifindex == (__u32)ifindex; /* another instance still needs it */
+	free(keys);
+	free(vals);
+	if (used)
+		return 0;
 	if (bpf_xdp_query(ifindex, 0, &q) || !q.prog_id)
 		return 0;
 	if (xdp_prog_is_ours(x, q.prog_id, &same_maps) != 1 || !same_maps)
