@@ -42,6 +42,10 @@ t_eq bench_failover_errors_measured \
 	"$(q '[.failover[] | .detail[] | select(.error_ms == null)] | length')" 0
 t_eq bench_flood_both "$(q '[.flood.rows[].impl] | unique | join(" ")')" "keepalived vrrpd"
 t_eq bench_flood_rate_reached "$(q '[.flood.rows[] | select(.pps < 1000)] | length')" 0
+t_eq bench_flood_valid_both \
+	"$(q '[.flood.rows[] | select(.flood == "valid") | .impl] | unique | join(" ")')" \
+	"keepalived vrrpd"
+t_eq bench_flood_master_rate "$(q '[.flood.rows[] | select(.master_adverts_per_s | type != "number")] | length')" 0
 t_eq bench_starve_cases "$(q '[.starve.rows[] | "\(.impl):\(.case)"] | sort | join(" ")')" \
 	"keepalived:cpu1pct keepalived:sigstop vrrpd:cpu1pct vrrpd:sigstop"
 t_eq bench_idle_roles "$(q '[.idle.rows[] | "\(.impl):\(.role)"] | unique | join(" ")')" \

@@ -3,13 +3,16 @@
 # 10 ms, vrrpd or keepalived on both, while the client floods the segment with trafgen
 # (netsniff-ng), one kind at a time, bounded in packets and time:
 #   udp         unicast UDP to the VIP, through the virtual MAC (traffic for the master)
+#   valid       valid VRRPv3 adverts for our VRID 51, priority 1, from the client's address:
+#               VRRPv3 has no authentication, so nothing may drop them as invalid
 #   other_vrid  valid VRRPv3 adverts of VRID 52 (another router pair on the same LAN)
 #   invalid     adverts for our VRID 51 with priority 254 and a bad checksum
 #   arp         broadcast ARP requests for the VIP
 # at several rates (the last one: as fast as trafgen goes here). Over each flood, the state
 # changes both routers log are counted: any is spurious, as both routers stay healthy (the
 # master's longest gap between adverts, captured as they leave it, tells whether the flood
-# silenced the master itself). The rate reached is read from the client's transmit counter.
+# silenced the master itself, and their number whether it answered the flood advert for advert).
+# The rate reached is read from the client's transmit counter.
 #
 #   flood.sh [--quick] --json FILE
 set -u
@@ -27,11 +30,11 @@ INT=10
 if [ $QUICK = 1 ]; then
 	SECS=1
 	RATES=(max)
-	FLOODS=(other_vrid)
+	FLOODS=(valid other_vrid)
 else
 	SECS=10
 	RATES=(20000 100000 max)
-	FLOODS=(udp other_vrid invalid arp)
+	FLOODS=(udp valid other_vrid invalid arp)
 fi
 PROBE=/usr/bin/python3
 ROWS=$(mktemp)
@@ -42,7 +45,7 @@ tx_packets() { lab_exec c ip -j -s link show eth0 | jq '.[0].stats64.tx.packets'
 
 # flood IMPL KIND RATE: one flood of SECS seconds; appends a JSON row to ROWS.
 flood() {
-	local impl=$1 kind=$2 rate=$3 conf=$LAB_DIR/$2.trafgen t1a t2a t1b t2b tx0 tx1 start end
+	local impl=$1 kind=$2 rate=$3 conf=$LAB_DIR/$2.trafgen t1a t2a t1b t2b tx0 tx1 start end gap
 	local args=(-n $((rate == 0 ? 0 : rate * SECS)))
 	"$PROBE" "$BENCH_ROOT/tests/netns/vrrp_probe.py" trafgen "$kind" "$(t_mac c)" >"$conf"
 	[ "$rate" = 0 ] || args+=(-b "${rate}pps")
@@ -59,15 +62,17 @@ flood() {
 	sleep 0.5
 	t1b=$(bench_changes "$impl" r1)
 	t2b=$(bench_changes "$impl" r2)
+	gap=$(bench_gaps_stop r1)
 	jq -n -c --arg impl "$impl" --arg kind "$kind" --argjson asked "$rate" \
-		--argjson gap "$(bench_gaps_stop r1)" \
+		--argjson gap "$gap" --argjson sent "$(cat "$LAB_DIR/gaps-r1.n")" \
 		--argjson pps "$(((tx1 - tx0) * 1000000 / (end - start)))" \
 		--argjson secs "$(awk -v u=$((end - start)) 'BEGIN { printf "%.3f", u / 1e6 }')" \
 		--argjson r1 $((t1b - t1a)) --argjson r2 $((t2b - t2a)) \
 		--argjson held "$(t_only r1 "$LAB_VIP" && echo true || echo false)" \
 		'{impl: $impl, flood: $kind, asked_pps: $asked, pps: $pps, seconds: $secs,
 		  transitions_master: $r1, transitions_backup: $r2,
-		  spurious: ($r1 + $r2), master_kept_vip: $held, master_max_gap_ms: $gap}' >>"$ROWS"
+		  spurious: ($r1 + $r2), master_kept_vip: $held, master_max_gap_ms: $gap,
+		  master_adverts_per_s: (($sent / ($secs + 0.5)) * 10 | round / 10)}' >>"$ROWS"
 	tail -1 "$ROWS" | jq -r '"# \(.impl) \(.flood) \(.pps) pps: \(.spurious) spurious transitions"'
 }
 

@@ -185,10 +185,12 @@ bench_machine() {
 # master that really went silent (a loaded host) from a false takeover.
 bench_gaps_start() { t_capture "gaps-$1" "$1" eth0 -Q out 'ip proto 112'; }
 
-# bench_gaps_stop R: stops that and prints the longest gap between R's adverts, in ms.
+# bench_gaps_stop R: stops that and prints the longest gap between R's adverts, in ms; how many
+# R sent goes into $LAB_DIR/gaps-R.n.
 bench_gaps_stop() {
 	t_capture_stop "gaps-$1"
-	t_capture_read "gaps-$1" | awk '{ t = $1 * 1000; if (n++ && t - p > m) m = t - p; p = t }
-		END { printf "%.1f\n", m }'
+	t_capture_read "gaps-$1" | awk -v nf="$LAB_DIR/gaps-$1.n" '
+		{ t = $1 * 1000; if (n++ && t - p > m) m = t - p; p = t }
+		END { printf "%.1f\n", m; print n + 0 > nf }'
 	rm -f "$LAB_DIR/gaps-$1.pcap"
 }
