@@ -321,6 +321,13 @@ t_stat() {
 	echo "$v"
 }
 
+# t_atropos R ARGS...: atropos in router R, pointed at R's daemons (pin and run directories).
+t_atropos() {
+	local r=$1
+	shift
+	lab_exec "$r" "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" "$@"
+}
+
 # t_cfg R VRID FIELD: a field of router R's vrrpd_cfg entry for VRID (what its vrrpd published).
 # No such map, entry or field is not "": t_cfg says so on stderr, prints "missing:FIELD" and
 # returns 1, as t_stat does.

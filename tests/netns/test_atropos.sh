@@ -15,12 +15,7 @@ trap lab_down EXIT
 trap 'exit 1' INT TERM
 lab_up "vto$$"
 
-# A R ARGS...: atropos in router R, pointed at R's daemons.
-A() {
-	local r=$1
-	shift
-	lab_exec "$r" "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" "$@"
-}
+A() { t_atropos "$@"; }
 # J R JQ-FILTER: a field of R's --json state for VRID 51.
 J() { A "$1" --json -s -v 51 | jq -r ".instances[0] | $2"; }
 
@@ -55,7 +50,7 @@ t_eq atropos_json_values "$(J r2 '[.state, .master_ip, .master_priority, .adver_
 # Frozen daemon: atropos reads the maps, not the daemon.
 kill -STOP "$(t_pid r2)"
 T0=$(t_now_ms)
-OUT=$(timeout 2 bash -c "$(declare -f A lab_exec lab_ns); LAB_PREFIX=$LAB_PREFIX LAB_DIR=$LAB_DIR \
+OUT=$(timeout 2 bash -c "$(declare -f A t_atropos lab_exec lab_ns); LAB_PREFIX=$LAB_PREFIX LAB_DIR=$LAB_DIR \
 	ATROPOS=$ATROPOS A r2 --state")
 T1=$(t_now_ms)
 kill -CONT "$(t_pid r2)"

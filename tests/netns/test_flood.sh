@@ -28,12 +28,7 @@ trap 'flood_stop; lab_down' EXIT
 trap 'exit 1' INT TERM
 lab_up "vfl$$"
 
-# A R ARGS...: atropos in router R.
-A() {
-	local r=$1
-	shift
-	lab_exec "$r" "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" "$@"
-}
+A() { t_atropos "$@"; }
 tx_packets() { lab_exec c ip -j -s link show eth0 | jq '.[0].stats64.tx.packets'; }
 lines() { wc -l <"$LAB_DIR/$1.log"; }
 # delta BEFORE AFTER: AFTER - BEFORE, or "missing" when either is not a number (t_stat, t_cfg).

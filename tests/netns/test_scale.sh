@@ -28,13 +28,9 @@ conf() {
 }
 # vips R: how many of the 10.96.0.0/24 VIPs router R holds (on the VMACs); "error" if ip fails.
 vips() { t_count ' 10\.96\.0\.[0-9]+/32 ' lab_exec "$1" ip -4 -o addr show; }
-# A R ARGS...: atropos in router R, which reads each map whole at once (a walk key by key, as
-# bpftool map dump does, misses entries their writers update meanwhile: here 2,550 a second).
-A() {
-	local r=$1
-	shift
-	lab_exec "$r" "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" "$@"
-}
+# atropos reads each map whole at once (a walk key by key, as bpftool map dump does, misses
+# entries their writers update meanwhile: here 2,550 a second).
+A() { t_atropos "$@"; }
 # number V: V if it is a number, else "missing:" (which t_eq never takes as equal).
 number() { if [[ $1 =~ ^[0-9]+$ ]]; then echo "$1"; else echo "missing:$1"; fi; }
 # states R STATE: how many of R's instances atropos shows in STATE (MASTER, BACKUP).
