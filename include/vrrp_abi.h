@@ -125,8 +125,9 @@ struct vrrpd_rx {
 	__u64 last_ns; /* arrival of the last valid advert */
 	__u64 confirm_ns; /* arrival of the last advert that took the fast path */
 	/*
-	 * The last advert pushed as an event that could change nothing (a Master hearing a lower
-	 * priority, ...): the next such one is held back for an Advertisement_Interval.
+	 * Arrival of the last advert pushed as an event (or due one, without a ring buffer): one
+	 * that cannot change the election (a Master hearing a lower priority, ...) is held back
+	 * until an Advertisement_Interval after it.
 	 */
 	__u64 event_ns;
 	__u64 adverts; /* valid adverts received */
