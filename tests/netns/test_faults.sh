@@ -316,7 +316,8 @@ if command -v strace >/dev/null; then
 	STRACE=$!
 	# strace does not pass SIGTERM on: lab_down (and we) stop the daemon under it, then strace
 	# ends by itself.
-	t_wait_ms 5000 eval 'LAB_PID[r2.main]=$(pgrep -P "$STRACE" -x vrrpd)'
+	# Up to 30 s, as t_start: under strace -f in the VM lane's emulated CPU the start is slow.
+	t_wait_ms 30000 eval 'LAB_PID[r2.main]=$(pgrep -P "$STRACE" -x vrrpd)'
 	t_wait_ms 5000 t_log_has r2 "VRRP ID 57 on eth0: cannot send an advert"
 	sleep 3
 	N=$(grep -c "VRRP ID 57 on eth0: cannot send an advert: No buffer space available" "$LAB_DIR/r2.log")
@@ -326,6 +327,11 @@ if command -v strace >/dev/null; then
 		t_fail faults_log_failing_send_limited "$N lines"
 	fi
 	t_stop r2
+	# Bounded: a strace left running (its vrrpd never found, say) would hold the runner's pipe.
+	if ! t_wait_ms 10000 eval '! t_running "$STRACE"'; then
+		pkill -KILL -P "$STRACE" -x vrrpd
+		kill "$STRACE" 2>/dev/null
+	fi
 	wait "$STRACE"
 else
 	echo "skip faults_log_failing_send_limited: needs strace"
