@@ -15,7 +15,8 @@
 # prefixed with GROUP/PROGRAM, and counts them. A program that exits non-zero without printing
 # any "not ok" line (a crash, a sanitizer abort, a timeout, an error in a script) counts as one
 # failure named after the program, and so does one that reports nothing at all. The last line
-# is always "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
+# is always "N passed, N failed, N skipped", after the list of the failures (a CI log's tail
+# then says what failed); the exit status is 1 if anything failed.
 #
 # Skips: a skip says why a check did not run. With STRICT_SKIPS=1 (CI sets it; anyone may) a
 # skip is a failure unless its reason matches tests/skips.allowed, the short list of kernel
@@ -48,6 +49,7 @@ STRICT_SKIPS=${STRICT_SKIPS:-0}
 SKIPS_ALLOWED=$ROOT/tests/skips.allowed
 CHECKS_COUNT=$ROOT/tests/checks.count
 ALLOWED=() # the skips this run allowed, as "LABEL: skip ..." lines
+FAILS=()   # the failures, as "LABEL: not ok ..." lines
 NOTOK=0 RESULTS=0 SKIPS=0 WHOLE_SKIP=0 # of the program being counted
 declare -A COUNTED # label -> results, for RECORD_COUNTS
 
@@ -65,6 +67,13 @@ skip_allowed() {
 	return 1
 }
 
+# fail LINE: shows one failure ("LABEL: not ok NAME: why"), counts it and keeps it for the list.
+fail() {
+	printf '%s\n' "$1"
+	FAILS+=("$1")
+	FAILED=$((FAILED + 1))
+}
+
 # count_skip LABEL LINE: a "skip NAME: why" line; sets SKIPS and WHOLE_SKIP (the program skipped
 # as a whole: NAME is its own name) for the current program.
 count_skip() {
@@ -78,9 +87,7 @@ count_skip() {
 	if skip_allowed "$why"; then
 		ALLOWED+=("$label: $line")
 	elif [ "$STRICT_SKIPS" = 1 ]; then
-		printf '%s: not ok %s (a skip; STRICT_SKIPS=1 allows only the missing kernel features of tests/skips.allowed)\n' \
-			"$label" "${line#skip }"
-		FAILED=$((FAILED + 1))
+		fail "$label: not ok ${line#skip } (a skip; STRICT_SKIPS=1 allows only the missing kernel features of tests/skips.allowed)"
 		NOTOK=1
 		return
 	fi
@@ -98,9 +105,10 @@ count_line() {
 		RESULTS=$((RESULTS + 1))
 		;;
 	"not ok "*)
-		FAILED=$((FAILED + 1))
 		RESULTS=$((RESULTS + 1))
 		NOTOK=1
+		fail "$label: $line"
+		return
 		;;
 	"skip "*)
 		RESULTS=$((RESULTS + 1))
@@ -124,14 +132,10 @@ check_count() {
 	want=$(awk -v l="$label" '$1 == l { print $2; exit }' "$CHECKS_COUNT" 2>/dev/null)
 	if [ -z "$want" ]; then
 		[ "${RECORD_COUNTS:-0}" = 1 ] && [ -n "${COUNTED[$label]:-}" ] && return 0
-		printf '%s: not ok %s_check_count: %d checks, and tests/checks.count has no count for it (RECORD_COUNTS=1 records it)\n' \
-			"$label" "${label##*/}" "$RESULTS"
-		FAILED=$((FAILED + 1))
+		fail "$label: not ok ${label##*/}_check_count: $RESULTS checks, and tests/checks.count has no count for it (RECORD_COUNTS=1 records it)"
 	elif [ "$RESULTS" -ne "$want" ]; then
 		[ "${RECORD_COUNTS:-0}" = 1 ] && [ -n "${COUNTED[$label]:-}" ] && return 0
-		printf '%s: not ok %s_check_count: %d checks where tests/checks.count says %d: a check was lost (or one added: RECORD_COUNTS=1 records the new count)\n' \
-			"$label" "${label##*/}" "$RESULTS" "$want"
-		FAILED=$((FAILED + 1))
+		fail "$label: not ok ${label##*/}_check_count: $RESULTS checks where tests/checks.count says $want: a check was lost (or one added: RECORD_COUNTS=1 records the new count)"
 	fi
 }
 
@@ -143,15 +147,12 @@ count_end() {
 	printf '%s: # %d s\n' "$label" "$4"
 	if [ "$rc" -ne 0 ] && [ "$NOTOK" -eq 0 ]; then
 		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			printf '%s: not ok %s: timed out after %s s\n' "$label" "${label##*/}" "$secs"
+			fail "$label: not ok ${label##*/}: timed out after $secs s"
 		else
-			printf '%s: not ok %s: exited with status %d without reporting a failure\n' \
-				"$label" "${label##*/}" "$rc"
+			fail "$label: not ok ${label##*/}: exited with status $rc without reporting a failure"
 		fi
-		FAILED=$((FAILED + 1))
 	elif [ "$rc" -eq 0 ] && [ "$RESULTS" -eq 0 ]; then
-		printf '%s: not ok %s: reported no results\n' "$label" "${label##*/}"
-		FAILED=$((FAILED + 1))
+		fail "$label: not ok ${label##*/}: reported no results"
 	fi
 	check_count "$label" "$rc"
 }
@@ -258,9 +259,7 @@ run_bin() {
 	shift 2
 
 	if [ ! -x "$bin" ]; then
-		printf '%s/%s: not ok %s: %s is not built (make %s)\n' "$group" "$name" "$name" \
-			"$bin" "${bin#"$ROOT"/}"
-		FAILED=$((FAILED + 1))
+		fail "$group/$name: not ok $name: $bin is not built (make ${bin#"$ROOT"/})"
 		return
 	fi
 	run_prog "$group/$label" "$UNIT_TIMEOUT" "$bin" "$@"
@@ -310,8 +309,7 @@ san_begin() {
 	[ "${NETNS_SAN:-0}" = 1 ] || return 0
 	for b in vrrpd atropos san_probe; do
 		if [ ! -x "$BUILD/san/$b" ]; then
-			echo "netns/sanitizers: not ok sanitizers_built: make $BUILD/san/$b"
-			FAILED=$((FAILED + 1))
+			fail "netns/sanitizers: not ok sanitizers_built: make $BUILD/san/$b"
 			return 0
 		fi
 	done
@@ -339,8 +337,7 @@ san_result() {
 		echo "netns/sanitizers: ok $1"
 		PASSED=$((PASSED + 1))
 	else
-		echo "netns/sanitizers: not ok $1: $3"
-		FAILED=$((FAILED + 1))
+		fail "netns/sanitizers: not ok $1: $3"
 	fi
 }
 
@@ -465,6 +462,10 @@ if [ "${RECORD_COUNTS:-0}" = 1 ] && [ ${#COUNTED[@]} -gt 0 ]; then
 	} >"$CHECKS_COUNT"
 	rm -f "$CHECKS_COUNT.tmp"
 	echo "# recorded the counts of ${#COUNTED[@]} programs in tests/checks.count"
+fi
+if [ ${#FAILS[@]} -gt 0 ]; then
+	echo "# failures:"
+	printf '#   %s\n' "${FAILS[@]}"
 fi
 echo "$PASSED passed, $FAILED failed, $SKIPPED skipped"
 [ "$FAILED" -eq 0 ]
