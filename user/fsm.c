@@ -45,6 +45,11 @@ uint64_t fsm_adver_ns(const struct fsm *f)
 	return f->cfg.adver_int_cs * FSM_NS_PER_CS;
 }
 
+uint64_t fsm_adver_slack_ns(const struct fsm *f)
+{
+	return fsm_adver_ns(f) / 16;
+}
+
 void fsm_init(struct fsm *f, const struct fsm_cfg *cfg)
 {
 	memset(f, 0, sizeof(*f));
@@ -265,10 +270,12 @@ static void fsm_timer(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
 			return;
 		}
 		fsm_enter_master(f, now_ns, out, reason);
-	} else if (f->state == FSM_MASTER && now_ns >= f->adver_deadline_ns) {
+	} else if (f->state == FSM_MASTER &&
+		   now_ns + fsm_adver_slack_ns(f) >= f->adver_deadline_ns) {
 		/*
-		 * RFC 9568 6.4.3 (S5): Adver_Timer fired. Keep the cadence, but after a stall
-		 * (e.g. a suspended process) send one advert, not a burst of the missed ones.
+		 * RFC 9568 6.4.3 (S5): Adver_Timer fired, or is about to (fsm_adver_slack_ns).
+		 * Keep the cadence, but after a stall (e.g. a suspended process) send one advert,
+		 * not a burst of the missed ones.
 		 */
 		out->actions |= FSM_ACT_SEND_ADVERT;
 		next = f->adver_deadline_ns + fsm_adver_ns(f);
@@ -438,6 +445,9 @@ int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct 
 	}
 	out->new_state = f->state;
 	out->deadline_ns = fsm_deadline(f);
+	out->due_ns = out->deadline_ns;
+	if (f->state == FSM_MASTER && out->due_ns)
+		out->due_ns -= fsm_adver_slack_ns(f);
 	return err;
 }
 

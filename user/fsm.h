@@ -91,6 +91,7 @@ struct fsm_out {
 	enum fsm_state new_state;
 	enum vrrpd_reason reason; /* of the state change, when FSM_ACT_STATE */
 	uint64_t deadline_ns; /* next FSM_IN_TIMER; 0: none */
+	uint64_t due_ns; /* from when FSM_IN_TIMER acts: deadline_ns, or a Master's up to its slack before */
 };
 
 struct fsm {
@@ -120,6 +121,11 @@ int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct 
 uint64_t fsm_skew_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
 uint64_t fsm_master_down_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs);
 uint64_t fsm_adver_ns(const struct fsm *f);
+/*
+ * How early a Master's advert may go: 1/16 of its interval. The adverts of many instances due
+ * within that of the first share its wake-up, and each instance keeps its own cadence.
+ */
+uint64_t fsm_adver_slack_ns(const struct fsm *f);
 
 /* -M: Master, or an inhibited Backup that would be Master. */
 bool fsm_ready(const struct fsm *f);

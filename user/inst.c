@@ -365,6 +365,7 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 							     fsm_state_name(out->new_state),
 			   "MASTER", fsm_reason_name(out->reason), in->fsm.priority, now_ns);
 	in->fsm_deadline_ns = out->deadline_ns;
+	in->fsm_due_ns = out->due_ns;
 	if (act)
 		inst_publish(in);
 }
@@ -982,6 +983,7 @@ static void inst_sync_rx(struct inst *in, uint64_t now_ns)
 void inst_tick(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input t = { .type = FSM_IN_TIMER };
+	uint64_t refresh_ns;
 
 	if (in->garp_left > 0 && now_ns >= in->garp_next_ns) {
 		inst_send_garps(in);
@@ -989,16 +991,17 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 		/* From now: a late tick spaces them out, it never bunches them up. */
 		in->garp_next_ns = now_ns + inst_ms_ns(in->o->garp_interval_ms);
 	}
-	if (in->garp_refresh_ns && now_ns >= in->garp_refresh_ns) {
+	refresh_ns = inst_ms_ns(in->o->garp_refresh_s * 1000);
+	if (in->garp_refresh_ns && now_ns + refresh_ns / 16 >= in->garp_refresh_ns) {
 		inst_send_garps(in);
 		/* From now, not from the due time: a late tick sends one, not a catch-up burst. */
-		in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
+		in->garp_refresh_ns = now_ns + refresh_ns;
 	}
-	if (now_ns >= in->link_poll_ns)
+	if (now_ns + INST_LINK_POLL_SLACK_NS >= in->link_poll_ns)
 		inst_link_check(in, now_ns);
 	if (in->group.fd >= 0 && now_ns >= in->group.next_ns)
 		inst_group_sync(in, now_ns);
-	if (!in->fsm_deadline_ns || now_ns < in->fsm_deadline_ns)
+	if (!in->fsm_deadline_ns || now_ns < in->fsm_due_ns)
 		return;
 	if (in->fsm.state == FSM_BACKUP) {
 		inst_sync_rx(in, now_ns);

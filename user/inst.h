@@ -54,7 +54,8 @@ struct inst {
 	int garp_left; /* of the takeover burst */
 	uint64_t garp_next_ns;
 	uint64_t garp_refresh_ns; /* next periodic gratuitous ARP while Master, 0: none */
-	uint64_t fsm_deadline_ns;
+	uint64_t fsm_deadline_ns; /* the election's next deadline (fsm_out.deadline_ns) */
+	uint64_t fsm_due_ns; /* from when its timer acts (fsm_out.due_ns): a Master's is early */
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
 	struct group group; /* -M; group.fd < 0 without */
 	bool group_busy; /* inside inst_group_sync: no recursion through inst_feed */
@@ -71,6 +72,11 @@ struct inst {
 };
 
 #define INST_LINK_POLL_NS (1000 * 1000000ull)
+/*
+ * How early a link poll or a periodic GARP may be done, so that those of many instances share a
+ * wake-up (the poll's slack; a GARP refresh's is 1/16 of its period).
+ */
+#define INST_LINK_POLL_SLACK_NS (250 * 1000000ull)
 
 /* Claims the instance in the maps, opens its socket and VMAC; the election waits for inst_begin. */
 int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,

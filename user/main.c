@@ -63,6 +63,7 @@ struct vrrpd {
 	struct nl_sock *link_watch; /* link changes, for link supervision */
 	int epfd;
 	int timerfd;
+	uint64_t armed_ns; /* the deadline timerfd is armed for, 0: none */
 	int sigfd;
 	int ring_budget; /* events this turn of the event loop may still take (RING_BATCH) */
 	/* With -c FILE: RUN_DIR/FILE's name.pid, the process's own (for init scripts). */
@@ -521,6 +522,11 @@ static void arm_timer(struct vrrpd *d, uint64_t deadline_ns)
 {
 	struct itimerspec its = { 0 };
 
+	/* Armed already (a turn for an event, not the timer): no system call. */
+	if (deadline_ns == d->armed_ns)
+		return;
+	d->armed_ns = deadline_ns;
+
 	if (deadline_ns) {
 		its.it_value.tv_sec = (time_t)(deadline_ns / 1000000000ull);
 		its.it_value.tv_nsec = (long)(deadline_ns % 1000000000ull);
@@ -715,7 +721,7 @@ static int run(struct vrrpd *d)
 {
 	struct epoll_event evs[8];
 	struct signalfd_siginfo si;
-	uint64_t expirations;
+	uint64_t expirations, now;
 	int i, j, n;
 
 	for (;;) {
@@ -749,6 +755,7 @@ static int run(struct vrrpd *d)
 					return 0;
 				}
 			} else if (evs[i].data.fd == d->timerfd) {
+				d->armed_ns = 0; /* expired: armed again on the next turn */
 				if (read(d->timerfd, &expirations, sizeof(expirations)) < 0 &&
 				    errno != EAGAIN)
 					log_warn("timerfd");
@@ -761,12 +768,17 @@ static int run(struct vrrpd *d)
 				vinst_fd(d, evs[i].data.fd);
 			}
 		}
+		/*
+		 * One clock read for all the instances (a read costs as much as a tick here, and a
+		 * turn may tick hundreds): what comes due meanwhile is done on the next turn.
+		 */
+		now = now_ns();
 		for (j = 0; j < d->nvi; j++) {
 			struct vinst *v = d->vi[j];
 
 			if (v->started)
-				inst_tick(&v->inst, now_ns());
-			hook_tick(&v->hook, now_ns());
+				inst_tick(&v->inst, now);
+			hook_tick(&v->hook, now);
 			/* Checked on link events and the link poll's ticks, once a second while gone. */
 			if (v->started && v->inst.gone && inst_iface_back(&v->inst) && reopen(d, v))
 				return 1;

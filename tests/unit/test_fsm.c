@@ -409,17 +409,20 @@ static void test_s5_master_adver_timer(void)
 
 	fake_init(&k, 3, 255, true, 100);
 	CHECK_EQ(fake_start(&k), 0);
-	/* Early: nothing. */
-	k.now_ns = T0 + 999 * MS;
+	/* Due 1/16 of the interval early (fsm_adver_slack_ns): before that, nothing. */
+	CHECK_EQ(fsm_adver_slack_ns(&k.f), 62500 * 1000);
+	k.now_ns = T0 + 937 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
 	check_noop(&k, FSM_MASTER, T0 + 1 * S);
-	/* On time, and a little late: the next deadline keeps the cadence. */
-	k.now_ns = T0 + 1 * S;
+	CHECK_EQ(k.out.due_ns, T0 + 937500 * 1000);
+	/* Within the slack, on time or a little late: the next deadline keeps the cadence. */
+	k.now_ns = T0 + 938 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	CHECK_EQ(k.out.reason, VRRPD_R_NONE);
 	CHECK_EQ(k.out.deadline_ns, T0 + 2 * S);
+	CHECK_EQ(k.out.due_ns, T0 + 2 * S - 62500 * 1000);
 	k.now_ns = T0 + 2 * S + 300 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
