@@ -1,0 +1,104 @@
+#!/bin/bash
+# Many instances in one process (issue 19): r1 and r2 each run 255 instances from one -c file,
+# VRIDs 1..255 on eth0, a VIP each (10.96.0.VRID), adverts every 100 ms; r1 at priority 200, r2
+# at 100. Checked, as an operator would:
+#   1. it settles: every VIP on r1, none on r2, every instance of r1 a master, of r2 a backup;
+#   2. it stays settled: no transition on either router for 5 s;
+#   3. a takeover storm: kill -9 of r1, and r2 holds all 255 VIPs within 3 x
+#      Master_Down_Interval (plus the time to add 255 addresses);
+#   4. SIGTERM to r2: every master resigns, every VIP is gone, in one go.
+# The numbers (settle time, storm time) are printed; make bench measures them at 10 ms.
+set -u
+# shellcheck source=tests/netns/checks.sh
+. "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
+t_require test_scale
+
+N=255
+trap lab_down EXIT
+trap 'exit 1' INT TERM
+lab_up "vsc$$"
+
+# conf PRIO: the -c file of a router.
+conf() {
+	local v
+	echo "-d 0.1 -p $1"
+	for v in $(seq 1 $N); do
+		printf 'vrrp {\n -i eth0 -v %d 10.96.0.%d\n}\n' "$v" "$v"
+	done
+}
+# vips R: how many of the 10.96.0.0/24 VIPs router R holds (on the VMACs); "error" if ip fails.
+vips() { t_count ' 10\.96\.0\.[0-9]+/32 ' lab_exec "$1" ip -4 -o addr show; }
+# A R ARGS...: atropos in router R, which reads each map whole at once (a walk key by key, as
+# bpftool map dump does, misses entries their writers update meanwhile: here 2,550 a second).
+A() {
+	local r=$1
+	shift
+	lab_exec "$r" "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" "$@"
+}
+# number V: V if it is a number, else "missing:" (which t_eq never takes as equal).
+number() { if [[ $1 =~ ^[0-9]+$ ]]; then echo "$1"; else echo "missing:$1"; fi; }
+# states R STATE: how many of R's instances atropos shows in STATE (MASTER, BACKUP).
+states() {
+	number "$(A "$1" --json -s 2>/dev/null |
+		jq --arg s "$2" '[.instances[] | select(.state == $s)] | length' 2>/dev/null)"
+}
+# transitions R: the master transitions of all of R's instances, summed.
+transitions() {
+	number "$(A "$1" --json -s 2>/dev/null | jq '[.instances[].master_transitions] | add' 2>/dev/null)"
+}
+# start R PRIO: R's daemon on its -c file; waits until all its instances have started.
+start() {
+	local r=$1
+	conf "$2" >"$LAB_DIR/$r.conf"
+	mkdir -p "$LAB_DIR/$r"
+	nsenter --net="/run/netns/$(lab_ns "$r")" "$VRRPD" --foreground \
+		--pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" -c "$LAB_DIR/$r.conf" \
+		>>"$LAB_DIR/$r.log" 2>&1 &
+	LAB_PID[$r.main]=$!
+	t_wait_ms 60000 eval '[ "$(t_starts "$r")" -ge $N ] || ! t_running "${LAB_PID[$r.main]}"'
+}
+
+# --- 1. settle ------------------------------------------------------------------------------
+START=$(t_now_ms)
+start r1 200
+t_check scale_r1_started [ "$(t_starts r1)" -ge $N ]
+start r2 100
+t_check scale_r2_started [ "$(t_starts r2)" -ge $N ]
+settled() {
+	[ "$(vips r1)" = $N ] && [ "$(vips r2)" = 0 ] && [ "$(states r1 MASTER)" = $N ] &&
+		[ "$(states r2 BACKUP)" = $N ]
+}
+if t_wait_ms 30000 settled; then
+	t_ok scale_settled "$N instances each, settled $(($(t_now_ms) - START)) ms after r1's start"
+else
+	t_fail scale_settled "r1 holds $(vips r1) VIPs, r2 $(vips r2); r2 has $(states r2 BACKUP) backups"
+fi
+
+# --- 2. stays settled ----------------------------------------------------------------------
+T1=$(transitions r1)
+T2=$(transitions r2)
+t_check scale_steady t_holds_ms 5000 settled
+t_eq scale_r1_no_transition "$(transitions r1)" "$T1"
+t_eq scale_r2_no_transition "$(transitions r2)" "$T2"
+
+# --- 3. the takeover storm -------------------------------------------------------------------
+t_phase
+START=$(t_now_ms)
+t_stop r1 main KILL
+# 3 x Master_Down_Interval at 100 ms, priority 100 (361 ms), and 2 s to add 255 addresses.
+if t_wait_ms $((3 * $(t_mdi_ms 10 100) + 2000)) eval '[ "$(vips r2)" = $N ]'; then
+	t_ok scale_storm_r2_holds_all "$N VIPs on r2 $(($(t_now_ms) - START)) ms after kill -9"
+else
+	t_fail scale_storm_r2_holds_all "r2 holds $(vips r2) VIPs after $(($(t_now_ms) - START)) ms"
+fi
+t_check scale_storm_all_masters t_wait_ms 2000 eval '[ "$(states r2 MASTER)" = $N ]'
+t_eq scale_storm_one_transition_each "$(transitions r2)" $((${T2/missing:*/0} + N))
+
+# --- 4. SIGTERM: every master resigns -------------------------------------------------------
+START=$(t_now_ms)
+t_stop r2
+RC=$?
+t_eq scale_sigterm_clean_exit "$RC" 0
+t_eq scale_sigterm_vips_gone "$(vips r2)" 0
+echo "# scale_sigterm: $N masters stopped in $(($(t_now_ms) - START)) ms"
+t_done
