@@ -331,7 +331,8 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 		in->cfg.lease_until_ns = 0;
 		in->garp_left = 0;
 		in->garp_refresh_ns = 0;
-		inst_vips(in, false);
+		if (!in->resigning)
+			inst_vips(in, false);
 	}
 	/*
 	 * The advert first, as RFC 9568 6.4.2 orders it: it stops the other routers' timers at the
@@ -359,11 +360,15 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	if (act & FSM_ACT_HOOK_UP)
 		hook_queue(in->hook, true, "MASTER", fsm_state_name(out->old_state),
 			   fsm_reason_name(out->reason), in->fsm.priority, now_ns);
-	if (act & FSM_ACT_HOOK_DOWN)
+	if ((act & FSM_ACT_HOOK_DOWN) && in->resigning) {
+		in->stop_hook_due = true;
+		in->stop_hook_prio = in->fsm.priority;
+	} else if (act & FSM_ACT_HOOK_DOWN) {
 		hook_queue(in->hook, false,
 			   out->reason == VRRPD_R_SHUTDOWN ? "STOP" :
 							     fsm_state_name(out->new_state),
 			   "MASTER", fsm_reason_name(out->reason), in->fsm.priority, now_ns);
+	}
 	in->fsm_deadline_ns = out->deadline_ns;
 	in->fsm_due_ns = out->due_ns;
 	if (act)
@@ -637,17 +642,19 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	return 0;
 }
 
-static void inst_vmac_close(struct inst *in)
+/* Returns 0, or the error removing the macvlan (which is then left, with its addresses). */
+static int inst_vmac_close(struct inst *in)
 {
 	int ret;
 
 	if (!in->vmac_ifindex || in->gone)
-		return;
+		return 0;
 	ret = nl_link_del(in->nl, in->vmac_ifindex);
 	if (ret)
 		log_warnx("VRRP ID %d on %s: cannot remove %s: %s", in->o->vrid, in->o->ifname,
 			  in->vmac_name, strerror(-ret));
 	in->vmac_ifindex = 0;
+	return ret;
 }
 
 int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
@@ -861,19 +868,38 @@ void inst_begin(struct inst *in, uint64_t now_ns)
 	inst_group_sync(in, now_ns);
 }
 
+void inst_resign(struct inst *in, uint64_t now_ns)
+{
+	struct fsm_input stop = { .type = FSM_IN_SHUTDOWN };
+
+	in->resigning = true;
+	inst_feed(in, &stop, now_ns);
+	in->resigning = false;
+}
+
 void inst_stop(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input stop = { .type = FSM_IN_SHUTDOWN };
+	bool on_vmac;
 	int i;
 
-	inst_feed(in, &stop, now_ns);
+	inst_feed(in, &stop, now_ns); /* nothing if inst_resign did */
 	group_close(&in->group);
 
-	if (in->vips_added)
+	/* Our macvlan goes below, and its addresses with it: no round trip for each. */
+	on_vmac = in->vips_added && in->vmac_ifindex && !in->gone;
+	if (in->vips_added && !on_vmac)
 		inst_vips(in, false);
 	for (i = 0; i < in->o->nvips; i++)
 		xdp_vip_del(in->x, in->ifindex, in->o->family, &in->o->vips[i].addr);
-	inst_vmac_close(in);
+	if (inst_vmac_close(in) && on_vmac)
+		inst_vips(in, false); /* the macvlan stays: its addresses must not */
+	in->vips_added = false;
+	/* After the addresses, as inst_apply orders it: the script finds the VIPs gone. */
+	if (in->stop_hook_due)
+		hook_queue(in->hook, false, "STOP", "MASTER", fsm_reason_name(VRRPD_R_SHUTDOWN),
+			   in->stop_hook_prio, now_ns);
+	in->stop_hook_due = false;
 	xdp_release(in->x, &in->key);
 	if (in->tx_fd >= 0)
 		close(in->tx_fd);

@@ -51,6 +51,9 @@ struct inst {
 	uint8_t peer_csum; /* v3: the checksum form the peers use; 0 until one is seen */
 	bool vip_present[OPTS_MAX_VIPS]; /* there before we started: never added nor removed */
 	bool vips_added;
+	bool resigning; /* inside inst_resign: the addresses and the stop script wait */
+	bool stop_hook_due; /* inst_resign left the stop script to inst_stop */
+	uint8_t stop_hook_prio; /* its priority */
 	int garp_left; /* of the takeover burst */
 	uint64_t garp_next_ns;
 	uint64_t garp_refresh_ns; /* next periodic gratuitous ARP while Master, 0: none */
@@ -86,7 +89,13 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
  * when adverts can be heard, not from before a set-up that may take long on a loaded host.
  */
 void inst_begin(struct inst *in, uint64_t now_ns);
-/* S9: resign if Master, remove our addresses and map entries. */
+/*
+ * S9 without the slow part: a Master sends its priority-0 advert and XDP stops answering for
+ * its addresses; removing them and the stop script wait for inst_stop. Stopping many instances,
+ * resign them all first: their backups take over at once, not one netlink round trip apart.
+ */
+void inst_resign(struct inst *in, uint64_t now_ns);
+/* S9: resign if Master (unless inst_resign did), remove our addresses and map entries. */
 void inst_stop(struct inst *in, uint64_t now_ns);
 /* An advert event from the ring buffer. */
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns);

@@ -488,7 +488,14 @@ static void teardown(struct vrrpd *d)
 {
 	int i;
 
-	/* Every master resigns first (priority 0), then the scripts of the stop run. */
+	/*
+	 * Every master resigns first (priority 0, no more ARP answers from XDP), all of them
+	 * before the slow part (netlink: addresses, macvlans), so that the backups of hundreds of
+	 * instances take over at once; then the scripts of the stop run.
+	 */
+	for (i = 0; i < d->nvi; i++)
+		if (d->vi[i]->started)
+			inst_resign(&d->vi[i]->inst, now_ns());
 	for (i = 0; i < d->nvi; i++)
 		if (d->vi[i]->started)
 			inst_stop(&d->vi[i]->inst, now_ns());

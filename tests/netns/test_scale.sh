@@ -6,7 +6,12 @@
 #   2. it stays settled: no transition on either router for 5 s;
 #   3. a takeover storm: kill -9 of r1, and r2 holds all 255 VIPs within 3 x
 #      Master_Down_Interval (plus the time to add 255 addresses);
-#   4. SIGTERM to r2: every master resigns, every VIP is gone, in one go.
+#   4. SIGTERM to r2, with r1 back at priority 50: every master resigns (priority 0) before
+#      any of the slow part (netlink: addresses, macvlans, some 28 ms per instance), so every
+#      instance of r1 takes over because its master resigned, none because its master fell
+#      silent (one instance after another, the last resigned 5 s after the signal and most
+#      backups took over on Master_Down_Interval); r1 holds all 255 VIPs; r2 exits 0, no VIP
+#      left.
 # The numbers (settle time, storm time) are printed; make bench measures them at 10 ms.
 set -u
 # shellcheck source=tests/netns/checks.sh
@@ -94,10 +99,26 @@ fi
 t_check scale_storm_all_masters t_wait_ms 2000 eval '[ "$(states r2 MASTER)" = $N ]'
 t_eq scale_storm_one_transition_each "$(transitions r2)" $((${T2/missing:*/0} + N))
 
-# --- 4. SIGTERM: every master resigns -------------------------------------------------------
+# --- 4. SIGTERM: every master resigns at once ----------------------------------------------
+t_phase
+start r1 50
+t_check scale_r1_back_as_backups t_wait_ms 10000 eval '[ "$(states r1 BACKUP)" = $N ]'
 START=$(t_now_ms)
-t_stop r2
+kill -TERM "${LAB_PID[r2.main]}"
+# Skew_Time at priority 50 is 80 ms; 2 s to add 255 addresses, as in the storm.
+if t_wait_ms 2500 eval '[ "$(vips r1)" = $N ]'; then
+	t_ok scale_sigterm_backup_takes_all "$N VIPs on r1 $(($(t_now_ms) - START)) ms after SIGTERM to r2"
+else
+	t_fail scale_sigterm_backup_takes_all "r1 holds $(vips r1) VIPs $(($(t_now_ms) - START)) ms after SIGTERM to r2"
+fi
+t_reap r2
 RC=$?
+# reasons R STATE REASON: how many of R's instances are in STATE for REASON (atropos's words).
+reasons() {
+	number "$(A "$1" --json -s 2>/dev/null | jq --arg s "$2" --arg r "$3" \
+		'[.instances[] | select(.state == $s and .reason == $r)] | length' 2>/dev/null)"
+}
+t_eq scale_sigterm_all_by_priority_0 "$(reasons r1 MASTER "master resigned (priority 0)")" $N
 t_eq scale_sigterm_clean_exit "$RC" 0
 t_eq scale_sigterm_vips_gone "$(vips r2)" 0
 echo "# scale_sigterm: $N masters stopped in $(($(t_now_ms) - START)) ms"
