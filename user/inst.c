@@ -877,23 +877,33 @@ void inst_resign(struct inst *in, uint64_t now_ns)
 	in->resigning = false;
 }
 
-void inst_stop(struct inst *in, uint64_t now_ns)
+void inst_stop_begin(struct inst *in, uint64_t now_ns, uint32_t group)
 {
 	struct fsm_input stop = { .type = FSM_IN_SHUTDOWN };
-	bool on_vmac;
 	int i;
 
 	inst_feed(in, &stop, now_ns); /* nothing if inst_resign did */
 	group_close(&in->group);
 
-	/* Our macvlan goes below, and its addresses with it: no round trip for each. */
-	on_vmac = in->vips_added && in->vmac_ifindex && !in->gone;
-	if (in->vips_added && !on_vmac)
+	/* Our macvlan goes, and its addresses with it: no round trip for each. */
+	in->vips_on_vmac = in->vips_added && in->vmac_ifindex && !in->gone;
+	if (in->vips_added && !in->vips_on_vmac)
 		inst_vips(in, false);
+	in->vips_added = false;
 	for (i = 0; i < in->o->nvips; i++)
 		xdp_vip_del(in->x, in->ifindex, in->o->family, &in->o->vips[i].addr);
-	if (inst_vmac_close(in) && on_vmac)
+	in->vmac_grouped = group && in->vmac_ifindex && !in->gone &&
+			   nl_link_set_group(in->nl, in->vmac_ifindex, group) == 0;
+}
+
+void inst_stop_end(struct inst *in, uint64_t now_ns, bool group_removed)
+{
+	if (in->vmac_grouped && group_removed)
+		in->vmac_ifindex = 0;
+	in->vmac_grouped = false;
+	if (inst_vmac_close(in) && in->vips_on_vmac)
 		inst_vips(in, false); /* the macvlan stays: its addresses must not */
+	in->vips_on_vmac = false;
 	in->vips_added = false;
 	/* After the addresses, as inst_apply orders it: the script finds the VIPs gone. */
 	if (in->stop_hook_due)
@@ -907,6 +917,12 @@ void inst_stop(struct inst *in, uint64_t now_ns)
 	if (in->utx_fd >= 0)
 		close(in->utx_fd);
 	in->utx_fd = -1;
+}
+
+void inst_stop(struct inst *in, uint64_t now_ns)
+{
+	inst_stop_begin(in, now_ns, 0);
+	inst_stop_end(in, now_ns, false);
 }
 
 /* At most one line per reason and minute: a misconfigured peer advertises every interval. */

@@ -53,6 +53,8 @@ struct inst {
 	bool vips_added;
 	bool resigning; /* inside inst_resign: the addresses and the stop script wait */
 	bool stop_hook_due; /* inst_resign left the stop script to inst_stop */
+	bool vips_on_vmac; /* inst_stop_begin left the addresses to the macvlan's removal */
+	bool vmac_grouped; /* inst_stop_begin put the macvlan in the group to remove */
 	uint8_t stop_hook_prio; /* its priority */
 	int garp_left; /* of the takeover burst */
 	uint64_t garp_next_ns;
@@ -97,6 +99,14 @@ void inst_begin(struct inst *in, uint64_t now_ns);
 void inst_resign(struct inst *in, uint64_t now_ns);
 /* S9: resign if Master (unless inst_resign did), remove our addresses and map entries. */
 void inst_stop(struct inst *in, uint64_t now_ns);
+/*
+ * inst_stop in two halves, for many instances: the first puts the VMAC's macvlan in netdev
+ * group (when not 0) instead of removing it, the caller removes the group in one request
+ * (nl_link_del_group), and the second finishes (removes the macvlan itself unless the group's
+ * removal succeeded, then runs the stop script).
+ */
+void inst_stop_begin(struct inst *in, uint64_t now_ns, uint32_t group);
+void inst_stop_end(struct inst *in, uint64_t now_ns, bool group_removed);
 /* An advert event from the ring buffer. */
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns);
 /* Timers: adverts, Master_Down, gratuitous ARPs. */

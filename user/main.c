@@ -486,6 +486,8 @@ static void on_request(void *arg, const char *req, char *reply, size_t len)
 
 static void teardown(struct vrrpd *d)
 {
+	uint32_t group;
+	bool removed;
 	int i;
 
 	/*
@@ -496,9 +498,17 @@ static void teardown(struct vrrpd *d)
 	for (i = 0; i < d->nvi; i++)
 		if (d->vi[i]->started)
 			inst_resign(&d->vi[i]->inst, now_ns());
+	/* Several macvlans go in one request: in a netdev group of this process's own. */
+	group = d->nvi > 1 ? 0x80000000u | (uint32_t)getpid() : 0;
 	for (i = 0; i < d->nvi; i++)
 		if (d->vi[i]->started)
-			inst_stop(&d->vi[i]->inst, now_ns());
+			inst_stop_begin(&d->vi[i]->inst, now_ns(), group);
+	removed = group && nl_link_del_group(d->nl, group) == 0;
+	if (group && !removed)
+		log_warnx("cannot remove the VMAC interfaces at once: one by one");
+	for (i = 0; i < d->nvi; i++)
+		if (d->vi[i]->started)
+			inst_stop_end(&d->vi[i]->inst, now_ns(), removed);
 	/* The down scripts of the stop, and whatever was still waiting, run to the end. */
 	for (i = 0; i < d->nvi; i++)
 		hook_drain(&d->vi[i]->hook);

@@ -245,6 +245,36 @@ int nl_link_del(struct nl_sock *sk, int ifindex)
 	return ret == -ENODEV ? 0 : ret;
 }
 
+/* One RTM_SETLINK or RTM_DELLINK of ifindex (0: of every link in group) with IFLA_GROUP. */
+static int nl_link_group_request(struct nl_sock *sk, int type, int ifindex, uint32_t group)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK);
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	ret = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
+	if (!ret)
+		ret = nla_put_u32(msg, IFLA_GROUP, group);
+	if (!ret)
+		ret = nl_send_auto(sk, msg);
+	if (ret >= 0)
+		ret = nl_wait_for_ack(sk);
+	nlmsg_free(msg);
+	return nl_errno(ret < 0 ? ret : 0);
+}
+
+int nl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group)
+{
+	return nl_link_group_request(sk, RTM_SETLINK, ifindex, group);
+}
+
+int nl_link_del_group(struct nl_sock *sk, uint32_t group)
+{
+	return nl_link_group_request(sk, RTM_DELLINK, 0, group);
+}
+
 struct nl_walk {
 	int ifindex;
 	int family;

@@ -60,6 +60,12 @@ int nl_sysctl_get(const char *proto, const char *ifname, const char *key, int *v
 int nl_rp_filter_push_down(const char *except, int *was);
 /* Removing a link that is gone already is 0. */
 int nl_link_del(struct nl_sock *sk, int ifindex);
+/*
+ * Links in a netdev group, to remove many at once: each removal alone waits for the kernel's
+ * RCU grace period (some 28 ms a macvlan here), a group's removal waits once for them all.
+ */
+int nl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group);
+int nl_link_del_group(struct nl_sock *sk, uint32_t group);
 
 /*
  * A socket that hears every link change (RTNLGRP_LINK). Reading it only drains it: the caller
