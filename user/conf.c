@@ -105,7 +105,8 @@ static int words_split(const char *text, struct conf_words *ws)
 
 /*
  * Options of the process, not of an instance: -c, -t, -h, -V nowhere in the file; --foreground,
- * -f and --pin-dir outside the blocks only, as they are the same for all instances.
+ * -f, --pin-dir and --rt-priority outside the blocks only, as they are the same for all
+ * instances.
  */
 static const char *conf_process_word(const char *w, bool *top_ok)
 {
@@ -118,7 +119,7 @@ static const char *conf_process_word(const char *w, bool *top_ok)
 		{ "-h", false },	  { "--help", false },
 		{ "-V", false },	  { "--version", false },
 		{ "--foreground", true }, { "-f", true },
-		{ "--pin-dir", true },
+		{ "--pin-dir", true },	  { "--rt-priority", true },
 	};
 	/* A long option as getopt reads it: abbreviated (--pin), or with =VALUE. */
 	const char *lo = opts_long_name(w);
@@ -306,11 +307,13 @@ int conf_parse(const char *text, const char *name, const struct opts *cmdline, s
 	for (i = 0; i < c->n; i++) {
 		struct opts *o = &c->inst[i].o;
 
-		/* The command line's -f, --pin-dir and --foreground win. */
+		/* The command line's -f, --pin-dir, --rt-priority and --foreground win. */
 		if (strcmp(cmdline->run_dir, OPTS_RUN_DIR_DFL))
 			snprintf(o->run_dir, sizeof(o->run_dir), "%s", cmdline->run_dir);
 		if (strcmp(cmdline->pin_dir, VRRPD_PIN_DIR_DFL))
 			snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", cmdline->pin_dir);
+		if (cmdline->rt_priority != OPTS_RT_PRIORITY_DFL)
+			o->rt_priority = cmdline->rt_priority;
 		o->foreground = o->foreground || cmdline->foreground;
 	}
 	ret = conf_check_pairs(c, name, err, errlen);

@@ -13,12 +13,15 @@
 #include <string.h>
 #include <linux/capability.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -348,6 +351,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGQUIT);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGXCPU); /* realtime(): RLIMIT_RTTIME */
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	d->sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
@@ -404,6 +408,79 @@ static void notify(const char *state)
 		   (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) < 0)
 		log_warn("cannot notify the service manager (%s)", path);
 	close(fd);
+}
+
+/* ASan's shadow memory is terabytes of address space: never locked. */
+#if defined(__SANITIZE_ADDRESS__)
+#define VRRPD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VRRPD_ASAN 1
+#endif
+#endif
+
+/* CPU time a real-time vrrpd may take without a pause before it gives up its priority. */
+#define RT_RUNAWAY_US 1000000
+
+/*
+ * --rt-priority: the event loop, which sends the adverts, runs at SCHED_FIFO priority N with its
+ * memory locked, so that a busy machine (a process spinning, a flood's softirq work, swapping)
+ * does not make a master late; its children (the scripts) start at normal priority. A loop that
+ * takes a second of CPU without a pause gets SIGXCPU (RLIMIT_RTTIME) and goes back to normal
+ * priority for good, so that a bug cannot hold a CPU. Done before the capabilities go
+ * (CAP_SYS_NICE, CAP_IPC_LOCK); a failure is logged and vrrpd runs on without.
+ */
+static void realtime(int prio)
+{
+	struct sched_param sp = { .sched_priority = prio };
+	struct rlimit rl;
+
+	if (!prio)
+		return;
+	rl = (struct rlimit){ RT_RUNAWAY_US, RLIM_INFINITY };
+	if (setrlimit(RLIMIT_RTTIME, &rl))
+		log_warn("cannot set RLIMIT_RTTIME");
+	if (sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp))
+		log_warn("cannot run at real-time priority %d (--rt-priority 0 runs without)",
+			 prio);
+	else
+		log_info("real-time priority %d (SCHED_FIFO)", prio);
+#ifdef VRRPD_ASAN
+	log_info("memory not locked: an AddressSanitizer build");
+#else
+	/*
+	 * MCL_FUTURE locks the heap as it grows too, which once CAP_IPC_LOCK is gone only an
+	 * unlimited RLIMIT_MEMLOCK allows (else allocations would fail); without CAP_SYS_RESOURCE
+	 * to raise it, what is mapped now is locked, and that is most of it.
+	 */
+	rl = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
+		if (mlockall(MCL_CURRENT | MCL_FUTURE))
+			log_warn("cannot lock vrrpd's memory");
+	} else if (mlockall(MCL_CURRENT)) {
+		log_warn("cannot lock vrrpd's memory");
+	} else {
+		log_info("memory locked as it is now, not as it grows (RLIMIT_MEMLOCK: %s)",
+			 strerror(errno));
+	}
+#endif
+}
+
+/* SIGXCPU: the real-time loop ran RT_RUNAWAY_US without a pause. */
+static void realtime_runaway(void)
+{
+	struct sched_param sp = { 0 };
+
+	if ((sched_getscheduler(0) & ~SCHED_RESET_ON_FORK) == SCHED_OTHER)
+		return;
+	/* Without CAP_SYS_NICE the reset-on-fork flag cannot be taken off: it stays. */
+	if (sched_setscheduler(0, SCHED_OTHER | SCHED_RESET_ON_FORK, &sp)) {
+		log_warn("SIGXCPU: cannot go back to normal priority");
+		return;
+	}
+	log_warnx(
+		"SIGXCPU (RLIMIT_RTTIME: %d ms of CPU without a pause at real-time priority): normal priority from now on",
+		RT_RUNAWAY_US / 1000);
 }
 
 /* Does the kernel know capability cap? PR_CAPBSET_READ says EINVAL for one it does not. */
@@ -632,9 +709,11 @@ static int reload(struct vrrpd *d, char *msg, size_t len)
 		/* Script paths made absolute as at start-up, so that options compare. */
 		ret = hook_check(&nv[i]->o, msg, len);
 		if (!ret && (strcmp(nv[i]->o.run_dir, d->vi[0]->o.run_dir) ||
-			     strcmp(nv[i]->o.pin_dir, d->vi[0]->o.pin_dir))) {
-			snprintf(msg, len,
-				 "-f and --pin-dir cannot change on a reload: restart vrrpd");
+			     strcmp(nv[i]->o.pin_dir, d->vi[0]->o.pin_dir) ||
+			     nv[i]->o.rt_priority != d->vi[0]->o.rt_priority)) {
+			snprintf(
+				msg, len,
+				"-f, --pin-dir and --rt-priority cannot change on a reload: restart vrrpd");
 			ret = -EINVAL;
 		}
 		if (ret) {
@@ -766,6 +845,10 @@ static int run(struct vrrpd *d)
 						else
 							log_info("SIGHUP: reload: %s", msg);
 						notify("READY=1");
+						continue;
+					}
+					if (si.ssi_signo == SIGXCPU) {
+						realtime_runaway();
 						continue;
 					}
 					log_info("signal %d, shutting down", si.ssi_signo);
@@ -917,6 +1000,7 @@ int main(int argc, char **argv)
 		daemonize_end(report_fd, 1);
 		return 1;
 	}
+	realtime(d.vi[0]->o.rt_priority);
 	ret = drop_capabilities(err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vrrpd: %s\n", err);

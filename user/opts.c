@@ -37,6 +37,7 @@ enum {
 	OPT_ACCEPT,
 	OPT_NO_ACCEPT,
 	OPT_PEER,
+	OPT_RT_PRIORITY,
 };
 
 /*
@@ -56,6 +57,7 @@ static const struct option opts_long[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ "foreground", no_argument, NULL, OPT_FOREGROUND },
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
+	{ "rt-priority", required_argument, NULL, OPT_RT_PRIORITY },
 	{ "vrrp-version", required_argument, NULL, OPT_VRRP_VERSION },
 	{ "checksum", required_argument, NULL, OPT_CHECKSUM },
 	{ "owner-drop", no_argument, NULL, OPT_OWNER_DROP },
@@ -125,6 +127,7 @@ static void opts_defaults(struct opts *o)
 	o->script_timeout_s = OPTS_SCRIPT_TIMEOUT_DFL_S;
 	snprintf(o->run_dir, sizeof(o->run_dir), "%s", OPTS_RUN_DIR_DFL);
 	snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", VRRPD_PIN_DIR_DFL);
+	o->rt_priority = OPTS_RT_PRIORITY_DFL;
 }
 
 /* Strict decimal: digits only (no sign, no blanks, no base prefix), the whole string, in range. */
@@ -609,7 +612,8 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 /* The options of the process rather than of an instance: allowed beside -c FILE. */
 static bool opts_process_opt(int c)
 {
-	return c == 'c' || c == 't' || c == 'f' || c == OPT_PIN_DIR || c == OPT_FOREGROUND;
+	return c == 'c' || c == 't' || c == 'f' || c == OPT_PIN_DIR || c == OPT_FOREGROUND ||
+	       c == OPT_RT_PRIORITY;
 }
 
 int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errlen, int *argi)
@@ -770,6 +774,16 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 			}
 			o->garp_interval_ms = (int)v;
 			break;
+		case OPT_RT_PRIORITY:
+			if (opts_num(arg, 0, OPTS_RT_PRIORITY_MAX, &v)) {
+				ret = opts_err(
+					err, errlen,
+					"invalid priority '%s' for --rt-priority: must be 0 (off) or 1..%d",
+					arg, OPTS_RT_PRIORITY_MAX);
+				break;
+			}
+			o->rt_priority = (int)v;
+			break;
 		case OPT_GARP_REFRESH:
 			if (opts_num(arg, 0, OPTS_GARP_REFRESH_MAX_S, &v)) {
 				ret = opts_err(
@@ -884,7 +898,7 @@ void opts_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vrrpd -i IFACE -v VRID [options] A.B.C.D[/LEN]...\n"
-		"       vrrpd -c FILE [-t] [-f DIR] [--pin-dir DIR] [--foreground]\n"
+		"       vrrpd -c FILE [-t] [-f DIR] [--pin-dir DIR] [--rt-priority N] [--foreground]\n"
 		"       vrrpd -h | -V\n"
 		"\n"
 		"  -i, --interface IFACE  interface that carries the instance (required)\n"
@@ -911,6 +925,8 @@ void opts_usage(FILE *out)
 		"  -f DIR                 directory for pid and state files (default %s)\n"
 		"      --foreground       stay in the foreground, log to stderr\n"
 		"      --pin-dir DIR      bpffs directory of the pinned maps (default %s)\n"
+		"      --rt-priority N    real-time priority (SCHED_FIFO) 1..%d, memory locked, so that\n"
+		"                         adverts leave on time on a busy machine; 0: off (default %d)\n"
 		"      --vrrp-version 2|3 protocol version (default 3)\n"
 		"      --checksum MODE    v3 checksum: auto, rfc9568 or legacy (default auto)\n"
 		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"
@@ -930,7 +946,7 @@ void opts_usage(FILE *out)
 		"  X:X::X[/LEN]           or IPv6 (VRRPv3), one of them link-local (fe80::/10), /128\n"
 		"\nSee the README, vrrpd(8) and atropos(8).\n",
 		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
-		VRRPD_MAX_PEERS, OPTS_GARP_COUNT_MAX, OPTS_GARP_COUNT_DFL,
-		OPTS_GARP_INTERVAL_MAX_MS, OPTS_GARP_INTERVAL_DFL_MS, OPTS_SCRIPT_TIMEOUT_DFL_S,
-		OPTS_MAX_VIPS);
+		OPTS_RT_PRIORITY_MAX, OPTS_RT_PRIORITY_DFL, VRRPD_MAX_PEERS, OPTS_GARP_COUNT_MAX,
+		OPTS_GARP_COUNT_DFL, OPTS_GARP_INTERVAL_MAX_MS, OPTS_GARP_INTERVAL_DFL_MS,
+		OPTS_SCRIPT_TIMEOUT_DFL_S, OPTS_MAX_VIPS);
 }

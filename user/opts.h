@@ -16,6 +16,9 @@
 #define OPTS_GARP_COUNT_MAX 100
 #define OPTS_GARP_INTERVAL_DFL_MS 100
 #define OPTS_GARP_INTERVAL_MAX_MS 10000
+/* --rt-priority: below the 50 of the kernel's interrupt threads, which bring the adverts in. */
+#define OPTS_RT_PRIORITY_DFL 10
+#define OPTS_RT_PRIORITY_MAX 99
 #define OPTS_GARP_REFRESH_MAX_S 86400
 #define OPTS_SCRIPT_TIMEOUT_DFL_S 60
 #define OPTS_SCRIPT_TIMEOUT_MAX_S 3600
@@ -61,6 +64,7 @@ struct opts {
 	char run_dir[OPTS_PATH_MAX]; /* -f, default /run/vrrpd */
 	char pin_dir[OPTS_PATH_MAX]; /* --pin-dir, default /sys/fs/bpf/vrrpd */
 	bool foreground; /* --foreground */
+	int rt_priority; /* --rt-priority: the process's SCHED_FIFO priority, 0: none */
 	bool owner_drop; /* --owner-drop: R12, an owner drops adverts instead of processing them */
 	bool no_accept; /* --no-accept: D2, Accept_Mode off (--accept: on, the default) */
 	int family; /* AF_INET or AF_INET6: what the VIPs are (RFC 9568: one family an instance) */

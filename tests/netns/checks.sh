@@ -426,14 +426,16 @@ cg_make() {
 	return 2
 }
 
-# cg_add PID...: every thread of each PID into the cgroup.
+# cg_add PID...: every thread of each PID into the cgroup; fails if one could not go (a
+# real-time thread, with cgroup v1's RT group scheduling, is refused).
 cg_add() {
-	local p t
+	local p t rc=0
 	for p in "$@"; do
 		for t in /proc/"$p"/task/*; do
-			echo "${t##*/}" >"$CG/$CG_TASKS"
+			echo "${t##*/}" 2>/dev/null >"$CG/$CG_TASKS" || rc=1
 		done
 	done
+	return $rc
 }
 
 # How many times the quota stopped the cgroup (cpu.stat nr_throttled).

@@ -9,6 +9,10 @@
 #      CPU, does not take over from a healthy master on waking: its decision rests on the
 #      kernel's timestamps of the adverts. The master frozen as long: the backup takes over, and
 #      once the master wakes there is one master again within a few intervals (no split brain).
+#      What keeps a daemon from being starved in the first place: it runs at real-time priority
+#      (SCHED_FIFO 10, --rt-priority) with its memory locked; SIGXCPU (RLIMIT_RTTIME, a runaway
+#      loop) puts it back to normal priority, and it goes on. The quota part starves daemons put
+#      back so (a real-time one escapes the CFS quota, which is the point of it).
 #   3. The interface deleted while vrrpd runs: Fault, nothing left; re-created: vrrpd starts on it
 #      again by itself.
 #   4. No BPF filesystem, and a pin directory left by an incompatible vrrpd: refused with one clear
@@ -97,6 +101,29 @@ t_phase
 pair starve 52
 T1=$(transitions r1 52)
 T2=$(transitions r2 52)
+# sched R: R's daemon's scheduling policy and real-time priority ("1 10": SCHED_FIFO, 10), from
+# /proc/PID/stat (fields 41 and 40).
+sched() { awk '{ print $41, $40 }' "/proc/$(t_pid "$1")/stat" 2>/dev/null || echo "missing:sched"; }
+t_eq faults_rt_master_sched_fifo_10 "$(sched r1)" "1 10"
+t_eq faults_rt_backup_sched_fifo_10 "$(sched r2)" "1 10"
+# Memory locked: VmLck, or the ASan build (make check) says why not.
+if t_log_has r1 "memory not locked: an AddressSanitizer build"; then
+	t_ok faults_rt_memory_locked "ASan build: not locked, and said"
+else
+	LCK=$(awk '/^VmLck:/ { print $2 }' "/proc/$(t_pid r1)/status")
+	if [ "${LCK:-0}" -gt 0 ]; then
+		t_ok faults_rt_memory_locked "VmLck $LCK kB"
+	else
+		t_fail faults_rt_memory_locked "VmLck '${LCK:-}' kB"
+	fi
+fi
+for r in r1 r2; do
+	kill -XCPU "$(t_pid "$r")"
+	t_check "faults_rt_${r}_sigxcpu_logged" t_wait_ms 3000 t_log_has "$r" \
+		"SIGXCPU .*: normal priority from now on"
+	t_eq "faults_rt_${r}_sigxcpu_normal_priority" "$(sched "$r")" "0 0"
+done
+t_check faults_rt_sigxcpu_goes_on t_holds_ms 1000 t_only r1 "$VIP"
 # a. The backup frozen for 2 x MDI: on waking its Master_Down_Timer has long expired by the
 # clock, but the kernel's timestamp of the last advert is fresh.
 kill -STOP "$(t_pid r2)"
@@ -113,7 +140,7 @@ t_eq faults_frozen_backup_no_takeover "$(transitions r2 52)" "$T2"
 #     one master again, r1, soon after the quota is lifted (no split brain). Takeovers are shown.
 # quota R CHECK...: R in the cgroup for 4 s, CHECK run meanwhile.
 quota() {
-	local r=$1 burner n rc
+	local r=$1 burner n rc added=1
 	shift
 	cg_make "$LAB_PREFIX-$r"
 	rc=$?
@@ -123,13 +150,15 @@ quota() {
 	fi
 	sh -c 'while :; do :; done' &
 	burner=$!
-	cg_add "$burner" "$(t_pid "$r")"
+	cg_add "$burner" "$(t_pid "$r")" || added=0
 	"$@"
 	n=$(cg_throttled)
 	kill "$burner"
 	wait "$burner" 2>/dev/null
 	cg_remove
-	if [ "$n" -gt 0 ]; then
+	if [ "$added" = 0 ]; then
+		t_fail "faults_quota_${r}_throttled" "$r's daemon could not go into the cgroup"
+	elif [ "$n" -gt 0 ]; then
 		t_ok "faults_quota_${r}_throttled" "the quota stopped it $n times"
 	else
 		t_fail "faults_quota_${r}_throttled" "the quota never stopped it"

@@ -27,7 +27,8 @@ cat >"$LAB_DIR/rec.sh" <<'EOF'
 n=$(basename "$0")
 in=$(wc -c)
 vip=$(ip -4 -o addr show | grep -c " 10.99.0.100/")
-echo "$n $* | $VRRPD_IFNAME $VRRPD_VRID $VRRPD_STATE $VRRPD_PREV_STATE $VRRPD_PRIORITY [$VRRPD_VIPS] $VRRPD_REASON | stdin=$in vip=$vip" >>"$REC"
+sched=$(awk '{ print $41 }' /proc/$$/stat)
+echo "$n $* | $VRRPD_IFNAME $VRRPD_VRID $VRRPD_STATE $VRRPD_PREV_STATE $VRRPD_PRIORITY [$VRRPD_VIPS] $VRRPD_REASON | stdin=$in vip=$vip sched=$sched" >>"$REC"
 echo "hello from $n"
 echo "to stderr" >&2
 EOF
@@ -52,10 +53,10 @@ ARGS="eth0 51 %s 100 10.99.0.100/24 10.99.0.101"
 ENV="eth0 51 %s %s 100 [10.99.0.100/24 10.99.0.101] %s"
 # shellcheck disable=SC2059 # the formats are ours
 WANT=$(
-	printf "up.sh $ARGS | $ENV | stdin=0 vip=1\n" MASTER MASTER BACKUP "master down"
-	printf "down.sh $ARGS | $ENV | stdin=0 vip=0\n" BACKUP BACKUP MASTER "higher priority advert"
-	printf "up.sh $ARGS | $ENV | stdin=0 vip=1\n" MASTER MASTER BACKUP "master resigned (priority 0)"
-	printf "down.sh $ARGS | $ENV | stdin=0 vip=0\n" STOP STOP MASTER shutdown
+	printf "up.sh $ARGS | $ENV | stdin=0 vip=1 sched=0\n" MASTER MASTER BACKUP "master down"
+	printf "down.sh $ARGS | $ENV | stdin=0 vip=0 sched=0\n" BACKUP BACKUP MASTER "higher priority advert"
+	printf "up.sh $ARGS | $ENV | stdin=0 vip=1 sched=0\n" MASTER MASTER BACKUP "master resigned (priority 0)"
+	printf "down.sh $ARGS | $ENV | stdin=0 vip=0 sched=0\n" STOP STOP MASTER shutdown
 )
 t_eq hooks_once_per_transition_in_order "$(cat "$REC")" "$WANT" "$(cat "$REC")"
 t_check hooks_output_logged t_log_has r1 "VRRP ID 51 on eth0: up\.sh: hello from up\.sh"

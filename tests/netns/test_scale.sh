@@ -104,7 +104,11 @@ t_eq scale_storm_one_transition_each "$(transitions r2)" $((${T2/missing:*/0} + 
 # --- 4. SIGTERM: every master resigns at once ----------------------------------------------
 t_phase
 start r1 50
-t_check scale_r1_back_as_backups t_wait_ms 10000 eval '[ "$(states r1 BACKUP)" = $N ]'
+if t_wait_ms 10000 eval '[ "$(states r1 BACKUP)" = $N ]'; then
+	t_ok scale_r1_back_as_backups
+else
+	t_fail scale_r1_back_as_backups "r1: $(states r1 BACKUP) backups, $(states r1 MASTER) masters; r2: $(states r2 MASTER) masters"
+fi
 t_eq scale_sigterm_vmacs_before "$(vmacs r2)" $N
 START=$(t_now_ms)
 kill -TERM "${LAB_PID[r2.main]}"

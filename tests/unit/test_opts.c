@@ -176,6 +176,10 @@ static const struct misuse misuses[] = {
 	  "invalid interval '100ms' for --garp-interval" },
 	{ "garp_refresh_big", "-i eth0 -v 1 --garp-refresh 86401 10.0.0.1",
 	  "invalid period '86401' for --garp-refresh: must be 0 (off) or 1..86400 s" },
+	{ "rt_priority_big", "-i eth0 -v 1 --rt-priority 100 10.0.0.1",
+	  "invalid priority '100' for --rt-priority: must be 0 (off) or 1..99" },
+	{ "rt_priority_negative", "-i eth0 -v 1 --rt-priority -1 10.0.0.1",
+	  "invalid priority '-1' for --rt-priority" },
 	{ "script_timeout_zero", "-i eth0 -v 1 --script-timeout 0 10.0.0.1",
 	  "invalid timeout '0' for --script-timeout: must be 1..3600 s" },
 	{ "peer_bad", "-i eth0 -v 1 --peer 10.0.0 10.0.0.1",
@@ -418,6 +422,12 @@ static void test_dirs_foreground(void)
 	CHECK(!strcmp(o.pin_dir, "/sys/fs/bpf/x"));
 	CHECK(!strcmp(o.run_dir, "/run/vrrpd"));
 	CHECK(!o.foreground);
+	/* --rt-priority: 10 unless said, 0 turns it off. */
+	CHECK_EQ(o.rt_priority, 10);
+	CHECK_EQ(parse_ok(&o, "--rt-priority 0 -i eth0 -v 9 10.2.2.2"), 0);
+	CHECK_EQ(o.rt_priority, 0);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 9 --rt-priority=99 10.2.2.2"), 0);
+	CHECK_EQ(o.rt_priority, 99);
 }
 
 /* --track: names and weights, in order; none is FAULT. */
@@ -443,10 +453,11 @@ static void test_config(void)
 	CHECK_EQ(parse_ok(&o, "-c /etc/vrrpd.conf"), 0);
 	CHECK(!strcmp(o.config, "/etc/vrrpd.conf"));
 	CHECK(!o.check_config && !o.ifname[0] && !o.nvips);
-	CHECK_EQ(parse_ok(&o, "--config=/x.conf -t -f /tmp/r --pin-dir /sys/fs/bpf/t --foreground"),
+	CHECK_EQ(parse_ok(&o, "--config=/x.conf -t -f /tmp/r --pin-dir /sys/fs/bpf/t --foreground "
+			      "--rt-priority 5"),
 		 0);
 	CHECK(!strcmp(o.config, "/x.conf"));
-	CHECK(o.check_config && o.foreground);
+	CHECK(o.check_config && o.foreground && o.rt_priority == 5);
 	CHECK(!strcmp(o.run_dir, "/tmp/r") && !strcmp(o.pin_dir, "/sys/fs/bpf/t"));
 }
 
@@ -580,6 +591,7 @@ static void test_usage(void)
 		"-f DIR",
 		"--foreground",
 		"--pin-dir",
+		"--rt-priority N",
 		"--vrrp-version",
 		"--checksum",
 		"--owner-drop",
