@@ -423,6 +423,33 @@ static void notify(const char *state)
 #define RT_RUNAWAY_US 1000000
 
 /*
+ * With --rt-priority, vrrpd's memory is locked. MCL_FUTURE locks the heap as it grows too, which
+ * once CAP_IPC_LOCK is gone only an unlimited RLIMIT_MEMLOCK allows (else allocations would
+ * fail); without CAP_SYS_RESOURCE to raise it, what is mapped now is locked, most of it.
+ */
+static void lock_memory(void)
+{
+#ifdef VRRPD_ASAN
+	log_info("memory not locked: an AddressSanitizer build");
+#else
+	struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+	int why;
+
+	if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
+		if (mlockall(MCL_CURRENT | MCL_FUTURE))
+			log_warn("cannot lock vrrpd's memory");
+		return;
+	}
+	why = errno;
+	if (mlockall(MCL_CURRENT))
+		log_warn("cannot lock vrrpd's memory");
+	else
+		log_info("memory locked as it is now, not as it grows (RLIMIT_MEMLOCK: %s)",
+			 strerror(why));
+#endif
+}
+
+/*
  * --rt-priority: the event loop, which sends the adverts, runs at SCHED_FIFO priority N with its
  * memory locked, so that a busy machine (a process spinning, a flood's softirq work, swapping)
  * does not make a master late; its children (the scripts) start at normal priority. A loop that
@@ -445,25 +472,7 @@ static void realtime(int prio)
 			 prio);
 	else
 		log_info("real-time priority %d (SCHED_FIFO)", prio);
-#ifdef VRRPD_ASAN
-	log_info("memory not locked: an AddressSanitizer build");
-#else
-	/*
-	 * MCL_FUTURE locks the heap as it grows too, which once CAP_IPC_LOCK is gone only an
-	 * unlimited RLIMIT_MEMLOCK allows (else allocations would fail); without CAP_SYS_RESOURCE
-	 * to raise it, what is mapped now is locked, and that is most of it.
-	 */
-	rl = (struct rlimit){ RLIM_INFINITY, RLIM_INFINITY };
-	if (setrlimit(RLIMIT_MEMLOCK, &rl) == 0) {
-		if (mlockall(MCL_CURRENT | MCL_FUTURE))
-			log_warn("cannot lock vrrpd's memory");
-	} else if (mlockall(MCL_CURRENT)) {
-		log_warn("cannot lock vrrpd's memory");
-	} else {
-		log_info("memory locked as it is now, not as it grows (RLIMIT_MEMLOCK: %s)",
-			 strerror(errno));
-	}
-#endif
+	lock_memory();
 }
 
 /* SIGXCPU: the real-time loop ran RT_RUNAWAY_US without a pause. */

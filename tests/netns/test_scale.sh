@@ -53,24 +53,28 @@ states() {
 transitions() {
 	number "$(A "$1" --json -s 2>/dev/null | jq '[.instances[].master_transitions] | add' 2>/dev/null)"
 }
-# start R PRIO: R's daemon on its -c file; waits until all its instances have started.
+# start R PRIO: R's daemon on its -c file; waits until all its instances have started (the
+# log's "started" lines beyond those already there: a restart appends to the same log).
+# STARTED is how many it started.
 start() {
-	local r=$1
+	local r=$1 before
+	before=$(t_starts "$r")
 	conf "$2" >"$LAB_DIR/$r.conf"
 	mkdir -p "$LAB_DIR/$r"
 	nsenter --net="/run/netns/$(lab_ns "$r")" "$VRRPD" --foreground \
 		--pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" -c "$LAB_DIR/$r.conf" \
 		>>"$LAB_DIR/$r.log" 2>&1 &
 	LAB_PID[$r.main]=$!
-	t_wait_ms 60000 eval '[ "$(t_starts "$r")" -ge $N ] || ! t_running "${LAB_PID[$r.main]}"'
+	t_wait_ms 60000 eval '[ "$(($(t_starts "$r") - before))" -ge $N ] || ! t_running "${LAB_PID[$r.main]}"'
+	STARTED=$(($(t_starts "$r") - before))
 }
 
 # --- 1. settle ------------------------------------------------------------------------------
 START=$(t_now_ms)
 start r1 200
-t_check scale_r1_started [ "$(t_starts r1)" -ge $N ]
+t_eq scale_r1_started "$STARTED" $N
 start r2 100
-t_check scale_r2_started [ "$(t_starts r2)" -ge $N ]
+t_eq scale_r2_started "$STARTED" $N
 settled() {
 	[ "$(vips r1)" = $N ] && [ "$(vips r2)" = 0 ] && [ "$(states r1 MASTER)" = $N ] &&
 		[ "$(states r2 BACKUP)" = $N ]
@@ -103,7 +107,10 @@ t_eq scale_storm_one_transition_each "$(transitions r2)" $((${T2/missing:*/0} + 
 
 # --- 4. SIGTERM: every master resigns at once ----------------------------------------------
 t_phase
+START=$(t_now_ms)
 start r1 50
+t_eq scale_r1_restarted "$STARTED" $N
+echo "# scale_r1_restarted: $STARTED instances in $(($(t_now_ms) - START)) ms, each removing the macvlan the killed process left"
 if t_wait_ms 10000 eval '[ "$(states r1 BACKUP)" = $N ]'; then
 	t_ok scale_r1_back_as_backups
 else
