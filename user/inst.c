@@ -301,6 +301,7 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 {
 	char buf[INET6_ADDRSTRLEN];
 	uint32_t act = out->actions;
+	bool garp_now;
 
 	/* Said first: whoever sees the effects (addresses, adverts) finds the reason logged. */
 	if (act & FSM_ACT_STATE) {
@@ -342,14 +343,24 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	 */
 	if (act & FSM_ACT_SEND_ADVERT)
 		inst_send_advert(in, in->fsm.priority, now_ns);
+	/*
+	 * RFC.md D4: a burst of gratuitous ARPs (NAs). With a VMAC, the first goes right after the
+	 * advert, before the addresses (netlink, the macvlan brought up: 0.3 ms and more): it names
+	 * the VMAC, which needs neither to leave through the parent's packet socket, and switches
+	 * learn the new port at once. Without one (-n) it names the interface's own MAC, and hosts
+	 * that take it must find the addresses in place: it waits for them.
+	 */
+	garp_now = (act & FSM_ACT_GARP) && in->vmac_ifindex && in->o->garp_count > 0;
+	if (garp_now)
+		inst_send_garps(in);
 	if (act & FSM_ACT_ADD_VIPS)
 		inst_vips(in, true);
 	if (act & FSM_ACT_GARP) {
-		/* RFC.md D4: a burst, after the addresses and the VMAC are in place. */
 		if (in->o->garp_count > 0) {
-			inst_send_garps(in);
+			if (!garp_now)
+				inst_send_garps(in);
 			in->garp_left = in->o->garp_count - 1;
-			/* From when it went out: adding the addresses may have taken a while. */
+			/* From now: adding the addresses may have taken a while. */
 			in->garp_next_ns = inst_clock_ns() + inst_ms_ns(in->o->garp_interval_ms);
 		}
 		if (in->o->garp_refresh_s)

@@ -26,9 +26,13 @@ arp_from() {
 	local out want
 	want=$(echo "$1" | tr a-f A-F)
 	out=$(lab_exec c arping -c 3 -w 4 -I eth0 "$VIP" 2>&1)
-	[ "$(grep -c '^Unicast reply' <<<"$out")" = 3 ] || return 1
-	[ "$(grep -c "\[$want\]" <<<"$out")" = 3 ] || return 1
-	grep -q 'Received 3 response' <<<"$out"
+	if [ "$(grep -c '^Unicast reply' <<<"$out")" = 3 ] &&
+		[ "$(grep -c "\[$want\]" <<<"$out")" = 3 ] && grep -q 'Received 3 response' <<<"$out"; then
+		return 0
+	fi
+	echo "arp_from $want: arping said:" >&2
+	sed 's/^/  /' <<<"$out" >&2
+	return 1
 }
 
 # answered_by R BEFORE_R1 BEFORE_R2: R's XDP program answered the 3 requests of arp_from since
