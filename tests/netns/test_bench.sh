@@ -49,8 +49,10 @@ t_eq bench_flood_master_rate "$(q '[.flood.rows[] | select(.master_adverts_per_s
 t_eq bench_starve_cases "$(q '[.starve.rows[] | "\(.impl):\(.case)"] | sort | join(" ")')" \
 	"keepalived:cpu1pct keepalived:sigstop vrrpd:cpu1pct vrrpd:sigstop"
 t_eq bench_idle_roles "$(q '[.idle.rows[] | "\(.impl):\(.role)"] | unique | join(" ")')" \
-	"keepalived:backup keepalived:master vrrpd:backup vrrpd:master"
+	"keepalived:backup keepalived:master vrrpd-c:backup vrrpd-c:master vrrpd:backup vrrpd:master"
 t_eq bench_idle_in_role "$(q '[.idle.rows[] | select(.all_in_role != true)] | length')" 0
+t_eq bench_idle_machine_busy \
+	"$(q '[.idle.rows[] | select((.machine_busy_pct | type) != "number" or .machine_busy_pct <= 0 or (.transitions | type) != "number")] | length')" 0
 t_check bench_report_targets grep -q '^## Targets' "$OUT/report.md"
 # What this kernel could not run is in the report with a reason (on this machine: nothing).
 t_eq bench_unmeasurable_reasons "$(q '[.not_measurable[] | select((.reason | length) == 0)] | length')" 0

@@ -3,23 +3,29 @@
 # happens. In the test lab (tests/netns/lib.sh), r1 runs N masters (priority 200) and r2 N
 # backups (priority 100), VRIDs 1..N, VIP 10.200.VRID.1/32 each, with a virtual MAC on both
 # sides (vrrpd's default, keepalived's use_vmac); N is 1, 10, 100 and 255, the advertisement
-# interval 1 s and 10 ms. vrrpd runs one process per instance (as the original did); keepalived
-# one process per router (a parent and its VRRP child) with N vrrp_instance blocks. Once the
-# roles have settled, both routers are measured over the same window of W seconds:
+# interval 1 s and 10 ms. Three ways to run them: "vrrpd-c", one vrrpd per router with the N
+# instances in its -c file; "vrrpd", one process per instance (as the original did);
+# "keepalived", one process per router (a parent and its VRRP child) with N vrrp_instance
+# blocks. Once the roles have settled, both routers are measured over the same window of W
+# seconds:
 #   CPU %       on-CPU time of all the implementation's processes and threads, from
 #               /proc/PID/task/TID/schedstat (ns, exact), over W
 #   wakeups/s   voluntary + nonvoluntary context switches (/proc/PID/task/TID/status), over W
 #   PSS, RSS    sums of Pss (smaps_rollup) and VmRSS, KiB, at the end of the window
-# Only the controllers' processes are counted: the XDP program (vrrpd) and the socket receive
-# path (keepalived) run in softirq context and are charged to no process, and BPF maps and
-# sockets are kernel memory.
+#   machine %   the whole machine's busy time over W (/proc/stat: all but idle and iowait, of
+#               all CPUs, softirq included), the same on both routers' rows: the XDP program
+#               (vrrpd) and the socket receive path (keepalived) run in softirq context and
+#               are charged to no process
+#   transitions state changes logged by the router during W (0 when settled)
+# BPF maps and sockets are kernel memory, in neither PSS nor RSS.
 #
 #   tools/bench/idle.sh [--quick] [--window S] --json FILE
 #
 # --quick: N = 1 and 10 at 10 ms only, W = 1 s. IDLE_SIZES, IDLE_INTERVALS (seconds) and
 # IDLE_IMPLS override the lists. Prints a table and writes {"window_s":W,"rows":[{"impl",
 # "instances","interval_ms","role","cpu_pct","wakeups_per_s","pss_kib","rss_kib","procs",
-# "all_in_role"}]}. all_in_role says whether every instance was in its expected role at the end
+# "machine_busy_pct","transitions","up_ms","settled_ms","all_in_role"}]} (up_ms: start until every
+# instance said it started; settled_ms: until the roles settled, -1 if never). all_in_role says whether every instance was in its expected role at the end
 # of the window (r1's master holding its VIP, r2's backup without it), and had been since
 # before it (settled, no state change logged during the window); a row where it is false
 # measured a broken setup, and a warning says so. A daemon that does not start stops the run at
@@ -84,7 +90,7 @@ else
 	INTERVALS=${IDLE_INTERVALS:-1 0.01}
 	W=${W:-5}
 fi
-IMPLS=${IDLE_IMPLS:-vrrpd keepalived}
+IMPLS=${IDLE_IMPLS:-vrrpd-c vrrpd keepalived}
 [[ "$W" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--window wants seconds, not '$W'"
 
 ROWS=()
@@ -173,6 +179,26 @@ vrrpd_start() {
 	done
 }
 
+# vrrpdc_start N INT_S: one vrrpd per router, its N instances in a -c file.
+vrrpdc_start() {
+	local n=$1 int=$2 r prio v
+	for r in r1 r2; do
+		prio=100
+		[ "$r" = r1 ] && prio=200
+		{
+			echo "-p $prio -d $int"
+			for ((v = 1; v <= n; v++)); do
+				printf 'vrrp {\n -i eth0 -v %d 10.200.%d.1/32\n}\n' "$v" "$v"
+			done
+		} >"$LAB_DIR/$r.conf"
+		mkdir -p "$LAB_DIR/$r"
+		nsenter --net="/run/netns/$(lab_ns "$r")" "$VRRPD" --foreground \
+			--pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" -c "$LAB_DIR/$r.conf" \
+			>>"$LAB_DIR/$r.log" 2>&1 &
+		LAB_PID[$r.c]=$!
+	done
+}
+
 # How many vrrpd instances of router R said they started.
 vrrpd_started() { grep -c ': started, VRRPv3' "$LAB_DIR/$1.log" 2>/dev/null; }
 
@@ -246,7 +272,7 @@ stop_keys_() {
 # never settled), the lab is built anew.
 stop_all() {
 	local sig=$1 what=$2 r p left
-	if [ "$sig" = TERM ] && [ "$what" = vrrpd ]; then
+	if [ "$sig" = TERM ] && [ "$what" != keepalived ]; then
 		stop_keys r2. TERM
 		stop_keys r1. TERM
 	else
@@ -316,7 +342,7 @@ vips() {
 # an entry twice or not at all: duplicates are dropped, and a walk short of N is done again.
 in_state() {
 	local impl=$1 r=$2 st=$3 n=$4 i out
-	if [ "$impl" = vrrpd ]; then
+	if [ "$impl" != keepalived ]; then
 		for i in 1 2 3; do
 			out=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$r/vrrpd_cfg" 2>/dev/null |
 				jq -r --argjson s "$([ "$st" = MASTER ] && echo 2 || echo 1)" \
@@ -380,7 +406,7 @@ role_report() {
 
 # State changes so far in router R's log (to see whether any happened in the window).
 changes() {
-	if [ "$1" = vrrpd ]; then
+	if [ "$1" != keepalived ]; then
 		grep -c ': we are now ' "$LAB_DIR/$2.log" 2>/dev/null
 	else
 		grep -cE '\(VI_[0-9]+\) Entering [A-Z]+ STATE' "$LAB_DIR/ka-$2.log" 2>/dev/null
@@ -454,19 +480,28 @@ memory() {
 		END { printf "%.0f %.0f %d\n", pss, rss, n }'
 }
 
+# busy: "BUSY TOTAL" jiffies of all CPUs (/proc/stat's first line; busy is all but idle and
+# iowait, softirq included).
+busy() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t; exit }' /proc/stat; }
+
 # A clock in µs.
 now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
 
 # measure IMPL N INT_MS: one configuration, from start to stop: one table row per router.
 measure() {
 	local impl=$1 n=$2 ms=$3 name="$1 $2 x $3 ms" int t0 t_up t_set bound period r rc \
-		p1 p2 a b c d m1 m2 ta tb tc td ok=true ch0 ch1 role cpu wk pss rss np per sig=TERM
+		p1 p2 a b c d m1 m2 ta tb tc td ok=true ch0 ch1 role cpu wk pss rss np per sig=TERM \
+		busy0 busy1 mach tr up_ms set_ms=-1
 	int=$(ms_to_s "$ms")
 	period=0.1
 	[ "$n" -le 10 ] || period=0.25
 	t0=$(t_now_ms)
-	if [ "$impl" = vrrpd ]; then
-		vrrpd_start "$n" "$int"
+	if [ "$impl" != keepalived ]; then
+		if [ "$impl" = vrrpd-c ]; then
+			vrrpdc_start "$n" "$int"
+		else
+			vrrpd_start "$n" "$int"
+		fi
 		until_ms $((30000 + 200 * n)) "$period" "$impl" vrrpd_all_started "$impl" "$n"
 		rc=$?
 		[ "$rc" = 2 ] && fail_setup "$name: a vrrpd exited during start-up"
@@ -476,6 +511,7 @@ measure() {
 		ka_start "$n" "$int"
 	fi
 	t_up=$(($(t_now_ms) - t0))
+	up_ms=$t_up
 	# Settled within the backups' Master_Down_Interval (priority 100) three times over, plus
 	# 20 s for hundreds of processes to find their feet (vrrpd 100 x 10 ms has taken 14 s).
 	# Then a margin for the takeovers' gratuitous ARPs (vrrpd: 5, 100 ms apart; keepalived: 5
@@ -486,6 +522,7 @@ measure() {
 	[ "$rc" = 2 ] && fail_setup "$name: a daemon exited before the roles settled"
 	if [ "$rc" = 0 ]; then
 		t_set="roles settled $T_WAITED ms later"
+		set_ms=$((t_up + T_WAITED))
 		sleep 0.5
 	else
 		t_set="roles NOT settled after $bound ms"
@@ -502,6 +539,7 @@ measure() {
 	# shellcheck disable=SC2086 # the pid lists are meant to split
 	{
 		ta=$(now_us)
+		busy0=$(busy)
 		a=$(sample $p1)
 		b=$(sample $p2)
 		tb=$(now_us)
@@ -509,11 +547,16 @@ measure() {
 		tc=$(now_us)
 		c=$(sample $p1)
 		d=$(sample $p2)
+		busy1=$(busy)
 		td=$(now_us)
 		m1=$(memory $p1)
 		m2=$(memory $p2)
 	}
 	ch1="$(changes "$impl" r1) $(changes "$impl" r2)"
+	# Busy jiffies over all jiffies of all CPUs, as a percentage of one CPU (2 CPUs: 0..200).
+	mach=$(awk -v a="$busy0" -v b="$busy1" -v cpus="$(nproc)" 'BEGIN {
+		split(a, x, " "); split(b, y, " "); t = y[2] - x[2]
+		printf "%.2f", (t > 0 ? (y[1] - x[1]) / t * 100 * cpus : 0) }')
 	[ "$sig" = TERM ] || ok=false
 	if ! in_role "$impl" "$n"; then
 		ok=false
@@ -530,9 +573,11 @@ measure() {
 		if [ "$r" = r1 ]; then
 			role=master
 			set -- "$a" "$c" "$m1"
+			tr=$((${ch1% *} - ${ch0% *}))
 		else
 			role=backup
 			set -- "$b" "$d" "$m2"
+			tr=$((${ch1#* } - ${ch0#* }))
 		fi
 		# The window: between the middles of the two samples.
 		read -r cpu wk pss rss np per < <(awk -v a="$1" -v c="$2" -v m="$3" -v n="$n" \
@@ -540,10 +585,10 @@ measure() {
 				split(a, x, " "); split(c, y, " "); split(m, z, " "); s = us / 1e6
 				printf "%.3f %.1f %d %d %d %.0f\n", (y[1] - x[1]) / 1e9 / s * 100,
 					(y[2] - x[2]) / s, z[1], z[2], z[3], z[1] / n }')
-		printf '%-10s %5d %6d ms %-6s %8.3f %10.1f %10d %10d %9d %5d %s\n' "$impl" "$n" "$ms" \
-			"$role" "$cpu" "$wk" "$pss" "$rss" "$per" "$np" "$ok"
-		ROWS+=("$(printf '{"impl":"%s","instances":%d,"interval_ms":%d,"role":"%s","cpu_pct":%s,"wakeups_per_s":%s,"pss_kib":%d,"rss_kib":%d,"procs":%d,"all_in_role":%s}' \
-			"$impl" "$n" "$ms" "$role" "$cpu" "$wk" "$pss" "$rss" "$np" "$ok")")
+		printf '%-10s %5d %6d ms %-6s %8.3f %10.1f %10d %10d %9d %5d %9s %5d %s\n' "$impl" "$n" \
+			"$ms" "$role" "$cpu" "$wk" "$pss" "$rss" "$per" "$np" "$mach" "$tr" "$ok"
+		ROWS+=("$(printf '{"impl":"%s","instances":%d,"interval_ms":%d,"role":"%s","cpu_pct":%s,"wakeups_per_s":%s,"pss_kib":%d,"rss_kib":%d,"procs":%d,"machine_busy_pct":%s,"transitions":%d,"up_ms":%d,"settled_ms":%d,"all_in_role":%s}' \
+			"$impl" "$n" "$ms" "$role" "$cpu" "$wk" "$pss" "$rss" "$np" "$mach" "$tr" "$up_ms" "$set_ms" "$ok")")
 	done
 	t0=$(t_now_ms)
 	stop_all "$sig" "$impl"
@@ -552,8 +597,8 @@ measure() {
 
 T_START=$(t_now_ms)
 lab_up "vbi$$"
-printf '%-10s %5s %8s %-6s %8s %10s %10s %10s %9s %5s %s\n' impl N interval role "CPU %" \
-	wakeups/s "PSS KiB" "RSS KiB" PSS/inst procs in-role
+printf '%-10s %5s %8s %-6s %8s %10s %10s %10s %9s %5s %9s %5s %s\n' impl N interval role "CPU %" \
+	wakeups/s "PSS KiB" "RSS KiB" PSS/inst procs machine% trans in-role
 for int_s in $INTERVALS; do
 	ms=$(awk -v s="$int_s" 'BEGIN { printf "%d", s * 1000 + 0.5 }')
 	for n in $SIZES; do

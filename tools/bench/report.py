@@ -134,12 +134,19 @@ def idle_section(idle):
     if not idle:
         return "Not run."
     rows = [[r["impl"], r["instances"], r["interval_ms"], r["role"], r["cpu_pct"],
-             r["wakeups_per_s"], r["pss_kib"], r["rss_kib"], r["procs"], r["all_in_role"]]
+             r["wakeups_per_s"], r["pss_kib"], r["rss_kib"], r["procs"],
+             r.get("machine_busy_pct", "-"), r.get("transitions", "-"),
+             r.get("settled_ms", "-"), r["all_in_role"]]
             for r in idle["rows"]]
     return (f"Measured over {idle.get('window_s')} s per configuration, both routers at once; "
-            "CPU from schedstat (ns on CPU), wakeups = context switches.\n\n"
+            "CPU from schedstat (ns on CPU), wakeups = context switches; machine % = the whole "
+            "machine's busy time (softirq included, where XDP runs), % of one CPU, the same on "
+            "both routers' rows; settled ms = from start until every instance was in its role "
+            "(-1: never). vrrpd-c: one process per router with the instances in its -c file; "
+            "vrrpd: one process per instance.\n\n"
             + table(["impl", "instances", "interval ms", "role", "CPU %", "wakeups/s", "PSS KiB",
-                     "RSS KiB", "processes", "all in role"], rows))
+                     "RSS KiB", "processes", "machine %", "transitions", "settled ms",
+                     "all in role"], rows))
 
 
 def find(seq, **kw):
@@ -196,6 +203,23 @@ def targets(res, xdp_by):
                     f"{n} over {', '.join(r['case'] for r in vs)}", n == 0))
     idle = (res.get("idle") or {}).get("rows", [])
     for n in sorted({r["instances"] for r in idle}):
+        v = find(idle, impl="vrrpd-c", instances=n, interval_ms=10, role="backup")
+        kk = find(idle, impl="keepalived", instances=n, interval_ms=10, role="backup")
+        if v and kk and n == 255 and kk.get("machine_busy_pct") and "machine_busy_pct" in v:
+            out.append((f"{n} x 10 ms in one process: machine busy <= 1/4 of keepalived's",
+                        f"{v['machine_busy_pct']:.2f} % vs {kk['machine_busy_pct']:.2f} %",
+                        v["machine_busy_pct"] <= kk["machine_busy_pct"] / 4))
+        if v and n == 255:
+            out.append(("255 x 10 ms in one process: a backup wakes at most 10 times a second",
+                        f"{v['wakeups_per_s']:.1f} wakeups/s", v["wakeups_per_s"] <= 10))
+            tr = sum(r.get("transitions", 0) for r in idle
+                     if r["impl"] == "vrrpd-c" and r["instances"] == n
+                     and r["interval_ms"] == 10)
+            out.append(("255 x 10 ms in one process: 0 spurious transitions in the window",
+                        f"{tr} (window {(res.get('idle') or {}).get('window_s')} s)", tr == 0))
+        if v and n == 255 and v.get("settled_ms") is not None:
+            out.append(("255 instances with -c up and settled within 5 s (10 ms)",
+                         f"{v['settled_ms']} ms", 0 <= v["settled_ms"] <= 5000))
         v = find(idle, impl="vrrpd", instances=n, interval_ms=10, role="backup")
         kk = find(idle, impl="keepalived", instances=n, interval_ms=10, role="backup")
         if v and kk and kk["cpu_pct"]:

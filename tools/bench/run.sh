@@ -4,7 +4,7 @@
 #   2. failover  takeover times after four faults at three intervals (failover.sh, analyze.py)
 #   3. flood     spurious transitions under floods (flood.sh, trafgen)
 #   4. starve    false takeovers with the backup's controller stopped or at 1 % CPU (starve.sh)
-#   5. idle      CPU, wakeups and memory for 1 to 255 instances (idle.sh)
+#   5. idle      CPU, wakeups, memory, machine busy time for 1 to 255 instances (idle.sh)
 # Writes BENCH_OUT (default build/bench)/results.json, report.md and plots/*.png, and prints the
 # report. BENCH_QUICK=1 runs a small version of each (for make check: it keeps the harness
 # working and measures nothing worth reading); BENCH_PARTS="xdp flood" runs only those;
