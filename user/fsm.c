@@ -448,6 +448,8 @@ int fsm_step(struct fsm *f, uint64_t now_ns, const struct fsm_input *in, struct 
 	out->due_ns = out->deadline_ns;
 	if (f->state == FSM_MASTER && out->due_ns)
 		out->due_ns -= fsm_adver_slack_ns(f);
+	else if (f->state == FSM_BACKUP && out->due_ns)
+		out->due_ns -= f->master_adver_int_cs * FSM_NS_PER_CS;
 	return err;
 }
 

@@ -91,7 +91,13 @@ struct fsm_out {
 	enum fsm_state new_state;
 	enum vrrpd_reason reason; /* of the state change, when FSM_ACT_STATE */
 	uint64_t deadline_ns; /* next FSM_IN_TIMER; 0: none */
-	uint64_t due_ns; /* from when FSM_IN_TIMER acts: deadline_ns, or a Master's up to its slack before */
+	/*
+	 * From when the caller should look: a Master's advert may go up to fsm_adver_slack_ns
+	 * early; a Backup's caller should feed the adverts the kernel recorded since (they move
+	 * the deadline) up to one master interval before it. Either way the timers of many
+	 * instances share a wake-up; FSM_IN_TIMER never acts on a Backup before deadline_ns.
+	 */
+	uint64_t due_ns;
 };
 
 struct fsm {

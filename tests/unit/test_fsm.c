@@ -260,6 +260,13 @@ static void test_s1_backup_startup(void)
 	CHECK_EQ(k.out.reason, VRRPD_R_STARTUP);
 	CHECK_EQ(k.out.deadline_ns, T0 + 3 * S + 218750 * US);
 	CHECK_EQ(k.f.down_deadline_ns, k.out.deadline_ns);
+	/* The caller looks at the recorded adverts one master interval before the deadline. */
+	CHECK_EQ(k.out.due_ns, T0 + 2 * S + 218750 * US);
+	/* ... but the timer does nothing before the deadline itself. */
+	k.now_ns = T0 + 3 * S + 218749 * US;
+	CHECK_EQ(fake_timer(&k), 0);
+	check_noop(&k, FSM_BACKUP, T0 + 3 * S + 218750 * US);
+	k.now_ns = T0;
 	CHECK_EQ(fake_start(&k), -EINVAL);
 	check_noop(&k, FSM_BACKUP, T0 + 3 * S + 218750 * US);
 }
