@@ -16,8 +16,13 @@
 #define OPTS_GARP_COUNT_MAX 100
 #define OPTS_GARP_INTERVAL_DFL_MS 100
 #define OPTS_GARP_INTERVAL_MAX_MS 10000
-/* --rt-priority: below the 50 of the kernel's interrupt threads, which bring the adverts in. */
-#define OPTS_RT_PRIORITY_DFL 10
+/*
+ * --rt-priority: off unless asked (as keepalived's vrrp_rt_priority). A real-time process that
+ * is busy keeps ksoftirqd (normal priority), and so the kernel's deferred packet processing, off
+ * its CPU: several busy ones on a small machine delay everyone's adverts. 10 is the advice:
+ * below the 50 of the kernel's interrupt threads.
+ */
+#define OPTS_RT_PRIORITY_DFL 0
 #define OPTS_RT_PRIORITY_MAX 99
 #define OPTS_GARP_REFRESH_MAX_S 86400
 #define OPTS_SCRIPT_TIMEOUT_DFL_S 60

@@ -45,6 +45,9 @@ t_eq bench_flood_rate_reached "$(q '[.flood.rows[] | select(.pps < 1000)] | leng
 t_eq bench_flood_valid_both \
 	"$(q '[.flood.rows[] | select(.flood == "valid") | .impl] | unique | join(" ")')" \
 	"keepalived vrrpd"
+# During a valid flood both masters were stopped and both backups took over (with the times).
+t_eq bench_flood_during "$(q '[.flood.during[] | select((.sigterm_exit_ms | type) == "number" and (.backup_holds_vip_ms | type) == "number") | .impl] | sort | join(" ")')" \
+	"keepalived vrrpd"
 t_eq bench_flood_master_rate "$(q '[.flood.rows[] | select(.master_adverts_per_s | type != "number")] | length')" 0
 t_eq bench_starve_cases "$(q '[.starve.rows[] | "\(.impl):\(.case)"] | sort | join(" ")')" \
 	"keepalived:cpu1pct keepalived:sigstop vrrpd:cpu1pct vrrpd:sigstop"

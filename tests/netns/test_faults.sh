@@ -9,9 +9,9 @@
 #      CPU, does not take over from a healthy master on waking: its decision rests on the
 #      kernel's timestamps of the adverts. The master frozen as long: the backup takes over, and
 #      once the master wakes there is one master again within a few intervals (no split brain).
-#      What keeps a daemon from being starved in the first place: it runs at real-time priority
-#      (SCHED_FIFO 10, --rt-priority) with its memory locked; SIGXCPU (RLIMIT_RTTIME, a runaway
-#      loop) puts it back to normal priority, and it goes on. The quota part starves daemons put
+#      What keeps a daemon from being starved in the first place: --rt-priority 10 runs it at
+#      real-time priority (SCHED_FIFO 10) with its memory locked; SIGXCPU (RLIMIT_RTTIME, a
+#      runaway loop) puts it back to normal priority, and it goes on. The quota part starves daemons put
 #      back so (a real-time one escapes the CFS quota, which is the point of it).
 #   3. The interface deleted while vrrpd runs: Fault, nothing left; re-created: vrrpd starts on it
 #      again by itself.
@@ -49,12 +49,14 @@ arp_macs() {
 		sed -n 's/.*from [0-9.]* \[\([0-9A-Fa-f:]*\)\].*/\1/p' | tr 'A-F' 'a-f' | sort -u
 }
 
-# pair NAME VRID [R1-ARGS...]: r1 master at priority 200, r2 its backup at 100, both at 0.2 s.
+# pair NAME VRID [R1-ARGS...]: r1 master at priority 200, r2 its backup at 100, both at 0.2 s;
+# PAIR_ARGS go to both.
+PAIR_ARGS=()
 pair() {
 	local name=$1 vrid=$2
 	shift 2
-	t_start r1 main "$@" -i eth0 -v "$vrid" -p 200 -d 0.2 "$VIP"
-	t_start r2 main -i eth0 -v "$vrid" -p 100 -d 0.2 "$VIP"
+	t_start r1 main "${PAIR_ARGS[@]}" "$@" -i eth0 -v "$vrid" -p 200 -d 0.2 "$VIP"
+	t_start r2 main "${PAIR_ARGS[@]}" -i eth0 -v "$vrid" -p 100 -d 0.2 "$VIP"
 	t_wait_ms 4000 t_only r1 "$VIP" || t_fail "faults_${name}_setup" "r1 is not master"
 	t_wait_ms 3000 t_log_has r2 "VRRP ID $vrid on eth0: master is 10\.99\.0\.1"
 }
@@ -98,7 +100,9 @@ t_stop r2
 
 # --- 2. Starvation -------------------------------------------------------------------------------
 t_phase
+PAIR_ARGS=(--rt-priority 10)
 pair starve 52
+PAIR_ARGS=()
 T1=$(transitions r1 52)
 T2=$(transitions r2 52)
 # sched R: R's daemon's scheduling policy and real-time priority ("1 10": SCHED_FIFO, 10), from

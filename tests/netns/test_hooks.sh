@@ -38,7 +38,8 @@ ln -s rec.sh "$LAB_DIR/down.sh"
 
 # --- 1. Arguments, environment, order ----------------------------------------------------------
 t_phase
-t_start r1 main -i eth0 -v 51 -p 100 -d 0.1 -U "$LAB_DIR/up.sh" -D "$LAB_DIR/down.sh" \
+# At real-time priority: its scripts must still run at normal priority (sched=0).
+t_start r1 main --rt-priority 10 -i eth0 -v 51 -p 100 -d 0.1 -U "$LAB_DIR/up.sh" -D "$LAB_DIR/down.sh" \
 	"$VIP/24" 10.99.0.101
 t_wait_ms 3000 t_only r1 "$VIP"
 t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 1 ]'

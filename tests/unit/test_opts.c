@@ -422,10 +422,10 @@ static void test_dirs_foreground(void)
 	CHECK(!strcmp(o.pin_dir, "/sys/fs/bpf/x"));
 	CHECK(!strcmp(o.run_dir, "/run/vrrpd"));
 	CHECK(!o.foreground);
-	/* --rt-priority: 10 unless said, 0 turns it off. */
-	CHECK_EQ(o.rt_priority, 10);
-	CHECK_EQ(parse_ok(&o, "--rt-priority 0 -i eth0 -v 9 10.2.2.2"), 0);
+	/* --rt-priority: off unless said. */
 	CHECK_EQ(o.rt_priority, 0);
+	CHECK_EQ(parse_ok(&o, "--rt-priority 10 -i eth0 -v 9 10.2.2.2"), 0);
+	CHECK_EQ(o.rt_priority, 10);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 9 --rt-priority=99 10.2.2.2"), 0);
 	CHECK_EQ(o.rt_priority, 99);
 }
