@@ -13,6 +13,10 @@
 # master's longest gap between adverts, captured as they leave it, tells whether the flood
 # silenced the master itself, and their number whether it answered the flood advert for advert).
 # The rate reached is read from the client's transmit counter.
+# Then, for each implementation, a valid flood at full speed goes on while the operator acts:
+# after 1 s atropos --state asks r1 (vrrpd; its latency), after 2 s SIGTERM stops r1 (the time
+# until the process is gone, and until r2 holds the VIP); the log lines both routers wrote in
+# those first 2 s are counted (per 10 s).
 #
 #   flood.sh [--quick] --json FILE
 set -u
@@ -76,6 +80,38 @@ flood() {
 	tail -1 "$ROWS" | jq -r '"# \(.impl) \(.flood) \(.pps) pps: \(.spurious) spurious transitions"'
 }
 
+# during IMPL: the valid flood at full speed while r1 is asked and stopped; a JSON row in DURING.
+during() {
+	local impl=$1 conf=$LAB_DIR/during.trafgen fpid l0 l1 t0 atr=null stop vip=null ok
+	"$PROBE" "$BENCH_ROOT/tests/netns/vrrp_probe.py" trafgen valid "$(t_mac c)" >"$conf"
+	l0=$(cat "$LAB_DIR/r1.log" "$LAB_DIR/r2.log" | wc -l)
+	timeout -s INT $((SECS + 5)) nsenter --net="/run/netns/$(lab_ns c)" trafgen -o eth0 \
+		-i "$conf" -P 1 -q >/dev/null 2>&1 &
+	fpid=$!
+	sleep 1
+	if [ "$impl" = vrrpd ]; then
+		t0=$(t_now_ms)
+		lab_exec r1 "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" -f "$LAB_DIR/r1" --state \
+			>/dev/null 2>&1 && atr=$(($(t_now_ms) - t0))
+	fi
+	sleep 1
+	l1=$(cat "$LAB_DIR/r1.log" "$LAB_DIR/r2.log" | wc -l)
+	t0=$(t_now_ms)
+	bench_stop "$impl" r1 TERM
+	stop=$(($(t_now_ms) - t0))
+	t_wait_ms 5000 t_only r2 "$LAB_VIP" && vip=$(($(t_now_ms) - t0))
+	kill -INT "$fpid" 2>/dev/null
+	wait "$fpid" 2>/dev/null
+	ok=$(t_only r2 "$LAB_VIP" && echo true || echo false)
+	jq -n -c --arg impl "$impl" --argjson atr "$atr" --argjson stop "$stop" --argjson vip "$vip" \
+		--argjson lines $(((l1 - l0) * 5)) --argjson ok "$ok" \
+		'{impl: $impl, atropos_ms: $atr, sigterm_exit_ms: $stop, backup_holds_vip_ms: $vip,
+		  log_lines_per_10s: $lines, backup_kept_vip: $ok}' >>"$DURING"
+	tail -1 "$DURING" | jq -r '"# \(.impl) during a valid flood: atropos \(.atropos_ms) ms, SIGTERM \(.sigterm_exit_ms) ms, VIP on r2 \(.backup_holds_vip_ms) ms, \(.log_lines_per_10s) log lines / 10 s"'
+}
+
+DURING=$(mktemp)
+trap 'lab_down; rm -f "$ROWS" "$DURING"' EXIT
 for impl in vrrpd keepalived; do
 	lab_up "bfl$$"
 	mdi=$(t_mdi_ms 1 100)
@@ -98,6 +134,8 @@ for impl in vrrpd keepalived; do
 			t_wait_ms 5000 t_only r1 "$LAB_VIP"
 		done
 	done
+	during "$impl"
 	lab_down
 done
-jq -s '{interval_ms: '$INT', seconds: '$SECS', rows: .}' "$ROWS" >"$JSON"
+jq -s --slurpfile during "$DURING" '{interval_ms: '$INT', seconds: '$SECS', rows: ., during: $during}' \
+	"$ROWS" >"$JSON"
