@@ -88,6 +88,8 @@ fi
 # --- 2. stays settled ----------------------------------------------------------------------
 T1=$(transitions r1)
 T2=$(transitions r2)
+# Before the window: r1's 255 takeovers, and any of r2's while it started (shown, not checked).
+echo "# scale_settle_transitions: r1 $T1, r2 $T2"
 t_check scale_steady t_holds_ms 5000 settled
 t_eq scale_r1_no_transition "$(transitions r1)" "$T1"
 t_eq scale_r2_no_transition "$(transitions r2)" "$T2"
