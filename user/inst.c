@@ -344,7 +344,7 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	if (act & FSM_ACT_SEND_ADVERT)
 		inst_send_advert(in, in->fsm.priority, now_ns);
 	/*
-	 * RFC.md D4: a burst of gratuitous ARPs (NAs). With a VMAC, the first goes right after the
+	 * RFC 9568 6.4.2: a burst of gratuitous ARPs (NAs) on becoming Master. With a VMAC, the first goes right after the
 	 * advert, before the addresses (netlink, the macvlan brought up: 0.3 ms and more): it names
 	 * the VMAC, which needs neither to leave through the parent's packet socket, and switches
 	 * learn the new port at once. Without one (-n) it names the interface's own MAC, and hosts
