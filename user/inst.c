@@ -344,10 +344,10 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	if (act & FSM_ACT_SEND_ADVERT)
 		inst_send_advert(in, in->fsm.priority, now_ns);
 	/*
-	 * RFC 9568 6.4.2: a burst of gratuitous ARPs (NAs) on becoming Master. With a VMAC, the first goes right after the
-	 * advert, before the addresses (netlink, the macvlan brought up: 0.3 ms and more): it names
-	 * the VMAC, which needs neither to leave through the parent's packet socket, and switches
-	 * learn the new port at once. Without one (-n) it names the interface's own MAC, and hosts
+	 * RFC 9568 6.4.2: a burst of gratuitous ARPs (NAs) on becoming Master. With a VMAC, the
+	 * first goes right after the advert, before the addresses (netlink, the macvlan brought
+	 * up: 0.3 ms and more): it names the VMAC, which needs neither to leave through the
+	 * parent's packet socket, and switches learn the new port at once. Without one (-n) it names the interface's own MAC, and hosts
 	 * that take it must find the addresses in place: it waits for them.
 	 */
 	garp_now = (act & FSM_ACT_GARP) && in->vmac_ifindex && in->o->garp_count > 0;
