@@ -49,7 +49,6 @@ t_start r2 main -i eth0 -v 51 -p 100 -d 0.1 "$VIP"
 t_check flood_setup_r1_master t_wait_ms 4000 t_only r1 "$VIP"
 t_check flood_setup_r2_backup t_wait_ms 4000 t_log_has r2 \
 	"VRRP ID 51 on eth0: master is 10\.99\.0\.1, priority 200"
-sleep 0.5
 
 # --- 1-3. The flood, 4 s measured --------------------------------------------------------
 t_phase
@@ -60,12 +59,14 @@ T2=$(t_cfg r2 51 master_transitions)
 L1=$(lines r1)
 L2=$(lines r2)
 TX0=$(tx_packets)
+RCVD0=$(t_stat r1 51 adverts_rcvd)
 # Under timeout, which passes a signal on to trafgen's whole process group (its workers too),
 # and ends the flood after 60 s whatever happens here.
 timeout -s INT 60 nsenter --net="/run/netns/$(lab_ns c)" trafgen -o eth0 -i "$CONF" -P 1 -q -n 0 \
 	>/dev/null 2>&1 &
 FLOOD_PID=$!
-sleep 0.5 # the flood at full speed before anything is measured
+# The flood at full speed before anything is measured: 10,000 of its adverts counted by r1.
+t_check flood_started t_wait_ms 5000 eval '[ "$(t_stat r1 51 adverts_rcvd)" -ge $((${RCVD0/missing:*/0} + 10000)) ]'
 RCVD1=$(t_stat r1 51 adverts_rcvd)
 HELD1=$(t_stat r1 51 events_held)
 HELD2=$(t_stat r2 51 events_held)
