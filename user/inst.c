@@ -1036,7 +1036,6 @@ static void inst_sync_rx(struct inst *in, uint64_t now_ns)
 void inst_tick(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input t = { .type = FSM_IN_TIMER };
-	uint64_t refresh_ns;
 
 	if (in->garp_left > 0 && now_ns >= in->garp_next_ns) {
 		inst_send_garps(in);
@@ -1044,11 +1043,10 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 		/* From now: a late tick spaces them out, it never bunches them up. */
 		in->garp_next_ns = now_ns + inst_ms_ns(in->o->garp_interval_ms);
 	}
-	refresh_ns = inst_ms_ns(in->o->garp_refresh_s * 1000);
-	if (in->garp_refresh_ns && now_ns + refresh_ns / 16 >= in->garp_refresh_ns) {
+	if (in->garp_refresh_ns && now_ns >= in->garp_refresh_ns) {
 		inst_send_garps(in);
 		/* From now, not from the due time: a late tick sends one, not a catch-up burst. */
-		in->garp_refresh_ns = now_ns + refresh_ns;
+		in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
 	}
 	if (now_ns + INST_LINK_POLL_SLACK_NS >= in->link_poll_ns)
 		inst_link_check(in, now_ns);

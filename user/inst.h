@@ -77,10 +77,7 @@ struct inst {
 };
 
 #define INST_LINK_POLL_NS (1000 * 1000000ull)
-/*
- * How early a link poll or a periodic GARP may be done, so that those of many instances share a
- * wake-up (the poll's slack; a GARP refresh's is 1/16 of its period).
- */
+/* How early a link poll may be done, so that those of many instances share a wake-up. */
 #define INST_LINK_POLL_SLACK_NS (250 * 1000000ull)
 
 /* Claims the instance in the maps, opens its socket and VMAC; the election waits for inst_begin. */
