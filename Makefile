@@ -119,19 +119,21 @@ $(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/log.c $(wildca
 
 # BPF_PROG_TEST_RUN tests: root.
 $(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c tests/bpf/test_xdp6.c tests/bpf/test_xdp_nd6.c \
-		tests/bpf/xdp_harness.c user/pkt.c user/pkt6.c $(SKEL) \
-		$(wildcard include/*.h user/pkt.h user/pkt6.h tests/unit/*.h tests/bpf/*.h)
+		tests/bpf/test_xdp_down.c tests/bpf/xdp_harness.c user/pkt.c user/pkt6.c user/fsm.c \
+		$(SKEL) $(wildcard include/*.h user/pkt.h user/pkt6.h user/fsm.h tests/unit/*.h \
+		tests/bpf/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/unit -Itests/bpf -o $@ tests/bpf/test_xdp.c tests/bpf/test_xdp6.c \
-		tests/bpf/test_xdp_nd6.c tests/bpf/xdp_harness.c user/pkt.c user/pkt6.c -lbpf -lelf -lz
+		tests/bpf/test_xdp_nd6.c tests/bpf/test_xdp_down.c tests/bpf/xdp_harness.c user/pkt.c \
+		user/pkt6.c user/fsm.c -lbpf -lelf -lz
 
 # The XDP program against a reference model, on random and mutated frames (issue 9); make check
 # runs a bounded run, make fuzz-xdp a long one. FUZZ_XDP_ARGS="--seed S" replays a reported run.
 FUZZ_XDP_SRCS := tests/bpf/fuzz_xdp.c tests/bpf/fuzz_gen.c tests/bpf/fuzz_gen6.c \
 	tests/bpf/fuzz_mut.c tests/bpf/xdp_model.c tests/bpf/xdp_model6.c tests/bpf/xdp_harness.c \
-	user/pkt.c user/pkt6.c
+	user/pkt.c user/pkt6.c user/fsm.c
 $(BUILD)/tests/fuzz_xdp: $(FUZZ_XDP_SRCS) $(SKEL) \
-		$(wildcard include/*.h user/pkt.h user/pkt6.h tests/bpf/*.h)
+		$(wildcard include/*.h user/pkt.h user/pkt6.h user/fsm.h tests/bpf/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/bpf -o $@ $(FUZZ_XDP_SRCS) -lbpf -lelf -lz
 

@@ -90,6 +90,21 @@ struct {
 	__array(values, struct vrrpd_ring);
 } vrrpd_events SEC(".maps");
 
+/*
+ * Master_Down_Timers (RFC 9568 6.4.2) in the kernel, so that a Backup's controller need not
+ * wake to learn that its master still advertises. The loader sets down_timer_on where the
+ * kernel lets XDP use bpf_timer (5.15 and later); without it the map stays empty.
+ */
+const volatile __u8 down_timer_on = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VRRPD_MAX_INSTANCES);
+	__type(key, struct vrrpd_key);
+	__type(value, struct vrrpd_down);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vrrpd_down SEC(".maps");
+
 /* A copy of the advert being checked: one per CPU, not pinned (nothing outside reads it). */
 struct scratch {
 	__u8 msg[2048]; /* what BOUND() lets the verifier prove, at least CSUM_BUF_MAX */
@@ -175,6 +190,112 @@ static __always_inline void push_event(struct vrrpd_cfg *cfg, struct vrrpd_key *
 lost:
 	if (st)
 		st->events_lost++;
+}
+
+/*
+ * The Master_Down_Timer expired: the master the controller follows sent nothing on the fast
+ * path for a Master_Down_Interval. One event wakes the controller (which reads vrrpd_rx and
+ * decides, as at its own deadline); nothing if the instance is no longer a Backup, or if an
+ * advert on another CPU started the timer again meanwhile.
+ */
+static int down_expired(void *map, struct vrrpd_key *key, struct vrrpd_down *d)
+{
+	struct vrrpd_cfg *cfg = bpf_map_lookup_elem(&vrrpd_cfg, key);
+	__u64 now = bpf_ktime_get_ns();
+	struct vrrpd_event *ev;
+	void *ring = NULL;
+	__u32 pid;
+
+	if (!cfg || cfg->state != VRRPD_ST_BACKUP || now < d->expires_ns)
+		return 0;
+	pid = cfg->owner_pid;
+	ring = bpf_map_lookup_elem(&vrrpd_events, &pid);
+	ev = ring ? bpf_ringbuf_reserve(ring, sizeof(*ev), 0) : NULL;
+	if (!ev) {
+		d->lost++;
+		return 0;
+	}
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->ts_ns = now;
+	ev->key = *key;
+	ev->type = VRRPD_EV_MASTER_DOWN;
+	/* The default (adaptive) wake-up can be skipped; a sleeping controller must not be. */
+	bpf_ringbuf_submit(ev, BPF_RB_FORCE_WAKEUP);
+	d->fired++;
+	return 0;
+}
+
+/*
+ * RFC 9568 6.1 / RFC 3768 6.1, as user/fsm.c computes it: Master_Down_Interval = 3 *
+ * Master_Adver_Interval + Skew_Time, Skew_Time = (256 - Priority) * Master_Adver_Interval / 256
+ * (v2: (256 - Priority) / 256 s), in ns, truncated once.
+ */
+static __always_inline __u64 master_down_ns(const struct vrrpd_cfg *cfg)
+{
+	__u64 int_ns = (__u64)cfg->master_adver_int_cs * 10000000ull;
+	__u64 weight = 256 - (__u64)cfg->priority;
+
+	if (cfg->version == 2)
+		return 3 * int_ns + weight * 1000000000ull / 256;
+	return 3 * int_ns + weight * int_ns / 256;
+}
+
+/* The instance's entry in vrrpd_down, made if need be, its timer initialised: or NULL. */
+static __always_inline struct vrrpd_down *down_get(struct vrrpd_key *key)
+{
+	struct vrrpd_down *d = bpf_map_lookup_elem(&vrrpd_down, key);
+	long ret;
+
+	if (!d) {
+		struct vrrpd_down zero = {};
+
+		bpf_map_update_elem(&vrrpd_down, key, &zero, BPF_NOEXIST);
+		d = bpf_map_lookup_elem(&vrrpd_down, key);
+		if (!d)
+			return NULL;
+	}
+	if (d->ready)
+		return d;
+	/* -EBUSY: another CPU initialised it first, which is as good. */
+	ret = bpf_timer_init(&d->timer, &vrrpd_down, 1 /* CLOCK_MONOTONIC */);
+	if (ret && ret != -16 /* EBUSY */)
+		return NULL;
+	if (bpf_timer_set_callback(&d->timer, down_expired))
+		return NULL;
+	d->ready = 1;
+	return d;
+}
+
+/*
+ * Run by vrrpd (BPF_PROG_TEST_RUN) when it starts an instance: the timer's memory is allocated
+ * in process context, where the kernel's allocator can take its locks. In XDP's softirq some
+ * kernels (6.18 here: kmalloc_nolock) refuse it for a while, and the fast path would keep trying.
+ */
+SEC("syscall")
+int vrrpd_down_init(struct vrrpd_key *ctx)
+{
+	struct vrrpd_key key = *ctx;
+
+	return down_get(&key) ? 0 : -12 /* ENOMEM */;
+}
+
+/* Starts the instance's Master_Down_Timer again, from now (the advert's arrival). */
+static __always_inline void down_restart(const struct vrrpd_cfg *cfg, struct vrrpd_key *key,
+					 __u64 now)
+{
+	struct vrrpd_down *d;
+	__u64 down_ns;
+
+	if (!down_timer_on)
+		return;
+	d = down_get(key);
+	if (!d)
+		return;
+	down_ns = master_down_ns(cfg);
+	d->from_ns = now;
+	d->expires_ns = now + down_ns;
+	/* Relative, so it fires a little after expires_ns, never before. */
+	bpf_timer_start(&d->timer, down_ns, 0);
 }
 
 static __always_inline int addr_eq(const union vrrpd_addr *a, const union vrrpd_addr *b)
@@ -277,6 +398,7 @@ static __always_inline int record_advert(struct vrrpd_cfg *cfg, struct vrrpd_key
 		__sync_fetch_and_add(&rx->adverts, 1);
 		if (st)
 			st->fast_path++;
+		down_restart(cfg, key, now);
 		return XDP_PASS;
 	}
 	if (rx) {

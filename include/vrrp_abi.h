@@ -7,6 +7,7 @@
 #ifndef VRRP_ABI_H
 #define VRRP_ABI_H
 
+#include <linux/bpf.h>
 #include <linux/types.h>
 
 #define VRRP_PROTO 112
@@ -139,6 +140,26 @@ struct vrrpd_rx {
 };
 _Static_assert(sizeof(struct vrrpd_rx) == 56, "vrrpd_rx size");
 
+/*
+ * vrrpd_down: a Backup's Master_Down_Timer kept by the kernel (a bpf_timer; kernels without
+ * bpf_timer for XDP leave the map empty and the controller keeps the timer itself). Written by
+ * the XDP program only. Each advert of the fast path (the master the controller follows,
+ * unchanged) starts it again for the Master_Down_Interval of vrrpd_cfg (RFC 9568 6.1, RFC 3768
+ * 6.1); when it expires with the instance still a Backup, it pushes one VRRPD_EV_MASTER_DOWN
+ * event to the owner's ring buffer. A controller that finds expires_ns equal to its own
+ * deadline sleeps until that event (or its next link check).
+ */
+struct vrrpd_down {
+	struct bpf_timer timer; /* opaque; reads as zeros from user space */
+	__u64 from_ns; /* arrival of the advert that started it (vrrpd_rx.confirm_ns) */
+	__u64 expires_ns; /* from_ns + Master_Down_Interval */
+	__u64 fired; /* expiries that pushed an event */
+	__u64 lost; /* expiries whose event found no ring buffer or a full one */
+	__u32 ready; /* the timer is initialised and has its callback */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct vrrpd_down) == 56, "vrrpd_down size");
+
 /* vrrpd_vip: a virtual address on an interface -> its instance (used by the ARP responder). */
 struct vrrpd_vip_key {
 	__u32 ifindex;
@@ -235,11 +256,12 @@ enum vrrpd_reason {
 
 enum vrrpd_event_type {
 	VRRPD_EV_ADVERT = 1,
+	VRRPD_EV_MASTER_DOWN = 2, /* vrrpd_down expired: ts_ns and key only */
 };
 
 #define VRRPD_EV_MAX_ADDRS 8
 
-/* One event on the ring buffer: an advert the controller must see. */
+/* One event on the ring buffer: an advert the controller must see, or a Master_Down expiry. */
 struct vrrpd_event {
 	__u64 ts_ns; /* arrival, CLOCK_MONOTONIC */
 	struct vrrpd_key key;
@@ -289,6 +311,7 @@ _Static_assert(sizeof(struct vrrpd_group_slot) == 24, "vrrpd_group_slot size");
 #define VRRPD_MAP_EVENTS "vrrpd_events"
 #define VRRPD_MAP_GROUP "vrrpd_group"
 #define VRRPD_MAP_PEER "vrrpd_peer"
+#define VRRPD_MAP_DOWN "vrrpd_down"
 #define VRRPD_MAX_PEERS 8 /* per instance */
 #define VRRPD_MAX_INSTANCES 1024
 #define VRRPD_MAX_PROCS 256

@@ -105,8 +105,8 @@ static int words_split(const char *text, struct conf_words *ws)
 
 /*
  * Options of the process, not of an instance: -c, -t, -h, -V nowhere in the file; --foreground,
- * -f, --pin-dir and --rt-priority outside the blocks only, as they are the same for all
- * instances.
+ * -f, --pin-dir, --rt-priority and --no-kernel-timer outside the blocks only, as they are the
+ * same for all instances.
  */
 static const char *conf_process_word(const char *w, bool *top_ok)
 {
@@ -114,12 +114,19 @@ static const char *conf_process_word(const char *w, bool *top_ok)
 		const char *word;
 		bool top_ok;
 	} words[] = {
-		{ "-c", false },	  { "--config", false },
-		{ "-t", false },	  { "--test-config", false },
-		{ "-h", false },	  { "--help", false },
-		{ "-V", false },	  { "--version", false },
-		{ "--foreground", true }, { "-f", true },
-		{ "--pin-dir", true },	  { "--rt-priority", true },
+		{ "-c", false },
+		{ "--config", false },
+		{ "-t", false },
+		{ "--test-config", false },
+		{ "-h", false },
+		{ "--help", false },
+		{ "-V", false },
+		{ "--version", false },
+		{ "--foreground", true },
+		{ "-f", true },
+		{ "--pin-dir", true },
+		{ "--rt-priority", true },
+		{ "--no-kernel-timer", true },
 	};
 	/* A long option as getopt reads it: abbreviated (--pin), or with =VALUE. */
 	const char *lo = opts_long_name(w);
@@ -307,7 +314,10 @@ int conf_parse(const char *text, const char *name, const struct opts *cmdline, s
 	for (i = 0; i < c->n; i++) {
 		struct opts *o = &c->inst[i].o;
 
-		/* The command line's -f, --pin-dir, --rt-priority and --foreground win. */
+		/*
+		 * The command line's -f, --pin-dir, --rt-priority, --no-kernel-timer and
+		 * --foreground win.
+		 */
 		if (strcmp(cmdline->run_dir, OPTS_RUN_DIR_DFL))
 			snprintf(o->run_dir, sizeof(o->run_dir), "%s", cmdline->run_dir);
 		if (strcmp(cmdline->pin_dir, VRRPD_PIN_DIR_DFL))
@@ -315,6 +325,7 @@ int conf_parse(const char *text, const char *name, const struct opts *cmdline, s
 		if (cmdline->rt_priority != OPTS_RT_PRIORITY_DFL)
 			o->rt_priority = cmdline->rt_priority;
 		o->foreground = o->foreground || cmdline->foreground;
+		o->no_kernel_timer = o->no_kernel_timer || cmdline->no_kernel_timer;
 	}
 	ret = conf_check_pairs(c, name, err, errlen);
 out:

@@ -980,34 +980,49 @@ static void inst_check_advert(struct inst *in, const struct vrrpd_event *ev, uin
 			ev->priority);
 }
 
-void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
+/*
+ * Does the kernel keep this Backup's Master_Down_Timer (vrrpd_down)? Only while our deadline is
+ * the plain one (the last advert of the master we follow + Master_Down_Interval: not after a
+ * resignation, nor during a -M wait), and the kernel's timer was last seen started by that
+ * advert or a newer one of the fast path (which only the master we follow sends), for the same
+ * interval. Then its expiry wakes us (VRRPD_EV_MASTER_DOWN), and each advert of the fast path
+ * moves it on without waking us; our deadline catches up when we next read vrrpd_rx. An advert
+ * may land between our reads of vrrpd_rx and vrrpd_down (the softirq that carries a burst of
+ * them runs as a system call returns): hence "or a newer one". Otherwise (or with a program
+ * without timers) we keep the timer ourselves.
+ */
+static bool inst_down_in_kernel(const struct inst *in)
 {
-	struct fsm_input adv = { .type = FSM_IN_ADVERT };
+	uint64_t mdi;
 
-	if (ev->type != VRRPD_EV_ADVERT)
-		return;
-	inst_check_advert(in, ev, now_ns);
-	if (ev->version == 3 && ev->csum_form)
-		in->peer_csum = ev->csum_form;
-	adv.adv.rx_ns = ev->ts_ns;
-	adv.adv.saddr = ev->saddr;
-	adv.adv.priority = ev->priority;
-	adv.adv.adver_int_cs = ev->adver_int_cs;
-	inst_feed(in, &adv, now_ns);
+	if (!in->x->down_timer || in->fsm.state != FSM_BACKUP || !in->fsm_deadline_ns ||
+	    !in->down_from_ns)
+		return false;
+	mdi = fsm_master_down_ns(in->o->version, in->fsm.priority, in->fsm.master_adver_int_cs);
+	return in->fsm_deadline_ns == in->fsm.master_rx_ns + mdi &&
+	       in->down_from_ns >= in->fsm.master_rx_ns &&
+	       in->down_expires_ns - in->down_from_ns == mdi;
 }
 
 /*
- * Before deciding that the master is down, read what the kernel saw: adverts that took the
- * fast path never woke us, and events may have been lost to a full ring buffer.
+ * When a Backup whose timer the kernel keeps reads vrrpd_rx all the same: with its link
+ * checks, which many instances share, so that an expiry whose event was lost (a full ring
+ * buffer) is seen a second later at most.
  */
-static void inst_sync_rx(struct inst *in, uint64_t now_ns)
+static uint64_t inst_down_fallback_ns(const struct inst *in)
+{
+	if (!in->link_poll_ns)
+		return in->fsm_deadline_ns + INST_LINK_POLL_NS;
+	return in->link_poll_ns > in->fsm_deadline_ns ? in->link_poll_ns : in->fsm_deadline_ns;
+}
+
+/* Feeds the adverts rx records that we have not seen yet, oldest first. */
+static void inst_feed_rx(struct inst *in, uint64_t now_ns, const struct vrrpd_rx *r)
 {
 	struct fsm_input a = { .type = FSM_IN_ADVERT }, b = { .type = FSM_IN_ADVERT };
-	struct vrrpd_rx rx;
+	struct vrrpd_rx rx = *r;
 	bool have_a = false, have_b = false;
 
-	if (xdp_rx_read(in->x, &in->key, &rx))
-		return;
 	if (rx.confirm_ns > in->fsm.master_rx_ns) {
 		a.adv = (struct fsm_advert){ .rx_ns = rx.confirm_ns,
 					     .saddr = in->cfg.master_ip,
@@ -1033,9 +1048,67 @@ static void inst_sync_rx(struct inst *in, uint64_t now_ns)
 		inst_feed(in, &b, now_ns);
 }
 
+/*
+ * Before deciding that the master is down, read what the kernel saw: adverts that took the
+ * fast path never woke us, and events may have been lost to a full ring buffer. Then where the
+ * kernel's Master_Down_Timer stands.
+ */
+static void inst_sync_rx(struct inst *in, uint64_t now_ns)
+{
+	struct vrrpd_down dn;
+	struct vrrpd_rx rx;
+
+	if (!xdp_rx_read(in->x, &in->key, &rx))
+		inst_feed_rx(in, now_ns, &rx);
+	if (!in->x->down_timer)
+		return;
+	if (xdp_down_read(in->x, &in->key, &dn))
+		memset(&dn, 0, sizeof(dn));
+	in->down_from_ns = dn.from_ns;
+	in->down_expires_ns = dn.expires_ns;
+}
+
+/*
+ * A Backup at (or near) its Master_Down deadline: what the kernel recorded first, then the
+ * timer, which acts only once the deadline has passed. polled: the link was checked just now.
+ */
+static void inst_backup_due(struct inst *in, uint64_t now_ns, bool polled)
+{
+	struct fsm_input t = { .type = FSM_IN_TIMER };
+
+	if (inst_down_in_kernel(in) && !polled && now_ns < inst_down_fallback_ns(in))
+		return;
+	inst_sync_rx(in, now_ns);
+	if (in->fsm.state == FSM_BACKUP && now_ns >= in->fsm_deadline_ns)
+		inst_feed(in, &t, now_ns);
+}
+
+void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
+{
+	struct fsm_input adv = { .type = FSM_IN_ADVERT };
+
+	if (ev->type == VRRPD_EV_MASTER_DOWN) {
+		/* The kernel's Master_Down_Timer expired: as at our own deadline. */
+		if (in->fsm.state == FSM_BACKUP && in->fsm_deadline_ns)
+			inst_backup_due(in, now_ns, true);
+		return;
+	}
+	if (ev->type != VRRPD_EV_ADVERT)
+		return;
+	inst_check_advert(in, ev, now_ns);
+	if (ev->version == 3 && ev->csum_form)
+		in->peer_csum = ev->csum_form;
+	adv.adv.rx_ns = ev->ts_ns;
+	adv.adv.saddr = ev->saddr;
+	adv.adv.priority = ev->priority;
+	adv.adv.adver_int_cs = ev->adver_int_cs;
+	inst_feed(in, &adv, now_ns);
+}
+
 void inst_tick(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input t = { .type = FSM_IN_TIMER };
+	bool polled = false;
 
 	if (in->garp_left > 0 && now_ns >= in->garp_next_ns) {
 		inst_send_garps(in);
@@ -1048,16 +1121,17 @@ void inst_tick(struct inst *in, uint64_t now_ns)
 		/* From now, not from the due time: a late tick sends one, not a catch-up burst. */
 		in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
 	}
-	if (now_ns + INST_LINK_POLL_SLACK_NS >= in->link_poll_ns)
+	if (now_ns + INST_LINK_POLL_SLACK_NS >= in->link_poll_ns) {
 		inst_link_check(in, now_ns);
+		polled = true;
+	}
 	if (in->group.fd >= 0 && now_ns >= in->group.next_ns)
 		inst_group_sync(in, now_ns);
 	if (!in->fsm_deadline_ns || now_ns < in->fsm_due_ns)
 		return;
 	if (in->fsm.state == FSM_BACKUP) {
-		inst_sync_rx(in, now_ns);
-		if (now_ns < in->fsm_deadline_ns)
-			return;
+		inst_backup_due(in, now_ns, polled);
+		return;
 	}
 	/* A master's advert also renews the lease (inst_send_advert, inst_publish). */
 	inst_feed(in, &t, now_ns);
@@ -1151,7 +1225,7 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 
 uint64_t inst_deadline(const struct inst *in)
 {
-	uint64_t d = in->fsm_deadline_ns;
+	uint64_t d = inst_down_in_kernel(in) ? inst_down_fallback_ns(in) : in->fsm_deadline_ns;
 
 	if (in->garp_left > 0 && (!d || in->garp_next_ns < d))
 		d = in->garp_next_ns;

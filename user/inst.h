@@ -61,6 +61,8 @@ struct inst {
 	uint64_t garp_refresh_ns; /* next periodic gratuitous ARP while Master, 0: none */
 	uint64_t fsm_deadline_ns; /* the election's next deadline (fsm_out.deadline_ns) */
 	uint64_t fsm_due_ns; /* from when to tick it (fsm_out.due_ns): early, to share wake-ups */
+	uint64_t down_from_ns; /* the kernel's Master_Down_Timer (vrrpd_down), as last read: */
+	uint64_t down_expires_ns; /* started by the advert of down_from_ns, expiring then */
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
 	struct group group; /* -M; group.fd < 0 without */
 	bool group_busy; /* inside inst_group_sync: no recursion through inst_feed */

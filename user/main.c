@@ -321,7 +321,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot open a netlink socket: %s", strerror(errno));
 		return -errno;
 	}
-	ret = xdp_open(&d->x, d->vi[0]->o.pin_dir, err, errlen);
+	ret = xdp_open(&d->x, d->vi[0]->o.pin_dir, d->vi[0]->o.no_kernel_timer, err, errlen);
 	if (ret)
 		return ret;
 	ret = xdp_ring_open(&d->x, on_ring_event, d);
@@ -719,10 +719,11 @@ static int reload(struct vrrpd *d, char *msg, size_t len)
 		ret = hook_check(&nv[i]->o, msg, len);
 		if (!ret && (strcmp(nv[i]->o.run_dir, d->vi[0]->o.run_dir) ||
 			     strcmp(nv[i]->o.pin_dir, d->vi[0]->o.pin_dir) ||
-			     nv[i]->o.rt_priority != d->vi[0]->o.rt_priority)) {
+			     nv[i]->o.rt_priority != d->vi[0]->o.rt_priority ||
+			     nv[i]->o.no_kernel_timer != d->vi[0]->o.no_kernel_timer)) {
 			snprintf(
 				msg, len,
-				"-f, --pin-dir and --rt-priority cannot change on a reload: restart vrrpd");
+				"-f, --pin-dir, --rt-priority and --no-kernel-timer cannot change on a reload: restart vrrpd");
 			ret = -EINVAL;
 		}
 		if (ret) {
@@ -1018,6 +1019,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	daemonize_end(report_fd, 0);
+	/* Once started: a start-up error stays the one line on stderr. */
+	log_info("Master_Down_Timers in %s",
+		 d.x.down_timer		    ? "the kernel (bpf_timer): a backup sleeps" :
+		 d.vi[0]->o.no_kernel_timer ? "vrrpd (--no-kernel-timer)" :
+					      "vrrpd (this kernel has no bpf_timer for XDP)");
 	notify("READY=1");
 	ret = run(&d);
 	notify("STOPPING=1");

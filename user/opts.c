@@ -38,6 +38,7 @@ enum {
 	OPT_NO_ACCEPT,
 	OPT_PEER,
 	OPT_RT_PRIORITY,
+	OPT_NO_KERNEL_TIMER,
 };
 
 /*
@@ -58,6 +59,7 @@ static const struct option opts_long[] = {
 	{ "foreground", no_argument, NULL, OPT_FOREGROUND },
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
 	{ "rt-priority", required_argument, NULL, OPT_RT_PRIORITY },
+	{ "no-kernel-timer", no_argument, NULL, OPT_NO_KERNEL_TIMER },
 	{ "vrrp-version", required_argument, NULL, OPT_VRRP_VERSION },
 	{ "checksum", required_argument, NULL, OPT_CHECKSUM },
 	{ "owner-drop", no_argument, NULL, OPT_OWNER_DROP },
@@ -613,7 +615,7 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 static bool opts_process_opt(int c)
 {
 	return c == 'c' || c == 't' || c == 'f' || c == OPT_PIN_DIR || c == OPT_FOREGROUND ||
-	       c == OPT_RT_PRIORITY;
+	       c == OPT_RT_PRIORITY || c == OPT_NO_KERNEL_TIMER;
 }
 
 int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errlen, int *argi)
@@ -784,6 +786,9 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 			}
 			o->rt_priority = (int)v;
 			break;
+		case OPT_NO_KERNEL_TIMER:
+			o->no_kernel_timer = true;
+			break;
 		case OPT_GARP_REFRESH:
 			if (opts_num(arg, 0, OPTS_GARP_REFRESH_MAX_S, &v)) {
 				ret = opts_err(
@@ -898,7 +903,8 @@ void opts_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: vrrpd -i IFACE -v VRID [options] A.B.C.D[/LEN]...\n"
-		"       vrrpd -c FILE [-t] [-f DIR] [--pin-dir DIR] [--rt-priority N] [--foreground]\n"
+		"       vrrpd -c FILE [-t] [-f DIR] [--pin-dir DIR] [--rt-priority N] [--no-kernel-timer]\n"
+		"             [--foreground]\n"
 		"       vrrpd -h | -V\n"
 		"\n"
 		"  -i, --interface IFACE  interface that carries the instance (required)\n"
@@ -928,6 +934,9 @@ void opts_usage(FILE *out)
 		"      --rt-priority N    real-time priority (SCHED_FIFO) 1..%d, memory locked, so that\n"
 		"                         adverts leave on time on a busy machine (10 is a good value);\n"
 		"                         0: off (default %d)\n"
+		"      --no-kernel-timer  a backup wakes to check its master's adverts itself instead of\n"
+		"                         sleeping on a timer in the kernel (bpf_timer), as it must on\n"
+		"                         kernels before 5.15)\n"
 		"      --vrrp-version 2|3 protocol version (default 3)\n"
 		"      --checksum MODE    v3 checksum: auto, rfc9568 or legacy (default auto)\n"
 		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"

@@ -70,6 +70,7 @@ struct opts {
 	char pin_dir[OPTS_PATH_MAX]; /* --pin-dir, default /sys/fs/bpf/vrrpd */
 	bool foreground; /* --foreground */
 	int rt_priority; /* --rt-priority: the process's SCHED_FIFO priority, 0: none */
+	bool no_kernel_timer; /* --no-kernel-timer: Master_Down_Timers in vrrpd, not in XDP */
 	bool owner_drop; /* --owner-drop: R12, an owner drops adverts instead of processing them */
 	bool no_accept; /* --no-accept: D2, Accept_Mode off (--accept: on, the default) */
 	int family; /* AF_INET or AF_INET6: what the VIPs are (RFC 9568: one family an instance) */

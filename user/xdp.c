@@ -213,7 +213,7 @@ static int check_pinned(struct bpf_object *obj, const char *pin_dir, char *err, 
 	return 0;
 }
 
-int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen)
+int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
 	struct bpf_map_info info = {};
@@ -252,6 +252,11 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen)
 		x->skel = NULL;
 		return ret;
 	}
+	/* 1: the kernel lets XDP use bpf_timer (5.15 and later); 0 or -errno: it does not. */
+	x->down_timer = !no_down_timer &&
+			libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_timer_init, NULL) == 1;
+	x->skel->rodata->down_timer_on = x->down_timer;
+	bpf_program__set_autoload(x->skel->progs.vrrpd_down_init, x->down_timer);
 	xdp_libbpf_len = 0;
 	ret = vrrpd_bpf__load(x->skel);
 	if (ret) {
@@ -269,6 +274,7 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen)
 	x->group_fd = bpf_map__fd(x->skel->maps.vrrpd_group);
 	x->peer_fd = bpf_map__fd(x->skel->maps.vrrpd_peer);
 	x->events_fd = bpf_map__fd(x->skel->maps.vrrpd_events);
+	x->down_fd = bpf_map__fd(x->skel->maps.vrrpd_down);
 	if (bpf_obj_get_info_by_fd(x->cfg_fd, &info, &len) == 0)
 		x->cfg_map_id = info.id;
 	return 0;
@@ -492,10 +498,16 @@ int xdp_rx_read(struct xdp_ctx *x, const struct vrrpd_key *key, struct vrrpd_rx 
 	return bpf_map_lookup_elem(x->rx_fd, key, rx) ? -errno : 0;
 }
 
+int xdp_down_read(struct xdp_ctx *x, const struct vrrpd_key *key, struct vrrpd_down *d)
+{
+	return bpf_map_lookup_elem(x->down_fd, key, d) ? -errno : 0;
+}
+
 void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key)
 {
 	bpf_map_delete_elem(x->cfg_fd, key);
 	bpf_map_delete_elem(x->rx_fd, key);
+	bpf_map_delete_elem(x->down_fd, key); /* cancels its timer */
 	bpf_map_delete_elem(x->stats_fd, key);
 	xdp_peers_set(x, key, NULL, 0);
 }
@@ -530,6 +542,15 @@ int xdp_peers_set(struct xdp_ctx *x, const struct vrrpd_key *key, const uint32_t
 int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key)
 {
 	struct vrrpd_rx rx = {};
+
+	/* A timer a vrrpd that died with this key left running goes with it. */
+	bpf_map_delete_elem(x->down_fd, key);
+	if (x->down_timer) {
+		LIBBPF_OPTS(bpf_test_run_opts, run, .ctx_in = key, .ctx_size_in = sizeof(*key));
+
+		/* Made now, in process context; if it fails, the fast path tries again. */
+		bpf_prog_test_run_opts(bpf_program__fd(x->skel->progs.vrrpd_down_init), &run);
+	}
 
 	return bpf_map_update_elem(x->rx_fd, key, &rx, BPF_ANY) ? -errno : 0;
 }

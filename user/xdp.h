@@ -7,6 +7,7 @@
 #ifndef VRRPD_XDP_H
 #define VRRPD_XDP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
@@ -24,6 +25,8 @@ struct xdp_ctx {
 	int events_fd;
 	int group_fd;
 	int peer_fd;
+	int down_fd;
+	bool down_timer; /* our program starts Master_Down_Timers in vrrpd_down */
 	int ring_fd; /* this process's ring buffer, in vrrpd_events under our pid */
 	struct ring_buffer *rb;
 	uint32_t cfg_map_id;
@@ -34,7 +37,7 @@ struct xdp_ctx {
  * Opens and loads the program, creating or reusing the maps pinned in pin_dir. On failure
  * returns -errno and writes one line into err (the verifier's last lines for a load failure).
  */
-int xdp_open(struct xdp_ctx *x, const char *pin_dir, char *err, size_t errlen);
+int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *err, size_t errlen);
 void xdp_close(struct xdp_ctx *x);
 static inline int xdp_group_fd(const struct xdp_ctx *x)
 {
@@ -61,6 +64,8 @@ int xdp_cfg_write(struct xdp_ctx *x, const struct vrrpd_key *key, const struct v
 /* Creates the zeroed vrrpd_rx entry the XDP program fills. */
 int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key);
 int xdp_rx_read(struct xdp_ctx *x, const struct vrrpd_key *key, struct vrrpd_rx *rx);
+/* The instance's Master_Down_Timer as the XDP program last started it; -ENOENT: never. */
+int xdp_down_read(struct xdp_ctx *x, const struct vrrpd_key *key, struct vrrpd_down *d);
 /* Maps a virtual IPv4 address on ifindex to its instance (vrrpd_vip), or removes it. */
 int xdp_vip_set(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr,
 		const struct vrrpd_key *key);
@@ -71,7 +76,7 @@ void xdp_vip_del(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_a
  */
 int xdp_vip_owner(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr,
 		  const struct vrrpd_key *key, struct vrrpd_key *other, uint32_t *owner);
-/* Removes every map entry of key (cfg, rx, stats). */
+/* Removes every map entry of key (cfg, rx, down, stats). */
 void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key);
 /*
  * The unicast peers of an instance in vrrpd_peer become addrs (n of them, network order): the

@@ -49,6 +49,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "fsm.h"
 #include "fuzz_gen.h"
 #include "pkt.h"
 #include "pkt6.h"
@@ -103,6 +104,8 @@ static struct {
 	uint64_t kinds[GEN_KINDS][2];
 	uint64_t frames, refused, accepted, fast, events, replies, maps_changed;
 	uint64_t ipv6, accepted6, fast6, replies6; /* IPv6 frames, and of what the others count */
+	uint64_t expiries; /* Master_Down_Timers that fired (VRRPD_EV_MASTER_DOWN) */
+	uint64_t down_from[MODEL_MAX_INST]; /* each instance's vrrpd_down from_ns, 0: none */
 	int disagreements, violations;
 } fz;
 
@@ -183,10 +186,86 @@ static int snap_take(struct snap *s)
 	return 0;
 }
 
+static const char *key_str(const struct vrrpd_key *k)
+{
+	static char buf[64];
+
+	snprintf(buf, sizeof(buf), "{if %u vlan %u %s vrid %u}", k->ifindex, k->vlan,
+		 k->family == MODEL_FAMILY_IPV6 ? "ipv6" : "ipv4", k->vrid);
+	return buf;
+}
+
+/*
+ * A Master_Down_Timer a fast-path advert started may expire while the run goes on (intervals
+ * go down to 10 ms): its event is no frame's. It must be for a Backup, and not from the future;
+ * it leaves the sink, which then holds what the frame pushed.
+ */
+static void expiries_take(void)
+{
+	int i, j, kept = 0, n = fz.sink.n < 8 ? fz.sink.n : 8;
+	uint64_t now = harness_mono_ns();
+
+	for (i = 0; i < n; i++) {
+		const struct vrrpd_event *ev = &fz.sink.ev[i];
+		const struct model_inst *in = NULL;
+
+		if (ev->type != VRRPD_EV_MASTER_DOWN) {
+			fz.sink.ev[kept++] = *ev;
+			continue;
+		}
+		fz.expiries++;
+		for (j = 0; j < fz.st.ninst; j++)
+			if (key_eq(&fz.st.inst[j].key, &ev->key))
+				in = &fz.st.inst[j];
+		if (!in || in->cfg.state != VRRPD_ST_BACKUP || ev->ts_ns > now)
+			why("a Master_Down expiry for %s (%s), at %" PRIu64 " (now %" PRIu64 ")\n",
+			    key_str(&ev->key), in ? "not a Backup" : "no such instance",
+			    (uint64_t)ev->ts_ns, now);
+	}
+	fz.sink.n -= n - kept;
+}
+
 static void events_take(void)
 {
 	memset(&fz.sink, 0, sizeof(fz.sink));
 	ring_buffer__consume(fz.h.rb);
+	expiries_take();
+}
+
+/*
+ * The Master_Down_Timer (vrrpd_down): a fast-path advert starts its instance's from its arrival
+ * for the Master_Down_Interval the controller computes (user/fsm.c); nothing else starts one.
+ */
+static void check_down(void)
+{
+	struct vrrpd_down d;
+	int i;
+
+	if (!fz.h.down_timer)
+		return;
+	for (i = 0; i < fz.st.ninst; i++) {
+		const struct model_inst *in = &fz.st.inst[i];
+		bool started = fz.pred.fast_path && i == fz.pred.rx_inst;
+		uint64_t from = 0, mdi;
+
+		if (!bpf_map_lookup_elem(fz.h.down_fd, &in->key, &d))
+			from = d.from_ns;
+		if (!started) {
+			if (from != fz.down_from[i])
+				why("vrrpd_down %s started at %" PRIu64 " (before: %" PRIu64
+				    "), by no fast-path advert\n",
+				    key_str(&in->key), from, fz.down_from[i]);
+			continue;
+		}
+		mdi = fsm_master_down_ns(in->cfg.version, in->cfg.priority,
+					 in->cfg.master_adver_int_cs);
+		if (!from || from != fz.seen.rx[i].confirm_ns || d.expires_ns - from != mdi)
+			why("vrrpd_down %s from %" PRIu64 " expires %" PRIu64
+			    "; expected from the advert's arrival %" PRIu64 " for %" PRIu64 " ns\n",
+			    key_str(&in->key), from, from ? (uint64_t)d.expires_ns : 0,
+			    (uint64_t)fz.seen.rx[i].confirm_ns, mdi);
+		fz.down_from[i] = from;
+	}
 }
 
 /* The vrrpd_vip key of a VIP: IPv4 in the first 4 bytes, the others zero. */
@@ -213,6 +292,8 @@ static int state_install(void)
 	harness_map_clear(fz.h.vip_fd);
 	harness_map_clear(fz.h.peer_fd);
 	harness_map_clear(fz.h.stats_fd);
+	harness_map_clear(fz.h.down_fd); /* cancels the timers of the last state */
+	memset(fz.down_from, 0, sizeof(fz.down_from));
 	fz.prev.n = 0;
 	for (i = 0; i < fz.st.ninst; i++) {
 		const struct model_inst *in = &fz.st.inst[i];
@@ -256,15 +337,6 @@ static bool maps_unchanged(void)
 			return false;
 	}
 	return true;
-}
-
-static const char *key_str(const struct vrrpd_key *k)
-{
-	static char buf[64];
-
-	snprintf(buf, sizeof(buf), "{if %u vlan %u %s vrid %u}", k->ifindex, k->vlan,
-		 k->family == MODEL_FAMILY_IPV6 ? "ipv6" : "ipv4", k->vrid);
-	return buf;
 }
 
 /* An address of the family, printable; four calls may share one printf. */
@@ -574,6 +646,7 @@ static int fuzz_one(const uint8_t *frame, size_t len, uint64_t batch, enum gen_k
 	check_stats();
 	check_rx();
 	check_event();
+	check_down();
 
 	/* The invariant, whatever the model says: nothing invalid is received. */
 	parsed = pkt_parse_advert(frame, len, &a, NULL) == 0 ||
@@ -772,12 +845,12 @@ int main(int argc, char **argv)
 	printf("# fuzz_xdp: %" PRIu64 " frames (seed %" PRIu64 "), %" PRIu64
 	       " IPv6 (%.1f%%); %" PRIu64 " accepted adverts (%" PRIu64 " IPv6), %" PRIu64
 	       " fast path (%" PRIu64 " IPv6), %" PRIu64 " events, %" PRIu64
-	       " ARP/NA replies (%" PRIu64 " NA), %" PRIu64
+	       " Master_Down expiries, %" PRIu64 " ARP/NA replies (%" PRIu64 " NA), %" PRIu64
 	       " refused by the kernel, in %.1f s (%.0f frames/s)\n",
 	       fz.frames, fz.seed, fz.ipv6,
 	       fz.frames ? 100.0 * (double)fz.ipv6 / (double)fz.frames : 0.0, fz.accepted,
-	       fz.accepted6, fz.fast, fz.fast6, fz.events, fz.replies, fz.replies6, fz.refused,
-	       secs, secs > 0 ? (double)fz.frames / secs : 0.0);
+	       fz.accepted6, fz.fast, fz.fast6, fz.events, fz.expiries, fz.replies, fz.replies6,
+	       fz.refused, secs, secs > 0 ? (double)fz.frames / secs : 0.0);
 	if (stop)
 		printf("not ok fuzz_xdp: stopped by signal %d after %" PRIu64 " frames\n",
 		       (int)stop, fz.frames);

@@ -4,7 +4,8 @@
  * bytes, per-instance counters, ring-buffer events and vrrpd_rx out. Table-driven, one row per
  * receive rule of /work/shared/docs/RFC.md (cited as RFC.md:LINE), then the fast path, then
  * frames that are not VRRP and must pass untouched, then ARP and the VMAC. The IPv6 rows are in
- * test_xdp6.c (VRRP over IPv6) and test_xdp_nd6.c (Neighbor Discovery, the IPv6 VMAC). Needs
+ * test_xdp6.c (VRRP over IPv6) and test_xdp_nd6.c (Neighbor Discovery, the IPv6 VMAC), the
+ * Master_Down_Timer's in test_xdp_down.c. Needs
  * root (BPF, and bpffs, which it mounts if missing); without root it prints "skip".
  *
  * Every row starts from the same state: all maps emptied, then the instances of test_xdp.h (IPv4
@@ -207,6 +208,7 @@ int txdp_state_reset(enum inst_id target, enum tweak tw)
 	harness_map_clear(txdp_env.stats_fd);
 	harness_map_clear(txdp_env.vip_fd);
 	harness_map_clear(txdp_env.peer_fd);
+	harness_map_clear(txdp_env.down_fd); /* cancels the timers the last row started */
 	for (id = 0; id < I_COUNT; id++) {
 		key = txdp_inst_key(id);
 		inst_cfg(id, id == (int)target ? tw : TW_NONE, &cfg);
@@ -1370,6 +1372,15 @@ int main(void)
 		check_failed_case = 0;
 		check_failed_case += txdp_nd6_run(i);
 		case_done(txdp_nd6_name(i));
+	}
+	for (i = 0; i < txdp_down_count(); i++) {
+		check_failed_case = 0;
+		if (!txdp_env.down_timer) {
+			SKIP(txdp_down_name(i), "this kernel has no bpf_timer for XDP programs");
+			continue;
+		}
+		check_failed_case += txdp_down_run(i);
+		case_done(txdp_down_name(i));
 	}
 
 	harness_teardown(&txdp_env);

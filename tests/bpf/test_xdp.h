@@ -130,8 +130,9 @@ void txdp_rx_snap(struct vrrpd_rx rx[I_COUNT]);
 void txdp_fix_csum6(uint8_t *ip, uint8_t nh, size_t csum_off, bool pseudo);
 
 /*
- * The rows of test_xdp6.c (IPv6 adverts) and of test_xdp_nd6.c (Neighbor Discovery, the IPv6
- * VMAC), by index; the run functions return how many of that file's own checks failed.
+ * The rows of test_xdp6.c (IPv6 adverts), of test_xdp_nd6.c (Neighbor Discovery, the IPv6
+ * VMAC) and of test_xdp_down.c (the Master_Down_Timer), by index; the run functions return how
+ * many of that file's own checks failed.
  */
 size_t txdp6_count(void);
 const char *txdp6_name(size_t i);
@@ -139,5 +140,8 @@ int txdp6_run(size_t i);
 size_t txdp_nd6_count(void);
 const char *txdp_nd6_name(size_t i);
 int txdp_nd6_run(size_t i);
+size_t txdp_down_count(void);
+const char *txdp_down_name(size_t i);
+int txdp_down_run(size_t i);
 
 #endif /* VRRPD_TEST_XDP_H */

@@ -120,6 +120,9 @@ int harness_setup(struct harness *h, const char *name, uint32_t max_entries,
 		for (size_t i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 			bpf_map__set_max_entries(maps[i], max_entries);
 	}
+	h->down_timer = libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_timer_init, NULL) == 1;
+	h->skel->rodata->down_timer_on = h->down_timer;
+	bpf_program__set_autoload(h->skel->progs.vrrpd_down_init, h->down_timer);
 	ret = vrrpd_bpf__load(h->skel);
 	if (ret) {
 		snprintf(reason, len, "cannot load the XDP program: %s", strerror(-ret));
@@ -132,6 +135,7 @@ int harness_setup(struct harness *h, const char *name, uint32_t max_entries,
 	h->events_fd = bpf_map__fd(h->skel->maps.vrrpd_events);
 	h->vip_fd = bpf_map__fd(h->skel->maps.vrrpd_vip);
 	h->peer_fd = bpf_map__fd(h->skel->maps.vrrpd_peer);
+	h->down_fd = bpf_map__fd(h->skel->maps.vrrpd_down);
 	h->ncpus = libbpf_num_possible_cpus();
 	if (h->ncpus <= 0) {
 		snprintf(reason, len, "cannot count the possible CPUs");

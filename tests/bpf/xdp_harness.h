@@ -24,7 +24,8 @@ struct harness {
 	struct vrrpd_bpf *skel;
 	char pin_dir[64];
 	bool made_dir;
-	int prog_fd, cfg_fd, rx_fd, stats_fd, events_fd, vip_fd, peer_fd;
+	int prog_fd, cfg_fd, rx_fd, stats_fd, events_fd, vip_fd, peer_fd, down_fd;
+	bool down_timer; /* the program starts Master_Down_Timers (the kernel has bpf_timer) */
 	int ring_fd;
 	struct ring_buffer *rb;
 	int ncpus;
@@ -40,7 +41,8 @@ struct harness_out {
 /*
  * Loads the program and sets up h; on_event(ctx, ...) gets what our ring buffer receives.
  * max_entries, unless 0, resizes vrrpd_cfg, vrrpd_rx, vrrpd_vip and vrrpd_stats (the code is
- * the same; only a full map would behave differently). Mounts bpffs on /sys/fs/bpf if it is not
+ * the same; only a full map would behave differently). The program starts Master_Down_Timers
+ * where the kernel lets XDP use bpf_timer, as user/xdp.c loads it. Mounts bpffs on /sys/fs/bpf if it is not
  * there. Returns 0, 1 to skip (not root: why in reason), or -errno (why in reason).
  * harness_teardown() undoes it, after a failure too.
  */

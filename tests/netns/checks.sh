@@ -340,22 +340,35 @@ t_atropos() {
 	lab_exec "$r" "$ATROPOS" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-$r" -f "$LAB_DIR/$r" "$@"
 }
 
-# t_cfg R VRID FIELD: a field of router R's vrrpd_cfg entry for VRID (what its vrrpd published).
-# No such map, entry or field is not "": t_cfg says so on stderr, prints "missing:FIELD" and
-# returns 1, as t_stat does.
-t_cfg() {
+# t_entry MAP R VRID FIELD: a field of router R's entry for VRID in MAP (vrrpd_cfg, vrrpd_rx,
+# vrrpd_down). No such map, entry or field is not "": it says so on stderr, prints
+# "missing:FIELD" and returns 1, as t_stat does.
+t_entry() {
 	local v
-	v=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" 2>/dev/null |
-		jq -r --argjson v "$2" --arg f "$3" 'if type != "array" then "null" else
+	v=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$2/$1" 2>/dev/null |
+		jq -r --argjson v "$3" --arg f "$4" 'if type != "array" then "null" else
 			[.[].formatted | select(.key.vrid == $v) | .value[$f]] |
 			if length == 1 and .[0] != null then .[0] else "null" end end' 2>/dev/null)
 	if [ -z "$v" ] || [ "$v" = null ]; then
-		echo "t_cfg: cannot read $3 of VRID $2 in /sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" >&2
-		echo "missing:$3"
+		echo "t_entry: cannot read $4 of VRID $3 in /sys/fs/bpf/$LAB_PREFIX-$2/$1" >&2
+		echo "missing:$4"
 		return 1
 	fi
 	echo "$v"
 }
+
+# t_no_entry MAP R VRID: router R's MAP can be read, and holds no entry for VRID.
+t_no_entry() {
+	local out
+	out=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$2/$1" 2>&1 |
+		jq --argjson v "$3" 'if type == "array" then any(.[]; .formatted.key.vrid == $v)
+			else "error" end' 2>&1)
+	[ "$out" = false ] || echo "t_no_entry: $1 of $2 for VRID $3: $out" >&2
+	[ "$out" = false ]
+}
+
+# t_cfg R VRID FIELD: a field of router R's vrrpd_cfg entry for VRID (what its vrrpd published).
+t_cfg() { t_entry vrrpd_cfg "$@"; }
 
 # t_cfg_vrids R: the VRIDs in router R's vrrpd_cfg, sorted, space separated ("" for none). A map
 # that cannot be read is not empty: "error: ..." and status 1.

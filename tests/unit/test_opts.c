@@ -428,6 +428,10 @@ static void test_dirs_foreground(void)
 	CHECK_EQ(o.rt_priority, 10);
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 9 --rt-priority=99 10.2.2.2"), 0);
 	CHECK_EQ(o.rt_priority, 99);
+	/* --no-kernel-timer: the kernel keeps backups' timers unless said. */
+	CHECK(!o.no_kernel_timer);
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 9 --no-kernel-timer 10.2.2.2"), 0);
+	CHECK(o.no_kernel_timer);
 }
 
 /* --track: names and weights, in order; none is FAULT. */
@@ -454,10 +458,10 @@ static void test_config(void)
 	CHECK(!strcmp(o.config, "/etc/vrrpd.conf"));
 	CHECK(!o.check_config && !o.ifname[0] && !o.nvips);
 	CHECK_EQ(parse_ok(&o, "--config=/x.conf -t -f /tmp/r --pin-dir /sys/fs/bpf/t --foreground "
-			      "--rt-priority 5"),
+			      "--rt-priority 5 --no-kernel-timer"),
 		 0);
 	CHECK(!strcmp(o.config, "/x.conf"));
-	CHECK(o.check_config && o.foreground && o.rt_priority == 5);
+	CHECK(o.check_config && o.foreground && o.rt_priority == 5 && o.no_kernel_timer);
 	CHECK(!strcmp(o.run_dir, "/tmp/r") && !strcmp(o.pin_dir, "/sys/fs/bpf/t"));
 }
 
@@ -592,6 +596,7 @@ static void test_usage(void)
 		"--foreground",
 		"--pin-dir",
 		"--rt-priority N",
+		"--no-kernel-timer",
 		"--vrrp-version",
 		"--checksum",
 		"--owner-drop",

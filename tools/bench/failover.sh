@@ -17,6 +17,9 @@
 #
 #   failover.sh [--quick] OUTDIR
 #
+# BENCH_IMPLS, BENCH_FAULTS, BENCH_INTERVALS (ms) and BENCH_RUNS narrow a run (without --quick);
+# BENCH_VRRPD_ARGS adds words to vrrpd's command lines (e.g. --no-kernel-timer, to compare).
+#
 # OUTDIR/IMPL-INTERVAL-FAULT/ gets sw.pcap (the switch's ports), runs.txt (one line per
 # run: number, fault time in CLOCK_REALTIME microseconds, old master, new master, "ok" or what
 # went wrong), params and the daemons' logs. The 1 s interval runs all scenarios at once (each
@@ -127,13 +130,13 @@ scenario() {
 	echo "# $impl ${int} ms $f: $(grep -c ' ok$' "$dir/runs.txt") of $runs runs"
 }
 
-IMPLS=(vrrpd keepalived)
-FAULTS=(kill9 linkdown sigterm priority)
+read -ra IMPLS <<<"${BENCH_IMPLS:-vrrpd keepalived}"
+read -ra FAULTS <<<"${BENCH_FAULTS:-kill9 linkdown sigterm priority}"
 if [ $QUICK = 1 ]; then
 	INTERVALS=(100)
 	RUNS=1
 else
-	INTERVALS=(1000 100 10)
+	read -ra INTERVALS <<<"${BENCH_INTERVALS:-1000 100 10}"
 	RUNS=${BENCH_RUNS:-20}
 fi
 n=0

@@ -81,8 +81,9 @@ bench_start() {
 	[ $# -gt 0 ] || set -- "$BENCH_VRID" "$LAB_VIP"
 	if [ "$impl" = vrrpd ]; then
 		while [ $# -gt 0 ]; do
+			# shellcheck disable=SC2086 # BENCH_VRRPD_ARGS: words to add, e.g. --no-kernel-timer
 			LAB_TAG=v$1 lab_vrrpd "$r" -i eth0 -v "$1" -p "$prio" -d "$(bench_int_s "$int")" \
-				"$2" >/dev/null
+				${BENCH_VRRPD_ARGS:-} "$2" >/dev/null
 			shift 2
 		done
 		return 0
