@@ -297,11 +297,62 @@ static void inst_vips(struct inst *in, bool add)
 	in->vips_added = add;
 }
 
+/*
+ * What a change does after its advert and first gratuitous ARP: the addresses (netlink, the
+ * macvlan brought up or down), the rest of the burst, the magic packet and the scripts.
+ */
+static void inst_apply_rest(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
+{
+	uint32_t act = out->actions;
+	bool garp_now = (act & FSM_ACT_GARP) && in->vmac_ifindex && in->o->garp_count > 0;
+
+	if (act & FSM_ACT_ADD_VIPS)
+		inst_vips(in, true);
+	if (act & FSM_ACT_GARP) {
+		if (in->o->garp_count > 0) {
+			if (!garp_now)
+				inst_send_garps(in);
+			in->garp_left = in->o->garp_count - 1;
+			/* From now: adding the addresses may have taken a while. */
+			in->garp_next_ns = inst_clock_ns() + inst_ms_ns(in->o->garp_interval_ms);
+		}
+		if (in->o->garp_refresh_s)
+			in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
+		inst_send_magic(in);
+	}
+	/* After the addresses: an up script finds the VIPs in place, a down script gone. */
+	if (act & FSM_ACT_HOOK_UP)
+		hook_queue(in->hook, true, "MASTER", fsm_state_name(out->old_state),
+			   fsm_reason_name(out->reason), in->fsm.priority, now_ns);
+	if ((act & FSM_ACT_HOOK_DOWN) && in->resigning) {
+		in->stop_hook_due = true;
+		in->stop_hook_prio = in->fsm.priority;
+	} else if (act & FSM_ACT_HOOK_DOWN) {
+		hook_queue(in->hook, false,
+			   out->reason == VRRPD_R_SHUTDOWN ? "STOP" :
+							     fsm_state_name(out->new_state),
+			   "MASTER", fsm_reason_name(out->reason), in->fsm.priority, now_ns);
+	}
+}
+
+#define INST_ACT_REST (FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP | FSM_ACT_HOOK_DOWN)
+
+void inst_flush(struct inst *in)
+{
+	if (!in->rest_due)
+		return;
+	in->rest_due = false;
+	inst_apply_rest(in, &in->rest, in->rest_ns);
+}
+
 static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
 {
 	char buf[INET6_ADDRSTRLEN];
 	uint32_t act = out->actions;
 	bool garp_now;
+
+	/* A change left for later comes first, so that this instance's effects keep their order. */
+	inst_flush(in);
 
 	/* Said first: whoever sees the effects (addresses, adverts) finds the reason logged. */
 	if (act & FSM_ACT_STATE) {
@@ -353,37 +404,28 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	garp_now = (act & FSM_ACT_GARP) && in->vmac_ifindex && in->o->garp_count > 0;
 	if (garp_now)
 		inst_send_garps(in);
-	if (act & FSM_ACT_ADD_VIPS)
-		inst_vips(in, true);
-	if (act & FSM_ACT_GARP) {
-		if (in->o->garp_count > 0) {
-			if (!garp_now)
-				inst_send_garps(in);
-			in->garp_left = in->o->garp_count - 1;
-			/* From now: adding the addresses may have taken a while. */
-			in->garp_next_ns = inst_clock_ns() + inst_ms_ns(in->o->garp_interval_ms);
-		}
-		if (in->o->garp_refresh_s)
-			in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
-		inst_send_magic(in);
-	}
-	/* After the addresses: an up script finds the VIPs in place, a down script gone. */
-	if (act & FSM_ACT_HOOK_UP)
-		hook_queue(in->hook, true, "MASTER", fsm_state_name(out->old_state),
-			   fsm_reason_name(out->reason), in->fsm.priority, now_ns);
-	if ((act & FSM_ACT_HOOK_DOWN) && in->resigning) {
-		in->stop_hook_due = true;
-		in->stop_hook_prio = in->fsm.priority;
-	} else if (act & FSM_ACT_HOOK_DOWN) {
-		hook_queue(in->hook, false,
-			   out->reason == VRRPD_R_SHUTDOWN ? "STOP" :
-							     fsm_state_name(out->new_state),
-			   "MASTER", fsm_reason_name(out->reason), in->fsm.priority, now_ns);
-	}
 	in->fsm_deadline_ns = out->deadline_ns;
 	in->fsm_due_ns = out->due_ns;
+	/*
+	 * Published before the addresses are there: the kernel answers ARP for the VIPs (and
+	 * renews nothing else) from vrrpd_cfg and the lease, not from the addresses.
+	 */
 	if (act)
 		inst_publish(in);
+	if (!(act & INST_ACT_REST))
+		return;
+	/*
+	 * In a turn of the event loop (in->defer), the rest waits for inst_flush() at its end: a
+	 * takeover of many instances sends every advert and first gratuitous ARP before any
+	 * netlink round trip of theirs.
+	 */
+	if (in->defer) {
+		in->rest = *out;
+		in->rest_ns = now_ns;
+		in->rest_due = true;
+		return;
+	}
+	inst_apply_rest(in, out, now_ns);
 }
 
 static void inst_group_sync(struct inst *in, uint64_t now_ns);
@@ -1220,6 +1262,7 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 	if (ret && !msg[0])
 		snprintf(msg, len, "%s", strerror(-ret));
 	inst_publish(in);
+	inst_flush(in); /* atropos hears back once the change is made */
 	return ret;
 }
 

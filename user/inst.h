@@ -61,6 +61,14 @@ struct inst {
 	uint64_t garp_refresh_ns; /* next periodic gratuitous ARP while Master, 0: none */
 	uint64_t fsm_deadline_ns; /* the election's next deadline (fsm_out.deadline_ns) */
 	uint64_t fsm_due_ns; /* from when to tick it (fsm_out.due_ns): early, to share wake-ups */
+	/*
+	 * Set by the event loop for a turn: the slow part of a change (addresses, scripts) waits
+	 * in rest for inst_flush(), once every instance has sent what was due.
+	 */
+	bool defer;
+	bool rest_due;
+	struct fsm_out rest;
+	uint64_t rest_ns;
 	uint64_t down_from_ns; /* the kernel's Master_Down_Timer (vrrpd_down), as last read: */
 	uint64_t down_expires_ns; /* started by the advert of down_from_ns, expiring then */
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
@@ -110,6 +118,8 @@ void inst_stop_end(struct inst *in, uint64_t now_ns, bool group_removed);
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns);
 /* Timers: adverts, Master_Down, gratuitous ARPs. */
 void inst_tick(struct inst *in, uint64_t now_ns);
+/* What a change left for later while in->defer was set (addresses, scripts): done now. */
+void inst_flush(struct inst *in);
 /* What atropos may ask for, through the control socket. */
 enum inst_cmd {
 	INST_CMD_BACKUP, /* step down and stay Backup */

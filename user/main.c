@@ -823,6 +823,20 @@ static bool vinst_fd(struct vrrpd *d, int fd)
 	return false;
 }
 
+/*
+ * While on, the slow part of the instances' changes (addresses, scripts) waits; off does it. On
+ * around a batch of ring-buffer events and around the timers of one turn, so that when many
+ * instances take over together, all their adverts leave before the first netlink round trip.
+ */
+static void defer_all(struct vrrpd *d, bool on)
+{
+	for (int i = 0; i < d->nvi; i++) {
+		d->vi[i]->inst.defer = on;
+		if (!on)
+			inst_flush(&d->vi[i]->inst);
+	}
+}
+
 static int run(struct vrrpd *d)
 {
 	struct epoll_event evs[8];
@@ -842,7 +856,9 @@ static int run(struct vrrpd *d)
 		 * batch at most (RING_BATCH), so that a flood cannot keep the rest waiting.
 		 */
 		d->ring_budget = RING_BATCH;
+		defer_all(d, true);
 		ring_buffer__consume(d->x.rb);
+		defer_all(d, false);
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == d->sigfd) {
 				while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
@@ -883,11 +899,14 @@ static int run(struct vrrpd *d)
 		 * turn may tick hundreds): what comes due meanwhile is done on the next turn.
 		 */
 		now = now_ns();
+		defer_all(d, true);
+		for (j = 0; j < d->nvi; j++)
+			if (d->vi[j]->started)
+				inst_tick(&d->vi[j]->inst, now);
+		defer_all(d, false);
 		for (j = 0; j < d->nvi; j++) {
 			struct vinst *v = d->vi[j];
 
-			if (v->started)
-				inst_tick(&v->inst, now);
 			hook_tick(&v->hook, now);
 			/* Checked on link events and the link poll's ticks, once a second while gone. */
 			if (v->started && v->inst.gone && inst_iface_back(&v->inst) && reopen(d, v))
