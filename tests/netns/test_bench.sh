@@ -38,6 +38,11 @@ t_eq bench_failover_scenarios "$(q '.failover | length')" 8
 t_eq bench_failover_all_runs_measured \
 	"$(q '[.failover[] | .detail[] | select(.status != "ok" or .advert_ms == null)] | length')" 0 \
 	"$(q '[.failover[] | select(.ok != .runs) | "\(.impl) \(.fault): \(.detail | map(.status))"] | join("; ")')"
+# The capture kept every frame (a lost one can be a takeover's first advert: read as late): all
+# 8 captures say how many they dropped, and none dropped any.
+t_eq bench_failover_capture_complete \
+	"$(q '[.failover[].capture_dropped | numbers] | "\(length) \(map(select(. > 0)) | length)"')" \
+	"8 0" "$(q '[.failover[] | "\(.impl) \(.fault): \(.capture_dropped)"] | join("; ")')"
 t_eq bench_failover_errors_measured \
 	"$(q '[.failover[] | .detail[] | select(.error_ms == null)] | length')" 0
 t_eq bench_flood_both "$(q '[.flood.rows[].impl] | unique | join(" ")')" "keepalived vrrpd"

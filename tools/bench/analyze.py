@@ -136,6 +136,19 @@ def first(evs, kind, lo, hi):
     return None
 
 
+def capture_dropped(d):
+    """Frames tcpdump reported lost ("N packets dropped by kernel"), or None if it said nothing:
+    a lost frame can be a takeover's first advert, which the run then reads as late."""
+    try:
+        for line in open(os.path.join(d, "sw.tcpdump.err")):
+            words = line.split()
+            if words[1:] == ["packets", "dropped", "by", "kernel"]:
+                return int(words[0])
+    except OSError:
+        pass
+    return None
+
+
 def scenario(d, vrid):
     p = dict(line.strip().split("=", 1) for line in open(os.path.join(d, "params")) if "=" in line)
     intv = int(p["interval_ms"]) * 1_000_000
@@ -205,6 +218,7 @@ def scenario(d, vrid):
         "runs": len(runs),
         "ok": len(ok),
         "dual_master_runs": len([r for r in ok if r.get("old_adverts_after_takeover")]),
+        "capture_dropped": capture_dropped(d),
         "summary": summary,
         "detail": runs,
     }
