@@ -619,24 +619,64 @@ bool inst_iface_back(struct inst *in)
 }
 
 /*
- * The VMAC's macvlan, "vr<VRID>-<IFACE>" (or "vr<VRID>-if<IFINDEX>" when that is too long),
- * created down. One of that name left by a vrrpd that died is removed first; anything else of
- * that name is not ours and stops us.
+ * The VMAC's macvlan: its name, "vr<VRID>-<IFACE>" (or "vr<VRID>-if<IFINDEX>" when that is too
+ * long), and its MAC (RFC 9568 7.3: 00:00:5e:00:01:VRID for IPv4, 00:00:5e:00:02:VRID for IPv6).
+ */
+static void inst_vmac_id(const struct opts *o, int ifindex, char name[IF_NAMESIZE], uint8_t mac[6])
+{
+	const uint8_t vmac[6] = { 0x00,	  0x00, 0x5e, 0x00, o->family == AF_INET6 ? 0x02 : 0x01,
+				  o->vrid };
+
+	memcpy(mac, vmac, 6);
+	if ((size_t)snprintf(name, IF_NAMESIZE, "vr%d-%s", o->vrid, o->ifname) >= IF_NAMESIZE)
+		snprintf(name, IF_NAMESIZE, "vr%d-if%d", o->vrid, ifindex);
+}
+
+/* Is the interface l the VMAC macvlan of an instance on ifindex with that MAC? */
+static bool inst_vmac_is(const struct nl_link_info *l, int ifindex, const uint8_t mac[6])
+{
+	return !strcmp(l->kind, "macvlan") && l->parent == ifindex && !memcmp(l->mac, mac, 6);
+}
+
+int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl, uint32_t group)
+{
+	struct nl_link_info li, old;
+	char name[IF_NAMESIZE];
+	struct vrrpd_key key;
+	uint32_t owner;
+	uint8_t mac[6];
+
+	if (!o->vmac || nl_link_get(nl, o->ifname, &li))
+		return 0;
+	key = (struct vrrpd_key){ .ifindex = (uint32_t)li.ifindex,
+				  .family = (uint8_t)o->family,
+				  .vrid = o->vrid };
+	/* A live vrrpd runs it: inst_start will say so, and its macvlan is its own. */
+	if (xdp_claim(x, &key, &owner) == -EEXIST)
+		return 0;
+	inst_vmac_id(o, li.ifindex, name, mac);
+	if (nl_link_get(nl, name, &old) || !inst_vmac_is(&old, li.ifindex, mac) ||
+	    nl_link_set_group(nl, old.ifindex, group))
+		return 0;
+	log_warnx("VRRP ID %d on %s: removing %s, left by a vrrpd that is gone", o->vrid, o->ifname,
+		  name);
+	return 1;
+}
+
+/*
+ * The VMAC's macvlan, created down. One of that name left by a vrrpd that died is removed first;
+ * anything else of that name is not ours and stops us.
  */
 static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 {
 	const struct opts *o = in->o;
-	/* RFC 9568 7.3: 00:00:5e:00:01:VRID for IPv4, 00:00:5e:00:02:VRID for IPv6. */
-	uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, inst_v6(in) ? 0x02 : 0x01, o->vrid };
 	struct nl_link_info old;
+	uint8_t vmac[6];
 	int ret, was;
 
-	if ((size_t)snprintf(in->vmac_name, sizeof(in->vmac_name), "vr%d-%s", o->vrid, o->ifname) >=
-	    sizeof(in->vmac_name))
-		snprintf(in->vmac_name, sizeof(in->vmac_name), "vr%d-if%d", o->vrid, in->ifindex);
+	inst_vmac_id(o, in->ifindex, in->vmac_name, vmac);
 	if (nl_link_get(in->nl, in->vmac_name, &old) == 0) {
-		if (strcmp(old.kind, "macvlan") || old.parent != in->ifindex ||
-		    memcmp(old.mac, vmac, 6)) {
+		if (!inst_vmac_is(&old, in->ifindex, vmac)) {
 			snprintf(
 				err, errlen,
 				"interface %s exists and is not the VMAC of VRID %d on %s: remove it, or run with -n",

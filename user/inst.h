@@ -99,6 +99,13 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
  */
 void inst_begin(struct inst *in, uint64_t now_ns);
 /*
+ * Before starting many instances: puts the VMAC macvlan a vrrpd that is gone (kill -9) left for
+ * the instance of o in netdev group `group`, for the caller to remove them all in one request
+ * (nl_link_del_group) instead of one kernel RCU grace period each in inst_start. 1 if it did.
+ */
+int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
+			uint32_t group);
+/*
  * S9 without the slow part: a Master sends its priority-0 advert and XDP stops answering for
  * its addresses; removing them and the stop script wait for inst_stop. Stopping many instances,
  * resign them all first: their backups take over at once, not one netlink round trip apart.

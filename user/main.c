@@ -305,6 +305,22 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 }
 
 /* Everything that can fail at start-up, so that it fails before we detach. */
+/*
+ * The macvlans a vrrpd killed with -9 left for our instances go in one request: one by one,
+ * each waits for an RCU grace period (some 28 ms), 6 s for 255. If the request fails, each
+ * instance removes its own as it starts.
+ */
+static void leftovers_remove(struct vrrpd *d)
+{
+	uint32_t group = 0x80000000u | (uint32_t)getpid();
+	int i, n = 0;
+
+	for (i = 0; i < d->nvi; i++)
+		n += inst_leftover_group(&d->vi[i]->o, &d->x, d->nl, group);
+	if (n && nl_link_del_group(d->nl, group))
+		log_warnx("cannot remove the VMAC interfaces left behind at once: one by one");
+}
+
 static int setup(struct vrrpd *d, char *err, size_t errlen)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -340,6 +356,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot watch link changes: %s", strerror(errno));
 		return -errno;
 	}
+	leftovers_remove(d);
 	for (i = 0; i < d->nvi; i++) {
 		ret = vinst_start(d, d->vi[i], err, errlen);
 		if (ret)

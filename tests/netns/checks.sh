@@ -267,7 +267,9 @@ t_capture_read() {
 
 # t_log_has R REGEX: a line of router R's log (all its daemons) written since the last t_phase
 # matches: a phase never passes on a line an earlier phase produced.
-t_log_has() { tail -c +$((${T_LOG_MARK[$1]:-0} + 1)) "$LAB_DIR/$1.log" 2>/dev/null | grep -Eq -- "$2"; }
+t_log_has() { t_log_since "$1" | grep -Eq -- "$2"; }
+# t_log_since R: router R's log since the last t_phase.
+t_log_since() { tail -c +$((${T_LOG_MARK[$1]:-0} + 1)) "$LAB_DIR/$1.log" 2>/dev/null; }
 
 # t_log_ms R REGEX: the time (epoch ms, t_now_ms's clock) of the last line of R's log since the
 # last t_phase that matches; no output and status 1 when there is none. The daemon's log stamps
