@@ -193,10 +193,11 @@ lost:
 }
 
 /*
- * The Master_Down_Timer expired: the master the controller follows sent nothing on the fast
- * path for a Master_Down_Interval. One event wakes the controller (which reads vrrpd_rx and
- * decides, as at its own deadline); nothing if the instance is no longer a Backup, or if an
- * advert on another CPU started the timer again meanwhile.
+ * The Master_Down_Timer is about to expire (VRRPD_DOWN_EARLY_NS ahead): the master the
+ * controller follows sent nothing on the fast path for nearly a Master_Down_Interval. One event
+ * wakes the controller (which reads vrrpd_rx and keeps the deadline itself from there); nothing
+ * if the instance is no longer a Backup, or if an advert on another CPU started the timer again
+ * meanwhile.
  */
 static int down_expired(void *map, struct vrrpd_key *key, struct vrrpd_down *d)
 {
@@ -206,7 +207,7 @@ static int down_expired(void *map, struct vrrpd_key *key, struct vrrpd_down *d)
 	void *ring = NULL;
 	__u32 pid;
 
-	if (!cfg || cfg->state != VRRPD_ST_BACKUP || now < d->expires_ns)
+	if (!cfg || cfg->state != VRRPD_ST_BACKUP || now + VRRPD_DOWN_EARLY_NS < d->expires_ns)
 		return 0;
 	pid = cfg->owner_pid;
 	ring = bpf_map_lookup_elem(&vrrpd_events, &pid);
@@ -291,11 +292,11 @@ static __always_inline void down_restart(const struct vrrpd_cfg *cfg, struct vrr
 	d = down_get(key);
 	if (!d)
 		return;
-	down_ns = master_down_ns(cfg);
+	down_ns = master_down_ns(cfg); /* at least 30 ms */
 	d->from_ns = now;
 	d->expires_ns = now + down_ns;
-	/* Relative, so it fires a little after expires_ns, never before. */
-	bpf_timer_start(&d->timer, down_ns, 0);
+	/* Relative: it fires a little after expires_ns - VRRPD_DOWN_EARLY_NS, never before. */
+	bpf_timer_start(&d->timer, down_ns - VRRPD_DOWN_EARLY_NS, 0);
 }
 
 static __always_inline int addr_eq(const union vrrpd_addr *a, const union vrrpd_addr *b)

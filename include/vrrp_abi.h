@@ -145,10 +145,17 @@ _Static_assert(sizeof(struct vrrpd_rx) == 56, "vrrpd_rx size");
  * bpf_timer for XDP leave the map empty and the controller keeps the timer itself). Written by
  * the XDP program only. Each advert of the fast path (the master the controller follows,
  * unchanged) starts it again for the Master_Down_Interval of vrrpd_cfg (RFC 9568 6.1, RFC 3768
- * 6.1); when it expires with the instance still a Backup, it pushes one VRRPD_EV_MASTER_DOWN
- * event to the owner's ring buffer. A controller that finds expires_ns equal to its own
+ * 6.1); VRRPD_DOWN_EARLY_NS before it expires, with the instance still a Backup, it pushes one
+ * VRRPD_EV_MASTER_DOWN event to the owner's ring buffer. A controller that finds expires_ns equal to its own
  * deadline sleeps until that event (or its next link check).
  */
+/*
+ * The timer fires this long before expires_ns: vrrpd, woken, reads vrrpd_rx and waits for the
+ * deadline on its own clock, so that the wake-up's longer path (softirq, ring buffer) does not
+ * make the takeover late.
+ */
+#define VRRPD_DOWN_EARLY_NS 1000000ull
+
 struct vrrpd_down {
 	struct bpf_timer timer; /* opaque; reads as zeros from user space */
 	__u64 from_ns; /* arrival of the advert that started it (vrrpd_rx.confirm_ns) */

@@ -1070,15 +1070,16 @@ static void inst_check_advert(struct inst *in, const struct vrrpd_event *ev, uin
  * interval. Then its expiry wakes us (VRRPD_EV_MASTER_DOWN), and each advert of the fast path
  * moves it on without waking us; our deadline catches up when we next read vrrpd_rx. An advert
  * may land between our reads of vrrpd_rx and vrrpd_down (the softirq that carries a burst of
- * them runs as a system call returns): hence "or a newer one". Otherwise (or with a program
- * without timers) we keep the timer ourselves.
+ * them runs as a system call returns): hence "or a newer one". Once it has woken us, which it
+ * does VRRPD_DOWN_EARLY_NS ahead, we keep the last stretch ourselves, until an advert starts it
+ * again. Otherwise (or with a program without timers) we keep the timer ourselves.
  */
 static bool inst_down_in_kernel(const struct inst *in)
 {
 	uint64_t mdi;
 
 	if (!in->x->down_timer || in->fsm.state != FSM_BACKUP || !in->fsm_deadline_ns ||
-	    !in->down_from_ns)
+	    !in->down_from_ns || in->down_from_ns == in->down_woken_from)
 		return false;
 	mdi = fsm_master_down_ns(in->o->version, in->fsm.priority, in->fsm.master_adver_int_cs);
 	return in->fsm_deadline_ns == in->fsm.master_rx_ns + mdi &&
@@ -1170,9 +1171,18 @@ void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_n
 	struct fsm_input adv = { .type = FSM_IN_ADVERT };
 
 	if (ev->type == VRRPD_EV_MASTER_DOWN) {
-		/* The kernel's Master_Down_Timer expired: as at our own deadline. */
-		if (in->fsm.state == FSM_BACKUP && in->fsm_deadline_ns)
-			inst_backup_due(in, now_ns, true);
+		struct fsm_input t = { .type = FSM_IN_TIMER };
+
+		/*
+		 * The kernel's Master_Down_Timer is about to expire: what it recorded, then our
+		 * own timer for the last stretch (inst_down_in_kernel() is false for this one now).
+		 */
+		if (in->fsm.state != FSM_BACKUP || !in->fsm_deadline_ns)
+			return;
+		inst_sync_rx(in, now_ns);
+		in->down_woken_from = in->down_from_ns;
+		if (in->fsm.state == FSM_BACKUP && now_ns >= in->fsm_deadline_ns)
+			inst_feed(in, &t, now_ns);
 		return;
 	}
 	if (ev->type != VRRPD_EV_ADVERT)

@@ -71,6 +71,7 @@ struct inst {
 	uint64_t rest_ns;
 	uint64_t down_from_ns; /* the kernel's Master_Down_Timer (vrrpd_down), as last read: */
 	uint64_t down_expires_ns; /* started by the advert of down_from_ns, expiring then */
+	uint64_t down_woken_from; /* down_from_ns of the timer that last woke us */
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
 	struct group group; /* -M; group.fd < 0 without */
 	bool group_busy; /* inside inst_group_sync: no recursion through inst_feed */

@@ -36,7 +36,7 @@
  * Usage: xdp_cost [--quick] [--repeat N] [--trials N] [--calls N] [--json FILE]
  *                 [--live-dev DEV --live-peer PEER | --live-skip REASON] [--live-frames N]
  *                 [--batch N] [--hold-devs DEV,DEV,DEV] [--xdp-pass OBJ] [--xdp-ts OBJ]
- *                 [--live-extra-flags N]
+ *                 [--live-extra-flags N] [--no-down-timer]
  * Root (BPF). tools/bench/xdp_cost.sh runs it in a network namespace of its own with the veth
  * pairs; without them it measures the repeat and syscall rows on lo and skips the live ones.
  *
@@ -134,7 +134,7 @@ static const char *const stat_names[NSTATS] = { VRRPD_STATS_FIELDS(STAT_NAME) };
 
 static struct {
 	long repeat, trials, calls, live_frames, batch, live_extra_flags;
-	bool quick;
+	bool quick, no_down_timer;
 	const char *json, *live_dev, *live_peer, *live_skip, *pass_obj, *ts_obj;
 	char *hold_devs;
 } opt = { .repeat = -1, .trials = -1, .calls = -1, .live_frames = -1 };
@@ -460,6 +460,7 @@ static void setup(void)
 			die("cannot unpin map %s", bpf_map__name(m));
 	/* As vrrpd loads it: Master_Down_Timers where the kernel has bpf_timer for XDP. */
 	env.skel->rodata->down_timer_on =
+		!opt.no_down_timer &&
 		libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_timer_init, NULL) == 1;
 	bpf_program__set_autoload(env.skel->progs.vrrpd_down_init, env.skel->rodata->down_timer_on);
 	err = vrrpd_bpf__load(env.skel);
@@ -1480,6 +1481,7 @@ static void usage(FILE *f)
 		"                [--live-dev DEV --live-peer PEER | --live-skip REASON]\n"
 		"                [--live-frames N] [--batch N] [--hold-devs DEV,DEV,DEV]\n"
 		"                [--xdp-pass OBJ] [--xdp-ts OBJ] [--live-extra-flags N]\n"
+		"                [--no-down-timer]\n"
 		"  --repeat N       runs per trial in repeat mode (1000000; --quick: 10000)\n"
 		"  --trials N       trials per row (5; --quick: 1)\n"
 		"  --calls N        syscalls per trial in syscall mode (min(repeat, 100000))\n"
@@ -1487,7 +1489,9 @@ static void usage(FILE *f)
 		"  --batch N        live batch_size (kernel default 64), one batch per syscall\n"
 		"  --hold-devs L    three devices to keep the programs attached to (see hold())\n"
 		"  --live-extra-flags N  BPF_PROG_TEST_RUN flags added to the live runs' (a test of\n"
-		"                   the refusal path: the kernel refuses flags it does not know)\n");
+		"                   the refusal path: the kernel refuses flags it does not know)\n"
+		"  --no-down-timer  the program as vrrpd --no-kernel-timer loads it: the fast path\n"
+		"                   starts no Master_Down_Timer (its cost is the difference)\n");
 }
 
 static long num_arg(const char *name, const char *s, long min, long max)
@@ -1519,6 +1523,7 @@ static void parse_args(int argc, char **argv)
 		{ "xdp-ts", required_argument, NULL, 'T' },
 		{ "hold-devs", required_argument, NULL, 'H' },
 		{ "live-extra-flags", required_argument, NULL, 'X' },
+		{ "no-down-timer", no_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -1528,6 +1533,9 @@ static void parse_args(int argc, char **argv)
 		switch (c) {
 		case 'q':
 			opt.quick = true;
+			break;
+		case 'N':
+			opt.no_down_timer = true;
 			break;
 		case 'X':
 			opt.live_extra_flags = num_arg("--live-extra-flags", optarg, 0, UINT32_MAX);
