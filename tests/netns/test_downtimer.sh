@@ -3,9 +3,11 @@
 # lab of two routers at -d 0.05 (Master_Down_Interval 180 ms for priority 100; the VM lane's
 # emulated CPU keeps that interval):
 #   1. The backup sleeps: each of the master's adverts starts its timer again in XDP (the
-#      entry's from_ns moves, nothing fired), and its controller wakes for its link checks
+#      entry's from_ns moves; it fires at most for the odd advert late by nearly a
+#      Master_Down_Interval, as the VM lane's emulated CPU makes them), and its controller wakes
+#      for its link checks
 #      (about once a second) instead of about once per Master_Down_Interval (7 times).
-#   2. kill -9 of the master: the timer fires once (fired 1) and the backup takes over for
+#   2. kill -9 of the master: the timer fires once more and the backup takes over for
 #      "master down" within 3 x Master_Down_Interval.
 #   3. --no-kernel-timer: the backup keeps the timer itself (no vrrpd_down entry, a wake-up per
 #      interval or so) and takes over the same way.
@@ -57,12 +59,19 @@ if t_log_has r2 'Master_Down_Timers in vrrpd \(this kernel has no bpf_timer'; th
 fi
 t_check downtimer_log_says_kernel t_log_has r2 'Master_Down_Timers in the kernel \(bpf_timer\)'
 F0=$(t_entry vrrpd_down r2 61 from_ns)
+FIRED0=$(t_entry vrrpd_down r2 61 fired)
 W0=$(wakes "$(t_pid r2)")
 sleep "$WINDOW_S"
 W1=$(wakes "$(t_pid r2)")
 F1=$(t_entry vrrpd_down r2 61 from_ns)
 t_check downtimer_restarted_by_adverts eval '[[ $F0 =~ ^[0-9]+$ && $F1 =~ ^[0-9]+$ ]] && ((F1 > F0))'
-t_eq downtimer_nothing_fired_while_master_lives "$(t_entry vrrpd_down r2 61 fired)" 0
+FIRED1=$(t_entry vrrpd_down r2 61 fired)
+# 100 adverts in the window: a fire means one came nearly a Master_Down_Interval late.
+if [[ $FIRED0 =~ ^[0-9]+$ && $FIRED1 =~ ^[0-9]+$ ]] && ((FIRED1 - FIRED0 <= 2)); then
+	t_ok downtimer_rarely_fires_while_master_lives "$((FIRED1 - FIRED0)) in $WINDOW_S s"
+else
+	t_fail downtimer_rarely_fires_while_master_lives "fired $FIRED0 then $FIRED1 (want at most 2 more)"
+fi
 # vrrpd makes the entry when the instance starts; only a backup's fast path starts the timer.
 t_eq downtimer_master_not_timed "$(t_entry vrrpd_down r1 61 from_ns)" 0
 # Link checks once a second, and the odd read that raced an advert. Keeping the timer itself,
@@ -77,7 +86,7 @@ t_check downtimer_still_backup t_only r1 "$VIP"
 
 # --- 2. kill -9 of the master: the kernel's timer fires --------------------------------------
 takeover 61 downtimer
-t_eq downtimer_fired_once "$(t_entry vrrpd_down r2 61 fired)" 1
+t_eq downtimer_fired_once "$(t_entry vrrpd_down r2 61 fired)" $((${FIRED1/missing:*/0} + 1))
 t_stop r2 main
 
 # --- 3. --no-kernel-timer: the controller's own timer ----------------------------------------
