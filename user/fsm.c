@@ -50,6 +50,26 @@ uint64_t fsm_adver_slack_ns(const struct fsm *f)
 	return fsm_adver_ns(f) / 16;
 }
 
+/*
+ * When a Master's next advert is due, counted from `from_ns` (the advert just sent, or the
+ * deadline it was sent for): on a common grid of the monotonic clock, never later than one
+ * interval and never sooner than half of one. The latest multiple of the interval in that
+ * window if there is one, else the latest multiple of half the interval (once: the deadline
+ * after that is a full multiple). So the Masters of one process that share an interval send
+ * together, one wake-up for all of them per interval, wherever each took over; RFC 9568 6.4.3
+ * asks for an advert at least every Advertisement_Interval, and an early one harms nothing.
+ */
+uint64_t fsm_adver_next_ns(const struct fsm *f, uint64_t from_ns)
+{
+	uint64_t adver = fsm_adver_ns(f), half = adver / 2, t = from_ns + adver;
+
+	if (!half)
+		return t;
+	if (t - t % adver >= from_ns + half)
+		return t - t % adver;
+	return t - t % half;
+}
+
 void fsm_init(struct fsm *f, const struct fsm_cfg *cfg)
 {
 	memset(f, 0, sizeof(*f));
@@ -91,7 +111,7 @@ static void fsm_enter_master(struct fsm *f, uint64_t now_ns, struct fsm_out *out
 {
 	fsm_set_state(f, out, FSM_MASTER, reason);
 	out->actions |= FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP;
-	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+	f->adver_deadline_ns = fsm_adver_next_ns(f, now_ns);
 	f->down_deadline_ns = 0;
 	f->answered_ns = 0;
 	f->prio0_seen = false;
@@ -109,7 +129,7 @@ static void fsm_answer(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
 		return;
 	f->answered_ns = now_ns;
 	out->actions |= FSM_ACT_SEND_ADVERT;
-	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+	f->adver_deadline_ns = fsm_adver_next_ns(f, now_ns);
 }
 
 /*
@@ -278,8 +298,8 @@ static void fsm_timer(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
 		 * not a burst of the missed ones.
 		 */
 		out->actions |= FSM_ACT_SEND_ADVERT;
-		next = f->adver_deadline_ns + fsm_adver_ns(f);
-		f->adver_deadline_ns = next > now_ns ? next : now_ns + fsm_adver_ns(f);
+		next = fsm_adver_next_ns(f, f->adver_deadline_ns);
+		f->adver_deadline_ns = next > now_ns ? next : fsm_adver_next_ns(f, now_ns);
 	}
 }
 
@@ -376,7 +396,7 @@ static int fsm_priority(struct fsm *f, uint64_t now_ns, uint8_t priority, struct
 	f->priority = priority;
 	if (f->state == FSM_MASTER) {
 		out->actions |= FSM_ACT_SEND_ADVERT;
-		f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+		f->adver_deadline_ns = fsm_adver_next_ns(f, now_ns);
 	}
 	return 0;
 }

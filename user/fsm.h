@@ -132,6 +132,8 @@ uint64_t fsm_adver_ns(const struct fsm *f);
  * within that of the first share its wake-up, and each instance keeps its own cadence.
  */
 uint64_t fsm_adver_slack_ns(const struct fsm *f);
+/* A Master's next advert after from_ns, on the common grid (see fsm.c). */
+uint64_t fsm_adver_next_ns(const struct fsm *f, uint64_t from_ns);
 
 /* -M: Master, or an inhibited Backup that would be Master. */
 bool fsm_ready(const struct fsm *f);

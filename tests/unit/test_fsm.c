@@ -61,6 +61,9 @@ static int fake_start(struct fake *k)
 	return fake_input(k, FSM_IN_STARTUP);
 }
 
+/* A Master's next advert after one sent (or due) at from_ns: on the common grid. */
+#define NEXT(k, from) fsm_adver_next_ns(&(k)->f, (from))
+
 /* The caller's timer: fires at now_ns (which the test set). */
 static int fake_timer(struct fake *k)
 {
@@ -181,7 +184,9 @@ static void test_t1_v2_timer_values(void)
 	CHECK_EQ(k.out.deadline_ns, T0 + 9 * S + 609375 * US);
 	CHECK_EQ(fake_fire(&k), 0);
 	CHECK_EQ(k.f.state, FSM_MASTER);
-	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3 * S);
+	CHECK_EQ(k.out.deadline_ns, NEXT(&k, k.now_ns));
+	/* 1011 s is on the 3 s grid but 1.6 s away, under half an interval: the 1.5 s grid. */
+	CHECK_EQ(k.out.deadline_ns, T0 + 12 * S + 500 * MS);
 }
 
 /* T2: a v3 Backup learns Master_Adver_Interval and its down timer follows it. */
@@ -209,7 +214,8 @@ static void test_t2_v3_learns_interval(void)
 	CHECK_EQ(fake_fire(&k), 0);
 	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
 	/* As Master we advertise at our own interval, not the learned one. */
-	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	CHECK_EQ(k.out.deadline_ns, NEXT(&k, k.now_ns));
+	CHECK(k.out.deadline_ns > k.now_ns + 500 * MS && k.out.deadline_ns <= k.now_ns + 1 * S);
 	/* RFC 9568 6.4.1: a restart forgets the learned interval. */
 	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
 	CHECK_EQ(fake_start(&k), 0);
@@ -290,7 +296,7 @@ static void test_s2_master_down(void)
 	CHECK_EQ(k.out.old_state, FSM_BACKUP);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	CHECK_EQ(k.out.reason, VRRPD_R_MASTER_DOWN);
-	CHECK_EQ(k.out.deadline_ns, down + 1 * S);
+	CHECK_EQ(k.out.deadline_ns, NEXT(&k, down));
 
 	/* A late timer still works, and the adver deadline counts from now. */
 	fake_init(&k, 3, 100, true, 100);
@@ -298,7 +304,7 @@ static void test_s2_master_down(void)
 	k.now_ns = k.out.deadline_ns + 5 * S;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
-	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	CHECK_EQ(k.out.deadline_ns, NEXT(&k, k.now_ns));
 
 	/* After a followed master goes quiet, the reason is still "master down". */
 	fake_init(&k, 3, 100, true, 100);
@@ -439,13 +445,67 @@ static void test_s5_master_adver_timer(void)
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.deadline_ns, T0 + 5 * S);
-	/* A 10 s stall: one advert, then the next a full interval later. */
-	k.now_ns = T0 + 15 * S + 500 * MS;
+	/* A 10 s stall: one advert, then the next on the grid, after half an interval at least. */
+	k.now_ns = T0 + 15 * S + 400 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	CHECK_EQ(k.out.deadline_ns, T0 + 16 * S);
 	CHECK_EQ(fake_timer(&k), 0);
-	check_noop(&k, FSM_MASTER, k.now_ns + 1 * S);
+	check_noop(&k, FSM_MASTER, T0 + 16 * S);
+	k.now_ns = T0 + 26 * S + 600 * MS;
+	CHECK_EQ(fake_timer(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.deadline_ns, T0 + 27 * S + 500 * MS);
+	/* Off the full grid once: the advert after that is back on it, half an interval later. */
+	CHECK_EQ(fake_fire(&k), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.deadline_ns, T0 + 28 * S);
+}
+
+/*
+ * S5 for many Masters: each next advert is on a common grid of the clock, never more than one
+ * interval and never less than half of one after the last; Masters that took over at any time
+ * share their deadlines after two adverts, so one wake-up serves them all.
+ */
+static void test_s5_common_grid(void)
+{
+	static const uint16_t ints[] = { 1, 3, 7, 100, 4095 };
+	struct fake a, b;
+	uint64_t adver, from, next, n;
+	unsigned int i, j;
+
+	for (i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+		fake_init(&a, 3, 200, true, ints[i]);
+		adver = fsm_adver_ns(&a.f);
+		for (j = 0; j < 1000; j++) {
+			from = T0 + (uint64_t)j * 7919 * US + j % 13;
+			next = NEXT(&a, from);
+			CHECK(next >= from + adver / 2 && next <= from + adver);
+			CHECK_EQ(next % (adver / 2), 0);
+			next = NEXT(&a, next);
+			CHECK_EQ(next % adver, 0);
+		}
+	}
+	/* Two Masters, 10 ms adverts, taking over 3.3 ms apart: the same deadlines from the 2nd. */
+	fake_init(&a, 3, 200, true, 1);
+	fake_init(&b, 3, 200, true, 1);
+	a.now_ns = T0 + 1234567;
+	b.now_ns = a.now_ns + 3300 * US;
+	CHECK_EQ(fake_start(&a), 0);
+	CHECK_EQ(fake_start(&b), 0);
+	CHECK_EQ(fake_fire(&a), 0);
+	CHECK_EQ(fake_fire(&b), 0);
+	CHECK_EQ(a.f.state, FSM_MASTER);
+	CHECK_EQ(b.f.state, FSM_MASTER);
+	CHECK(a.out.deadline_ns != b.out.deadline_ns);
+	for (n = 0; n < 3; n++) {
+		CHECK_EQ(fake_fire(&a), 0);
+		CHECK_EQ(fake_fire(&b), 0);
+		CHECK_EQ(a.out.actions, FSM_ACT_SEND_ADVERT);
+		CHECK_EQ(b.out.actions, FSM_ACT_SEND_ADVERT);
+		CHECK_EQ(a.out.deadline_ns, b.out.deadline_ns);
+		CHECK_EQ(a.out.deadline_ns % (10 * MS), 0);
+	}
 }
 
 /* S6: a Master that sees priority 0 sends an advert at once. */
@@ -459,8 +519,8 @@ static void test_s6_master_prio_zero(void)
 	CHECK_EQ(fake_advert_at(&k, k.now_ns - 1 * MS, ip4(10, 0, 0, 1), 0, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
-	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
-	CHECK_EQ(k.f.adver_deadline_ns, k.now_ns + 1 * S);
+	CHECK_EQ(k.out.deadline_ns, NEXT(&k, k.now_ns));
+	CHECK_EQ(k.f.adver_deadline_ns, NEXT(&k, k.now_ns));
 }
 
 /* S7: a Master steps down for a higher priority. */
@@ -591,12 +651,12 @@ static void test_s8_master_lower_prio(void)
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	CHECK_EQ(k.out.reason, VRRPD_R_NONE);
 	/* The adver timer restarts from the advert just sent. */
-	CHECK_EQ(k.out.deadline_ns, t + 1700 * MS);
+	CHECK_EQ(k.out.deadline_ns, NEXT(&k, t + 700 * MS));
 	CHECK_EQ(k.f.master_ip.v4, 0);
 	/* The old deadline passes quietly. */
 	k.now_ns = t + 1 * S;
 	CHECK_EQ(fake_timer(&k), 0);
-	check_noop(&k, FSM_MASTER, t + 1700 * MS);
+	check_noop(&k, FSM_MASTER, NEXT(&k, t + 700 * MS));
 
 	/* The owner does the same. */
 	fake_init(&k, 3, 255, false, 100);
@@ -618,26 +678,29 @@ static void test_s8_answer_once_an_interval(void)
 
 	fake_init(&k, 3, 200, true, 100);
 	fake_to_master(&k);
-	k.now_ns += 300 * MS;
+	k.now_ns = T0 + 10 * S + 300 * MS;
 	t = k.now_ns;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, t + 1 * S);
-	/* 99 more within the interval, lower priority and priority 0: no answer, same deadline. */
-	for (i = 1; i < 100; i++) {
+	CHECK_EQ(k.out.deadline_ns, T0 + 11 * S);
+	/* 77 more before the next advert, lower priority and priority 0: no answer, same deadline. */
+	for (i = 1; i < 78; i++) {
 		k.now_ns = t + (uint64_t)i * 9 * MS;
 		CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), i % 2 ? 1 : 0, 100), 0);
-		check_noop(&k, FSM_MASTER, t + 1 * S);
+		check_noop(&k, FSM_MASTER, T0 + 11 * S);
 	}
 	/* The routine advert comes on time; one interval after the answer, one more answer. */
-	k.now_ns = t + 1 * S;
+	k.now_ns = T0 + 11 * S;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, t + 2 * S);
-	k.now_ns = t + 1 * S + 1 * MS;
+	CHECK_EQ(k.out.deadline_ns, T0 + 12 * S);
+	k.now_ns = t + 999 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
+	check_noop(&k, FSM_MASTER, T0 + 12 * S);
+	k.now_ns = t + 1 * S;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, t + 2 * S + 1 * MS);
+	CHECK_EQ(k.out.deadline_ns, T0 + 12 * S);
 	/* S7 is never held back: a higher priority within the interval still wins. */
 	k.now_ns += 5 * MS;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 8), 250, 100), 0);
@@ -884,7 +947,7 @@ static void test_admin_priority_takeover(void)
 	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.f.priority, 90);
-	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	CHECK_EQ(k.out.deadline_ns, NEXT(&k, k.now_ns));
 	in.priority = 0;
 	CHECK_EQ(fsm_step(&k.f, k.now_ns, &in, &k.out), -EINVAL);
 	CHECK_EQ(k.f.priority, 90);
@@ -1075,9 +1138,9 @@ static void test_stale_advert_ignored(void)
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	k.now_ns += 1 * MS;
 	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 9), 100, 100), 0);
-	check_noop(&k, FSM_MASTER, rx + 1 * S);
+	check_noop(&k, FSM_MASTER, NEXT(&k, rx));
 	CHECK_EQ(fake_advert_at(&k, rx - 1, ip4(10, 0, 0, 9), 250, 100), 0);
-	check_noop(&k, FSM_MASTER, rx + 1 * S);
+	check_noop(&k, FSM_MASTER, NEXT(&k, rx));
 }
 
 static void test_bad_input(void)
@@ -1190,6 +1253,7 @@ int main(void)
 	RUN(test_s3_prio_zero);
 	RUN(test_s4_backup_resets_timer);
 	RUN(test_s5_master_adver_timer);
+	RUN(test_s5_common_grid);
 	RUN(test_s6_master_prio_zero);
 	RUN(test_s7_master_higher_prio);
 	RUN(test_s7_master_equal_higher_addr);
