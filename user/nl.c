@@ -64,6 +64,13 @@ struct nl_sock *nl_open(void)
 		errno = EIO;
 		return NULL;
 	}
+	/*
+	 * One read per message, not a peek for its size first: a takeover of many instances makes
+	 * hundreds of requests in a row. The kernel's largest message (a dump's part) is 32 KiB.
+	 */
+	nl_socket_disable_msg_peek(sk);
+	if (nl_socket_set_msg_buf_size(sk, 65536) < 0)
+		nl_socket_enable_msg_peek(sk);
 	return sk;
 }
 
@@ -209,27 +216,25 @@ fail:
 	return ret;
 }
 
+/* One RTM_SETLINK that changes IFF_UP only: no read of the link first. */
 int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
 {
-	struct rtnl_link *orig = NULL, *change;
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = ifindex,
+				 .ifi_flags = up ? IFF_UP : 0,
+				 .ifi_change = IFF_UP };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
 	int ret;
 
-	ret = rtnl_link_get_kernel(sk, ifindex, NULL, &orig);
-	if (ret < 0)
-		return nl_errno(ret);
-	change = rtnl_link_alloc();
-	if (!change) {
-		rtnl_link_put(orig);
+	if (!msg)
 		return -ENOMEM;
-	}
-	if (up)
-		rtnl_link_set_flags(change, IFF_UP);
-	else
-		rtnl_link_unset_flags(change, IFF_UP);
-	ret = nl_errno(rtnl_link_change(sk, orig, change, 0));
-	rtnl_link_put(change);
-	rtnl_link_put(orig);
-	return ret;
+	ret = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
+	if (!ret)
+		ret = nl_send_auto(sk, msg);
+	if (ret >= 0)
+		ret = nl_wait_for_ack(sk);
+	nlmsg_free(msg);
+	return nl_errno(ret < 0 ? ret : 0);
 }
 
 int nl_link_del(struct nl_sock *sk, int ifindex)
