@@ -124,6 +124,9 @@ void inst_stop_begin(struct inst *in, uint64_t now_ns, uint32_t group);
 void inst_stop_end(struct inst *in, uint64_t now_ns, bool group_removed);
 /* An advert event from the ring buffer. */
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns);
+bool inst_takeover_near(const struct inst *in, uint64_t by);
+/* Another instance's master, `master`, fell silent: this one may follow it (see inst.c). */
+void inst_down_hint(struct inst *in, const union vrrpd_addr *master, uint64_t now_ns);
 /* Timers: adverts, Master_Down, gratuitous ARPs. */
 void inst_tick(struct inst *in, uint64_t now_ns);
 /* What a change left for later while in->defer was set (addresses, scripts): done now. */

@@ -69,6 +69,8 @@ struct vrrpd {
 	uint64_t armed_ns; /* the deadline timerfd is armed for, 0: none */
 	int sigfd;
 	int ring_budget; /* events this turn of the event loop may still take (RING_BATCH) */
+	uint64_t rest_since_ns; /* since when a change's slow part waits (defer_end), 0: none */
+	uint64_t rest_last_ns; /* when the last of them was left waiting */
 	/* With -c FILE: RUN_DIR/FILE's name.pid, the process's own (for init scripts). */
 	char pidfile[2 * OPTS_PATH_MAX + 8];
 };
@@ -98,7 +100,16 @@ static int on_ring_event(void *ctx, void *data, size_t len)
 		for (int i = 0; i < d->nvi; i++)
 			if (d->vi[i]->started &&
 			    !memcmp(&ev->key, &d->vi[i]->inst.key, sizeof(ev->key))) {
-				inst_on_event(&d->vi[i]->inst, ev, now_ns());
+				struct inst *in = &d->vi[i]->inst;
+				union vrrpd_addr master = in->fsm.master_ip;
+				bool down = ev->type == VRRPD_EV_MASTER_DOWN &&
+					    in->fsm.state == FSM_BACKUP && !addr_is_zero(&master);
+
+				inst_on_event(in, ev, now_ns());
+				/* Its master's other backups here may be about to hear the same. */
+				for (int j = 0; down && j < d->nvi; j++)
+					if (j != i && d->vi[j]->started)
+						inst_down_hint(&d->vi[j]->inst, &master, now_ns());
 				break;
 			}
 	}
@@ -841,17 +852,76 @@ static bool vinst_fd(struct vrrpd *d, int fd)
 }
 
 /*
- * While on, the slow part of the instances' changes (addresses, scripts) waits; off does it. On
- * around a batch of ring-buffer events and around the timers of one turn, so that when many
- * instances take over together, all their adverts leave before the first netlink round trip.
+ * On around a batch of ring-buffer events and around the timers of one turn: the slow part of
+ * the instances' changes (addresses, scripts) is left waiting in each instance (inst_flush).
  */
-static void defer_all(struct vrrpd *d, bool on)
+static void defer_begin(struct vrrpd *d)
 {
-	for (int i = 0; i < d->nvi; i++) {
-		d->vi[i]->inst.defer = on;
-		if (!on)
-			inst_flush(&d->vi[i]->inst);
+	for (int i = 0; i < d->nvi; i++)
+		d->vi[i]->inst.defer = true;
+}
+
+/*
+ * How long the slow part of a change may wait while more instances change: until none changed
+ * for DEFER_QUIET_NS and no Backup whose master fell silent (inst_takeover_near) is due
+ * before DEFER_MAX_NS after the first change, and DEFER_MAX_NS at most. A takeover of many
+ * instances is spread over the milliseconds the old master took to send its last adverts (24
+ * ms for 255 at 100 ms in test_scale), and over several turns (RING_BATCH): every advert and
+ * first gratuitous ARP of the storm leaves before the first netlink round trip of any of them
+ * (40 us or more each), not only those of one turn.
+ */
+#define DEFER_QUIET_NS 1000000ull
+#define DEFER_MAX_NS 20000000ull
+
+/*
+ * The end of a batch: the slow part of what changed now goes on, or, while a storm of changes
+ * goes on, waits (until when: defer_deadline). One instance alone never waits. Whatever waits
+ * is also done first by the instance's own next change (inst_apply), so its effects keep
+ * their order whatever comes meanwhile (a stop, a reload, an atropos request).
+ */
+static void defer_end(struct vrrpd *d, uint64_t now)
+{
+	bool waiting = false, fresh = false;
+	int i;
+
+	for (i = 0; i < d->nvi; i++) {
+		struct inst *in = &d->vi[i]->inst;
+
+		in->defer = false;
+		if (in->rest_due) {
+			waiting = true;
+			fresh |= in->rest_ns > d->rest_last_ns;
+		}
 	}
+	if (!waiting) {
+		d->rest_since_ns = d->rest_last_ns = 0;
+		return;
+	}
+	if (!d->rest_since_ns)
+		d->rest_since_ns = now;
+	if (fresh)
+		d->rest_last_ns = now;
+	if (d->nvi > 1 && now < d->rest_since_ns + DEFER_MAX_NS) {
+		if (now < d->rest_last_ns + DEFER_QUIET_NS)
+			return;
+		for (i = 0; i < d->nvi; i++)
+			if (d->vi[i]->started &&
+			    inst_takeover_near(&d->vi[i]->inst, d->rest_since_ns + DEFER_MAX_NS))
+				return;
+	}
+	for (i = 0; i < d->nvi; i++)
+		inst_flush(&d->vi[i]->inst);
+	d->rest_since_ns = d->rest_last_ns = 0;
+}
+
+/* When what defer_end() left waiting is due, 0: nothing waits. */
+static uint64_t defer_deadline(const struct vrrpd *d)
+{
+	uint64_t quiet = d->rest_last_ns + DEFER_QUIET_NS, max = d->rest_since_ns + DEFER_MAX_NS;
+
+	if (!d->rest_since_ns)
+		return 0;
+	return quiet < max ? quiet : max;
 }
 
 static int run(struct vrrpd *d)
@@ -862,7 +932,9 @@ static int run(struct vrrpd *d)
 	int i, j, n;
 
 	for (;;) {
-		arm_timer(d, next_deadline(d));
+		uint64_t dl = next_deadline(d), rest = defer_deadline(d);
+
+		arm_timer(d, rest && (!dl || rest < dl) ? rest : dl);
 		n = epoll_wait(d->epfd, evs, 8, -1);
 		if (n < 0 && errno != EINTR) {
 			log_warn("epoll_wait");
@@ -873,9 +945,9 @@ static int run(struct vrrpd *d)
 		 * batch at most (RING_BATCH), so that a flood cannot keep the rest waiting.
 		 */
 		d->ring_budget = RING_BATCH;
-		defer_all(d, true);
+		defer_begin(d);
 		ring_buffer__consume(d->x.rb);
-		defer_all(d, false);
+		defer_end(d, now_ns());
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == d->sigfd) {
 				while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
@@ -916,11 +988,11 @@ static int run(struct vrrpd *d)
 		 * turn may tick hundreds): what comes due meanwhile is done on the next turn.
 		 */
 		now = now_ns();
-		defer_all(d, true);
+		defer_begin(d);
 		for (j = 0; j < d->nvi; j++)
 			if (d->vi[j]->started)
 				inst_tick(&d->vi[j]->inst, now);
-		defer_all(d, false);
+		defer_end(d, now);
 		for (j = 0; j < d->nvi; j++) {
 			struct vinst *v = d->vi[j];
 

@@ -244,6 +244,22 @@ t_capture() {
 	t_wait_ms 5000 grep -qs 'listening on' "$err"
 }
 
+# t_addr_watch R: from now on, every address added or removed in router R is written down, with
+# the time the kernel told (ip -ts monitor: the wall clock, as a capture's, in µs), to
+# $LAB_DIR/addrwatch-R.txt, until t_addr_unwatch R. Returns once the monitor listens (a probe
+# address on lo shows it).
+t_addr_watch() {
+	local r=$1
+	nsenter --net="/run/netns/$(lab_ns "$r")" ip -ts -o monitor address \
+		>"$LAB_DIR/addrwatch-$r.txt" 2>/dev/null &
+	LAB_PID[cap.addr-$r]=$!
+	lab_exec "$r" ip addr add 127.255.255.254/32 dev lo
+	t_wait_ms 2000 grep -q '127\.255\.255\.254/32' "$LAB_DIR/addrwatch-$r.txt"
+	lab_exec "$r" ip addr del 127.255.255.254/32 dev lo
+}
+
+t_addr_unwatch() { t_stop cap "addr-$1" >/dev/null; }
+
 # t_capture_stop NAME: stops the capture, once what it saw is written.
 t_capture_stop() {
 	sleep 0.2

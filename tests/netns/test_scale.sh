@@ -5,7 +5,8 @@
 #   1. it settles: every VIP on r1, none on r2, every instance of r1 a master, of r2 a backup;
 #   2. it stays settled: no transition on either router for 5 s;
 #   3. a takeover storm: kill -9 of r1, and r2 holds all 255 VIPs within 3 x
-#      Master_Down_Interval (plus the time to add 255 addresses);
+#      Master_Down_Interval (plus the time to add 255 addresses), every instance's first
+#      advert having left before the first address was added (a capture, and ip monitor);
 #   4. r1 restarts (the killed process's macvlans removed in one request, not 255 round trips of
 #      28 ms each) and SIGTERM to r2, with r1 back at priority 50: every master resigns (priority 0) before
 #      any of the slow part (netlink: addresses, macvlans, some 28 ms per instance), so every
@@ -97,6 +98,8 @@ t_eq scale_r2_no_transition "$(transitions r2)" "$T2"
 
 # --- 3. the takeover storm -------------------------------------------------------------------
 t_phase
+t_capture storm sw "$LAB_PREFIX-r2" -B 65536 'ip proto 112'
+t_addr_watch r2
 START=$(t_now_ms)
 t_stop r1 main KILL
 # 3 x Master_Down_Interval at 100 ms, priority 100 (361 ms), and 2 s to add 255 addresses.
@@ -107,6 +110,30 @@ else
 fi
 t_check scale_storm_all_masters t_wait_ms 2000 eval '[ "$(states r2 MASTER)" = $N ]'
 t_eq scale_storm_one_transition_each "$(transitions r2)" $((${T2/missing:*/0} + N))
+t_capture_stop storm
+t_addr_unwatch r2
+# Every instance's first advert left before the first of the 255 addresses was added: the slow
+# part of the takeovers waits until the storm is over (the kernel's wake-ups come over the
+# milliseconds r1 took to send its last adverts, and over several turns of the event loop).
+t_eq scale_storm_adverts_before_addresses "$(t_capture_read storm 'src 10.99.0.2' |
+	/usr/bin/python3 -c '
+import datetime, re, sys
+first = {}
+for line in sys.stdin:
+    m = re.match(r"(\d+\.\d+) .*vrid (\d+),", line)
+    if m and m.group(2) not in first:
+        first[m.group(2)] = float(m.group(1))
+adds = [datetime.datetime.fromisoformat(m.group(1)).timestamp()
+        for m in (re.match(r"\[(\S+)\] \d+: \S+\s+inet 10\.96\.0\.\d+/32 ", l)
+                  for l in open(sys.argv[1])) if m]
+if len(first) != int(sys.argv[2]) or not adds:
+    print("%d first adverts, %d addresses" % (len(first), len(adds)))
+elif max(first.values()) < min(adds):
+    print("yes")
+else:
+    print("the last first advert %.3f ms after the first address, %d adverts after it"
+          % ((max(first.values()) - min(adds)) * 1000, sum(t > min(adds) for t in first.values())))
+' "$LAB_DIR/addrwatch-r2.txt" $N)" yes
 
 # --- 4. SIGTERM: every master resigns at once ----------------------------------------------
 t_phase
