@@ -16,7 +16,9 @@
 # Then, for each implementation, a valid flood at full speed goes on while the operator acts:
 # after 1 s atropos --state asks r1 (vrrpd; its latency), after 2 s SIGTERM stops r1 (the time
 # until the process is gone, and until r2 holds the VIP); the log lines both routers wrote in
-# those first 2 s are counted (per 10 s).
+# those first 2 s are counted (per 10 s). Then r1 starts again and takes the VIP back, and 1 s
+# into another such flood it is killed with -9: when r2 adds the VIP (the kernel's address
+# notification, against Master_Down_Interval).
 #
 #   flood.sh [--quick] --json FILE
 set -u
@@ -103,11 +105,40 @@ during() {
 	kill -INT "$fpid" 2>/dev/null
 	wait "$fpid" 2>/dev/null
 	ok=$(t_only r2 "$LAB_VIP" && echo true || echo false)
+	kill9 "$impl"
 	jq -n -c --arg impl "$impl" --argjson atr "$atr" --argjson stop "$stop" --argjson vip "$vip" \
-		--argjson lines $(((l1 - l0) * 5)) --argjson ok "$ok" \
+		--argjson lines $(((l1 - l0) * 5)) --argjson ok "$ok" --argjson k9 "$K9" \
+		--argjson mdi "$(t_mdi_ms $((INT / 10)) 100)" \
 		'{impl: $impl, atropos_ms: $atr, sigterm_exit_ms: $stop, backup_holds_vip_ms: $vip,
-		  log_lines_per_10s: $lines, backup_kept_vip: $ok}' >>"$DURING"
-	tail -1 "$DURING" | jq -r '"# \(.impl) during a valid flood: atropos \(.atropos_ms) ms, SIGTERM \(.sigterm_exit_ms) ms, VIP on r2 \(.backup_holds_vip_ms) ms, \(.log_lines_per_10s) log lines / 10 s"'
+		  log_lines_per_10s: $lines, backup_kept_vip: $ok, kill9_vip_ms: $k9,
+		  master_down_interval_ms: $mdi}' >>"$DURING"
+	tail -1 "$DURING" | jq -r '"# \(.impl) during a valid flood: atropos \(.atropos_ms) ms, SIGTERM \(.sigterm_exit_ms) ms, VIP on r2 \(.backup_holds_vip_ms) ms, \(.log_lines_per_10s) log lines / 10 s, VIP on r2 \(.kill9_vip_ms) ms after kill -9"'
+}
+
+# kill9 IMPL: r1 master again, then kill -9 of it 1 s into a valid flood at full speed; K9:
+# when r2 added the VIP, in ms after the kill (from the kernel's address notifications; null
+# if it did not within 5 s).
+kill9() {
+	local impl=$1 conf=$LAB_DIR/during.trafgen fpid t0
+	K9=null
+	bench_start "$impl" r1 200 $INT
+	t_wait_ms 5000 t_only r1 "$LAB_VIP" || {
+		echo "flood.sh: $impl: r1 did not take the VIP back" >&2
+		return 0
+	}
+	sleep 0.5
+	timeout -s INT $((SECS + 5)) nsenter --net="/run/netns/$(lab_ns c)" trafgen -o eth0 \
+		-i "$conf" -P 1 -q >/dev/null 2>&1 &
+	fpid=$!
+	sleep 1
+	t_addr_watch r2
+	t0=${EPOCHREALTIME/[.,]/}
+	bench_stop "$impl" r1 KILL
+	t_wait_ms 5000 lab_has_ip r2 "$LAB_VIP"
+	kill -INT "$fpid" 2>/dev/null
+	wait "$fpid" 2>/dev/null
+	t_addr_unwatch r2
+	K9=$(bench_vip_delays r2 "$t0" "^${LAB_VIP//./\\.}/" 1 | jq '.max_ms')
 }
 
 DURING=$(mktemp)

@@ -3,28 +3,38 @@
 # happens. In the test lab (tests/netns/lib.sh), r1 runs N masters (priority 200) and r2 N
 # backups (priority 100), VRIDs 1..N, VIP 10.200.VRID.1/32 each, with a virtual MAC on both
 # sides (vrrpd's default, keepalived's use_vmac); N is 1, 10, 100 and 255, the advertisement
-# interval 1 s and 10 ms. Three ways to run them: "vrrpd-c", one vrrpd per router with the N
-# instances in its -c file; "vrrpd", one process per instance (as the original did);
-# "keepalived", one process per router (a parent and its VRRP child) with N vrrp_instance
-# blocks. Once the roles have settled, both routers are measured over the same window of W
-# seconds:
+# interval 1 s and 10 ms, and at 100 ms 255 and 1000. Above 255 the instances are spread over
+# as many LANs as it takes (1000: eth0 to eth3, VRIDs 1..250 on each, VIPs 10.20I.VRID.1/32 on
+# ethI). Three ways to run them: "vrrpd-c", one vrrpd per router with the N instances in its -c
+# file; "vrrpd", one process per instance (as the original did; not above 255); "keepalived",
+# one process per router (a parent and its VRRP child) with N vrrp_instance blocks. Once the
+# roles have settled, both routers are measured over the same window of W seconds (60 from 100
+# instances on, 10 below, and 10 for a configuration that never settled):
 #   CPU %       on-CPU time of all the implementation's processes and threads, from
 #               /proc/PID/task/TID/schedstat (ns, exact), over W
-#   wakeups/s   voluntary + nonvoluntary context switches (/proc/PID/task/TID/status), over W
+#   wakeups/s   voluntary context switches (the process slept and was woken), over W
+#   preempted/s nonvoluntary context switches (another task took the CPU: here mostly the
+#               softirq work of the frames the process sends, deferred to ksoftirqd), over W
+#               (/proc/PID/task/TID/status)
 #   PSS, RSS    sums of Pss (smaps_rollup) and VmRSS, KiB, at the end of the window
 #   machine %   the whole machine's busy time over W (/proc/stat: all but idle and iowait, of
 #               all CPUs, softirq included), the same on both routers' rows: the XDP program
 #               (vrrpd) and the socket receive path (keepalived) run in softirq context and
 #               are charged to no process
 #   transitions state changes logged by the router during W (0 when settled)
-# BPF maps and sockets are kernel memory, in neither PSS nor RSS.
+# BPF maps and sockets are kernel memory, in neither PSS nor RSS. Then, for 255 instances at
+# 10 ms that settled, a takeover storm: kill -9 of every process of r1, and when r2 added each
+# of the N VIPs (the kernel's address notifications), p50, p99 and the last, against r2's
+# Master_Down_Interval (in "storms").
 #
 #   tools/bench/idle.sh [--quick] [--window S] --json FILE
 #
 # --quick: N = 1 and 10 at 10 ms only, W = 1 s. IDLE_SIZES, IDLE_INTERVALS (seconds) and
-# IDLE_IMPLS override the lists. Prints a table and writes {"window_s":W,"rows":[{"impl",
-# "instances","interval_ms","role","cpu_pct","wakeups_per_s","pss_kib","rss_kib","procs",
-# "machine_busy_pct","transitions","up_ms","settled_ms","all_in_role"}]} (up_ms: start until every
+# IDLE_IMPLS override the lists, IDLE_EXTRA the configurations added to them (N@SECONDS: "255@0.1
+# 1000@0.1"); --window the windows. Prints a table and writes {"rows":[{"impl",
+# "instances","interval_ms","interfaces","role","cpu_pct","wakeups_per_s","preempted_per_s","pss_kib","rss_kib","procs",
+# "machine_busy_pct","transitions","window_s","up_ms","settled_ms","all_in_role"}],"storms":[{"impl",
+# "instances","interval_ms","n","want","p50_ms","p99_ms","max_ms","master_down_interval_ms"}]} (up_ms: start until every
 # instance said it started; settled_ms: until the roles settled, -1 if never). all_in_role says whether every instance was in its expected role at the end
 # of the window (r1's master holding its VIP, r2's backup without it), and had been since
 # before it (settled, no state change logged during the window); a row where it is false
@@ -84,16 +94,28 @@ bench_kernel_check
 if [ "$QUICK" = 1 ]; then
 	SIZES=${IDLE_SIZES:-1 10}
 	INTERVALS=${IDLE_INTERVALS:-0.01}
+	EXTRA=${IDLE_EXTRA-}
 	W=${W:-1}
 else
 	SIZES=${IDLE_SIZES:-1 10 100 255}
 	INTERVALS=${IDLE_INTERVALS:-1 0.01}
-	W=${W:-5}
+	EXTRA=${IDLE_EXTRA-255@0.1 1000@0.1}
 fi
 IMPLS=${IDLE_IMPLS:-vrrpd-c vrrpd keepalived}
-[[ "$W" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--window wants seconds, not '$W'"
+[[ "${W:-0}" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--window wants seconds, not '$W'"
+# window N: the measuring window of a configuration of N instances (--window: all of them).
+window() {
+	if [ -n "$W" ]; then
+		echo "$W"
+	elif [ "$1" -ge 100 ]; then
+		echo 60
+	else
+		echo 10
+	fi
+}
 
 ROWS=()
+STORMS=()
 WARNINGS=0
 UNSETTLED=()
 KA_CHILD=()
@@ -181,16 +203,36 @@ vrrpd_start() {
 	done
 }
 
+# spread N: the instances of a configuration of N, one "IFACE VRID" line each: up to 255 on
+# eth0, above that spread evenly over as many LANs as it takes (1000: 250 on each of eth0..3).
+spread() {
+	local n=$1 k per j
+	k=$(((n + 254) / 255))
+	per=$(((n + k - 1) / k))
+	for ((j = 0; j < n; j++)); do
+		echo "$((j / per)) $((j % per + 1))"
+	done
+}
+
+# lans N: the lab has the LANs that N instances need (eth1 to eth3 beside eth0).
+lans() {
+	local k=$((($1 + 254) / 255)) i
+	for ((i = 1; i < k; i++)); do
+		lab_exec r1 ip link show "eth$i" >/dev/null 2>&1 ||
+			lab_lan "br$i" "eth$i" "l$i" "10.$((99 - i)).0"
+	done
+}
+
 # vrrpdc_start N INT_S: one vrrpd per router, its N instances in a -c file.
 vrrpdc_start() {
-	local n=$1 int=$2 r prio v
+	local n=$1 int=$2 r prio i v
 	for r in r1 r2; do
 		prio=100
 		[ "$r" = r1 ] && prio=200
 		{
 			echo "-p $prio -d $int"
-			for ((v = 1; v <= n; v++)); do
-				printf 'vrrp {\n -i eth0 -v %d 10.200.%d.1/32\n}\n' "$v" "$v"
+			spread "$n" | while read -r i v; do
+				printf 'vrrp {\n -i eth%d -v %d 10.%d.%d.1/32\n}\n' "$i" "$v" $((200 + i)) "$v"
 			done
 		} >"$LAB_DIR/$r.conf"
 		mkdir -p "$LAB_DIR/$r"
@@ -207,13 +249,20 @@ vrrpd_started() { grep -c ': started, VRRPv3' "$LAB_DIR/$1.log" 2>/dev/null; }
 # ka_conf R PRIO N INT_S: keepalived's configuration for router R. vrrp_garp_master_delay 0:
 # no second burst of gratuitous ARPs 5 s after a takeover (vrrpd sends one burst), which would
 # fall into the window.
+# Beyond eth0, instance names VI_I_VRID and macvlans vrrpI.VRID (keepalived's default name,
+# vrrp.VRID, would be the same on every interface).
 ka_conf() {
-	local r=$1 prio=$2 n=$3 int=$4 v
+	local r=$1 prio=$2 n=$3 int=$4 i v
 	printf 'global_defs {\n\trouter_id %s\n\tvrrp_version 3\n\tvrrp_garp_master_delay 0\n}\n' "$r"
-	for ((v = 1; v <= n; v++)); do
-		printf 'vrrp_instance VI_%d {\n\tstate BACKUP\n\tinterface eth0\n\tuse_vmac\n' "$v"
+	spread "$n" | while read -r i v; do
+		if [ "$i" = 0 ]; then
+			printf 'vrrp_instance VI_%d {\n\tstate BACKUP\n\tinterface eth0\n\tuse_vmac\n' "$v"
+		else
+			printf 'vrrp_instance VI_%d_%d {\n\tstate BACKUP\n\tinterface eth%d\n' "$i" "$v" "$i"
+			printf '\tuse_vmac vrrp%d.%d\n' "$i" "$v"
+		fi
 		printf '\tvirtual_router_id %d\n\tpriority %d\n\tadvert_int %s\n' "$v" "$prio" "$int"
-		printf '\tvirtual_ipaddress {\n\t\t10.200.%d.1/32\n\t}\n}\n' "$v"
+		printf '\tvirtual_ipaddress {\n\t\t10.%d.%d.1/32\n\t}\n}\n' $((200 + i)) "$v"
 	done
 }
 
@@ -300,7 +349,7 @@ stop_all() {
 		return
 	fi
 	for r in r1 r2; do
-		left=$(lab_exec "$r" ip -o link show | awk -F': ' '$2 ~ /^(vr[0-9]+-eth0|vrrp\.[0-9]+)@/ {
+		left=$(lab_exec "$r" ip -o link show | awk -F': ' '$2 ~ /^(vr[0-9]+-eth[0-9]|vrrp[0-9]*\.[0-9]+)@/ {
 			sub(/@.*/, "", $2); print $2 }')
 		if [ -n "$left" ]; then
 			p="$(echo "$left" | wc -l) interfaces left in $r ($(echo "$left" | head -3 | tr '\n' ' ')...)"
@@ -312,15 +361,17 @@ stop_all() {
 			# shellcheck disable=SC2001 # one line per interface
 			sed 's/^/link del /' <<<"$left" | lab_exec "$r" ip -force -batch - 2>/dev/null
 		fi
-		if lab_exec "$r" ip -4 -o addr show dev eth0 | grep -q ' 10\.200\.'; then
-			warn "$r: VIPs left on eth0: deleting"
-			lab_exec "$r" ip -4 -o addr show dev eth0 | awk '$4 ~ /^10\.200\./ { print "addr del", $4, "dev eth0" }' |
+		if lab_exec "$r" ip -4 -o addr show | grep -q ' 10\.20[0-9]\.'; then
+			warn "$r: VIPs left: deleting"
+			lab_exec "$r" ip -4 -o addr show | awk '$4 ~ /^10\.20[0-9]\./ { print "addr del", $4, "dev", $2 }' |
 				lab_exec "$r" ip -force -batch - 2>/dev/null
 		fi
-		if [ "$(t_xdp_progs "$r")" != 0 ]; then
-			warn "$r: an XDP program is still attached to eth0: detaching"
-			lab_exec "$r" ip link set dev eth0 xdp off
-		fi
+		for p in $(lab_exec "$r" ip -o link show | awk -F': ' '$2 ~ /^eth[0-9]+$/ { print $2 }'); do
+			if lab_exec "$r" ip -j link show dev "$p" | jq -e '.[0].xdp' >/dev/null; then
+				warn "$r: an XDP program is still attached to $p: detaching"
+				lab_exec "$r" ip link set dev "$p" xdp off
+			fi
+		done
 		rm -rf "/sys/fs/bpf/$LAB_PREFIX-$r" "${LAB_DIR:?}/$r"
 		: >"$LAB_DIR/$r.log"
 	done
@@ -333,7 +384,7 @@ stop_all() {
 vips() {
 	VIPS="?"
 	bounded 5000 lab_exec "$1" ip -4 -o addr show || return 0
-	VIPS=$(grep -cE ' 10\.200\.[0-9]+\.1/32 ' <<<"$BOUNDED_OUT")
+	VIPS=$(grep -cE ' 10\.20[0-9]\.[0-9]+\.1/32 ' <<<"$BOUNDED_OUT")
 	return 0
 }
 
@@ -348,13 +399,13 @@ in_state() {
 		for i in 1 2 3; do
 			out=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-$r/vrrpd_cfg" 2>/dev/null |
 				jq -r --argjson s "$([ "$st" = MASTER ] && echo 2 || echo 1)" \
-					'[.[].formatted | {v: .key.vrid, s: .value.state}] | unique_by(.v) |
+					'[.[].formatted | {v: "\(.key.ifindex)/\(.key.vrid)", s: .value.state}] | unique_by(.v) |
 					"\(length) \(map(select(.s == $s)) | length)"' 2>/dev/null)
 			[ "${out% *}" != "$n" ] || break
 		done
 		echo "${out#* }"
 	else
-		awk -v s="$st" 'match($0, /\(VI_[0-9]+\) Entering [A-Z]+ STATE/) {
+		awk -v s="$st" 'match($0, /\(VI_[0-9_]+\) Entering [A-Z]+ STATE/) {
 				split(substr($0, RSTART, RLENGTH), f, /[() ]+/); last[f[2]] = f[4] }
 			END { n = 0; for (i in last) if (last[i] == s) n++; print n }' "$LAB_DIR/ka-$r.log"
 	fi
@@ -411,7 +462,7 @@ changes() {
 	if [ "$1" != keepalived ]; then
 		grep -c ': we are now ' "$LAB_DIR/$2.log" 2>/dev/null
 	else
-		grep -cE '\(VI_[0-9]+\) Entering [A-Z]+ STATE' "$LAB_DIR/ka-$2.log" 2>/dev/null
+		grep -cE '\(VI_[0-9_]+\) Entering [A-Z]+ STATE' "$LAB_DIR/ka-$2.log" 2>/dev/null
 	fi
 }
 
@@ -460,16 +511,17 @@ procs() {
 	echo "${TREE[@]}"
 }
 
-# sample PIDS...: "CPU_NS SWITCHES" summed over the processes' threads. cat goes on past a
-# thread that has gone; schedstat is one line of three numbers, status has named fields.
+# sample PIDS...: "CPU_NS WAKEUPS PREEMPTIONS" (voluntary and nonvoluntary context switches)
+# summed over the processes' threads. cat goes on past a thread that has gone; schedstat is one
+# line of three numbers, status has named fields.
 sample() {
 	local p files=()
 	for p in "$@"; do
 		files+=("/proc/$p/task/"*/schedstat "/proc/$p/task/"*/status)
 	done
 	cat "${files[@]}" 2>/dev/null | awk '/^[0-9]+ [0-9]+ [0-9]+$/ { ns += $1 }
-		/^(non)?voluntary_ctxt_switches:/ { sw += $2 }
-		END { printf "%.0f %.0f\n", ns, sw }'
+		/^voluntary_ctxt_switches:/ { sw += $2 } /^nonvoluntary_ctxt_switches:/ { pre += $2 }
+		END { printf "%.0f %.0f %.0f\n", ns, sw, pre }'
 }
 
 # memory PIDS...: "PSS_KIB RSS_KIB PROCS".
@@ -493,8 +545,11 @@ now_us() { echo "${EPOCHREALTIME/[.,]/}"; }
 measure() {
 	local impl=$1 n=$2 ms=$3 name="$1 $2 x $3 ms" int t0 t_up t_set bound period r rc \
 		p1 p2 a b c d m1 m2 ta tb tc td ok=true ch0 ch1 role cpu wk pss rss np per sig=TERM \
-		busy0 busy1 mach tr up_ms set_ms=-1
+		busy0 busy1 mach tr up_ms set_ms=-1 w k
 	int=$(ms_to_s "$ms")
+	w=$(window "$n")
+	k=$(((n + 254) / 255))
+	lans "$n"
 	period=0.1
 	[ "$n" -le 10 ] || period=0.25
 	t0=$(t_now_ms)
@@ -533,6 +588,7 @@ measure() {
 			"measured all the same, then stopped with SIGKILL"
 		UNSETTLED+=("$name")
 		sig=KILL
+		[ -n "$W" ] || w=10
 	fi
 
 	p1=$(procs r1)
@@ -545,7 +601,7 @@ measure() {
 		a=$(sample $p1)
 		b=$(sample $p2)
 		tb=$(now_us)
-		sleep "$W"
+		sleep "$w"
 		tc=$(now_us)
 		c=$(sample $p1)
 		d=$(sample $p2)
@@ -560,7 +616,9 @@ measure() {
 		split(a, x, " "); split(b, y, " "); t = y[2] - x[2]
 		printf "%.2f", (t > 0 ? (y[1] - x[1]) / t * 100 * cpus : 0) }')
 	[ "$sig" = TERM ] || ok=false
-	if ! in_role "$impl" "$n"; then
+	# Three looks: a map entry read while the daemon rewrites it can show a stale state.
+	if ! in_role "$impl" "$n" && ! { sleep 0.2 && in_role "$impl" "$n"; } &&
+		! { sleep 0.2 && in_role "$impl" "$n"; }; then
 		ok=false
 		role_report "$impl" "$n"
 		warn "$name: not every instance in its role at the end of the window ($WHY_NOT):" \
@@ -582,44 +640,96 @@ measure() {
 			tr=$((${ch1#* } - ${ch0#* }))
 		fi
 		# The window: between the middles of the two samples.
-		read -r cpu wk pss rss np per < <(awk -v a="$1" -v c="$2" -v m="$3" -v n="$n" \
+		read -r cpu wk pre pss rss np per < <(awk -v a="$1" -v c="$2" -v m="$3" -v n="$n" \
 			-v us=$(((tc + td) / 2 - (ta + tb) / 2)) 'BEGIN {
 				split(a, x, " "); split(c, y, " "); split(m, z, " "); s = us / 1e6
-				printf "%.3f %.1f %d %d %d %.0f\n", (y[1] - x[1]) / 1e9 / s * 100,
-					(y[2] - x[2]) / s, z[1], z[2], z[3], z[1] / n }')
-		printf '%-10s %5d %6d ms %-6s %8.3f %10.1f %10d %10d %9d %5d %9s %5d %s\n' "$impl" "$n" \
-			"$ms" "$role" "$cpu" "$wk" "$pss" "$rss" "$per" "$np" "$mach" "$tr" "$ok"
-		ROWS+=("$(printf '{"impl":"%s","instances":%d,"interval_ms":%d,"role":"%s","cpu_pct":%s,"wakeups_per_s":%s,"pss_kib":%d,"rss_kib":%d,"procs":%d,"machine_busy_pct":%s,"transitions":%d,"up_ms":%d,"settled_ms":%d,"all_in_role":%s}' \
-			"$impl" "$n" "$ms" "$role" "$cpu" "$wk" "$pss" "$rss" "$np" "$mach" "$tr" "$up_ms" "$set_ms" "$ok")")
+				printf "%.3f %.1f %.1f %d %d %d %.0f\n", (y[1] - x[1]) / 1e9 / s * 100,
+					(y[2] - x[2]) / s, (y[3] - x[3]) / s, z[1], z[2], z[3], z[1] / n }')
+		printf '%-10s %5d %6d ms %-6s %8.3f %10.1f %10.1f %10d %10d %9d %5d %9s %5d %s\n' "$impl" \
+			"$n" "$ms" "$role" "$cpu" "$wk" "$pre" "$pss" "$rss" "$per" "$np" "$mach" "$tr" "$ok"
+		ROWS+=("$(printf '{"impl":"%s","instances":%d,"interval_ms":%d,"interfaces":%d,"role":"%s","cpu_pct":%s,"wakeups_per_s":%s,"preempted_per_s":%s,"pss_kib":%d,"rss_kib":%d,"procs":%d,"machine_busy_pct":%s,"transitions":%d,"window_s":%s,"up_ms":%d,"settled_ms":%d,"all_in_role":%s}' \
+			"$impl" "$n" "$ms" "$k" "$role" "$cpu" "$wk" "$pre" "$pss" "$rss" "$np" "$mach" "$tr" "$w" "$up_ms" "$set_ms" "$ok")")
 	done
+	if [ "$sig" = TERM ] && [ "$n" = 255 ] && [ "$ms" = 10 ]; then
+		storm "$impl" "$n" "$ms"
+		sig=KILL
+	fi
 	t0=$(t_now_ms)
 	stop_all "$sig" "$impl"
 	echo "# $name: up in $t_up ms, $t_set, stopped (SIG$sig) in $(($(t_now_ms) - t0)) ms"
 }
 
+# storm_added N: r2 has added N VIPs since t_addr_watch.
+storm_added() {
+	[ "$(grep -v Deleted "$LAB_DIR/addrwatch-r2.txt" | grep -cE ' 10\.20[0-9]\.[0-9]+\.1/32 ')" -ge "$1" ]
+}
+
+# storm IMPL N MS: kill -9 of every process of r1 (keepalived's frozen first, as bench_stop
+# does), then when r2 added each VIP; a JSON row in STORMS. r1's leftovers stay: stop_all KILL
+# builds the lab anew.
+storm() {
+	local impl=$1 n=$2 ms=$3 key pids t0 res
+	t_addr_watch r2
+	read -r -a pids <<<"$(procs r1)"
+	[ "$impl" != keepalived ] || kill -STOP "${pids[@]}" 2>/dev/null
+	t0=$(now_us)
+	kill -KILL "${pids[@]}" 2>/dev/null
+	for key in "${!LAB_PID[@]}"; do
+		if [[ "$key" == r1.* ]]; then
+			wait "${LAB_PID[$key]}" 2>/dev/null
+			unset "LAB_PID[$key]"
+		fi
+	done
+	t_wait_ms 10000 storm_added "$n"
+	t_addr_unwatch r2
+	res=$(bench_vip_delays r2 "$t0" '^10\.20[0-9]\.[0-9]+\.1/32$' "$n")
+	STORMS+=("$(jq -c --arg impl "$impl" --argjson n "$n" --argjson ms "$ms" \
+		--argjson mdi "$(t_mdi_ms $((ms / 10)) 100)" \
+		'{impl: $impl, instances: $n, interval_ms: $ms} + . + {master_down_interval_ms: $mdi}' \
+		<<<"$res")")
+	jq -r '"# \(.impl) \(.instances) x \(.interval_ms) ms: kill -9 of r1, r2 added \(.n) of \(.want) VIPs: p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, last \(.max_ms) ms (Master_Down_Interval \(.master_down_interval_ms) ms)"' <<<"${STORMS[-1]}"
+}
+
 T_START=$(t_now_ms)
 lab_up "vbi$$"
-printf '%-10s %5s %8s %-6s %8s %10s %10s %10s %9s %5s %9s %5s %s\n' impl N interval role "CPU %" \
-	wakeups/s "PSS KiB" "RSS KiB" PSS/inst procs machine% trans in-role
+printf '%-10s %5s %8s %-6s %8s %10s %10s %10s %10s %9s %5s %9s %5s %s\n' impl N interval role \
+	"CPU %" wakeups/s preempt/s "PSS KiB" "RSS KiB" PSS/inst procs machine% trans in-role
+CONFIGS=()
 for int_s in $INTERVALS; do
-	ms=$(awk -v s="$int_s" 'BEGIN { printf "%d", s * 1000 + 0.5 }')
 	for n in $SIZES; do
-		for impl in $IMPLS; do
-			measure "$impl" "$n" "$ms"
-		done
+		CONFIGS+=("$n@$int_s")
+	done
+done
+# shellcheck disable=SC2206 # N@SECONDS words
+CONFIGS+=($EXTRA)
+for c in "${CONFIGS[@]}"; do
+	[[ "$c" =~ ^[0-9]+@[0-9.]+$ ]] || die "IDLE_EXTRA wants N@SECONDS words, not '$c'"
+	n=${c%@*}
+	ms=$(awk -v s="${c#*@}" 'BEGIN { printf "%d", s * 1000 + 0.5 }')
+	for impl in $IMPLS; do
+		if [ "$impl" = vrrpd ] && [ "$n" -gt 255 ]; then
+			echo "# vrrpd $n x $ms ms: not run ($n processes per router; one per instance runs up to 255)"
+			continue
+		fi
+		measure "$impl" "$n" "$ms"
 	done
 done
 
 {
-	printf '{"window_s":%s,"rows":[' "$W"
+	printf '{"rows":['
 	(
 		IFS=,
 		printf '%s' "${ROWS[*]}"
 	)
+	printf '],"storms":['
+	(
+		IFS=,
+		printf '%s' "${STORMS[*]}"
+	)
 	printf ']}\n'
 } >"$JSON"
 jq -e . "$JSON" >/dev/null || die "$JSON is not valid JSON"
-echo "# ${#ROWS[@]} rows in $JSON, window $W s, $(($(t_now_ms) - T_START)) ms in all," \
+echo "# ${#ROWS[@]} rows and ${#STORMS[@]} storms in $JSON, $(($(t_now_ms) - T_START)) ms in all," \
 	"$WARNINGS warnings"
 if [ ${#UNSETTLED[@]} -gt 0 ]; then
 	printf -v p '%s, ' "${UNSETTLED[@]}"

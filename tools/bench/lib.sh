@@ -195,3 +195,26 @@ bench_gaps_stop() {
 		END { printf "%.1f\n", m; print n + 0 > nf }'
 	rm -f "$LAB_DIR/gaps-$1.pcap"
 }
+
+# bench_vip_delays R T0_US REGEX N: from what t_addr_watch R wrote down, the delays from T0_US
+# (wall clock, µs since the epoch) until each address matching REGEX was added in R (its first
+# addition after T0_US), as JSON:
+# {"n", "want", "p50_ms", "p99_ms", "max_ms"} (nulls when none was added).
+bench_vip_delays() {
+	/usr/bin/python3 - "$LAB_DIR/addrwatch-$1.txt" "$2" "$3" "$4" <<'PY'
+import datetime, json, re, sys
+path, t0, regex, want = sys.argv[1], int(sys.argv[2]) / 1e6, re.compile(sys.argv[3]), int(sys.argv[4])
+first = {}
+for line in open(path, errors="replace"):
+    m = re.match(r"\[(\S+)\]\s+(Deleted\s+)?\d+:\s+\S+\s+inet6?\s+(\S+)", line)
+    if not m or m.group(2) or not regex.search(m.group(3)):
+        continue
+    t = datetime.datetime.fromisoformat(m.group(1)).timestamp()  # ip prints local time
+    if t >= t0 and m.group(3) not in first:
+        first[m.group(3)] = (t - t0) * 1000
+d = sorted(first.values())
+q = lambda p: round(d[min(len(d) - 1, int(p * len(d)))], 3) if d else None
+print(json.dumps({"n": len(d), "want": want, "p50_ms": q(0.5), "p99_ms": q(0.99),
+                  "max_ms": round(d[-1], 3) if d else None}))
+PY
+}
