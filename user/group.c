@@ -98,25 +98,30 @@ bool group_allows(struct group *g, uint64_t now_ns)
 		slot = slots[i];
 		if (strncmp(key.name, g->key.name, sizeof(key.name)))
 			continue;
-		group_member_str(&key.member, who, sizeof(who));
+		/* Named only for a reason to give: if_indextoname() is a system call. */
 		if (!group_pid_alive(slot.owner_pid)) {
+			group_member_str(&key.member, who, sizeof(who));
 			snprintf(g->why, sizeof(g->why), "%s is gone (vrrpd pid %u)", who,
 				 slot.owner_pid);
 			continue;
 		}
 		if (now_ns >= slot.stale_after_ns) {
+			group_member_str(&key.member, who, sizeof(who));
 			snprintf(g->why, sizeof(g->why), "%s is not responding (vrrpd pid %u)", who,
 				 slot.owner_pid);
 			continue;
 		}
 		live++;
+		if (slot.link_up && slot.ready) {
+			ok++;
+			continue;
+		}
+		group_member_str(&key.member, who, sizeof(who));
 		if (!slot.link_up)
 			snprintf(g->why, sizeof(g->why), "%s has its link down", who);
-		else if (!slot.ready)
+		else
 			snprintf(g->why, sizeof(g->why), "%s is %s", who,
 				 fsm_state_name((enum fsm_state)slot.state));
-		else
-			ok++;
 	}
 	free(keys);
 	free(slots);

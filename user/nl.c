@@ -216,27 +216,6 @@ fail:
 	return ret;
 }
 
-/* One RTM_SETLINK that changes IFF_UP only: no read of the link first. */
-int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
-				 .ifi_index = ifindex,
-				 .ifi_flags = up ? IFF_UP : 0,
-				 .ifi_change = IFF_UP };
-	struct nl_msg *msg = nlmsg_alloc_simple(RTM_SETLINK, NLM_F_REQUEST | NLM_F_ACK);
-	int ret;
-
-	if (!msg)
-		return -ENOMEM;
-	ret = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
-	if (!ret)
-		ret = nl_send_auto(sk, msg);
-	if (ret >= 0)
-		ret = nl_wait_for_ack(sk);
-	nlmsg_free(msg);
-	return nl_errno(ret < 0 ? ret : 0);
-}
-
 int nl_link_del(struct nl_sock *sk, int ifindex)
 {
 	struct rtnl_link *link = rtnl_link_alloc();
@@ -250,24 +229,43 @@ int nl_link_del(struct nl_sock *sk, int ifindex)
 	return ret == -ENODEV ? 0 : ret;
 }
 
-/* One RTM_SETLINK or RTM_DELLINK of ifindex (0: of every link in group) with IFLA_GROUP. */
-static int nl_link_group_request(struct nl_sock *sk, int type, int ifindex, uint32_t group)
+/* One RTM_SETLINK or RTM_DELLINK of ifi, with IFLA_GROUP if group is not NULL; waits for the ack. */
+static int nl_link_request(struct nl_sock *sk, int type, const struct ifinfomsg *ifi,
+			   const uint32_t *group)
 {
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
 	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK);
 	int ret;
 
 	if (!msg)
 		return -ENOMEM;
-	ret = nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO);
-	if (!ret)
-		ret = nla_put_u32(msg, IFLA_GROUP, group);
+	ret = nlmsg_append(msg, (void *)ifi, sizeof(*ifi), NLMSG_ALIGNTO);
+	if (!ret && group)
+		ret = nla_put_u32(msg, IFLA_GROUP, *group);
 	if (!ret)
 		ret = nl_send_auto(sk, msg);
 	if (ret >= 0)
 		ret = nl_wait_for_ack(sk);
 	nlmsg_free(msg);
 	return nl_errno(ret < 0 ? ret : 0);
+}
+
+/* IFF_UP alone changed, in one request: no read of the link first. */
+int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+				 .ifi_index = ifindex,
+				 .ifi_flags = up ? IFF_UP : 0,
+				 .ifi_change = IFF_UP };
+
+	return nl_link_request(sk, RTM_SETLINK, &ifi, NULL);
+}
+
+/* ifindex's group, or (0) every link of group removed. */
+static int nl_link_group_request(struct nl_sock *sk, int type, int ifindex, uint32_t group)
+{
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
+
+	return nl_link_request(sk, type, &ifi, &group);
 }
 
 int nl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group)
