@@ -519,8 +519,8 @@ static void test_s6_master_prio_zero(void)
 	CHECK_EQ(fake_advert_at(&k, k.now_ns - 1 * MS, ip4(10, 0, 0, 1), 0, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
-	CHECK_EQ(k.out.deadline_ns, NEXT(&k, k.now_ns));
-	CHECK_EQ(k.f.adver_deadline_ns, NEXT(&k, k.now_ns));
+	CHECK_EQ(k.out.deadline_ns, k.now_ns + 1 * S);
+	CHECK_EQ(k.f.adver_deadline_ns, k.now_ns + 1 * S);
 }
 
 /* S7: a Master steps down for a higher priority. */
@@ -651,12 +651,12 @@ static void test_s8_master_lower_prio(void)
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	CHECK_EQ(k.out.reason, VRRPD_R_NONE);
 	/* The adver timer restarts from the advert just sent. */
-	CHECK_EQ(k.out.deadline_ns, NEXT(&k, t + 700 * MS));
+	CHECK_EQ(k.out.deadline_ns, t + 1700 * MS);
 	CHECK_EQ(k.f.master_ip.v4, 0);
 	/* The old deadline passes quietly. */
 	k.now_ns = t + 1 * S;
 	CHECK_EQ(fake_timer(&k), 0);
-	check_noop(&k, FSM_MASTER, NEXT(&k, t + 700 * MS));
+	check_noop(&k, FSM_MASTER, t + 1700 * MS);
 
 	/* The owner does the same. */
 	fake_init(&k, 3, 255, false, 100);
@@ -678,29 +678,29 @@ static void test_s8_answer_once_an_interval(void)
 
 	fake_init(&k, 3, 200, true, 100);
 	fake_to_master(&k);
-	k.now_ns = T0 + 10 * S + 300 * MS;
+	k.now_ns += 300 * MS;
 	t = k.now_ns;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, T0 + 11 * S);
-	/* 77 more before the next advert, lower priority and priority 0: no answer, same deadline. */
-	for (i = 1; i < 78; i++) {
+	CHECK_EQ(k.out.deadline_ns, t + 1 * S);
+	/* 99 more within the interval, lower priority and priority 0: no answer, same deadline. */
+	for (i = 1; i < 100; i++) {
 		k.now_ns = t + (uint64_t)i * 9 * MS;
 		CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), i % 2 ? 1 : 0, 100), 0);
-		check_noop(&k, FSM_MASTER, T0 + 11 * S);
+		check_noop(&k, FSM_MASTER, t + 1 * S);
 	}
-	/* The routine advert comes on time; one interval after the answer, one more answer. */
-	k.now_ns = T0 + 11 * S;
+	/*
+	 * The routine advert comes on time, its next on the common grid; one interval after the
+	 * answer, one more answer, a full interval before the next advert.
+	 */
+	k.now_ns = t + 1 * S;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, T0 + 12 * S);
-	k.now_ns = t + 999 * MS;
-	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
-	check_noop(&k, FSM_MASTER, T0 + 12 * S);
-	k.now_ns = t + 1 * S;
+	CHECK_EQ(k.out.deadline_ns, NEXT(&k, t + 1 * S));
+	k.now_ns = t + 1 * S + 1 * MS;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, T0 + 12 * S);
+	CHECK_EQ(k.out.deadline_ns, t + 2 * S + 1 * MS);
 	/* S7 is never held back: a higher priority within the interval still wins. */
 	k.now_ns += 5 * MS;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 8), 250, 100), 0);
@@ -1138,9 +1138,9 @@ static void test_stale_advert_ignored(void)
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	k.now_ns += 1 * MS;
 	CHECK_EQ(fake_advert_at(&k, rx, ip4(10, 0, 0, 9), 100, 100), 0);
-	check_noop(&k, FSM_MASTER, NEXT(&k, rx));
+	check_noop(&k, FSM_MASTER, rx + 1 * S);
 	CHECK_EQ(fake_advert_at(&k, rx - 1, ip4(10, 0, 0, 9), 250, 100), 0);
-	check_noop(&k, FSM_MASTER, NEXT(&k, rx));
+	check_noop(&k, FSM_MASTER, rx + 1 * S);
 }
 
 static void test_bad_input(void)
