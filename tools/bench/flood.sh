@@ -71,6 +71,7 @@ flood() {
 	gap=$(bench_gaps_stop r1)
 	jq -n -c --arg impl "$impl" --arg kind "$kind" --argjson asked "$rate" \
 		--argjson gap "$gap" --argjson sent "$(cat "$LAB_DIR/gaps-r1.n")" \
+		--argjson lost "$(cat "$LAB_DIR/gaps-r1.lost")" \
 		--argjson pps "$(((tx1 - tx0) * 1000000 / (end - start)))" \
 		--argjson secs "$(awk -v u=$((end - start)) 'BEGIN { printf "%.3f", u / 1e6 }')" \
 		--argjson r1 $((t1b - t1a)) --argjson r2 $((t2b - t2a)) \
@@ -78,6 +79,7 @@ flood() {
 		'{impl: $impl, flood: $kind, asked_pps: $asked, pps: $pps, seconds: $secs,
 		  transitions_master: $r1, transitions_backup: $r2,
 		  spurious: ($r1 + $r2), master_kept_vip: $held, master_max_gap_ms: $gap,
+		  capture_dropped: $lost,
 		  master_adverts_per_s: (($sent / ($secs + 0.5)) * 10 | round / 10)}' >>"$ROWS"
 	tail -1 "$ROWS" | jq -r '"# \(.impl) \(.flood) \(.pps) pps: \(.spurious) spurious transitions"'
 }

@@ -184,12 +184,15 @@ bench_machine() {
 
 # bench_gaps_start R: records the adverts router R sends (its own eth0, outgoing), to tell a
 # master that really went silent (a loaded host) from a false takeover.
-bench_gaps_start() { t_capture "gaps-$1" "$1" eth0 -Q out 'ip proto 112'; }
+bench_gaps_start() { t_capture "gaps-$1" "$1" eth0 -B 65536 -Q out 'ip proto 112'; }
 
 # bench_gaps_stop R: stops that and prints the longest gap between R's adverts, in ms; how many
-# R sent goes into $LAB_DIR/gaps-R.n.
+# R sent goes into $LAB_DIR/gaps-R.n, how many frames the capture lost into $LAB_DIR/gaps-R.lost
+# (a lost advert reads as a longer gap).
 bench_gaps_stop() {
 	t_capture_stop "gaps-$1"
+	awk '/packets dropped by kernel/ { n = $1 } END { print n + 0 }' \
+		"$LAB_DIR/gaps-$1.tcpdump.err" >"$LAB_DIR/gaps-$1.lost"
 	t_capture_read "gaps-$1" | awk -v nf="$LAB_DIR/gaps-$1.n" '
 		{ t = $1 * 1000; if (n++ && t - p > m) m = t - p; p = t }
 		END { printf "%.1f\n", m; print n + 0 > nf }'

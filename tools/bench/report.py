@@ -104,18 +104,19 @@ def flood_section(fl):
         return "Not run."
     rows = [[r["impl"], r["flood"], "max" if not r["asked_pps"] else r["asked_pps"], r["pps"],
              r["seconds"], r["spurious"], r["master_kept_vip"], r.get("master_max_gap_ms"),
-             r.get("master_adverts_per_s", "-")]
+             r.get("capture_dropped", "-"), r.get("master_adverts_per_s", "-")]
             for r in fl["rows"]]
     return (f"Adverts every {fl['interval_ms']} ms; each flood {fl['seconds']} s from the client "
             "(trafgen, one CPU); \"spurious\" = state changes logged by either router; \"master's "
             "longest gap\": between the adverts the master sent (captured as they left it): above "
-            "Master_Down_Interval, the master itself went silent; \"master's adverts/s\": how "
+            "Master_Down_Interval, the master itself went silent (unless the capture lost "
+            "frames: \"capture lost\"); \"master's adverts/s\": how "
             "many it sent a second over the flood and the 0.5 s after (normal: 1000 / interval; "
             "far more means it answered the flood advert for advert). The \"valid\" flood: "
             "VRRPv3 adverts for our VRID at priority 1 from the client (no authentication in "
             "VRRPv3: nothing may drop them).\n\n"
             + table(["impl", "flood", "asked pps", "reached pps", "s", "spurious", "master kept VIP",
-                     "master's longest gap ms", "master's adverts/s"], rows)
+                     "master's longest gap ms", "capture lost", "master's adverts/s"], rows)
             + during_table(fl.get("during")))
 
 
@@ -321,33 +322,35 @@ def scale_targets(idle):
     return out
 
 
+def longest_gap(part, what, name):
+    """The vrrpd master's longest gap between its adverts over a part's rows, as a target row."""
+    ms = part.get("interval_ms")
+    vs = [r for r in part.get("rows", []) if r["impl"] == "vrrpd"
+          and r.get("master_max_gap_ms") is not None]
+    if not ms or not vs:
+        return None, vs, ms
+    top = max(vs, key=lambda r: r["master_max_gap_ms"])
+    return ((f"{what}: the master's longest gap between its adverts at most 2 intervals",
+             f"{top['master_max_gap_ms']} ms ({name(top)})", top["master_max_gap_ms"] <= 2 * ms),
+            vs, ms)
+
+
 def rhythm_targets(res):
     """The master keeps its rhythm: longest gap and advert rate under the floods, starvation."""
     out = []
-    fl = res.get("flood") or {}
-    ms = fl.get("interval_ms")
-    vs = [r for r in fl.get("rows", []) if r["impl"] == "vrrpd"
-          and r.get("master_max_gap_ms") is not None]
-    if ms and vs:
-        top = max(vs, key=lambda r: r["master_max_gap_ms"])
-        out.append(("floods: the master's longest gap between its adverts at most 2 intervals",
-                    f"{top['master_max_gap_ms']} ms ({top['flood']}, "
-                    f"{top['asked_pps'] or 'max'} pps)", top["master_max_gap_ms"] <= 2 * ms))
+    row, vs, ms = longest_gap(res.get("flood") or {}, "floods",
+                              lambda r: f"{r['flood']}, {r['asked_pps'] or 'max'} pps")
+    if row:
+        out.append(row)
         va = [r for r in vs if r["flood"] == "valid" and r.get("master_adverts_per_s")]
         if va:
             top = max(va, key=lambda r: r["master_adverts_per_s"])
             out.append(("valid floods: the master's advert rate at most twice its normal rate",
                         f"{top['master_adverts_per_s']}/s (normal {1000 // ms}/s)",
                         top["master_adverts_per_s"] <= 2 * 1000 / ms))
-    st = res.get("starve") or {}
-    ms = st.get("interval_ms")
-    vs = [r for r in st.get("rows", []) if r["impl"] == "vrrpd"
-          and r.get("master_max_gap_ms") is not None]
-    if ms and vs:
-        top = max(vs, key=lambda r: r["master_max_gap_ms"])
-        out.append(("starvation: the master's longest gap between its adverts at most 2 intervals",
-                    f"{top['master_max_gap_ms']} ms ({top['case']})",
-                    top["master_max_gap_ms"] <= 2 * ms))
+    row, _, _ = longest_gap(res.get("starve") or {}, "starvation", lambda r: r["case"])
+    if row:
+        out.append(row)
     return out
 
 
