@@ -1351,6 +1351,13 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 	return ret;
 }
 
+uint64_t inst_down_deadline(const struct inst *in)
+{
+	if (in->fsm.state != FSM_BACKUP || in->fsm.inhibited || inst_down_in_kernel(in))
+		return 0;
+	return in->fsm_deadline_ns;
+}
+
 uint64_t inst_deadline(const struct inst *in)
 {
 	uint64_t d = inst_down_in_kernel(in) ? inst_down_fallback_ns(in) : in->fsm_deadline_ns;

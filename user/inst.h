@@ -155,5 +155,10 @@ void inst_link_check(struct inst *in, uint64_t now_ns);
 bool inst_iface_back(struct inst *in);
 /* The earliest time inst_tick() has work to do. */
 uint64_t inst_deadline(const struct inst *in);
+/*
+ * The Master_Down deadline this Backup keeps on its own timer (after a priority 0, without the
+ * kernel's timer), 0 if none: the event loop wakes a little ahead of it (see main.c).
+ */
+uint64_t inst_down_deadline(const struct inst *in);
 
 #endif /* VRRPD_INST_H */
