@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "hook.h"
 #include "inst.h"
+#include "link.h"
 #include "log.h"
 #include "nl.h"
 #include "pkt.h"
@@ -495,11 +496,11 @@ static void inst_update_inhibit(struct inst *in, uint64_t now_ns)
 }
 
 /* The link as the kernel and the driver see it; why says what is wrong. */
-static bool inst_link_query(struct inst *in, const char **why)
+static bool inst_link_query(struct inst *in, uint64_t now_ns, const char **why)
 {
 	struct nl_link_info li;
 
-	if (nl_link_get(in->nl, in->o->ifname, &li) || li.ifindex != in->ifindex) {
+	if (link_get(in->nl, in->o->ifname, now_ns, &li) || li.ifindex != in->ifindex) {
 		*why = "interface gone";
 		in->gone = true;
 		return false;
@@ -513,7 +514,7 @@ static bool inst_link_query(struct inst *in, const char **why)
 		return false;
 	}
 	/* Drivers without ethtool support say nothing here (-EOPNOTSUPP): carrier decides. */
-	if (nl_ethtool_link(in->o->ifname) == 0) {
+	if (link_ethtool(in->o->ifname, now_ns) == 0) {
 		*why = "the driver reports no link";
 		return false;
 	}
@@ -564,7 +565,7 @@ static void inst_track_check(struct inst *in, uint64_t now_ns)
 	in->track_fault = NULL;
 	for (i = 0; i < in->o->ntracks; i++) {
 		const struct opts_track *t = &in->o->tracks[i];
-		bool down = nl_link_get(in->nl, t->ifname, &li) || !li.up || !li.carrier;
+		bool down = link_get(in->nl, t->ifname, now_ns, &li) || !li.up || !li.carrier;
 
 		if (down && !in->track_down[i])
 			log_warnx("VRRP ID %d on %s: tracked interface %s is down%s", in->o->vrid,
@@ -588,7 +589,7 @@ void inst_link_check(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input l = { .type = FSM_IN_LINK_DOWN };
 	const char *why;
-	bool ok = inst_link_query(in, &why);
+	bool ok = inst_link_query(in, now_ns, &why);
 	char track_why[IF_NAMESIZE + 32];
 
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
@@ -945,7 +946,7 @@ void inst_begin(struct inst *in, uint64_t now_ns)
 	char track_why[IF_NAMESIZE + 32];
 	const char *why;
 
-	in->link_ok = inst_link_query(in, &why);
+	in->link_ok = inst_link_query(in, now_ns, &why);
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
 	/* The tracked interfaces as they are now: the priority to start with, or FAULT. */
 	in->admin_prio = in->o->priority;

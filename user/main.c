@@ -1002,9 +1002,11 @@ static int run(struct vrrpd *d)
 					log_warn("timerfd");
 			} else if (evs[i].data.fd == nl_link_watch_fd(d->link_watch)) {
 				nl_link_watch_read(d->link_watch);
+				/* One clock reading: each interface is read once for all (link.h). */
+				now = now_ns();
 				for (j = 0; j < d->nvi; j++)
 					if (d->vi[j]->started)
-						inst_link_check(&d->vi[j]->inst, now_ns());
+						inst_link_check(&d->vi[j]->inst, now);
 			} else {
 				vinst_fd(d, evs[i].data.fd);
 			}
