@@ -71,6 +71,7 @@ struct vrrpd {
 	int ring_budget; /* events this turn of the event loop may still take (RING_BATCH) */
 	uint64_t rest_since_ns; /* since when a change's slow part waits (defer_end), 0: none */
 	uint64_t rest_last_ns; /* when the last of them was left waiting */
+	uint64_t rest_wake_ns; /* when defer_end() goes on with them, 0: no timer of its own */
 	/* With -c FILE: RUN_DIR/FILE's name.pid, the process's own (for init scripts). */
 	char pidfile[2 * OPTS_PATH_MAX + 8];
 };
@@ -884,15 +885,28 @@ static void defer_begin(struct vrrpd *d)
 
 /*
  * How long the slow part of a change may wait while more instances change: until none changed
- * for DEFER_QUIET_NS and no Backup whose master fell silent (inst_takeover_near) is due
- * before DEFER_MAX_NS after the first change, and DEFER_MAX_NS at most. A takeover of many
- * instances is spread over the milliseconds the old master took to send its last adverts (24
- * ms for 255 at 100 ms in test_scale), and over several turns (RING_BATCH): every advert and
- * first gratuitous ARP of the storm leaves before the first netlink round trip of any of them
- * (40 us or more each), not only those of one turn.
+ * for DEFER_QUIET_NS (DEFER_MAX_NS after the first change at most), and for as long as a
+ * Backup whose master fell silent (inst_takeover_near) is due within DEFER_SLICE_NS. Then it
+ * goes on in slices, one per turn of the loop, each of DEFER_SLICE_NS at most and ending
+ * before the next advert, takeover or other timer is due (one instance's at least). A
+ * takeover of many instances is spread over the
+ * milliseconds the old master took to send its last adverts (24 ms for 255 at 100 ms in
+ * test_scale), over several turns (RING_BATCH), and, when the old master stopped in the midst
+ * of sending them, over two waves one interval apart: every advert and first gratuitous ARP
+ * leaves when due, never after a netlink round trip (40 us or more each) of the storm.
  */
 #define DEFER_QUIET_NS 1000000ull
 #define DEFER_MAX_NS 20000000ull
+#define DEFER_SLICE_NS 5000000ull
+
+/* Does a Backup of d take over (its master fell silent) before `by`? */
+static bool takeover_near(const struct vrrpd *d, uint64_t by)
+{
+	for (int i = 0; i < d->nvi; i++)
+		if (d->vi[i]->started && inst_takeover_near(&d->vi[i]->inst, by))
+			return true;
+	return false;
+}
 
 /*
  * The end of a batch: the slow part of what changed now goes on, or, while a storm of changes
@@ -902,7 +916,8 @@ static void defer_begin(struct vrrpd *d)
  */
 static void defer_end(struct vrrpd *d, uint64_t now)
 {
-	bool waiting = false, fresh = false;
+	bool waiting = false, fresh = false, flushed;
+	uint64_t end;
 	int i;
 
 	for (i = 0; i < d->nvi; i++) {
@@ -914,6 +929,7 @@ static void defer_end(struct vrrpd *d, uint64_t now)
 			fresh |= in->rest_ns > d->rest_last_ns;
 		}
 	}
+	d->rest_wake_ns = 0;
 	if (!waiting) {
 		d->rest_since_ns = d->rest_last_ns = 0;
 		return;
@@ -922,27 +938,40 @@ static void defer_end(struct vrrpd *d, uint64_t now)
 		d->rest_since_ns = now;
 	if (fresh)
 		d->rest_last_ns = now;
-	if (d->nvi > 1 && now < d->rest_since_ns + DEFER_MAX_NS) {
-		if (now < d->rest_last_ns + DEFER_QUIET_NS)
+	if (d->nvi > 1) {
+		if (now < d->rest_last_ns + DEFER_QUIET_NS &&
+		    now < d->rest_since_ns + DEFER_MAX_NS) {
+			d->rest_wake_ns = d->rest_last_ns + DEFER_QUIET_NS;
+			if (d->rest_wake_ns > d->rest_since_ns + DEFER_MAX_NS)
+				d->rest_wake_ns = d->rest_since_ns + DEFER_MAX_NS;
 			return;
-		for (i = 0; i < d->nvi; i++)
-			if (d->vi[i]->started &&
-			    inst_takeover_near(&d->vi[i]->inst, d->rest_since_ns + DEFER_MAX_NS))
-				return;
+		}
+		/* The takeover's own timer wakes the loop, and its change waits again. */
+		if (takeover_near(d, now + DEFER_SLICE_NS))
+			return;
 	}
-	for (i = 0; i < d->nvi; i++)
+	/* A slice ends before the next advert, takeover or other timer is due; one at least. */
+	end = next_deadline(d);
+	if (!end || end > now + DEFER_SLICE_NS)
+		end = now + DEFER_SLICE_NS;
+	for (i = 0, flushed = false; i < d->nvi; i++) {
+		if (!d->vi[i]->inst.rest_due)
+			continue;
+		if (d->nvi > 1 && flushed && now_ns() >= end) {
+			d->rest_wake_ns = 1; /* the next slice, on the next turn */
+			d->rest_since_ns = 0; /* a change meanwhile waits DEFER_MAX_NS anew */
+			return;
+		}
 		inst_flush(&d->vi[i]->inst);
+		flushed = true;
+	}
 	d->rest_since_ns = d->rest_last_ns = 0;
 }
 
-/* When what defer_end() left waiting is due, 0: nothing waits. */
+/* When what defer_end() left waiting goes on, 0: nothing waits, or a takeover's timer. */
 static uint64_t defer_deadline(const struct vrrpd *d)
 {
-	uint64_t quiet = d->rest_last_ns + DEFER_QUIET_NS, max = d->rest_since_ns + DEFER_MAX_NS;
-
-	if (!d->rest_since_ns)
-		return 0;
-	return quiet < max ? quiet : max;
+	return d->rest_wake_ns;
 }
 
 static int run(struct vrrpd *d)

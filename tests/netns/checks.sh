@@ -245,12 +245,14 @@ t_capture() {
 }
 
 # t_addr_watch R: from now on, every address added or removed in router R is written down, with
-# the time the kernel told (ip -ts monitor: the wall clock, as a capture's, in µs), to
-# $LAB_DIR/addrwatch-R.txt, until t_addr_unwatch R. Returns once the monitor listens (a probe
+# the time ip read the kernel's message (ip -ts monitor: the wall clock, as a capture's, in µs),
+# to $LAB_DIR/addrwatch-R.txt, until t_addr_unwatch R. Returns once the monitor listens (a probe
 # address on lo shows it).
 t_addr_watch() {
-	local r=$1
-	nsenter --net="/run/netns/$(lab_ns "$r")" ip -ts -o monitor address \
+	local r=$1 rt=()
+	# At real-time priority where it may, so that a busy router does not put the reading off.
+	chrt -f 1 true 2>/dev/null && rt=(chrt -f 1)
+	nsenter --net="/run/netns/$(lab_ns "$r")" "${rt[@]}" ip -ts -o monitor address \
 		>"$LAB_DIR/addrwatch-$r.txt" 2>/dev/null &
 	LAB_PID[cap.addr-$r]=$!
 	lab_exec "$r" ip addr add 127.255.255.254/32 dev lo
