@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Loading, sharing and attaching the XDP program; the map entries of our instances. */
+#include <dirent.h>
 #include <errno.h>
 #include <linux/if_link.h>
 #include <signal.h>
@@ -213,16 +214,144 @@ static int check_pinned(struct bpf_object *obj, const char *pin_dir, char *err, 
 	return 0;
 }
 
+/*
+ * The program is pinned too, as PIN_DIR/vrrpd_xdp_<HASH> (HASH: this build's BPF object and
+ * whether it starts the kernel's Master_Down_Timers), and a vrrpd of the same build reuses it
+ * instead of loading a copy of its own: the verifier takes some 20 ms of CPU for each load,
+ * which a host starting hundreds of single-instance processes pays hundreds of times. A build
+ * that differs pins its own, and the others' pins go (their processes keep theirs).
+ */
+#define XDP_PIN_PREFIX VRRPD_PROG_NAME "_"
+
+static void xdp_prog_pin_path(struct xdp_ctx *x)
+{
+	uint64_t h = 14695981039346656037ull; /* FNV-1a */
+	const unsigned char *p;
+	size_t n, i;
+
+	p = vrrpd_bpf__elf_bytes(&n);
+	for (i = 0; i <= n; i++) {
+		h ^= i < n ? p[i] : x->down_timer;
+		h *= 1099511628211ull;
+	}
+	snprintf(x->prog_pin, sizeof(x->prog_pin), "%s/" XDP_PIN_PREFIX "%016llx", x->pin_dir,
+		 (unsigned long long)h);
+}
+
+/* Is prog_fd our program, and each pinned map it uses the one we have? */
+static bool xdp_prog_uses_our_maps(struct xdp_ctx *x, int prog_fd)
+{
+	struct bpf_prog_info info = {};
+	uint32_t map_ids[16] = {};
+	__u32 len = sizeof(info), i;
+
+	info.nr_map_ids = 16;
+	info.map_ids = (__u64)(unsigned long)map_ids;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) || info.type != BPF_PROG_TYPE_XDP ||
+	    strcmp(info.name, VRRPD_PROG_NAME) || info.nr_map_ids > 16)
+		return false;
+	for (i = 0; i < info.nr_map_ids; i++) {
+		struct bpf_map_info mi = {}, ours = {};
+		__u32 mlen = sizeof(mi), olen = sizeof(ours);
+		struct bpf_map *map;
+		int fd = bpf_map_get_fd_by_id(map_ids[i]);
+		int ret = fd < 0 ? -1 : bpf_obj_get_info_by_fd(fd, &mi, &mlen);
+
+		if (fd >= 0)
+			close(fd);
+		if (ret)
+			return false;
+		map = bpf_object__find_map_by_name(x->skel->obj, mi.name);
+		if (!map || !bpf_map__pin_path(map))
+			continue; /* the program's own (scratch space, constants) */
+		if (bpf_obj_get_info_by_fd(bpf_map__fd(map), &ours, &olen) || ours.id != mi.id)
+			return false;
+	}
+	return true;
+}
+
+/* Removes the pins of programs of other builds (not ours, not attached ones: pins only). */
+static void xdp_unpin_others(struct xdp_ctx *x)
+{
+	const char *ours = strrchr(x->prog_pin, '/') + 1;
+	struct dirent *e;
+	DIR *dir = opendir(x->pin_dir);
+
+	if (!dir)
+		return;
+	while ((e = readdir(dir)))
+		if (!strncmp(e->d_name, XDP_PIN_PREFIX, strlen(XDP_PIN_PREFIX)) &&
+		    strcmp(e->d_name, ours))
+			unlinkat(dirfd(dir), e->d_name, 0);
+	closedir(dir);
+}
+
+/* Opens and loads the object; with reuse, takes the pinned program of this build if there. */
+static int xdp_load(struct xdp_ctx *x, bool no_down_timer, bool reuse, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = x->pin_dir);
+	char reason[512];
+	int ret, pinned = -1;
+
+	x->skel = vrrpd_bpf__open_opts(&oo);
+	if (!x->skel) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+		return ret;
+	}
+	ret = check_pinned(x->skel->obj, x->pin_dir, err, errlen);
+	if (ret)
+		goto fail;
+	/* 1: the kernel lets XDP use bpf_timer (5.15 and later); 0 or -errno: it does not. */
+	x->down_timer = !no_down_timer &&
+			libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_timer_init, NULL) == 1;
+	x->skel->rodata->down_timer_on = x->down_timer;
+	bpf_program__set_autoload(x->skel->progs.vrrpd_down_init, x->down_timer);
+	xdp_prog_pin_path(x);
+	if (reuse)
+		pinned = bpf_obj_get(x->prog_pin);
+	bpf_program__set_autoload(x->skel->progs.vrrpd_xdp, pinned < 0);
+	xdp_libbpf_len = 0;
+	ret = vrrpd_bpf__load(x->skel);
+	if (ret) {
+		xdp_last_reason(reason, sizeof(reason));
+		snprintf(err, errlen, "cannot load the XDP program: %s (verifier: %s)",
+			 strerror(-ret), reason);
+		goto fail;
+	}
+	if (pinned >= 0 && !xdp_prog_uses_our_maps(x, pinned)) {
+		/* Pinned against maps removed since (or not a program of ours): a fresh load. */
+		unlink(x->prog_pin);
+		ret = -ESTALE;
+		goto fail;
+	}
+	if (pinned >= 0) {
+		x->prog_fd = pinned;
+		x->prog_fd_own = true;
+		return 0;
+	}
+	x->prog_fd = bpf_program__fd(x->skel->progs.vrrpd_xdp);
+	/* EEXIST: another vrrpd of this build pinned its own meanwhile; both are the same. */
+	if (bpf_obj_pin(x->prog_fd, x->prog_pin) == 0)
+		xdp_unpin_others(x);
+	return 0;
+fail:
+	if (pinned >= 0)
+		close(pinned);
+	vrrpd_bpf__destroy(x->skel);
+	x->skel = NULL;
+	return ret;
+}
+
 int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *err, size_t errlen)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
 	struct bpf_map_info info = {};
 	__u32 len = sizeof(info);
-	char reason[512];
 	int ret;
 
 	memset(x, 0, sizeof(*x));
 	x->ring_fd = -1;
+	x->prog_fd = -1;
 	snprintf(x->pin_dir, sizeof(x->pin_dir), "%s", pin_dir);
 	libbpf_set_print(xdp_libbpf_print);
 
@@ -240,33 +369,11 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *e
 			 strerror(-ret));
 		return ret;
 	}
-	x->skel = vrrpd_bpf__open_opts(&oo);
-	if (!x->skel) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(-ret));
+	ret = xdp_load(x, no_down_timer, true, err, errlen);
+	if (ret == -ESTALE)
+		ret = xdp_load(x, no_down_timer, false, err, errlen);
+	if (ret)
 		return ret;
-	}
-	ret = check_pinned(x->skel->obj, pin_dir, err, errlen);
-	if (ret) {
-		vrrpd_bpf__destroy(x->skel);
-		x->skel = NULL;
-		return ret;
-	}
-	/* 1: the kernel lets XDP use bpf_timer (5.15 and later); 0 or -errno: it does not. */
-	x->down_timer = !no_down_timer &&
-			libbpf_probe_bpf_helper(BPF_PROG_TYPE_XDP, BPF_FUNC_timer_init, NULL) == 1;
-	x->skel->rodata->down_timer_on = x->down_timer;
-	bpf_program__set_autoload(x->skel->progs.vrrpd_down_init, x->down_timer);
-	xdp_libbpf_len = 0;
-	ret = vrrpd_bpf__load(x->skel);
-	if (ret) {
-		xdp_last_reason(reason, sizeof(reason));
-		snprintf(err, errlen, "cannot load the XDP program: %s (verifier: %s)",
-			 strerror(-ret), reason);
-		vrrpd_bpf__destroy(x->skel);
-		x->skel = NULL;
-		return ret;
-	}
 	x->cfg_fd = bpf_map__fd(x->skel->maps.vrrpd_cfg);
 	x->rx_fd = bpf_map__fd(x->skel->maps.vrrpd_rx);
 	x->vip_fd = bpf_map__fd(x->skel->maps.vrrpd_vip);
@@ -294,6 +401,10 @@ void xdp_close(struct xdp_ctx *x)
 		close(x->ring_fd);
 		x->ring_fd = -1;
 	}
+	if (x->prog_fd_own)
+		close(x->prog_fd);
+	x->prog_fd = -1;
+	x->prog_fd_own = false;
 	if (x->skel) {
 		vrrpd_bpf__destroy(x->skel);
 		x->skel = NULL;
@@ -349,7 +460,7 @@ static int xdp_attach_once(struct xdp_ctx *x, int ifindex, const char **mode, ch
 			   size_t errlen)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
-	int prog_fd = bpf_program__fd(x->skel->progs.vrrpd_xdp);
+	int prog_fd = x->prog_fd;
 	bool same_maps;
 	int ret;
 

@@ -30,7 +30,10 @@ struct xdp_ctx {
 	int ring_fd; /* this process's ring buffer, in vrrpd_events under our pid */
 	struct ring_buffer *rb;
 	uint32_t cfg_map_id;
+	int prog_fd; /* the XDP program: ours, or the pinned one of this build (xdp_open) */
+	bool prog_fd_own; /* prog_fd is the pinned one's, ours to close */
 	char pin_dir[256];
+	char prog_pin[256 + 32]; /* where the program of this build is pinned */
 };
 
 /*

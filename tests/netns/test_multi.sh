@@ -10,6 +10,9 @@
 #   5. Daemon mode (no --foreground): returns 0 once running, writes its pid file in -f DIR,
 #      and stops (cleaning up) when that pid is killed.
 #   6. The last instance to leave an interface detaches the XDP program.
+#   7. The program is pinned beside the maps and reused by the next vrrpd of the same build
+#      (one load, checked in 1); a pin of another build goes, and a program that is not
+#      vrrpd's under our pin's name is replaced, never attached.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -71,9 +74,18 @@ else
 	t_fail multi_two_instances_master_on_r1 \
 		"$VIP1 on '$(t_holders "$VIP1")', $VIP2 on '$(t_holders "$VIP2")'"
 fi
+# loaded R: how many vrrpd_xdp programs the kernel holds that use router R's vrrpd_cfg.
+loaded() {
+	local id
+	id=$(bpftool -j map show pinned "/sys/fs/bpf/$LAB_PREFIX-$1/vrrpd_cfg" | jq .id) &&
+		bpftool -j prog show | jq --argjson id "$id" \
+			'[.[] | select(.name == "vrrpd_xdp" and any(.map_ids[]?; . == $id))] | length'
+}
 for r in r1 r2; do
 	N=$(t_xdp_progs "$r")
 	t_eq "multi_${r}_one_xdp_program" "$N" 1 "$N XDP programs on eth0"
+	# The second process reuses the program the first pinned: one load, not a copy each.
+	t_eq "multi_${r}_program_loaded_once" "$(loaded "$r")" 1
 	V=$(t_cfg_vrids "$r")
 	t_eq "multi_${r}_cfg_map_has_both_instances" "$V" "51 52" "vrrpd_cfg holds VRIDs '$V'"
 done
@@ -203,4 +215,21 @@ t_stop r2 v51
 t_stop r2 v52
 N=$(t_xdp_progs r2)
 t_eq multi_r2_xdp_detached_after_last_exit "$N" 0 "$N XDP programs on r2's eth0"
+
+# --- 7. The pinned program: another build's pin goes, a foreign one is not run ---------------
+t_phase
+PINS=/sys/fs/bpf/$LAB_PREFIX-r1
+OURS=$(cd "$PINS" && echo vrrpd_xdp_*)
+t_check multi_program_pinned eval '[ -e "$PINS/$OURS" ] && [ "${OURS#vrrpd_xdp_}" != "*" ]'
+# In place of ours, a program that is not vrrpd's; beside it, the pin of another build.
+rm -f "$PINS/$OURS"
+bpftool prog load "$LAB_ROOT/build/xdp_pass.bpf.o" "$PINS/$OURS" type xdp
+bpftool prog load "$LAB_ROOT/build/xdp_pass.bpf.o" "$PINS/vrrpd_xdp_0000000000000000" type xdp
+t_start r1 v51 -i eth0 -v 51 -p 200 -d 0.2 "$VIP1"
+t_eq multi_foreign_pin_not_attached "$(lab_exec r1 ip -d link show eth0 |
+	grep -o 'name [a-z_]*' | head -n 1)" "name vrrpd_xdp"
+t_eq multi_foreign_pin_replaced "$(bpftool -j prog show pinned "$PINS/$OURS" | jq -r .name)" vrrpd_xdp
+t_check multi_other_build_pin_removed eval '[ ! -e "$PINS/vrrpd_xdp_0000000000000000" ]'
+t_check multi_restarted_master t_wait_ms "$BOUND" t_only r1 "$VIP1"
+t_stop r1 v51
 t_done
