@@ -889,11 +889,11 @@ static void defer_begin(struct vrrpd *d)
  * Backup whose master fell silent (inst_takeover_near) is due within DEFER_SLICE_NS. Then it
  * goes on in slices, one per turn of the loop, each of DEFER_SLICE_NS at most and ending
  * before the next advert, takeover or other timer is due (one instance's at least). A
- * takeover of many instances is spread over the
- * milliseconds the old master took to send its last adverts (24 ms for 255 at 100 ms in
- * test_scale), over several turns (RING_BATCH), and, when the old master stopped in the midst
- * of sending them, over two waves one interval apart: every advert and first gratuitous ARP
- * leaves when due, never after a netlink round trip (40 us or more each) of the storm.
+ * takeover of many instances is spread over the milliseconds the old master took to send its
+ * last adverts (24 ms for 255 at 100 ms in test_scale), over several turns (RING_BATCH), and,
+ * when the old master stopped in the midst of sending them, over two waves one interval
+ * apart: every advert and first gratuitous ARP leaves when due, never after a netlink round
+ * trip (40 us or more each) of the storm.
  */
 #define DEFER_QUIET_NS 1000000ull
 #define DEFER_MAX_NS 20000000ull
