@@ -238,18 +238,25 @@ static void xdp_prog_pin_path(struct xdp_ctx *x)
 		 (unsigned long long)h);
 }
 
-/* Is prog_fd our program, and each pinned map it uses the one we have? */
-static bool xdp_prog_uses_our_maps(struct xdp_ctx *x, int prog_fd)
+/*
+ * Is prog_fd a vrrpd XDP program (1; 0: another program; -errno: cannot tell), and is each
+ * pinned map it uses the one we have (same_maps)?
+ */
+static int xdp_prog_match(struct xdp_ctx *x, int prog_fd, bool *same_maps)
 {
 	struct bpf_prog_info info = {};
 	uint32_t map_ids[16] = {};
 	__u32 len = sizeof(info), i;
 
+	*same_maps = false;
 	info.nr_map_ids = 16;
 	info.map_ids = (__u64)(unsigned long)map_ids;
-	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len) || info.type != BPF_PROG_TYPE_XDP ||
-	    strcmp(info.name, VRRPD_PROG_NAME) || info.nr_map_ids > 16)
-		return false;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	if (info.type != BPF_PROG_TYPE_XDP || strcmp(info.name, VRRPD_PROG_NAME))
+		return 0;
+	if (info.nr_map_ids > 16)
+		return 1;
 	for (i = 0; i < info.nr_map_ids; i++) {
 		struct bpf_map_info mi = {}, ours = {};
 		__u32 mlen = sizeof(mi), olen = sizeof(ours);
@@ -260,14 +267,15 @@ static bool xdp_prog_uses_our_maps(struct xdp_ctx *x, int prog_fd)
 		if (fd >= 0)
 			close(fd);
 		if (ret)
-			return false;
+			return 1;
 		map = bpf_object__find_map_by_name(x->skel->obj, mi.name);
 		if (!map || !bpf_map__pin_path(map))
 			continue; /* the program's own (scratch space, constants) */
 		if (bpf_obj_get_info_by_fd(bpf_map__fd(map), &ours, &olen) || ours.id != mi.id)
-			return false;
+			return 1;
 	}
-	return true;
+	*same_maps = true;
+	return 1;
 }
 
 /* Removes the pins of programs of other builds (not ours, not attached ones: pins only). */
@@ -292,6 +300,7 @@ static int xdp_load(struct xdp_ctx *x, bool no_down_timer, bool reuse, char *err
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = x->pin_dir);
 	char reason[512];
 	int ret, pinned = -1;
+	bool same_maps;
 
 	x->skel = vrrpd_bpf__open_opts(&oo);
 	if (!x->skel) {
@@ -319,7 +328,7 @@ static int xdp_load(struct xdp_ctx *x, bool no_down_timer, bool reuse, char *err
 			 strerror(-ret), reason);
 		goto fail;
 	}
-	if (pinned >= 0 && !xdp_prog_uses_our_maps(x, pinned)) {
+	if (pinned >= 0 && (xdp_prog_match(x, pinned, &same_maps) != 1 || !same_maps)) {
 		/* Pinned against maps removed since (or not a program of ours): a fresh load. */
 		unlink(x->prog_pin);
 		ret = -ESTALE;
@@ -345,8 +354,6 @@ fail:
 
 int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *err, size_t errlen)
 {
-	struct bpf_map_info info = {};
-	__u32 len = sizeof(info);
 	int ret;
 
 	memset(x, 0, sizeof(*x));
@@ -382,8 +389,6 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *e
 	x->peer_fd = bpf_map__fd(x->skel->maps.vrrpd_peer);
 	x->events_fd = bpf_map__fd(x->skel->maps.vrrpd_events);
 	x->down_fd = bpf_map__fd(x->skel->maps.vrrpd_down);
-	if (bpf_obj_get_info_by_fd(x->cfg_fd, &info, &len) == 0)
-		x->cfg_map_id = info.id;
 	return 0;
 }
 
@@ -411,31 +416,17 @@ void xdp_close(struct xdp_ctx *x)
 	}
 }
 
-/* Is prog_id a vrrpd program that uses our vrrpd_cfg map? */
+/* xdp_prog_match() of the program with id prog_id. */
 static int xdp_prog_is_ours(struct xdp_ctx *x, uint32_t prog_id, bool *same_maps)
 {
-	struct bpf_prog_info info = {};
-	uint32_t map_ids[16] = {};
-	__u32 len = sizeof(info);
-	bool ours;
-	int fd, ret;
-	__u32 i;
+	int fd = bpf_prog_get_fd_by_id(prog_id), ret;
 
 	*same_maps = false;
-	fd = bpf_prog_get_fd_by_id(prog_id);
 	if (fd < 0)
 		return -errno;
-	info.nr_map_ids = 16;
-	info.map_ids = (__u64)(unsigned long)map_ids;
-	ret = bpf_obj_get_info_by_fd(fd, &info, &len);
+	ret = xdp_prog_match(x, fd, same_maps);
 	close(fd);
-	if (ret)
-		return -errno;
-	ours = !strcmp(info.name, VRRPD_PROG_NAME);
-	for (i = 0; ours && i < info.nr_map_ids && i < 16; i++)
-		if (map_ids[i] == x->cfg_map_id)
-			*same_maps = true;
-	return ours;
+	return ret;
 }
 
 static const char *xdp_mode_name(__u8 mode)

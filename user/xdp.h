@@ -29,7 +29,6 @@ struct xdp_ctx {
 	bool down_timer; /* our program starts Master_Down_Timers in vrrpd_down */
 	int ring_fd; /* this process's ring buffer, in vrrpd_events under our pid */
 	struct ring_buffer *rb;
-	uint32_t cfg_map_id;
 	int prog_fd; /* the XDP program: ours, or the pinned one of this build (xdp_open) */
 	bool prog_fd_own; /* prog_fd is the pinned one's, ours to close */
 	char pin_dir[256];
