@@ -85,8 +85,11 @@ fi
 t_check downtimer_still_backup t_only r1 "$VIP"
 
 # --- 2. kill -9 of the master: the kernel's timer fires --------------------------------------
+# Counted right before the kill: while the master lives, a late advert may fire it (above), and
+# under the VM lane's emulation one did between the window's end and the kill.
+FIRED2=$(t_entry vrrpd_down r2 61 fired)
 takeover 61 downtimer
-t_eq downtimer_fired_once "$(t_entry vrrpd_down r2 61 fired)" $((${FIRED1/missing:*/0} + 1))
+t_eq downtimer_fired_once "$(t_entry vrrpd_down r2 61 fired)" $((${FIRED2/missing:*/0} + 1))
 t_stop r2 main
 
 # --- 3. --no-kernel-timer: the controller's own timer ----------------------------------------
