@@ -251,14 +251,12 @@ static void inst_vmac_ipv6(struct inst *in, bool on)
 }
 
 /*
- * The VIPs. A backup never sends a frame from the VMAC (RFC 9568 7.3). An IPv4
- * instance's macvlan stays up from its creation (inst_vmac_open): with no address, no IPv6 and
- * arp_ignore 1 it sends nothing, and XDP drops the frames sent to the VMAC while the instance is
- * not Master; a takeover then costs one netlink request, not two (bringing a macvlan up costs
- * 45 us here, an address 15 us, and a storm of 255 takeovers pays it 255 times). An IPv6
- * instance's macvlan is brought up, with IPv6, before the VIPs go on it, and down, with IPv6
- * off, once they are gone, as before: not measured at scale, and IPv6 on an interface that is
- * up joins groups and takes part in Neighbor Discovery by itself.
+ * The VIPs, and the VMAC's macvlan under them: up before the VIPs go on it, down once they are
+ * gone, so that a backup never sends a frame from the VMAC (RFC 9568 7.3). Kept up in Backup,
+ * a takeover would cost one netlink request instead of two (an address 15 us here, bringing a
+ * macvlan up 45 us), but every macvlan that is up takes its share of each multicast frame on
+ * the LAN: 255 of them on the backup made the master's adverts cost 20,000 preemptions a second
+ * and the machine 6 points more busy at 255 x 10 ms (make bench's idle part).
  */
 static void inst_vips(struct inst *in, bool add)
 {
@@ -272,7 +270,7 @@ static void inst_vips(struct inst *in, bool add)
 	/* IPv6 VIPs need IPv6 on the macvlan, which a backup's never has (RFC.md D1). */
 	if (add && in->vmac_ifindex && inst_v6(in))
 		inst_vmac_ipv6(in, true);
-	if (add && in->vmac_ifindex && inst_v6(in)) {
+	if (add && in->vmac_ifindex) {
 		ret = nl_link_set_up(in->nl, in->vmac_ifindex, true);
 		if (ret)
 			log_warnx("VRRP ID %d on %s: cannot bring %s up: %s", in->o->vrid,
@@ -293,12 +291,13 @@ static void inst_vips(struct inst *in, bool add)
 				  addr_str(in->o->family, &v->addr, buf), v->prefix_len,
 				  strerror(-ret));
 	}
-	if (!add && in->vmac_ifindex && inst_v6(in)) {
+	if (!add && in->vmac_ifindex) {
 		ret = nl_link_set_up(in->nl, in->vmac_ifindex, false);
 		if (ret)
 			log_warnx("VRRP ID %d on %s: cannot bring %s down: %s", in->o->vrid,
 				  in->o->ifname, in->vmac_name, strerror(-ret));
-		inst_vmac_ipv6(in, false);
+		if (inst_v6(in))
+			inst_vmac_ipv6(in, false);
 	}
 	in->vips_added = add;
 }
@@ -673,12 +672,9 @@ int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock 
 	return 1;
 }
 
-static int inst_vmac_close(struct inst *in);
-
 /*
- * The VMAC's macvlan, created down and brought up once set up (IPv4; see inst_vips). One of that
- * name left by a vrrpd that died is removed first; anything else of that name is not ours and
- * stops us.
+ * The VMAC's macvlan, created down. One of that name left by a vrrpd that died is removed first;
+ * anything else of that name is not ours and stops us.
  */
 static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 {
@@ -744,16 +740,6 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 			log_info(
 				"VRRP ID %d on %s: set net.ipv4.conf.%s.arp_announce=2, so that %s never announces a VIP with its own MAC",
 				o->vrid, o->ifname, o->ifname, o->ifname);
-	}
-	/* IPv4: up for good, with nothing on it until Master (inst_vips). */
-	if (!inst_v6(in)) {
-		ret = nl_link_set_up(in->nl, in->vmac_ifindex, true);
-		if (ret) {
-			snprintf(err, errlen, "cannot bring the VMAC interface %s up: %s",
-				 in->vmac_name, strerror(-ret));
-			inst_vmac_close(in);
-			return ret;
-		}
 	}
 	return 0;
 }
