@@ -88,6 +88,13 @@ def failover_section(f):
              "GARP after advert p50", "ARP answer p50", "ping p50", "ping p99",
              "old master answered ARP until", "dual master"],
             failover_rows(f, interval)))
+        # Runs that did not count, and why (a lab not made, no takeover, ...): never left out.
+        for sc in f:
+            bad = [r for r in sc.get("detail", []) if r["status"] != "ok"]
+            if sc["interval_ms"] == interval and (bad or sc["ok"] < sc["runs"]):
+                why = "; ".join(f"run {r['run']}: {r['status']}" for r in bad) or "stopped early"
+                out.append(f"- {sc['impl']}, {FAULT_TEXT[sc['fault']]}: {sc['ok']} of "
+                           f"{sc['runs']} runs counted ({why}).")
         out.append("")
     return ("All times in ms from the fault, from the captures on the switch ports, except "
             "\"error\": the new master's first advert minus the RFC's expectation (the last "
