@@ -27,7 +27,8 @@ SKEL := $(BUILD)/vrrpd.skel.h
 # The daemon's modules; the pure ones are also linked into the unit tests.
 PURE_SRCS := user/fsm.c user/pkt.c user/pkt6.c
 VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/log.c user/xdp.c user/nl.c user/tx.c \
-	user/inst.c user/link.c user/hook.c user/group.c user/ctl.c user/conf.c user/mapdump.c
+	user/inst.c user/link.c user/hook.c user/group.c user/ctl.c user/conf.c user/mapdump.c \
+	user/vipq.c
 ATROPOS_SRCS := atropos/atropos.c user/fsm.c user/ctl.c user/log.c user/mapdump.c
 
 VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
@@ -76,7 +77,7 @@ $(BUILD)/obj/%.o: %.c $(SKEL) $(wildcard include/*.h user/*.h)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
 $(BUILD)/vrrpd: $(VRRPD_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz $(NL_LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz $(NL_LIBS) -pthread
 
 $(BUILD)/atropos: $(ATROPOS_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz
@@ -91,7 +92,7 @@ $(BUILD)/san/obj/%.o: %.c $(SKEL) $(wildcard include/*.h user/*.h) Makefile
 	$(CLANG) $(SAN_CFLAGS) -c $< -o $@
 
 $(BUILD)/san/vrrpd: $(patsubst %.c,$(BUILD)/san/obj/%.o,$(VRRPD_SRCS))
-	$(CLANG) $(SAN_CFLAGS) -o $@ $^ -lbpf -lelf -lz $(NL_LIBS)
+	$(CLANG) $(SAN_CFLAGS) -o $@ $^ -lbpf -lelf -lz $(NL_LIBS) -pthread
 
 $(BUILD)/san/atropos: $(patsubst %.c,$(BUILD)/san/obj/%.o,$(ATROPOS_SRCS))
 	$(CLANG) $(SAN_CFLAGS) -o $@ $^ -lbpf -lelf -lz

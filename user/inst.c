@@ -18,6 +18,7 @@
 #include "pkt.h"
 #include "pkt6.h"
 #include "tx.h"
+#include "vipq.h"
 #include "xdp.h"
 
 static const char *ip4_str(uint32_t addr, char *buf)
@@ -237,83 +238,74 @@ static void inst_send_magic(struct inst *in)
 }
 
 /*
- * IPv6 on the macvlan of an IPv6 instance: on while Master (the VIPs need it), off otherwise,
- * which also takes every IPv6 address off it. No address of its own (addr_gen_mode, set at
- * creation): only the VIPs.
+ * The VIPs' requests for a change, and the macvlan's under them (vipq_apply makes them): up
+ * before the VIPs go on it, down once they are gone, so that a backup never sends a frame from
+ * the VMAC (RFC 9568 7.3); an IPv6 instance's also has IPv6 on only while Master (which takes
+ * every IPv6 address off it; no address of its own, addr_gen_mode set at creation). Kept up in
+ * Backup, a takeover would cost one netlink request instead of two (an address 15 us here,
+ * bringing a macvlan up 45 us), but every macvlan that is up takes its share of each multicast
+ * frame on the LAN: 255 of them on the backup made the master's adverts cost 20,000 preemptions
+ * a second and the machine 6 points more busy at 255 x 10 ms (make bench's idle part). Nothing
+ * when the interface is gone: the kernel took it all with it.
  */
-static void inst_vmac_ipv6(struct inst *in, bool on)
+static void inst_vips_req(struct inst *in, enum vipq_op op, struct vipq_req *r)
 {
-	int ret = nl_sysctl("ipv6", in->vmac_name, "disable_ipv6", on ? "0" : "1");
-
-	if (ret)
-		log_warnx("VRRP ID %d on %s: cannot turn IPv6 %s on %s: %s", in->o->vrid,
-			  in->o->ifname, on ? "on" : "off", in->vmac_name, strerror(-ret));
+	memset(r, 0, sizeof(*r));
+	r->op = in->gone ? VIPQ_NONE : op;
+	r->family = in->o->family;
+	r->vip_ifindex = in->vip_ifindex;
+	r->vmac_ifindex = in->vmac_ifindex;
+	memcpy(r->vmac_name, in->vmac_name, sizeof(r->vmac_name));
+	r->o = in->o;
+	/* Configured by someone else before we started: not ours to add or remove. */
+	memcpy(r->skip, in->vip_present, sizeof(r->skip));
+	if (op != VIPQ_NONE || in->gone)
+		in->vips_added = r->op == VIPQ_ADD;
 }
 
-/*
- * The VIPs, and the VMAC's macvlan under them: up before the VIPs go on it, down once they are
- * gone, so that a backup never sends a frame from the VMAC (RFC 9568 7.3). Kept up in Backup,
- * a takeover would cost one netlink request instead of two (an address 15 us here, bringing a
- * macvlan up 45 us), but every macvlan that is up takes its share of each multicast frame on
- * the LAN: 255 of them on the backup made the master's adverts cost 20,000 preemptions a second
- * and the machine 6 points more busy at 255 x 10 ms (make bench's idle part).
- */
-static void inst_vips(struct inst *in, bool add)
+/* What went wrong in the requests of r, made for in (here or on vipq's thread). */
+static void inst_vips_said(const struct inst *in, const struct vipq_req *r)
 {
+	bool add = r->op == VIPQ_ADD;
 	char buf[INET6_ADDRSTRLEN];
-	int i, ret;
 
-	if (in->gone) {
-		in->vips_added = false;
-		return; /* nothing left to remove: the kernel took it all with the interface */
-	}
-	/* IPv6 VIPs need IPv6 on the macvlan, which a backup's never has (RFC.md D1). */
-	if (add && in->vmac_ifindex && inst_v6(in))
-		inst_vmac_ipv6(in, true);
-	if (add && in->vmac_ifindex) {
-		ret = nl_link_set_up(in->nl, in->vmac_ifindex, true);
-		if (ret)
-			log_warnx("VRRP ID %d on %s: cannot bring %s up: %s", in->o->vrid,
-				  in->o->ifname, in->vmac_name, strerror(-ret));
-	}
-	for (i = 0; i < in->o->nvips; i++) {
-		const struct opts_vip *v = &in->o->vips[i];
-
-		if (in->vip_present[i])
-			continue; /* configured by someone else: not ours to add or remove */
-		ret = add ? nl_addr_add(in->nl, in->vip_ifindex, in->o->family, &v->addr,
-					v->prefix_len) :
-			    nl_addr_del(in->nl, in->vip_ifindex, in->o->family, &v->addr,
-					v->prefix_len);
-		if (ret)
+	if (r->ipv6_ret)
+		log_warnx("VRRP ID %d on %s: cannot turn IPv6 %s on %s: %s", in->o->vrid,
+			  in->o->ifname, add ? "on" : "off", r->vmac_name, strerror(-r->ipv6_ret));
+	if (r->link_ret)
+		log_warnx("VRRP ID %d on %s: cannot bring %s %s: %s", in->o->vrid, in->o->ifname,
+			  r->vmac_name, add ? "up" : "down", strerror(-r->link_ret));
+	for (int i = 0; i < r->o->nvips; i++)
+		if (r->vip_ret[i])
 			log_warnx("VRRP ID %d on %s: cannot %s %s/%d: %s", in->o->vrid,
 				  in->o->ifname, add ? "add" : "remove",
-				  addr_str(in->o->family, &v->addr, buf), v->prefix_len,
-				  strerror(-ret));
-	}
-	if (!add && in->vmac_ifindex) {
-		ret = nl_link_set_up(in->nl, in->vmac_ifindex, false);
-		if (ret)
-			log_warnx("VRRP ID %d on %s: cannot bring %s down: %s", in->o->vrid,
-				  in->o->ifname, in->vmac_name, strerror(-ret));
-		if (inst_v6(in))
-			inst_vmac_ipv6(in, false);
-	}
-	in->vips_added = add;
+				  addr_str(r->family, &r->o->vips[i].addr, buf),
+				  r->o->vips[i].prefix_len, strerror(-r->vip_ret[i]));
+}
+
+/* The VIPs added or removed now, on the loop (without vipq, or when stopping). */
+static void inst_vips(struct inst *in, bool add)
+{
+	struct vipq_req r;
+
+	inst_vips_req(in, add ? VIPQ_ADD : VIPQ_DEL, &r);
+	vipq_apply(in->nl, &r);
+	inst_vips_said(in, &r);
 }
 
 /*
- * What a change does after its advert and first gratuitous ARP: the addresses (netlink, the
- * macvlan brought up or down), the rest of the burst, the magic packet and the scripts.
+ * What follows a change's addresses: the rest of the gratuitous ARP burst and the magic packet
+ * (unless the instance changed again or is no longer Master: they were another state's), and
+ * the scripts, at the priority of the change: an up script finds the VIPs in place, a down
+ * script gone.
  */
-static void inst_apply_rest(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
+static void inst_after_vips(struct inst *in, const struct fsm_out *out, uint64_t now_ns,
+			    uint8_t prio, bool latest)
 {
 	uint32_t act = out->actions;
 	bool garp_now = (act & FSM_ACT_GARP) && in->vmac_ifindex && in->o->garp_count > 0;
 
-	if (act & FSM_ACT_ADD_VIPS)
-		inst_vips(in, true);
-	if (act & FSM_ACT_GARP) {
+	if ((act & FSM_ACT_GARP) && latest && in->fsm.state == FSM_MASTER) {
 		if (in->o->garp_count > 0) {
 			if (!garp_now)
 				inst_send_garps(in);
@@ -325,43 +317,37 @@ static void inst_apply_rest(struct inst *in, const struct fsm_out *out, uint64_t
 			in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
 		inst_send_magic(in);
 	}
-	/* After the addresses: an up script finds the VIPs in place, a down script gone. */
 	if (act & FSM_ACT_HOOK_UP)
 		hook_queue(in->hook, true, "MASTER", fsm_state_name(out->old_state),
-			   fsm_reason_name(out->reason), in->fsm.priority, now_ns);
+			   fsm_reason_name(out->reason), prio, now_ns);
 	if ((act & FSM_ACT_HOOK_DOWN) && in->resigning) {
 		in->stop_hook_due = true;
-		in->stop_hook_prio = in->fsm.priority;
+		in->stop_hook_prio = prio;
 	} else if (act & FSM_ACT_HOOK_DOWN) {
 		hook_queue(in->hook, false,
 			   out->reason == VRRPD_R_SHUTDOWN ? "STOP" :
 							     fsm_state_name(out->new_state),
-			   "MASTER", fsm_reason_name(out->reason), in->fsm.priority, now_ns);
+			   "MASTER", fsm_reason_name(out->reason), prio, now_ns);
 	}
 }
 
 #define INST_ACT_REST (FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP | FSM_ACT_HOOK_DOWN)
 
-void inst_flush(struct inst *in)
+void inst_vipq_done(struct vipq_job *j)
 {
-	if (!in->rest_due)
-		return;
-	in->rest_due = false;
-	inst_apply_rest(in, &in->rest, in->rest_ns);
+	struct inst *in = j->owner;
+
+	inst_vips_said(in, &j->req);
+	inst_after_vips(in, &j->rest, j->now_ns, j->priority, j->seq == in->vipq_seq);
 }
 
 static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
 {
+	enum vipq_op op = VIPQ_NONE;
 	char buf[INET6_ADDRSTRLEN];
 	uint32_t act = out->actions;
+	struct vipq_job job;
 	bool garp_now;
-
-	/*
-	 * A change left for later comes first, so that this instance's effects keep their order;
-	 * a routine advert needs nothing of it (a storm of takeovers goes on sending meanwhile).
-	 */
-	if (act != FSM_ACT_SEND_ADVERT)
-		inst_flush(in);
 
 	/* Said first: whoever sees the effects (addresses, adverts) finds the reason logged. */
 	if (act & FSM_ACT_STATE) {
@@ -392,7 +378,10 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 		in->cfg.lease_until_ns = 0;
 		in->garp_left = 0;
 		in->garp_refresh_ns = 0;
-		if (!in->resigning)
+		/* Resigning: the addresses wait for inst_stop. */
+		if (!in->resigning && in->q)
+			op = VIPQ_DEL;
+		else if (!in->resigning)
 			inst_vips(in, false);
 	}
 	/*
@@ -421,20 +410,26 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	 */
 	if (act)
 		inst_publish(in);
-	if (!(act & INST_ACT_REST))
+	if (!(act & INST_ACT_REST) && op == VIPQ_NONE)
 		return;
 	/*
-	 * In a turn of the event loop (in->defer), the rest waits for inst_flush() at its end: a
-	 * takeover of many instances sends every advert and first gratuitous ARP before any
-	 * netlink round trip of theirs.
+	 * With vipq (-c), the addresses and what follows them are a job: a takeover of many
+	 * instances sends every advert and first gratuitous ARP while another thread adds the
+	 * addresses. Every change with a rest is one, in order, even with nothing to ask netlink.
 	 */
-	if (in->defer) {
-		in->rest = *out;
-		in->rest_ns = now_ns;
-		in->rest_due = true;
+	if (in->q && !in->resigning) {
+		job.owner = in;
+		inst_vips_req(in, act & FSM_ACT_ADD_VIPS ? VIPQ_ADD : op, &job.req);
+		job.rest = *out;
+		job.now_ns = now_ns;
+		job.priority = in->fsm.priority;
+		job.seq = ++in->vipq_seq;
+		vipq_push(in->q, &job);
 		return;
 	}
-	inst_apply_rest(in, out, now_ns);
+	if (act & FSM_ACT_ADD_VIPS)
+		inst_vips(in, true);
+	inst_after_vips(in, out, now_ns, in->fsm.priority, true);
 }
 
 static void inst_group_sync(struct inst *in, uint64_t now_ns);
@@ -986,6 +981,9 @@ void inst_stop_begin(struct inst *in, uint64_t now_ns, uint32_t group)
 
 	inst_feed(in, &stop, now_ns); /* nothing if inst_resign did */
 	group_close(&in->group);
+	/* What the queue still holds for it comes first: its addresses are known from then on. */
+	if (in->q)
+		vipq_drain(in->q);
 
 	/* Our macvlan goes, and its addresses with it: no round trip for each. */
 	in->vips_on_vmac = in->vips_added && in->vmac_ifindex && !in->gone;
@@ -1195,17 +1193,6 @@ void inst_down_hint(struct inst *in, const union vrrpd_addr *master, uint64_t no
 	in->down_woken_from = in->down_from_ns;
 }
 
-/*
- * Is this Backup about to take over: its master fell silent (the kernel's timer, or
- * inst_down_hint(), woke us for it) and its deadline comes before `by`?
- */
-bool inst_takeover_near(const struct inst *in, uint64_t by)
-{
-	return in->fsm.state == FSM_BACKUP && in->down_from_ns &&
-	       in->down_from_ns == in->down_woken_from && in->fsm_deadline_ns &&
-	       in->fsm_deadline_ns <= by;
-}
-
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
 {
 	struct fsm_input adv = { .type = FSM_IN_ADVERT };
@@ -1352,7 +1339,8 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 	if (ret && !msg[0])
 		snprintf(msg, len, "%s", strerror(-ret));
 	inst_publish(in);
-	inst_flush(in); /* atropos hears back once the change is made */
+	if (in->q)
+		vipq_drain(in->q); /* atropos hears back once the change is made */
 	return ret;
 }
 

@@ -18,6 +18,7 @@
 struct hook;
 struct nl_sock;
 struct xdp_ctx;
+struct vipq;
 
 /* Log lines about received adverts that are accepted but wrong (RFC.md R11, R12). */
 enum inst_warn {
@@ -62,13 +63,12 @@ struct inst {
 	uint64_t fsm_deadline_ns; /* the election's next deadline (fsm_out.deadline_ns) */
 	uint64_t fsm_due_ns; /* from when to tick it (fsm_out.due_ns): early, to share wake-ups */
 	/*
-	 * Set by the event loop for a turn: the slow part of a change (addresses, scripts) waits
-	 * in rest for inst_flush(), once every instance has sent what was due.
+	 * -c: the process's queue, where a change leaves its addresses and what follows them
+	 * (vipq.h); NULL: done at once. vipq_seq numbers the instance's jobs: a job done when
+	 * another was queued after it is no longer the latest.
 	 */
-	bool defer;
-	bool rest_due;
-	struct fsm_out rest;
-	uint64_t rest_ns;
+	struct vipq *q;
+	uint64_t vipq_seq;
 	uint64_t down_from_ns; /* the kernel's Master_Down_Timer (vrrpd_down), as last read: */
 	uint64_t down_expires_ns; /* started by the advert of down_from_ns, expiring then */
 	uint64_t down_woken_from; /* down_from_ns of the timer that last woke us */
@@ -124,13 +124,13 @@ void inst_stop_begin(struct inst *in, uint64_t now_ns, uint32_t group);
 void inst_stop_end(struct inst *in, uint64_t now_ns, bool group_removed);
 /* An advert event from the ring buffer. */
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns);
-bool inst_takeover_near(const struct inst *in, uint64_t by);
 /* Another instance's master, `master`, fell silent: this one may follow it (see inst.c). */
 void inst_down_hint(struct inst *in, const union vrrpd_addr *master, uint64_t now_ns);
 /* Timers: adverts, Master_Down, gratuitous ARPs. */
 void inst_tick(struct inst *in, uint64_t now_ns);
-/* What a change left for later while in->defer was set (addresses, scripts): done now. */
-void inst_flush(struct inst *in);
+/* vipq's finish: a job of an instance done (on the event loop). */
+struct vipq_job;
+void inst_vipq_done(struct vipq_job *j);
 /* What atropos may ask for, through the control socket. */
 enum inst_cmd {
 	INST_CMD_BACKUP, /* step down and stay Backup */

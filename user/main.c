@@ -33,6 +33,7 @@
 #include "log.h"
 #include "nl.h"
 #include "opts.h"
+#include "vipq.h"
 #include "xdp.h"
 
 #define VRRPD_VERSION "2.0.0"
@@ -69,9 +70,7 @@ struct vrrpd {
 	uint64_t armed_ns; /* the deadline timerfd is armed for, 0: none */
 	int sigfd;
 	int ring_budget; /* events this turn of the event loop may still take (RING_BATCH) */
-	uint64_t rest_since_ns; /* since when a change's slow part waits (defer_end), 0: none */
-	uint64_t rest_last_ns; /* when the last of them was left waiting */
-	uint64_t rest_wake_ns; /* when defer_end() goes on with them, 0: no timer of its own */
+	struct vipq *q; /* -c: the VIPs' netlink requests on a thread of their own (vipq.h) */
 	/* With -c FILE: RUN_DIR/FILE's name.pid, the process's own (for init scripts). */
 	char pidfile[2 * OPTS_PATH_MAX + 8];
 };
@@ -302,6 +301,7 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, now_ns(), err, errlen);
 	if (ret)
 		return ret;
+	v->inst.q = d->q;
 	v->started = true;
 	ret = xdp_attach(&d->x, v->inst.ifindex, &mode, err, errlen);
 	if (ret)
@@ -368,6 +368,18 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot watch link changes: %s", strerror(errno));
 		return -errno;
 	}
+	/*
+	 * -c, many instances: their addresses on a thread of their own, so that a takeover of
+	 * them all sends every advert on time (vipq.h). One instance has nothing to wait for.
+	 */
+	if (d->o.config[0]) {
+		d->q = vipq_open(inst_vipq_done);
+		if (!d->q) {
+			snprintf(err, errlen, "cannot start the addresses' thread: %s",
+				 strerror(errno));
+			return -errno;
+		}
+	}
 	leftovers_remove(d);
 	for (i = 0; i < d->nvi; i++) {
 		ret = vinst_start(d, d->vi[i], err, errlen);
@@ -397,6 +409,10 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	ev.data.fd = nl_link_watch_fd(d->link_watch);
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	if (d->q) {
+		ev.data.fd = vipq_fd(d->q);
+		epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
+	}
 	for (i = 0; i < d->nvi; i++) {
 		ret = vinst_open_ctl(d, d->vi[i], err, errlen);
 		if (ret)
@@ -624,6 +640,7 @@ static void teardown(struct vrrpd *d)
 	for (i = 0; i < d->nvi; i++)
 		if (d->vi[i]->started)
 			inst_stop_end(&d->vi[i]->inst, now_ns(), removed);
+	vipq_close(d->q); /* empty: inst_stop_begin waited for each instance's jobs */
 	/* The down scripts of the stop, and whatever was still waiting, run to the end. */
 	for (i = 0; i < d->nvi; i++)
 		hook_drain(&d->vi[i]->hook);
@@ -686,6 +703,7 @@ static int reopen(struct vrrpd *d, struct vinst *v)
 	v->attached_ifindex = 0;
 	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, now_ns(), err, sizeof(err));
 	if (!ret) {
+		v->inst.q = d->q;
 		v->started = true;
 		ret = xdp_attach(&d->x, v->inst.ifindex, &mode, err, sizeof(err));
 	}
@@ -873,107 +891,6 @@ static bool vinst_fd(struct vrrpd *d, int fd)
 	return false;
 }
 
-/*
- * On around a batch of ring-buffer events and around the timers of one turn: the slow part of
- * the instances' changes (addresses, scripts) is left waiting in each instance (inst_flush).
- */
-static void defer_begin(struct vrrpd *d)
-{
-	for (int i = 0; i < d->nvi; i++)
-		d->vi[i]->inst.defer = true;
-}
-
-/*
- * How long the slow part of a change may wait while more instances change: until none changed
- * for DEFER_QUIET_NS (DEFER_MAX_NS after the first change at most), and for as long as a
- * Backup whose master fell silent (inst_takeover_near) is due within DEFER_SLICE_NS. Then it
- * goes on in slices, one per turn of the loop, each of DEFER_SLICE_NS at most and ending
- * before the next advert, takeover or other timer is due (one instance's at least). A
- * takeover of many instances is spread over the milliseconds the old master took to send its
- * last adverts (24 ms for 255 at 100 ms in test_scale), over several turns (RING_BATCH), and,
- * when the old master stopped in the midst of sending them, over two waves one interval
- * apart: every advert and first gratuitous ARP leaves when due, never after a netlink round
- * trip (40 us or more each) of the storm.
- */
-#define DEFER_QUIET_NS 1000000ull
-#define DEFER_MAX_NS 20000000ull
-#define DEFER_SLICE_NS 5000000ull
-
-/* Does a Backup of d take over (its master fell silent) before `by`? */
-static bool takeover_near(const struct vrrpd *d, uint64_t by)
-{
-	for (int i = 0; i < d->nvi; i++)
-		if (d->vi[i]->started && inst_takeover_near(&d->vi[i]->inst, by))
-			return true;
-	return false;
-}
-
-/*
- * The end of a batch: the slow part of what changed now goes on, or, while a storm of changes
- * goes on, waits (until when: defer_deadline). One instance alone never waits. Whatever waits
- * is also done first by the instance's own next change (inst_apply), so its effects keep
- * their order whatever comes meanwhile (a stop, a reload, an atropos request).
- */
-static void defer_end(struct vrrpd *d, uint64_t now)
-{
-	bool waiting = false, fresh = false, flushed;
-	uint64_t end;
-	int i;
-
-	for (i = 0; i < d->nvi; i++) {
-		struct inst *in = &d->vi[i]->inst;
-
-		in->defer = false;
-		if (in->rest_due) {
-			waiting = true;
-			fresh |= in->rest_ns > d->rest_last_ns;
-		}
-	}
-	d->rest_wake_ns = 0;
-	if (!waiting) {
-		d->rest_since_ns = d->rest_last_ns = 0;
-		return;
-	}
-	if (!d->rest_since_ns)
-		d->rest_since_ns = now;
-	if (fresh)
-		d->rest_last_ns = now;
-	if (d->nvi > 1) {
-		if (now < d->rest_last_ns + DEFER_QUIET_NS &&
-		    now < d->rest_since_ns + DEFER_MAX_NS) {
-			d->rest_wake_ns = d->rest_last_ns + DEFER_QUIET_NS;
-			if (d->rest_wake_ns > d->rest_since_ns + DEFER_MAX_NS)
-				d->rest_wake_ns = d->rest_since_ns + DEFER_MAX_NS;
-			return;
-		}
-		/* The takeover's own timer wakes the loop, and its change waits again. */
-		if (takeover_near(d, now + DEFER_SLICE_NS))
-			return;
-	}
-	/* A slice ends before the next advert, takeover or other timer is due; one at least. */
-	end = next_deadline(d);
-	if (!end || end > now + DEFER_SLICE_NS)
-		end = now + DEFER_SLICE_NS;
-	for (i = 0, flushed = false; i < d->nvi; i++) {
-		if (!d->vi[i]->inst.rest_due)
-			continue;
-		if (d->nvi > 1 && flushed && now_ns() >= end) {
-			d->rest_wake_ns = 1; /* the next slice, on the next turn */
-			d->rest_since_ns = 0; /* a change meanwhile waits DEFER_MAX_NS anew */
-			return;
-		}
-		inst_flush(&d->vi[i]->inst);
-		flushed = true;
-	}
-	d->rest_since_ns = d->rest_last_ns = 0;
-}
-
-/* When what defer_end() left waiting goes on, 0: nothing waits, or a takeover's timer. */
-static uint64_t defer_deadline(const struct vrrpd *d)
-{
-	return d->rest_wake_ns;
-}
-
 static int run(struct vrrpd *d)
 {
 	struct epoll_event evs[8];
@@ -982,10 +899,8 @@ static int run(struct vrrpd *d)
 	int i, j, n;
 
 	for (;;) {
-		uint64_t dl = next_deadline(d), rest = defer_deadline(d), down;
+		uint64_t dl = next_deadline(d), down;
 
-		if (rest && (!dl || rest < dl))
-			dl = rest;
 		down = next_down_deadline(d);
 		if (down && down == dl && dl > now_ns() + 2 * PRE_WAKE_NS)
 			dl -= PRE_WAKE_NS;
@@ -1000,9 +915,7 @@ static int run(struct vrrpd *d)
 		 * batch at most (RING_BATCH), so that a flood cannot keep the rest waiting.
 		 */
 		d->ring_budget = RING_BATCH;
-		defer_begin(d);
 		ring_buffer__consume(d->x.rb);
-		defer_end(d, now_ns());
 		for (i = 0; i < n; i++) {
 			if (evs[i].data.fd == d->sigfd) {
 				while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
@@ -1029,6 +942,8 @@ static int run(struct vrrpd *d)
 				if (read(d->timerfd, &expirations, sizeof(expirations)) < 0 &&
 				    errno != EAGAIN)
 					log_warn("timerfd");
+			} else if (d->q && evs[i].data.fd == vipq_fd(d->q)) {
+				vipq_collect(d->q);
 			} else if (evs[i].data.fd == nl_link_watch_fd(d->link_watch)) {
 				nl_link_watch_read(d->link_watch);
 				/* One clock reading: each interface is read once for all (link.h). */
@@ -1045,11 +960,9 @@ static int run(struct vrrpd *d)
 		 * turn may tick hundreds): what comes due meanwhile is done on the next turn.
 		 */
 		now = now_ns();
-		defer_begin(d);
 		for (j = 0; j < d->nvi; j++)
 			if (d->vi[j]->started)
 				inst_tick(&d->vi[j]->inst, now);
-		defer_end(d, now);
 		for (j = 0; j < d->nvi; j++) {
 			struct vinst *v = d->vi[j];
 

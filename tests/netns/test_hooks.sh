@@ -2,7 +2,8 @@
 # The up and down scripts (-U, -D; issue 5):
 #   1. Every entry into master runs -U and every exit -D, once per transition, in order, with
 #      the arguments IFACE VRID STATE PRIORITY VIP... and the VRRPD_* environment, stdin
-#      /dev/null, the VIPs in place for -U and gone for -D; their output is in the log.
+#      /dev/null, the VIPs in place for -U and gone for -D; their output is in the log. The
+#      same with the instance in a -c file (its addresses made by another thread).
 #   2. A script that is still running when the next transition comes delays the next script,
 #      not the transition: the down script starts after the up script ended.
 #   3. A script that sleeps does not delay one advert (gaps on the wire stay near the
@@ -63,6 +64,24 @@ t_eq hooks_once_per_transition_in_order "$(cat "$REC")" "$WANT" "$(cat "$REC")"
 t_check hooks_output_logged t_log_has r1 "VRRP ID 51 on eth0: up\.sh: hello from up\.sh"
 t_check hooks_stderr_logged t_log_has r1 "VRRP ID 51 on eth0: down\.sh: to stderr"
 t_check hooks_exit_logged t_log_has r1 "VRRP ID 51 on eth0: down\.sh STOP finished"
+
+# The same from a -c file, where the addresses are added and removed by vipq's thread and the
+# scripts follow them when the thread hands the change back: same scripts, same order, the VIPs
+# in place for -U and gone for -D.
+: >"$REC"
+printf '%s\nvrrp {\n%s\n}\n' "-p 100 -d 0.1" \
+	"-i eth0 -v 51 -U $LAB_DIR/up.sh -D $LAB_DIR/down.sh $VIP/24 10.99.0.101" >"$LAB_DIR/r1.conf"
+t_start r1 main -c "$LAB_DIR/r1.conf"
+t_wait_ms 3000 t_only r1 "$VIP"
+t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 1 ]'
+t_start r2 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP/24" 10.99.0.101
+t_wait_ms 3000 t_only r2 "$VIP"
+t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 2 ]'
+t_stop r2 main TERM
+t_wait_ms 3000 t_only r1 "$VIP"
+t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 3 ]'
+t_stop r1 main TERM
+t_eq hooks_c_file_once_per_transition_in_order "$(cat "$REC")" "$WANT" "$(cat "$REC")"
 
 # --- 2. A slow up script delays the down script, not the transition ------------------------------
 t_phase

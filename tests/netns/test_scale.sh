@@ -5,8 +5,9 @@
 #   1. it settles: every VIP on r1, none on r2, every instance of r1 a master, of r2 a backup;
 #   2. it stays settled: no transition on either router for 5 s;
 #   3. a takeover storm: kill -9 of r1 amid a round of its adverts, and r2 holds all 255 VIPs
-#      within 3 x Master_Down_Interval (plus the time to add 255 addresses), no address having
-#      been added while a takeover was due and not yet sent (a capture, and ip monitor);
+#      within 3 x Master_Down_Interval (plus the time to add 255 addresses), each instance having
+#      taken over within an interval of when it was due and sent its advert before its address
+#      was added (a capture, and ip monitor);
 #   4. r1 restarts (the killed process's macvlans removed in one request, not 255 round trips of
 #      28 ms each) and SIGTERM to r2, with r1 back at priority 50: every master resigns (priority 0) before
 #      any of the slow part (netlink: addresses, macvlans, some 28 ms per instance), so every
@@ -119,48 +120,47 @@ t_check scale_storm_all_masters t_wait_ms 2000 eval '[ "$(states r2 MASTER)" = $
 t_eq scale_storm_one_transition_each "$(transitions r2)" $((${T2/missing:*/0} + N))
 t_capture_stop storm
 t_addr_unwatch r2
-# No address was added while a takeover was due and not yet sent: the slow part of the takeovers
-# waits while the storm goes on (the kernel's wake-ups come over the milliseconds r1 took to send
-# its last adverts, and over several turns of the event loop), and goes on only in short slices
-# between its waves (a kill while r1 was sending splits the storm into two, an interval apart).
-# A takeover is due Master_Down_Interval after r1's last advert of its VRID; the check allows it
-# 10 ms for the time the watcher took to write an address down and r2 to send.
-t_eq scale_storm_adverts_before_addresses "$(t_capture_read storm | /usr/bin/python3 -c '
-import datetime, re, sys
+# Each VRID's takeover came when due and before its address: r2's first advert of the VRID at
+# most one interval after r1's last + Master_Down_Interval (the time it takes r2 to take 255
+# over is printed; make bench measures it at 10 ms), and before its VIP was added (the advert
+# never waits for netlink, done on vipq's thread: adding 255 addresses takes some 20 ms).
+t_eq scale_storm_takeovers_due_then_addresses "$(t_capture_read storm | /usr/bin/python3 -c '
+import datetime, re, statistics, sys
 mdi = 3 * 0.1 + (256 - 100) * 0.1 / 256  # RFC 9568 6.1, r2: priority 100, 100 ms
-last, first = {}, {}
+last, first, added = {}, {}, {}
 for line in sys.stdin:
     m = re.match(r"(\d+\.\d+) .* (10\.99\.0\.[12]) > 224\.0\.0\.18: .*vrid (\d+),", line)
     if m and m.group(2) == "10.99.0.1":
         last[m.group(3)] = float(m.group(1))
     elif m and m.group(3) not in first:
         first[m.group(3)] = float(m.group(1))
-adds = [datetime.datetime.fromisoformat(m.group(1)).timestamp()
-        for m in (re.match(r"\[(\S+)\] \d+: \S+\s+inet 10\.96\.0\.\d+/32 ", l)
-                  for l in open(sys.argv[1])) if m]
+for l in open(sys.argv[1]):
+    m = re.match(r"\[(\S+)\] \d+: \S+\s+inet 10\.96\.0\.(\d+)/32 ", l)
+    if m and m.group(2) not in added:
+        added[m.group(2)] = datetime.datetime.fromisoformat(m.group(1)).timestamp()
 waves, prev = [], None
 for t in sorted(last.values()):
     if prev is None or t - prev > 0.05:
         waves.append(0)
     waves[-1] += 1
     prev = t
-print("# scale_storm: r1 last spoke in %d waves %s; r2 sent its first adverts over %.1f ms "
-      "and added the addresses over %.1f ms from the first of them"
-      % (len(waves), waves, (max(first.values()) - min(first.values())) * 1000 if first else 0,
-         (max(adds) - min(first.values())) * 1000 if first and adds else 0), file=sys.stderr)
-worst = []
-for a in adds:
-    due = [(a - last[v] - mdi, v) for v, f in first.items()
-           if v in last and last[v] + mdi + 0.010 < a < f]
-    if due:
-        worst.append(max(due))
-if len(first) != int(sys.argv[2]) or len(last) != int(sys.argv[2]) or not adds:
-    print("%d first adverts, %d of r1, %d addresses" % (len(first), len(last), len(adds)))
-elif not worst:
-    print("yes")
+n = int(sys.argv[2])
+if len(first) != n or len(last) != n or len(added) != n:
+    print("%d first adverts, %d of r1, %d addresses" % (len(first), len(last), len(added)))
+    sys.exit()
+late = sorted((first[v] - last[v] - mdi, v) for v in first)
+print("# scale_storm: r1 last spoke in %d waves %s; r2 took over %.1f ms after due at the "
+      "median, %.1f ms at worst (VRID %s), and added the addresses over %.1f ms from its first "
+      "advert" % (len(waves), waves, statistics.median(l for l, _ in late) * 1000,
+                  late[-1][0] * 1000, late[-1][1],
+                  (max(added.values()) - min(first.values())) * 1000), file=sys.stderr)
+before = [v for v in first if added[v] < first[v]]
+if late[-1][0] > 0.1:
+    print("VRID %s took over %.1f ms after due" % (late[-1][1], late[-1][0] * 1000))
+elif before:
+    print("%d VIPs added before their first advert (VRID %s)" % (len(before), before[0]))
 else:
-    print("%d addresses added while a takeover was due, one %.3f ms after VRID %s was due"
-          % (len(worst), max(worst)[0] * 1000, max(worst)[1]))
+    print("yes")
 ' "$LAB_DIR/addrwatch-r2.txt" $N)" yes
 
 # --- 4. SIGTERM: every master resigns at once ----------------------------------------------
