@@ -39,18 +39,23 @@ ln -s rec.sh "$LAB_DIR/down.sh"
 
 # --- 1. Arguments, environment, order ----------------------------------------------------------
 t_phase
+# transitions R1-ARGS...: r1 (started with those arguments) master, r2 takes over, resigns, r1
+# stops: four scripts, each waited for in $REC.
+transitions() {
+	t_start r1 main "$@"
+	t_wait_ms 3000 t_only r1 "$VIP"
+	t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 1 ]'
+	t_start r2 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP/24" 10.99.0.101
+	t_wait_ms 3000 t_only r2 "$VIP"
+	t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 2 ]'
+	t_stop r2 main TERM
+	t_wait_ms 3000 t_only r1 "$VIP"
+	t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 3 ]'
+	t_stop r1 main TERM
+}
 # At real-time priority: its scripts must still run at normal priority (sched=0).
-t_start r1 main --rt-priority 10 -i eth0 -v 51 -p 100 -d 0.1 -U "$LAB_DIR/up.sh" -D "$LAB_DIR/down.sh" \
-	"$VIP/24" 10.99.0.101
-t_wait_ms 3000 t_only r1 "$VIP"
-t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 1 ]'
-t_start r2 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP/24" 10.99.0.101
-t_wait_ms 3000 t_only r2 "$VIP"
-t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 2 ]'
-t_stop r2 main TERM
-t_wait_ms 3000 t_only r1 "$VIP"
-t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 3 ]'
-t_stop r1 main TERM
+transitions --rt-priority 10 -i eth0 -v 51 -p 100 -d 0.1 -U "$LAB_DIR/up.sh" \
+	-D "$LAB_DIR/down.sh" "$VIP/24" 10.99.0.101
 ARGS="eth0 51 %s 100 10.99.0.100/24 10.99.0.101"
 ENV="eth0 51 %s %s 100 [10.99.0.100/24 10.99.0.101] %s"
 # shellcheck disable=SC2059 # the formats are ours
@@ -71,16 +76,7 @@ t_check hooks_exit_logged t_log_has r1 "VRRP ID 51 on eth0: down\.sh STOP finish
 : >"$REC"
 printf '%s\nvrrp {\n%s\n}\n' "-p 100 -d 0.1" \
 	"-i eth0 -v 51 -U $LAB_DIR/up.sh -D $LAB_DIR/down.sh $VIP/24 10.99.0.101" >"$LAB_DIR/r1.conf"
-t_start r1 main -c "$LAB_DIR/r1.conf"
-t_wait_ms 3000 t_only r1 "$VIP"
-t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 1 ]'
-t_start r2 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP/24" 10.99.0.101
-t_wait_ms 3000 t_only r2 "$VIP"
-t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 2 ]'
-t_stop r2 main TERM
-t_wait_ms 3000 t_only r1 "$VIP"
-t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 3 ]'
-t_stop r1 main TERM
+transitions -c "$LAB_DIR/r1.conf"
 t_eq hooks_c_file_once_per_transition_in_order "$(cat "$REC")" "$WANT" "$(cat "$REC")"
 
 # --- 2. A slow up script delays the down script, not the transition ------------------------------
