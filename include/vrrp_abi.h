@@ -73,6 +73,7 @@ enum vrrpd_csum {
 #define VRRPD_F_OWNER_DROP (1u << 2) /* R12: an owner drops adverts instead of processing them */
 #define VRRPD_F_NO_ACCEPT (1u << 3) /* D2: Accept_Mode off; a non-owner Master drops VIP traffic */
 #define VRRPD_F_UNICAST (1u << 4) /* --peer: adverts only from the peers in vrrpd_peer */
+#define VRRPD_F_PASS_ADVERTS (1u << 5) /* --pass-adverts: valid adverts go on to the kernel too */
 
 /*
  * An address as the maps and events hold it, network order: IPv4 in v4 (the first 4 bytes, the

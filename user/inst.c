@@ -900,7 +900,9 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		.csum_mode = o->csum_mode,
 		.flags = (o->preempt ? VRRPD_F_PREEMPT : 0) |
 			 (o->owner_drop ? VRRPD_F_OWNER_DROP : 0) | (o->vmac ? VRRPD_F_VMAC : 0) |
-			 (o->no_accept ? VRRPD_F_NO_ACCEPT : 0) | (o->npeers ? VRRPD_F_UNICAST : 0),
+			 (o->no_accept ? VRRPD_F_NO_ACCEPT : 0) |
+			 (o->npeers ? VRRPD_F_UNICAST : 0) |
+			 (o->pass_adverts ? VRRPD_F_PASS_ADVERTS : 0),
 		.auth_type = o->auth_type,
 		.naddrs = (uint8_t)o->nvips,
 		.since_ns = now_ns,

@@ -39,6 +39,7 @@ enum {
 	OPT_PEER,
 	OPT_RT_PRIORITY,
 	OPT_NO_KERNEL_TIMER,
+	OPT_PASS_ADVERTS,
 };
 
 /*
@@ -63,6 +64,7 @@ static const struct option opts_long[] = {
 	{ "vrrp-version", required_argument, NULL, OPT_VRRP_VERSION },
 	{ "checksum", required_argument, NULL, OPT_CHECKSUM },
 	{ "owner-drop", no_argument, NULL, OPT_OWNER_DROP },
+	{ "pass-adverts", no_argument, NULL, OPT_PASS_ADVERTS },
 	{ "garp-count", required_argument, NULL, OPT_GARP_COUNT },
 	{ "garp-interval", required_argument, NULL, OPT_GARP_INTERVAL },
 	{ "garp-refresh", required_argument, NULL, OPT_GARP_REFRESH },
@@ -840,6 +842,9 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 		case OPT_OWNER_DROP:
 			o->owner_drop = true;
 			break;
+		case OPT_PASS_ADVERTS:
+			o->pass_adverts = true;
+			break;
 		case OPT_ACCEPT:
 			o->no_accept = false;
 			break;
@@ -940,6 +945,8 @@ void opts_usage(FILE *out)
 		"      --vrrp-version 2|3 protocol version (default 3)\n"
 		"      --checksum MODE    v3 checksum: auto, rfc9568 or legacy (default auto)\n"
 		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"
+		"      --pass-adverts     hand the valid adverts on to the kernel once recorded, so that\n"
+		"                         tcpdump here shows them (default: they end in the XDP program)\n"
 		"      --no-accept        as master (not owner), drop packets addressed to a VIP\n"
 		"                         (Accept_Mode off); --accept: take them (the default)\n"
 		"      --peer A.B.C.D     send adverts to this peer (unicast), hear only the peers;\n"

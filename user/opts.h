@@ -72,6 +72,7 @@ struct opts {
 	int rt_priority; /* --rt-priority: the process's SCHED_FIFO priority, 0: none */
 	bool no_kernel_timer; /* --no-kernel-timer: Master_Down_Timers in vrrpd, not in XDP */
 	bool owner_drop; /* --owner-drop: R12, an owner drops adverts instead of processing them */
+	bool pass_adverts; /* --pass-adverts: valid adverts go on to the kernel (tcpdump) */
 	bool no_accept; /* --no-accept: D2, Accept_Mode off (--accept: on, the default) */
 	int family; /* AF_INET or AF_INET6: what the VIPs are (RFC 9568: one family an instance) */
 	int nvips;

@@ -96,7 +96,8 @@ static void gen_cfg(struct gen *g, struct vrrpd_cfg *c, uint8_t family, uint8_t 
 	c->flags = (gen_chance(g, 50) ? VRRPD_F_PREEMPT : 0) |
 		   (gen_chance(g, 60) ? VRRPD_F_VMAC : 0) |
 		   (gen_chance(g, 40) ? VRRPD_F_OWNER_DROP : 0) |
-		   (gen_chance(g, 40) ? VRRPD_F_NO_ACCEPT : 0);
+		   (gen_chance(g, 40) ? VRRPD_F_NO_ACCEPT : 0) |
+		   (gen_chance(g, 30) ? VRRPD_F_PASS_ADVERTS : 0);
 	c->cfg_priority = gen_chance(g, 20) ? VRRP_PRIO_OWNER : prios[gen_below(g, NELEM(prios))];
 	/* The effective priority may differ from the configured one (tracking). */
 	c->priority = gen_chance(g, 80) ? c->cfg_priority : (uint8_t)gen_below(g, 256);

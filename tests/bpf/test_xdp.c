@@ -157,6 +157,9 @@ static void inst_cfg(enum inst_id id, enum tweak tw, struct vrrpd_cfg *c)
 	case TW_FAULT:
 		c->state = VRRPD_ST_FAULT;
 		break;
+	case TW_PASS_ADVERTS:
+		c->flags |= VRRPD_F_PASS_ADVERTS;
+		break;
 	}
 }
 
@@ -563,9 +566,9 @@ static const struct xdp_case advert_cases[] = {
 	 * RFC.md:53 R4: the VRRP message starts where the IHL says, after IP options; the C4
 	 * pseudo-header (RFC.md:22) still takes the addresses from the IP header.
 	 */
-	{ "R4_ip_options_accepted", I_V3, TW_NONE, false, M_IP_OPTIONS, XDP_PASS, VALID_C3, AT_INST,
+	{ "R4_ip_options_accepted", I_V3, TW_NONE, false, M_IP_OPTIONS, XDP_DROP, VALID_C3, AT_INST,
 	  true, RX_RECORDED },
-	{ "R4_ip_options_c4_accepted", I_V3, TW_NONE, false, M_IP_OPTIONS_C4, XDP_PASS, VALID_C4,
+	{ "R4_ip_options_c4_accepted", I_V3, TW_NONE, false, M_IP_OPTIONS_C4, XDP_DROP, VALID_C4,
 	  AT_INST, true, RX_RECORDED },
 	/* RFC.md:55 R5: a v3 checksum that is neither C3 nor C4. */
 	{ "R5_bad_checksum", I_V3, TW_NONE, false, M_BAD_CSUM, XDP_DROP, CNT(checksum_errors),
@@ -586,7 +589,7 @@ static const struct xdp_case advert_cases[] = {
 	{ "R6_vlan_isolation", I_V3, TW_NONE, false, M_VLAN_100, XDP_DROP, CNT(vrid_errors),
 	  AT_VLAN100_VRID0, false, RX_SAME },
 	/* RFC.md:56-57 R6: the VLAN 200 instance gets its advert; the untagged VRID 1 does not. */
-	{ "R6_vlan_instance_accepted", I_V3_VLAN200, TW_NONE, false, M_NONE, XDP_PASS, VALID_C3,
+	{ "R6_vlan_instance_accepted", I_V3_VLAN200, TW_NONE, false, M_NONE, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
 	/* RFC.md:58 R7 */
 	{ "R7_count_0", I_V3, TW_NONE, false, M_COUNT_0, XDP_DROP, CNT(invalid_count), AT_INST,
@@ -607,20 +610,20 @@ static const struct xdp_case advert_cases[] = {
 	{ "R9_v2_interval_0", I_V2, TW_NONE, false, M_V2_INTERVAL_0, XDP_DROP,
 	  CNT(adver_interval_errors), AT_INST, false, RX_SAME },
 	/* RFC.md:61 R10: reserved bits set: accepted, the interval read without them. */
-	{ "R10_reserved_bits_accepted", I_V3, TW_NONE, false, M_RESERVED_BITS, XDP_PASS,
+	{ "R10_reserved_bits_accepted", I_V3, TW_NONE, false, M_RESERVED_BITS, XDP_DROP,
 	  VALID_C3 | CNT(reserved_set), AT_INST, true, RX_RECORDED },
 	/* RFC.md:62 R11: a v3 interval unlike ours is accepted (and counted). */
-	{ "R11_interval_differs_accepted", I_V3, TW_NONE, false, M_INTERVAL_200, XDP_PASS,
+	{ "R11_interval_differs_accepted", I_V3, TW_NONE, false, M_INTERVAL_200, XDP_DROP,
 	  VALID_C3 | CNT(interval_differs), AT_INST, true, RX_RECORDED },
 	/* Unicast (--peer): an instance without peers hears only 224.0.0.18 (RFC 9568 5.1.1.2). */
 	{ "U_no_peers_unicast_dropped", I_V3, TW_NONE, false, M_UNICAST, XDP_DROP, CNT(peer_errors),
 	  AT_INST, false, RX_SAME },
 	/* With peers: theirs, unicast or multicast, and no one else's. */
-	{ "U_peer_unicast_accepted", I_V3, TW_PEER, false, M_UNICAST, XDP_PASS, VALID_C3, AT_INST,
+	{ "U_peer_unicast_accepted", I_V3, TW_PEER, false, M_UNICAST, XDP_DROP, VALID_C3, AT_INST,
 	  true, RX_RECORDED },
-	{ "U_peer_unicast_c4_accepted", I_V3, TW_PEER, false, M_UNICAST_C4, XDP_PASS, VALID_C4,
+	{ "U_peer_unicast_c4_accepted", I_V3, TW_PEER, false, M_UNICAST_C4, XDP_DROP, VALID_C4,
 	  AT_INST, true, RX_RECORDED },
-	{ "U_peer_multicast_accepted", I_V3, TW_PEER, false, M_NONE, XDP_PASS, VALID_C3, AT_INST,
+	{ "U_peer_multicast_accepted", I_V3, TW_PEER, false, M_NONE, XDP_DROP, VALID_C3, AT_INST,
 	  true, RX_RECORDED },
 	{ "U_stranger_unicast_dropped", I_V3, TW_PEER, false, M_UNICAST_OTHER_SADDR, XDP_DROP,
 	  CNT(peer_errors), AT_INST, false, RX_SAME },
@@ -630,7 +633,7 @@ static const struct xdp_case advert_cases[] = {
 	{ "U_peer_unicast_bad_csum", I_V3, TW_PEER, false, M_BAD_CSUM, XDP_DROP,
 	  CNT(checksum_errors), AT_INST, false, RX_SAME },
 	/* RFC.md:63-64 R12: the owner processes and logs by default ... */
-	{ "R12_owner_default_process", I_OWNER, TW_NONE, false, M_NONE, XDP_PASS,
+	{ "R12_owner_default_process", I_OWNER, TW_NONE, false, M_NONE, XDP_DROP,
 	  VALID_C3 | CNT(owner_adverts), AT_INST, true, RX_RECORDED },
 	/* ... or drops, when configured to. */
 	{ "R12_owner_drop", I_OWNER_DROP, TW_NONE, false, M_NONE, XDP_DROP, CNT(owner_adverts),
@@ -639,28 +642,28 @@ static const struct xdp_case advert_cases[] = {
 	 * RFC.md:21 C3: no pseudo-header; RFC.md:22-24: the form that matched is counted. The
 	 * frame is 60 bytes, 14 of them Ethernet padding past the IP total length (RFC.md:54).
 	 */
-	{ "C3_rfc9568_accepted", I_V3, TW_NONE, false, M_NONE, XDP_PASS, VALID_C3, AT_INST, true,
+	{ "C3_rfc9568_accepted", I_V3, TW_NONE, false, M_NONE, XDP_DROP, VALID_C3, AT_INST, true,
 	  RX_RECORDED },
 	/* RFC.md:22-24 C4: the IPv4 pseudo-header (keepalived, FRR). */
-	{ "C4_legacy_accepted", I_V3, TW_NONE, false, M_LEGACY_CSUM, XDP_PASS, VALID_C4, AT_INST,
+	{ "C4_legacy_accepted", I_V3, TW_NONE, false, M_LEGACY_CSUM, XDP_DROP, VALID_C4, AT_INST,
 	  true, RX_RECORDED },
 	/* RFC.md:11-12, RFC.md:21-23: 255 addresses, 1028 bytes, both checksum forms. */
-	{ "C3_255_addresses_accepted", I_V3, TW_NONE, false, M_ADDRS_255, XDP_PASS, VALID_C3,
+	{ "C3_255_addresses_accepted", I_V3, TW_NONE, false, M_ADDRS_255, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
-	{ "C4_255_addresses_accepted", I_V3, TW_NONE, false, M_ADDRS_255_C4, XDP_PASS, VALID_C4,
+	{ "C4_255_addresses_accepted", I_V3, TW_NONE, false, M_ADDRS_255_C4, XDP_DROP, VALID_C4,
 	  AT_INST, true, RX_RECORDED },
 	/* RFC.md:14-15 v2 with RFC.md:19 C1 and RFC.md:60 R9 satisfied. */
-	{ "v2_valid_with_password", I_V2, TW_NONE, false, M_NONE, XDP_PASS, VALID_EV, AT_INST, true,
+	{ "v2_valid_with_password", I_V2, TW_NONE, false, M_NONE, XDP_DROP, VALID_EV, AT_INST, true,
 	  RX_RECORDED },
 
 	/* RFC.md:14-15: the authentication data follows the addresses, wherever they end. */
-	{ "v2_valid_three_addresses", I_V2, TW_NONE, false, M_ADDRS_3, XDP_PASS, VALID_EV, AT_INST,
+	{ "v2_valid_three_addresses", I_V2, TW_NONE, false, M_ADDRS_3, XDP_DROP, VALID_EV, AT_INST,
 	  true, RX_RECORDED },
 	/* RFC.md:14-15, RFC.md:19 C1: the longest v2 message, 1036 bytes. */
-	{ "v2_255_addresses_accepted", I_V2, TW_NONE, false, M_ADDRS_255, XDP_PASS, VALID_EV,
+	{ "v2_255_addresses_accepted", I_V2, TW_NONE, false, M_ADDRS_255, XDP_DROP, VALID_EV,
 	  AT_INST, true, RX_RECORDED },
 	/* RFC.md:11-12: nine addresses; the event carries the count and the first eight. */
-	{ "EV_nine_addresses_first_eight", I_V3, TW_NONE, false, M_ADDRS_9, XDP_PASS, VALID_C3,
+	{ "EV_nine_addresses_first_eight", I_V3, TW_NONE, false, M_ADDRS_9, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
 
 	/*
@@ -669,32 +672,32 @@ static const struct xdp_case advert_cases[] = {
 	 * controller must decide on is an event.
 	 */
 	/* rx.csum_form is still 0: the controller has not seen the form yet. */
-	{ "FP_first_advert_event", I_FP, TW_NONE, false, M_NONE, XDP_PASS, VALID_C3, AT_INST, true,
+	{ "FP_first_advert_event", I_FP, TW_NONE, false, M_NONE, XDP_DROP, VALID_C3, AT_INST, true,
 	  RX_RECORDED },
-	{ "FP_second_identical_fast_path", I_FP, TW_NONE, true, M_NONE, XDP_PASS, FAST_C3, AT_INST,
+	{ "FP_second_identical_fast_path", I_FP, TW_NONE, true, M_NONE, XDP_DROP, FAST_C3, AT_INST,
 	  false, RX_FAST },
 	/* RFC.md:42-43 S7, RFC.md:46 S10: a new sender is the controller's business. */
-	{ "FP_other_address_event", I_FP, TW_NONE, true, M_OTHER_SADDR, XDP_PASS, VALID_C3, AT_INST,
+	{ "FP_other_address_event", I_FP, TW_NONE, true, M_OTHER_SADDR, XDP_DROP, VALID_C3, AT_INST,
 	  true, RX_RECORDED },
-	{ "FP_priority_change_event", I_FP, TW_NONE, true, M_PRIORITY_130, XDP_PASS, VALID_C3,
+	{ "FP_priority_change_event", I_FP, TW_NONE, true, M_PRIORITY_130, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
 	/* RFC.md:37 S3: priority 0 shortens the timer to Skew_Time. */
-	{ "FP_priority_0_event", I_FP, TW_NONE, true, M_PRIORITY_0, XDP_PASS,
+	{ "FP_priority_0_event", I_FP, TW_NONE, true, M_PRIORITY_0, XDP_DROP,
 	  VALID_C3 | CNT(pri_zero_rcvd), AT_INST, true, RX_RECORDED },
 	/* RFC.md:37 S3: priority 0 again, even when the controller already recorded the first. */
-	{ "FP_priority_0_repeated_event", I_FP, TW_MASTER_RESIGNED, true, M_PRIORITY_0, XDP_PASS,
+	{ "FP_priority_0_repeated_event", I_FP, TW_MASTER_RESIGNED, true, M_PRIORITY_0, XDP_DROP,
 	  VALID_C3 | CNT(pri_zero_rcvd), AT_INST, true, RX_RECORDED },
 	/* RFC.md:31 T2: a Backup learns the new interval. */
-	{ "FP_interval_change_event", I_FP, TW_NONE, true, M_INTERVAL_200, XDP_PASS,
+	{ "FP_interval_change_event", I_FP, TW_NONE, true, M_INTERVAL_200, XDP_DROP,
 	  VALID_C3 | CNT(interval_differs), AT_INST, true, RX_RECORDED },
 	/* RFC.md:22-24: the peers changed checksum form; the controller follows it. */
-	{ "FP_csum_form_change_event", I_FP, TW_NONE, true, M_LEGACY_CSUM, XDP_PASS, VALID_C4,
+	{ "FP_csum_form_change_event", I_FP, TW_NONE, true, M_LEGACY_CSUM, XDP_DROP, VALID_C4,
 	  AT_INST, true, RX_RECORDED },
 	/* RFC.md:42 S7: a higher priority makes a Master step down: an event every time. */
-	{ "FP_master_state_event", I_FP, TW_MASTER, true, M_NONE, XDP_PASS, VALID_C3, AT_INST, true,
+	{ "FP_master_state_event", I_FP, TW_MASTER, true, M_NONE, XDP_DROP, VALID_C3, AT_INST, true,
 	  RX_RECORDED },
 	/* RFC.md:38-39 S4: preempt on and a lower priority than ours: discard, take over. */
-	{ "FP_preempt_lower_priority_event", I_FP, TW_PREEMPT_OURS_HIGHER, false, M_NONE, XDP_PASS,
+	{ "FP_preempt_lower_priority_event", I_FP, TW_PREEMPT_OURS_HIGHER, false, M_NONE, XDP_DROP,
 	  VALID_C3, AT_INST, true, RX_RECORDED },
 
 	/*
@@ -704,37 +707,49 @@ static const struct xdp_case advert_cases[] = {
 	 * once an interval, and a Master answers it (RFC.md S8) once an interval.
 	 */
 	/* RFC.md:44 S8: the first lower priority advert reaches the Master, which answers it ... */
-	{ "HOLD_master_lower_first_event", I_FP, TW_MASTER_ABOVE, false, M_NONE, XDP_PASS, VALID_C3,
+	{ "HOLD_master_lower_first_event", I_FP, TW_MASTER_ABOVE, false, M_NONE, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
 	/* ... the next, within the interval, does not ... */
-	{ "HOLD_master_lower_repeat_held", I_FP, TW_MASTER_ABOVE, true, M_NONE, XDP_PASS, HELD_C3,
+	{ "HOLD_master_lower_repeat_held", I_FP, TW_MASTER_ABOVE, true, M_NONE, XDP_DROP, HELD_C3,
 	  AT_INST, false, RX_RECORDED },
 	/* ... and once the interval has passed, one does again. */
 	{ "HOLD_master_lower_after_interval_event", I_FP, TW_MASTER_ABOVE_OLD_EVENT, false, M_NONE,
-	  XDP_PASS, VALID_C3, AT_INST, true, RX_RECORDED },
+	  XDP_DROP, VALID_C3, AT_INST, true, RX_RECORDED },
 	/* RFC.md:43 S6: another master resigning only makes a Master advertise. */
-	{ "HOLD_master_priority_0_held", I_FP, TW_MASTER_ABOVE, true, M_PRIORITY_0, XDP_PASS,
+	{ "HOLD_master_priority_0_held", I_FP, TW_MASTER_ABOVE, true, M_PRIORITY_0, XDP_DROP,
 	  HELD_C3 | CNT(pri_zero_rcvd), AT_INST, false, RX_RECORDED },
 	/* RFC.md:42-44: equal priority, the lower address (S8) is held, the higher (S7) never. */
-	{ "HOLD_master_equal_lower_address_held", I_FP, TW_MASTER_EQUAL, true, M_NONE, XDP_PASS,
+	{ "HOLD_master_equal_lower_address_held", I_FP, TW_MASTER_EQUAL, true, M_NONE, XDP_DROP,
 	  HELD_C3, AT_INST, false, RX_RECORDED },
 	{ "HOLD_master_equal_higher_address_event", I_FP, TW_MASTER_EQUAL_LOW_ADDR, true, M_NONE,
-	  XDP_PASS, VALID_C3, AT_INST, true, RX_RECORDED },
+	  XDP_DROP, VALID_C3, AT_INST, true, RX_RECORDED },
 	/* RFC.md:38-39 S4: with preemption, the master below us again, or a stranger below us. */
 	{ "HOLD_backup_preempt_master_lower_held", I_FP, TW_PREEMPT_OURS_HIGHER, true, M_NONE,
-	  XDP_PASS, HELD_C3, AT_INST, false, RX_RECORDED },
+	  XDP_DROP, HELD_C3, AT_INST, false, RX_RECORDED },
 	{ "HOLD_backup_preempt_stranger_lower_held", I_FP, TW_PREEMPT_OURS_HIGHER, true,
-	  M_OTHER_SADDR, XDP_PASS, HELD_C3, AT_INST, false, RX_RECORDED },
+	  M_OTHER_SADDR, XDP_DROP, HELD_C3, AT_INST, false, RX_RECORDED },
 	/* Fault: the controller ignores adverts. */
-	{ "HOLD_fault_held", I_FP, TW_FAULT, true, M_NONE, XDP_PASS, HELD_C3, AT_INST, false,
+	{ "HOLD_fault_held", I_FP, TW_FAULT, true, M_NONE, XDP_DROP, HELD_C3, AT_INST, false,
 	  RX_RECORDED },
 	/* RFC.md:38 S4: preempt on but the master is above us: still the fast path. */
 	{ "FP_preempt_higher_priority_fast_path", I_FP, TW_PREEMPT_OURS_LOWER, true, M_NONE,
-	  XDP_PASS, FAST_C3, AT_INST, false, RX_FAST },
+	  XDP_DROP, FAST_C3, AT_INST, false, RX_FAST },
 
 	/* No ring buffer for the owner: still accepted and recorded in rx, the event counted lost. */
-	{ "EV_no_ring_counted_lost", I_V3, TW_NO_RING, false, M_NONE, XDP_PASS,
+	{ "EV_no_ring_counted_lost", I_V3, TW_NO_RING, false, M_NONE, XDP_DROP,
 	  CNT(adverts_rcvd) | CNT(events_lost) | CNT(csum_rfc9568), AT_INST, false, RX_RECORDED },
+
+	/*
+	 * A valid advert ends in the XDP program once recorded (the rows above: XDP_DROP); with
+	 * --pass-adverts it goes on to the stack as it came, whether it was an event or took the
+	 * fast path. An invalid one is dropped all the same.
+	 */
+	{ "PASS_event_passed", I_V3, TW_PASS_ADVERTS, false, M_NONE, XDP_PASS, VALID_C3, AT_INST,
+	  true, RX_RECORDED },
+	{ "PASS_fast_path_passed", I_FP, TW_PASS_ADVERTS, true, M_NONE, XDP_PASS, FAST_C3, AT_INST,
+	  false, RX_FAST },
+	{ "PASS_invalid_dropped", I_V3, TW_PASS_ADVERTS, false, M_TTL_254, XDP_DROP,
+	  CNT(ip_ttl_errors), AT_INST, false, RX_SAME },
 };
 
 static void check_rx(const struct xdp_case *c, const struct vrrpd_rx *b, const struct vrrpd_rx *r,
@@ -827,7 +842,7 @@ static void run_advert_case(const struct xdp_case *c)
 			return;
 		harness_run(&txdp_env, frame, (uint32_t)len, &out);
 		CHECK_EQ(out.err, 0);
-		CHECK_EQ(out.verdict, XDP_PASS);
+		CHECK_EQ(out.verdict, c->tweak == TW_PASS_ADVERTS ? XDP_PASS : XDP_DROP);
 		CHECK_EQ(txdp_events_take(),
 			 1); /* a fresh rx entry: the first advert is an event */
 	}
@@ -843,7 +858,7 @@ static void run_advert_case(const struct xdp_case *c)
 	t1 = harness_mono_ns();
 	CHECK_EQ(out.err, 0);
 	CHECK_EQ(out.verdict, c->verdict);
-	/* Valid adverts go on to the stack as they came. */
+	/* With --pass-adverts, valid adverts go on to the stack as they came. */
 	if (c->verdict == XDP_PASS) {
 		CHECK_EQ(out.len, len);
 		CHECK_MEM(out.data, frame, (size_t)len);

@@ -77,6 +77,7 @@ enum tweak {
 	TW_MASTER_EQUAL, /* Master at PEER_PRIO, our address above the peer's (S8) */
 	TW_MASTER_EQUAL_LOW_ADDR, /* Master at PEER_PRIO, our address below the peer's (S7) */
 	TW_FAULT, /* state Fault: adverts change nothing */
+	TW_PASS_ADVERTS, /* VRRPD_F_PASS_ADVERTS: valid adverts go on to the stack */
 };
 
 /* Where an advert row expects its counters. */

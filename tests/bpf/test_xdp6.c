@@ -238,10 +238,10 @@ struct advert6_case {
 
 static const struct advert6_case advert6_cases[] = {
 	/* RFC.md:10-13, RFC.md:20 C2: the pseudo-header; no csum_* counter, there is one form. */
-	{ "C2_ipv6_valid_accepted", I_V6, TW_NONE, M6_NONE, XDP_PASS, VALID_EV, AT_INST, true,
+	{ "C2_ipv6_valid_accepted", I_V6, TW_NONE, M6_NONE, XDP_DROP, VALID_EV, AT_INST, true,
 	  RX_RECORDED },
 	/* RFC.md:11-12: 90 addresses, a 1448-byte message, the checksum in three chunks. */
-	{ "C2_ipv6_90_addresses_accepted", I_V6, TW_NONE, M6_ADDRS_90, XDP_PASS, VALID_EV, AT_INST,
+	{ "C2_ipv6_90_addresses_accepted", I_V6, TW_NONE, M6_ADDRS_90, XDP_DROP, VALID_EV, AT_INST,
 	  true, RX_RECORDED },
 	/* RFC.md:50 R1 */
 	{ "R1_ipv6_hop_limit_254", I_V6, TW_NONE, M6_HOP_254, XDP_DROP, CNT(ip_ttl_errors), AT_INST,
@@ -282,7 +282,7 @@ static const struct advert6_case advert6_cases[] = {
 	/* RFC.md:56-57 R6: VRID 1 is untagged and on VLAN 200, not on VLAN 100. */
 	{ "R6_ipv6_vlan_isolation", I_V6, TW_NONE, M6_VLAN_100, XDP_DROP, CNT(vrid_errors),
 	  AT_VLAN100_VRID0, false, RX_SAME },
-	{ "R6_ipv6_vlan_instance_accepted", I_V6_VLAN200, TW_NONE, M6_NONE, XDP_PASS, VALID_EV,
+	{ "R6_ipv6_vlan_instance_accepted", I_V6_VLAN200, TW_NONE, M6_NONE, XDP_DROP, VALID_EV,
 	  AT_INST, true, RX_RECORDED },
 	/* RFC.md:58 R7 */
 	{ "R7_ipv6_count_0", I_V6, TW_NONE, M6_COUNT_0, XDP_DROP, CNT(invalid_count), AT_INST,
@@ -293,27 +293,27 @@ static const struct advert6_case advert6_cases[] = {
 	{ "R8_ipv6_first_address_global", I_V6, TW_NONE, M6_FIRST_GLOBAL, XDP_DROP,
 	  CNT(address_list_errors), AT_INST, false, RX_SAME },
 	/* RFC.md:61 R10, RFC.md:62 R11: accepted, and counted. */
-	{ "R10_ipv6_reserved_bits_accepted", I_V6, TW_NONE, M6_RESERVED_BITS, XDP_PASS,
+	{ "R10_ipv6_reserved_bits_accepted", I_V6, TW_NONE, M6_RESERVED_BITS, XDP_DROP,
 	  VALID_EV | CNT(reserved_set), AT_INST, true, RX_RECORDED },
-	{ "R11_ipv6_interval_differs_accepted", I_V6, TW_NONE, M6_INTERVAL_200, XDP_PASS,
+	{ "R11_ipv6_interval_differs_accepted", I_V6, TW_NONE, M6_INTERVAL_200, XDP_DROP,
 	  VALID_EV | CNT(interval_differs), AT_INST, true, RX_RECORDED },
 	/* Unicast: without peers only ff02::12 is heard (RFC 9568 5.1.2.2) ... */
 	{ "U_ipv6_no_peers_unicast_dropped", I_V6, TW_NONE, M6_UNICAST, XDP_DROP, CNT(peer_errors),
 	  AT_INST, false, RX_SAME },
 	/* ... with peers, theirs (16-byte vrrpd_peer keys) and no one else's. */
-	{ "U_ipv6_peer_unicast_accepted", I_V6, TW_PEER, M6_UNICAST, XDP_PASS, VALID_EV, AT_INST,
+	{ "U_ipv6_peer_unicast_accepted", I_V6, TW_PEER, M6_UNICAST, XDP_DROP, VALID_EV, AT_INST,
 	  true, RX_RECORDED },
 	{ "U_ipv6_stranger_multicast_dropped", I_V6, TW_PEER, M6_OTHER_SADDR, XDP_DROP,
 	  CNT(peer_errors), AT_INST, false, RX_SAME },
 	/* RFC.md:63-64 R12: the owner processes and logs by default, or drops. */
-	{ "R12_ipv6_owner_default_process", I_V6_OWNER, TW_NONE, M6_NONE, XDP_PASS,
+	{ "R12_ipv6_owner_default_process", I_V6_OWNER, TW_NONE, M6_NONE, XDP_DROP,
 	  VALID_EV | CNT(owner_adverts), AT_INST, true, RX_RECORDED },
 	{ "R12_ipv6_owner_drop", I_V6_OWNER, TW_OWNER_DROP, M6_NONE, XDP_DROP, CNT(owner_adverts),
 	  AT_INST, false, RX_SAME },
 	/* RFC.md:11-12: the event carries the count and the first eight 16-byte addresses. */
-	{ "EV_ipv6_nine_addresses_first_eight", I_V6, TW_NONE, M6_ADDRS_9, XDP_PASS, VALID_EV,
+	{ "EV_ipv6_nine_addresses_first_eight", I_V6, TW_NONE, M6_ADDRS_9, XDP_DROP, VALID_EV,
 	  AT_INST, true, RX_RECORDED },
-	{ "EV_ipv6_no_ring_counted_lost", I_V6, TW_NO_RING, M6_NONE, XDP_PASS,
+	{ "EV_ipv6_no_ring_counted_lost", I_V6, TW_NO_RING, M6_NONE, XDP_DROP,
 	  CNT(adverts_rcvd) | CNT(events_lost), AT_INST, false, RX_RECORDED },
 	/* Extension headers are not followed: not VRRP for XDP, to the stack untouched. */
 	{ "ipv6_hop_by_hop_passes", I_V6, TW_NONE, M6_HOP_BY_HOP, XDP_PASS, 0, AT_INST, false,
@@ -322,23 +322,28 @@ static const struct advert6_case advert6_cases[] = {
 	 * RFC.md:38-39 S4, the fast path. IPv6 has one checksum form (C2), so vrrpd_rx's stays
 	 * 0 and the first advert from the master the controller follows already takes it.
 	 */
-	{ "FP_ipv6_known_master_fast_path", I_V6_FP, TW_NONE, M6_NONE, XDP_PASS, FAST6, AT_INST,
+	{ "FP_ipv6_known_master_fast_path", I_V6_FP, TW_NONE, M6_NONE, XDP_DROP, FAST6, AT_INST,
 	  false, RX_FAST },
 	{ "FP_ipv6_preempt_higher_priority_fast_path", I_V6_FP, TW_PREEMPT_OURS_LOWER, M6_NONE,
-	  XDP_PASS, FAST6, AT_INST, false, RX_FAST },
+	  XDP_DROP, FAST6, AT_INST, false, RX_FAST },
 	/* RFC.md:42-43 S7: another sender; RFC.md:37 S3: priority 0; RFC.md:31 T2: interval. */
-	{ "FP_ipv6_other_address_event", I_V6_FP, TW_NONE, M6_OTHER_SADDR, XDP_PASS, VALID_EV,
+	{ "FP_ipv6_other_address_event", I_V6_FP, TW_NONE, M6_OTHER_SADDR, XDP_DROP, VALID_EV,
 	  AT_INST, true, RX_RECORDED },
-	{ "FP_ipv6_priority_0_event", I_V6_FP, TW_NONE, M6_PRIORITY_0, XDP_PASS,
+	{ "FP_ipv6_priority_0_event", I_V6_FP, TW_NONE, M6_PRIORITY_0, XDP_DROP,
 	  VALID_EV | CNT(pri_zero_rcvd), AT_INST, true, RX_RECORDED },
-	{ "FP_ipv6_interval_change_event", I_V6_FP, TW_NONE, M6_INTERVAL_200, XDP_PASS,
+	{ "FP_ipv6_interval_change_event", I_V6_FP, TW_NONE, M6_INTERVAL_200, XDP_DROP,
 	  VALID_EV | CNT(interval_differs), AT_INST, true, RX_RECORDED },
 	/* RFC.md:42-44 S7/S8: a Master decides on every advert. */
-	{ "FP_ipv6_master_state_event", I_V6_FP, TW_MASTER, M6_NONE, XDP_PASS, VALID_EV, AT_INST,
+	{ "FP_ipv6_master_state_event", I_V6_FP, TW_MASTER, M6_NONE, XDP_DROP, VALID_EV, AT_INST,
 	  true, RX_RECORDED },
 	/* RFC.md:38-39 S4: preempt on and the master below us: the controller takes over. */
 	{ "FP_ipv6_preempt_lower_priority_event", I_V6_FP, TW_PREEMPT_OURS_HIGHER, M6_NONE,
-	  XDP_PASS, VALID_EV, AT_INST, true, RX_RECORDED },
+	  XDP_DROP, VALID_EV, AT_INST, true, RX_RECORDED },
+	/* --pass-adverts: valid adverts go on to the stack as they came. */
+	{ "PASS_ipv6_event_passed", I_V6, TW_PASS_ADVERTS, M6_NONE, XDP_PASS, VALID_EV, AT_INST,
+	  true, RX_RECORDED },
+	{ "PASS_ipv6_fast_path_passed", I_V6_FP, TW_PASS_ADVERTS, M6_NONE, XDP_PASS, FAST6, AT_INST,
+	  false, RX_FAST },
 };
 
 #define NADVERT6 (sizeof(advert6_cases) / sizeof(advert6_cases[0]))

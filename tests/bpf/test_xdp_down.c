@@ -82,7 +82,7 @@ static int down_setup(const struct down_case *c, struct vrrpd_key *key)
 		       0;
 }
 
-/* The master's advert, through the program: 0 when it passed. */
+/* The master's advert, through the program: 0 when it was taken (recorded, then dropped). */
 static int down_advert(const struct down_case *c, const struct vrrpd_key *key)
 {
 	static struct harness_out out;
@@ -104,7 +104,7 @@ static int down_advert(const struct down_case *c, const struct vrrpd_key *key)
 	if (len <= 0)
 		return -1;
 	harness_run(&txdp_env, frame, (uint32_t)len, &out);
-	return out.err || out.verdict != XDP_PASS ? -1 : 0;
+	return out.err || out.verdict != XDP_DROP ? -1 : 0;
 }
 
 static void sleep_ms(unsigned int ms)

@@ -308,7 +308,8 @@ void model_record(const struct model_state *st, const struct model_inst *in,
 		model_discard(p, &in->key, MODEL_CNT(owner_adverts));
 		return;
 	}
-	p->verdict = XDP_PASS; /* valid adverts go on to the stack too (tcpdump shows them) */
+	/* Valid adverts end here once recorded, unless --pass-adverts hands them on (tcpdump). */
+	p->verdict = (in->cfg.flags & VRRPD_F_PASS_ADVERTS) ? XDP_PASS : XDP_DROP;
 	p->key = in->key;
 	p->counters = accept_counters(&in->cfg, a);
 	p->advert = true;

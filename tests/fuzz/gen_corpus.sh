@@ -38,7 +38,7 @@ opts readme_magic -i eth0 -v 51 -n -I 10.16.1.200 -O 10.16.1.1 10.16.1.200
 opts readme_vlan -i eth0.100 -v 51 10.100.0.200
 # Every other option, long forms, "=" arguments, clusters and "--".
 opts long_all --interface=eth0.190 --vrid 200 --priority 150 --no-vmac --checksum legacy \
-	--owner-drop -z 50 -x 200 -I 10.3.3.3 -O 10.3.3.254 10.3.3.3/16
+	--owner-drop --pass-adverts -z 50 -x 200 -I 10.3.3.3 -O 10.3.3.254 10.3.3.3/16
 opts garp_timers -i eth0 -v 1 --garp-count 0 --garp-interval=250 --garp-refresh 60 \
 	--script-timeout 3600 10.1.1.1
 opts dirs --pin-dir /sys/fs/bpf/test -f /tmp/vrrpd-run --foreground -i eth0 -v 9 10.2.2.2

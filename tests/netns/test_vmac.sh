@@ -17,6 +17,10 @@
 #      other devices stay strict.
 #   7. Start-up: a macvlan left by a vrrpd that died is removed and made again; an interface of
 #      that name that is not a VMAC of ours refuses the start.
+#   8. The adverts a router hears end in its XDP program once recorded: tcpdump on the backup's
+#      eth0 sees none of the master's while its counters count them (on an interface that
+#      carries macvlans, each one the kernel saw cost a kworker's wakeup); --pass-adverts hands
+#      them on, and tcpdump sees them.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -214,5 +218,35 @@ t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP"
 t_check vmac_leftover_removed t_wait_ms 3000 t_log_has r1 \
 	"VRRP ID 51 on eth0: removing vr51-eth0, left by a vrrpd that is gone"
 t_check vmac_leftover_then_master t_wait_ms 3000 t_only r1 "$VIP"
+
+# --- 8. Where the adverts end --------------------------------------------------------------------
+# heard NAME R2-OPTIONS...: r2 (backup) started with these options; SEEN: how many of r1's adverts
+# tcpdump on r2's eth0 saw in one second, COUNTED: how many r2's XDP program counted meanwhile.
+heard() {
+	local name=$1 n0 n1
+	shift
+	t_phase
+	t_start r2 main -i eth0 -v 51 -p 100 -d 0.1 "$@" "$VIP"
+	t_wait_ms 3000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1"
+	t_capture "$name" r2 eth0 -Q in ip proto 112 and src host 10.99.0.1
+	n0=$(t_stat r2 51 adverts_rcvd)
+	sleep 1
+	n1=$(t_stat r2 51 adverts_rcvd)
+	t_capture_stop "$name"
+	t_stop r2
+	SEEN=$(t_capture_read "$name" | wc -l)
+	case "$n0 $n1" in
+	*missing*) COUNTED=-1 ;; # t_stat said why on stderr
+	*) COUNTED=$((n1 - n0)) ;;
+	esac
+}
+heard in_r2
+echo "# default: tcpdump on the backup saw $SEEN of r1's adverts in 1 s, its XDP program counted $COUNTED"
+t_eq vmac_adverts_end_in_xdp "$SEEN" 0
+t_check vmac_adverts_counted_all_the_same [ "${COUNTED:-0}" -ge 5 ]
+heard in_r2_pass --pass-adverts
+echo "# --pass-adverts: tcpdump on the backup saw $SEEN of r1's adverts in 1 s, its XDP program counted $COUNTED"
+t_check vmac_pass_adverts_seen_by_tcpdump [ "${SEEN:-0}" -ge 5 ]
+t_check vmac_pass_adverts_counted [ "${COUNTED:-0}" -ge 5 ]
 t_stop r1
 t_done

@@ -309,6 +309,7 @@ static void test_original_cmdline(void)
 	CHECK(!strcmp(o.pin_dir, VRRPD_PIN_DIR_DFL));
 	CHECK(!o.foreground);
 	CHECK(!o.owner_drop);
+	CHECK(!o.pass_adverts); /* valid adverts end in the XDP program */
 	CHECK(!o.no_accept); /* RFC.md D2: accept, as keepalived and FRR */
 	CHECK_EQ(o.npeers, 0); /* multicast */
 	CHECK_EQ(o.nvips, 1);
@@ -469,9 +470,10 @@ static void test_long_aliases_and_rest(void)
 {
 	struct opts o;
 
-	CHECK_EQ(parse_ok(&o, "--interface=eth0.190 --vrid 200 --priority 150 --no-vmac "
-			      "--checksum legacy --owner-drop -z 50 -x 200 -I 10.3.3.3 "
-			      "-O 10.3.3.254 10.3.3.3/16"),
+	CHECK_EQ(parse_ok(&o,
+			  "--interface=eth0.190 --vrid 200 --priority 150 --no-vmac "
+			  "--checksum legacy --owner-drop --pass-adverts -z 50 -x 200 -I 10.3.3.3 "
+			  "-O 10.3.3.254 10.3.3.3/16"),
 		 0);
 	CHECK(!strcmp(o.ifname, "eth0.190"));
 	CHECK_EQ(o.vrid, 200);
@@ -479,6 +481,7 @@ static void test_long_aliases_and_rest(void)
 	CHECK(!o.vmac);
 	CHECK_EQ(o.csum_mode, VRRPD_CSUM_LEGACY);
 	CHECK(o.owner_drop);
+	CHECK(o.pass_adverts);
 	CHECK_EQ(o.reduce_prio, 50);
 	CHECK_EQ(o.increase_prio, 200);
 	CHECK_EQ(o.magic_src, ip("10.3.3.3"));
@@ -600,6 +603,7 @@ static void test_usage(void)
 		"--vrrp-version",
 		"--checksum",
 		"--owner-drop",
+		"--pass-adverts",
 		"--no-accept",
 		"--peer A.B.C.D",
 		"--garp-count N",

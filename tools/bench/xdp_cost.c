@@ -712,12 +712,13 @@ static const struct bench_case cases[] = {
 	  "64-byte UDP/IPv4 to us: not VRRP, passes untouched, no counter" },
 	{ "arp_other", P_OURS, F_ARP_OTHER, ST_MASTER, XDP_PASS, 0, false,
 	  "ARP request for 192.0.2.77 (not a VIP): vrrpd_vip lookup misses, passes untouched" },
-	{ "advert_fast", P_OURS, F_ADVERT, ST_BACKUP, XDP_PASS,
+	{ "advert_fast", P_OURS, F_ADVERT, ST_BACKUP, XDP_DROP,
 	  CNT(adverts_rcvd) | CNT(fast_path) | CNT(csum_rfc9568), false,
 	  "valid v3 advert, Backup already following this master (same priority, interval, C3 "
 	  "form): fast path, vrrpd_rx updated, its Master_Down_Timer started again (bpf_timer, "
-	  "where the kernel has it), no event; valid adverts go on to the stack (XDP_PASS)" },
-	{ "advert_event", P_OURS, F_ADVERT, ST_MASTER, XDP_PASS,
+	  "where the kernel has it), no event; then it ends there (XDP_DROP: nothing in the "
+	  "kernel reads it; --pass-adverts makes it XDP_PASS)" },
+	{ "advert_event", P_OURS, F_ADVERT, ST_MASTER, XDP_DROP,
 	  CNT(adverts_rcvd) | CNT(events) | CNT(csum_rfc9568), true,
 	  "valid v3 advert to a Master: one ring-buffer event per run" },
 	{ "advert_invalid", P_OURS, F_ADVERT_TTL254, ST_BACKUP, XDP_DROP, CNT(ip_ttl_errors), false,
