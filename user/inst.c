@@ -238,17 +238,15 @@ static void inst_send_magic(struct inst *in)
 }
 
 /*
- * The VIPs' requests for a change (vipq_apply makes them). A backup never sends a frame from the
- * VMAC (RFC 9568 7.3). An IPv4 instance's macvlan stays up from its creation (inst_vmac_open):
- * with no address, no IPv6 and arp_ignore 1 it sends nothing, and XDP drops the frames sent to
- * the VMAC while the instance is not Master; a takeover then costs one netlink request, not two
- * (an address 15 us here, bringing a macvlan up 45 us, and a storm of 255 takeovers pays it 255
- * times). That became affordable once adverts end in XDP (record_advert): while they went on to
- * the stack, the macvlans that were up made each one a kworker's work, 20,000 preemptions a
- * second of the master at 255 x 10 ms. An IPv6 instance's macvlan is brought up, with IPv6,
- * before the VIPs go on it, and down, with IPv6 off, once they are gone: IPv6 on an interface
- * that is up joins groups and takes part in Neighbor Discovery by itself. Nothing when the
- * interface is gone: the kernel took it all with it.
+ * The VIPs' requests for a change, and the macvlan's under them (vipq_apply makes them): up
+ * before the VIPs go on it, down once they are gone, so that a backup never sends a frame from
+ * the VMAC (RFC 9568 7.3); an IPv6 instance's also has IPv6 on only while Master (which takes
+ * every IPv6 address off it; no address of its own, addr_gen_mode set at creation). Kept up in
+ * Backup, a takeover would cost one netlink request instead of two (an address 15 us here,
+ * bringing a macvlan up 45 us), but every macvlan that is up takes its share of each multicast
+ * frame on the LAN: 255 of them on the backup made the master's adverts cost 20,000 preemptions
+ * a second and the machine 6 points more busy at 255 x 10 ms (make bench's idle part). Nothing
+ * when the interface is gone: the kernel took it all with it.
  */
 static void inst_vips_req(struct inst *in, enum vipq_op op, struct vipq_req *r)
 {
@@ -669,12 +667,9 @@ int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock 
 	return 1;
 }
 
-static int inst_vmac_close(struct inst *in);
-
 /*
- * The VMAC's macvlan, created down and brought up once set up (IPv4; see inst_vips). One of that
- * name left by a vrrpd that died is removed first; anything else of that name is not ours and
- * stops us.
+ * The VMAC's macvlan, created down. One of that name left by a vrrpd that died is removed first;
+ * anything else of that name is not ours and stops us.
  */
 static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 {
@@ -740,16 +735,6 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 			log_info(
 				"VRRP ID %d on %s: set net.ipv4.conf.%s.arp_announce=2, so that %s never announces a VIP with its own MAC",
 				o->vrid, o->ifname, o->ifname, o->ifname);
-	}
-	/* IPv4: up for good, with nothing on it until Master (inst_vips). */
-	if (!inst_v6(in)) {
-		ret = nl_link_set_up(in->nl, in->vmac_ifindex, true);
-		if (ret) {
-			snprintf(err, errlen, "cannot bring the VMAC interface %s up: %s",
-				 in->vmac_name, strerror(-ret));
-			inst_vmac_close(in);
-			return ret;
-		}
 	}
 	return 0;
 }

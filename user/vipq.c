@@ -43,9 +43,10 @@ void vipq_apply(struct nl_sock *nl, struct vipq_req *r)
 		r->vip_ret[i] = 0;
 	if (r->op == VIPQ_NONE)
 		return;
-	/* IPv6: up, with IPv6 on, before the VIPs go on the macvlan (IPv4's is always up). */
-	if (add && r->vmac_ifindex && v6) {
-		r->ipv6_ret = nl_sysctl("ipv6", r->vmac_name, "disable_ipv6", "0");
+	/* Up, with IPv6 on for IPv6 VIPs, before the VIPs go on the macvlan. */
+	if (add && r->vmac_ifindex) {
+		if (v6)
+			r->ipv6_ret = nl_sysctl("ipv6", r->vmac_name, "disable_ipv6", "0");
 		r->link_ret = nl_link_set_up(nl, r->vmac_ifindex, true);
 	}
 	for (i = 0; i < r->o->nvips; i++) {
@@ -57,10 +58,11 @@ void vipq_apply(struct nl_sock *nl, struct vipq_req *r)
 			add ? nl_addr_add(nl, r->vip_ifindex, r->family, &v->addr, v->prefix_len) :
 			      nl_addr_del(nl, r->vip_ifindex, r->family, &v->addr, v->prefix_len);
 	}
-	/* IPv6: down, and IPv6 off, once they are gone. */
-	if (!add && r->vmac_ifindex && v6) {
+	/* Down, and IPv6 off, once they are gone. */
+	if (!add && r->vmac_ifindex) {
 		r->link_ret = nl_link_set_up(nl, r->vmac_ifindex, false);
-		r->ipv6_ret = nl_sysctl("ipv6", r->vmac_name, "disable_ipv6", "1");
+		if (v6)
+			r->ipv6_ret = nl_sysctl("ipv6", r->vmac_name, "disable_ipv6", "1");
 	}
 }
 

@@ -60,8 +60,8 @@ t_check link_admin_down_logged t_log_has r1 \
 t_check link_admin_down_fault_logged t_log_has r1 \
 	"VRRP ID 51 on eth0: we are now in FAULT state \(link down\), addresses removed"
 t_check link_admin_down_script t_wait_ms 2000 grep -qx "down.sh FAULT" "$REC"
-t_check link_admin_down_vmac_has_no_vip eval \
-	'[ "$(lab_exec r1 ip -j addr show vr51-eth0 | jq -r "[.[0].addr_info[]?] | length")" = 0 ]'
+t_check link_admin_down_vmac_down eval \
+	'[ "$(lab_exec r1 ip -j link show vr51-eth0 | jq -r ".[0].flags | index(\"UP\") // empty")" = "" ]'
 
 # --- 2. Back up: backup first, then preemption ----------------------------------------------------
 t_phase

@@ -1,10 +1,8 @@
 #!/bin/bash
 # The virtual MAC (issue 4, RFC.md D1, D4) as the switch and the hosts see it:
-#   1. Each router has a macvlan vr51-eth0 with the VMAC; the backup's is up (IPv4: from its
-#      creation, so that a takeover only adds the addresses) with no address and no IPv6, and no
-#      frame with the VMAC as source ever enters the switch from the backup's port (captured on
-#      the switch), not even while the client asks by ARP for the VIP and for the backup's own
-#      address; the bridge learns the VMAC on the master's port.
+#   1. Each router has a macvlan vr51-eth0 with the VMAC; the backup's is down and has no IPv6,
+#      so no frame with the VMAC as source ever enters the switch from the backup's port
+#      (captured on the switch); the bridge learns the VMAC on the master's port.
 #   2. kill -9 of the master: the VMAC moves to the new master's port. The restarted router,
 #      backup without preemption, sends nothing from the VMAC either; SIGTERM of the master
 #      moves the VMAC back.
@@ -54,9 +52,7 @@ t_check vmac_r1_master t_wait_ms 3000 t_only r1 "$VIP"
 t_wait_ms 2000 t_log_has r2 "VRRP ID 51 on eth0: master is 10\.99\.0\.1"
 t_check vmac_vip_on_macvlan lab_has_ip r1 "$VIP" vr51-eth0
 t_eq vmac_macvlan_address "$(lab_exec r2 ip -j link show vr51-eth0 | jq -r '.[0].address')" "$VMAC"
-t_eq vmac_backup_macvlan_up "$(link_state r2 vr51-eth0)" UP
-t_eq vmac_backup_macvlan_no_address "$(lab_exec r2 ip -j addr show vr51-eth0 |
-	jq -r '[.[0].addr_info[]?] | length')" 0
+t_eq vmac_backup_macvlan_down "$(link_state r2 vr51-eth0)" DOWN
 t_eq vmac_macvlan_no_ipv6 "$(lab_exec r2 cat /proc/sys/net/ipv6/conf/vr51-eth0/disable_ipv6)" 1
 t_check vmac_fdb_on_master_port t_wait_ms 2000 t_fdb_on r1 "$VMAC"
 t_check vmac_client_pings_through_vmac t_ping "$VIP"
@@ -64,12 +60,6 @@ STATE=$(lab_exec r2 "$ATROPOS" --state --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r2")
 t_check vmac_atropos_shows_vmac grep -q "^  VMAC $VMAC\$" <<<"$STATE"
 t_check vmac_atropos_shows_xdp_mode grep -q "^  XDP: native mode on eth0\$" <<<"$STATE"
 t_eq vmac_client_arp_is_vmac "$(t_client_mac "$VIP")" "$VMAC"
-# Broadcast ARP requests reach the backup's macvlan too: for the VIP (XDP: not Master, so the
-# kernel's turn; arp_ignore 1: not an address of the macvlan) and for the backup's own address
-# (answered from eth0's MAC, never the VMAC).
-lab_exec c arping -c 3 -w 2 -I eth0 "$VIP" >/dev/null 2>&1
-t_check vmac_backup_own_address_answered_from_eth0 eval \
-	'lab_exec c arping -c 2 -w 2 -I eth0 10.99.0.2 | grep -qi "$(t_mac r2)"'
 sleep 1 # steady state, adverts every 200 ms from r1
 t_capture_stop from_r2
 t_capture_stop adverts_r1
@@ -93,8 +83,7 @@ t_start r1 main -s -i eth0 -v 51 -p 200 -d 0.1 "$VIP"
 t_check vmac_restart_removes_leftover t_wait_ms 3000 t_log_has r1 \
 	"VRRP ID 51 on eth0: removing vr51-eth0, left by a vrrpd that is gone"
 t_wait_ms 2000 t_log_has r1 "VRRP ID 51 on eth0: master is 10\.99\.0\.2"
-t_eq vmac_restarted_backup_macvlan_no_address "$(lab_exec r1 ip -j addr show vr51-eth0 |
-	jq -r '[.[0].addr_info[]?] | length')" 0
+t_eq vmac_restarted_backup_macvlan_down "$(link_state r1 vr51-eth0)" DOWN
 sleep 1
 t_capture_stop from_r1
 t_eq vmac_restarted_backup_sends_nothing_from_vmac "$(vmac_frames from_r1)" 0
