@@ -63,7 +63,7 @@ RCVD0=$(t_stat r1 51 adverts_rcvd)
 # Under timeout, which passes a signal on to trafgen's whole process group (its workers too),
 # and ends the flood after 60 s whatever happens here.
 timeout -s INT 60 nsenter --net="/run/netns/$(lab_ns c)" trafgen -o eth0 -i "$CONF" -P 1 -q -n 0 \
-	>/dev/null 2>&1 &
+	>/dev/null 2>"$LAB_DIR/trafgen.err" &
 FLOOD_PID=$!
 # The flood at full speed before anything is measured: 10,000 of its adverts counted by r1.
 t_check flood_started t_wait_ms 5000 eval '[ "$(t_stat r1 51 adverts_rcvd)" -ge $((${RCVD0/missing:*/0} + 10000)) ]'
@@ -81,11 +81,15 @@ RCVD2=$(t_stat r1 51 adverts_rcvd)
 HELD1B=$(t_stat r1 51 events_held)
 HELD2B=$(t_stat r2 51 events_held)
 TX1=$(tx_packets)
+# A flood that stopped by itself (it once did after 13,500 frames) says so, and what trafgen said.
+FLOOD_STATE=
+kill -0 "$FLOOD_PID" 2>/dev/null ||
+	FLOOD_STATE="; trafgen had exited: $(tail -n 1 "$LAB_DIR/trafgen.err" 2>/dev/null)"
 
 # The positive control: the flood ran and reached r1's XDP program as valid adverts.
 FLOODED=$(delta "$RCVD1" "$RCVD2")
 within flood_reached_r1 "$FLOODED" 2000 999999999 \
-	"$((TX1 - TX0)) sent, $FLOODED valid adverts received in $MS ms"
+	"$((TX1 - TX0)) sent, $FLOODED valid adverts received in $MS ms$FLOOD_STATE"
 t_eq flood_r1_no_transition "$(t_cfg r1 51 master_transitions)" "$T1"
 t_eq flood_r2_no_transition "$(t_cfg r2 51 master_transitions)" "$T2"
 # Normal: 10 adverts a second; answers once an interval at most: under 20 a second (+ 1 s).
