@@ -25,6 +25,7 @@
 #include "ctl.h"
 #include "fsm.h"
 #include "mapdump.h"
+#include "own.h"
 #include "vrrp_abi.h"
 
 #define ATROPOS_VERSION "2.0.0"
@@ -76,6 +77,7 @@ struct inst {
 
 struct maps {
 	int cfg, stats, vip, group, peer;
+	int owners; /* PIN_DIR/owners: who holds each instance's claim (own.h) */
 };
 
 /* Counter names as in RFC.md (RFC 6527) and struct vrrpd_stats, in its order. */
@@ -203,6 +205,8 @@ static int open_maps(const struct args *a, struct maps *m)
 			   true);
 	if (m->stats == -2 || m->vip == -2 || m->group == -2 || m->peer == -2)
 		return -EPROTO;
+	/* Missing (no vrrpd of this version made it): every instance shows as stale. */
+	m->owners = own_dir_open(a->pin_dir, false);
 	return 0;
 }
 
@@ -325,7 +329,7 @@ static int load(const struct args *a, const struct maps *m, struct inst *out, in
 			continue;
 		if (a->vrid && a->vrid != in->key.vrid)
 			continue;
-		in->stale = kill((pid_t)in->cfg.owner_pid, 0) && errno == ESRCH;
+		in->stale = m->owners < 0 || !own_held(m->owners, &in->key);
 		inst_extras(&vip, &group, &peer, in);
 		n++;
 	}

@@ -2,12 +2,12 @@
 /*
  * Multi-interface groups. The original counted vrrpd processes with `pgrep | wc` and kept
  * marker files that a crashed process left behind as a veto for ever; here each member owns one
- * slot in a pinned map, and a slot only counts while its owner is alive (its pid exists) and
- * keeps it fresh (its heartbeat is recent). A restarted member writes the same slot again.
+ * slot in a pinned map, and a slot only counts while its owner is alive (a process holds the
+ * member instance's claim, own.h: a zombie or a reused pid does not) and keeps it fresh (its
+ * heartbeat is recent). A restarted member writes the same slot again.
  */
 #include <errno.h>
 #include <net/if.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,18 +17,20 @@
 #include "fsm.h"
 #include "group.h"
 #include "mapdump.h"
+#include "own.h"
 
 #define GROUP_BEAT_MIN_NS (10 * 1000000ull)
 #define GROUP_BEAT_MAX_NS (100 * 1000000ull)
 #define GROUP_NS_PER_CS 10000000ull
 
-int group_open(struct group *g, int map_fd, const char *name, int size,
+int group_open(struct group *g, int map_fd, int owners_fd, const char *name, int size,
 	       const struct vrrpd_key *member, uint16_t adver_int_cs)
 {
 	uint64_t adver_ns = adver_int_cs * GROUP_NS_PER_CS;
 
 	memset(g, 0, sizeof(*g));
 	g->fd = map_fd;
+	g->owners_fd = owners_fd;
 	g->size = size;
 	snprintf(g->key.name, sizeof(g->key.name), "%s", name);
 	g->key.member = *member;
@@ -60,11 +62,6 @@ int group_write(struct group *g, uint8_t state, bool link_up, bool ready, uint64
 	if (g->fd < 0)
 		return 0;
 	return bpf_map_update_elem(g->fd, &g->key, &slot, BPF_ANY) ? -errno : 0;
-}
-
-static bool group_pid_alive(uint32_t pid)
-{
-	return pid && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
 }
 
 /* "VRID 52 on eth1" */
@@ -99,7 +96,7 @@ bool group_allows(struct group *g, uint64_t now_ns)
 		if (strncmp(key.name, g->key.name, sizeof(key.name)))
 			continue;
 		/* Named only for a reason to give: if_indextoname() is a system call. */
-		if (!group_pid_alive(slot.owner_pid)) {
+		if (!own_held(g->owners_fd, &key.member)) {
 			group_member_str(&key.member, who, sizeof(who));
 			snprintf(g->why, sizeof(g->why), "%s is gone (vrrpd pid %u)", who,
 				 slot.owner_pid);

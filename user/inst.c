@@ -754,8 +754,8 @@ static int inst_vmac_close(struct inst *in)
 	return ret;
 }
 
-int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
-	       struct hook *hook, uint64_t now_ns, char *err, size_t errlen)
+static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
+		     struct hook *hook, uint64_t now_ns, char *err, size_t errlen)
 {
 	struct nl_link_info li;
 	union vrrpd_addr vips[OPTS_MAX_VIPS];
@@ -805,9 +805,19 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 				      .vrid = o->vrid };
 
 	ret = xdp_claim(x, &in->key, &owner);
-	if (ret == -EEXIST) {
+	if (ret == -EEXIST && owner) {
 		snprintf(err, errlen, "VRID %d on %s is already run by vrrpd pid %u", o->vrid,
 			 o->ifname, owner);
+		return ret;
+	}
+	if (ret == -EEXIST) {
+		snprintf(err, errlen, "VRID %d on %s is already run by a vrrpd that is starting",
+			 o->vrid, o->ifname);
+		return ret;
+	}
+	if (ret < 0) {
+		snprintf(err, errlen, "cannot claim VRID %d on %s: %s", o->vrid, o->ifname,
+			 strerror(-ret));
 		return ret;
 	}
 	/* Two instances answering ARP for one address would take turns at random. */
@@ -929,7 +939,7 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 	}
 	inst_publish(in);
 	if (o->monitor) {
-		ret = group_open(&in->group, xdp_group_fd(x),
+		ret = group_open(&in->group, xdp_group_fd(x), x->owners_fd,
 				 o->group[0] ? o->group : VRRPD_GROUP_DFL, o->monitor, &in->key,
 				 o->adver_int_cs);
 		if (ret) {
@@ -939,6 +949,17 @@ int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct 
 		}
 	}
 	return 0;
+}
+
+int inst_start(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
+	       struct hook *hook, uint64_t now_ns, char *err, size_t errlen)
+{
+	int ret = inst_open(in, o, x, nl, hook, now_ns, err, errlen);
+
+	/* Whatever failed, the instance is not ours to hold (a -c reload goes on without it). */
+	if (ret)
+		xdp_unclaim(x, &in->key);
+	return ret;
 }
 
 void inst_begin(struct inst *in, uint64_t now_ns)

@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <linux/if_link.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 
 #include "vrrpd.skel.h"
 #include "mapdump.h"
+#include "own.h"
 #include "xdp.h"
 
 #ifndef BPF_FS_MAGIC
@@ -359,6 +359,8 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *e
 	memset(x, 0, sizeof(*x));
 	x->ring_fd = -1;
 	x->prog_fd = -1;
+	x->owners_fd = -1;
+	x->proc_lock_fd = -1;
 	snprintf(x->pin_dir, sizeof(x->pin_dir), "%s", pin_dir);
 	libbpf_set_print(xdp_libbpf_print);
 
@@ -373,6 +375,15 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *e
 	ret = mkdir_p(pin_dir);
 	if (ret) {
 		snprintf(err, errlen, "cannot create pin directory %s: %s", pin_dir,
+			 strerror(-ret));
+		return ret;
+	}
+	x->owners_fd = own_dir_open(pin_dir, true);
+	if (x->owners_fd >= 0)
+		x->proc_lock_fd = own_proc_lock(x->owners_fd);
+	if (x->owners_fd < 0 || x->proc_lock_fd < 0) {
+		ret = x->owners_fd < 0 ? x->owners_fd : x->proc_lock_fd;
+		snprintf(err, errlen, "cannot make the owners' locks in %s/owners: %s", pin_dir,
 			 strerror(-ret));
 		return ret;
 	}
@@ -414,6 +425,15 @@ void xdp_close(struct xdp_ctx *x)
 		vrrpd_bpf__destroy(x->skel);
 		x->skel = NULL;
 	}
+	while (x->nclaims)
+		xdp_unclaim(x, &x->claims[0].key);
+	free(x->claims);
+	x->claims = NULL;
+	if (x->owners_fd >= 0) {
+		own_proc_unlock(x->owners_fd, x->proc_lock_fd);
+		close(x->owners_fd);
+	}
+	x->owners_fd = x->proc_lock_fd = -1;
 }
 
 /* xdp_prog_match() of the program with id prog_id. */
@@ -546,7 +566,7 @@ static void xdp_reap_rings(struct xdp_ctx *x)
 
 	while (bpf_map_get_next_key(x->events_fd, prev, &next) == 0) {
 		pid = next;
-		if (kill((pid_t)pid, 0) && errno == ESRCH) {
+		if (!own_proc_alive(x->owners_fd, pid)) {
 			bpf_map_delete_elem(x->events_fd, &pid);
 			prev = NULL; /* the walk restarts after a deletion */
 			continue;
@@ -576,18 +596,57 @@ int xdp_ring_open(struct xdp_ctx *x, ring_buffer_sample_fn fn, void *ctx)
 	return 0;
 }
 
+static struct xdp_claim *xdp_claim_find(struct xdp_ctx *x, const struct vrrpd_key *key)
+{
+	int i;
+
+	for (i = 0; i < x->nclaims; i++)
+		if (!memcmp(&x->claims[i].key, key, sizeof(*key)))
+			return &x->claims[i];
+	return NULL;
+}
+
 int xdp_claim(struct xdp_ctx *x, const struct vrrpd_key *key, uint32_t *owner)
 {
+	struct xdp_claim *c;
 	struct vrrpd_cfg cfg;
+	int fd;
 
-	if (bpf_map_lookup_elem(x->cfg_fd, key, &cfg))
+	*owner = 0;
+	if (!xdp_claim_find(x, key)) {
+		fd = own_claim(x->owners_fd, key);
+		if (fd == -EEXIST && !bpf_map_lookup_elem(x->cfg_fd, key, &cfg))
+			*owner = cfg.owner_pid;
+		if (fd < 0)
+			return fd;
+		c = realloc(x->claims, (size_t)(x->nclaims + 1) * sizeof(*c));
+		if (!c) {
+			close(fd);
+			return -ENOMEM;
+		}
+		x->claims = c;
+		x->claims[x->nclaims++] = (struct xdp_claim){ .key = *key, .fd = fd };
+	}
+	/* Ours now: an entry of another pid is one a process that is gone left. */
+	if (bpf_map_lookup_elem(x->cfg_fd, key, &cfg) || cfg.owner_pid == (uint32_t)getpid())
 		return 0;
 	*owner = cfg.owner_pid;
-	if (cfg.owner_pid == (uint32_t)getpid())
-		return 0;
-	if (kill((pid_t)cfg.owner_pid, 0) == 0 || errno != ESRCH)
-		return -EEXIST;
 	return 1;
+}
+
+void xdp_unclaim(struct xdp_ctx *x, const struct vrrpd_key *key)
+{
+	struct xdp_claim *c = xdp_claim_find(x, key);
+
+	if (!c)
+		return;
+	close(c->fd);
+	*c = x->claims[--x->nclaims];
+}
+
+bool xdp_claimed(struct xdp_ctx *x, const struct vrrpd_key *key)
+{
+	return xdp_claim_find(x, key) || own_held(x->owners_fd, key);
 }
 
 int xdp_cfg_write(struct xdp_ctx *x, const struct vrrpd_key *key, const struct vrrpd_cfg *cfg)
@@ -612,6 +671,7 @@ void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key)
 	bpf_map_delete_elem(x->down_fd, key); /* cancels its timer */
 	bpf_map_delete_elem(x->stats_fd, key);
 	xdp_peers_set(x, key, NULL, 0);
+	xdp_unclaim(x, key);
 }
 
 int xdp_peers_set(struct xdp_ctx *x, const struct vrrpd_key *key, const uint32_t *addrs, int n)
@@ -685,7 +745,7 @@ int xdp_vip_owner(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_
 	if (bpf_map_lookup_elem(x->cfg_fd, other, &cfg))
 		return 0;
 	*owner = cfg.owner_pid;
-	return kill((pid_t)cfg.owner_pid, 0) == 0 || errno != ESRCH;
+	return xdp_claimed(x, other);
 }
 
 void xdp_vip_del(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr)

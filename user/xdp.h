@@ -16,6 +16,12 @@
 
 struct vrrpd_bpf;
 
+/* An instance this process has claimed (xdp_claim). */
+struct xdp_claim {
+	struct vrrpd_key key;
+	int fd; /* holds its lock */
+};
+
 struct xdp_ctx {
 	struct vrrpd_bpf *skel;
 	int cfg_fd;
@@ -33,6 +39,10 @@ struct xdp_ctx {
 	bool prog_fd_own; /* prog_fd is the pinned one's, ours to close */
 	char pin_dir[256];
 	char prog_pin[256 + 32]; /* where the program of this build is pinned */
+	int owners_fd; /* PIN_DIR/owners (own.h) */
+	int proc_lock_fd; /* this process's lock there, for its ring buffer */
+	struct xdp_claim *claims; /* the instances we hold the lock of */
+	int nclaims;
 };
 
 /*
@@ -58,10 +68,16 @@ int xdp_detach_if_unused(struct xdp_ctx *x, int ifindex);
 int xdp_ring_open(struct xdp_ctx *x, ring_buffer_sample_fn fn, void *ctx);
 
 /*
- * Claims key for this process. Returns 0 (new), 1 (adopted from a process that is gone), or
- * -EEXIST with *owner set when a live process runs it.
+ * Claims key for this process (own.h: a lock the kernel drops when we die), or finds it ours
+ * already. Returns 0 (new), 1 (adopted: the maps hold the entry of a process that is gone, pid
+ * in *owner), -EEXIST when a live process runs it (*owner: its pid as the maps say, 0 when it
+ * has not written it yet), or another -errno when the lock cannot be made.
  */
 int xdp_claim(struct xdp_ctx *x, const struct vrrpd_key *key, uint32_t *owner);
+/* Gives a claim up (xdp_release does too). */
+void xdp_unclaim(struct xdp_ctx *x, const struct vrrpd_key *key);
+/* Does a live process run key (hold its claim)? */
+bool xdp_claimed(struct xdp_ctx *x, const struct vrrpd_key *key);
 int xdp_cfg_write(struct xdp_ctx *x, const struct vrrpd_key *key, const struct vrrpd_cfg *cfg);
 /* Creates the zeroed vrrpd_rx entry the XDP program fills. */
 int xdp_rx_init(struct xdp_ctx *x, const struct vrrpd_key *key);
@@ -78,7 +94,7 @@ void xdp_vip_del(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_a
  */
 int xdp_vip_owner(struct xdp_ctx *x, int ifindex, int family, const union vrrpd_addr *addr,
 		  const struct vrrpd_key *key, struct vrrpd_key *other, uint32_t *owner);
-/* Removes every map entry of key (cfg, rx, down, stats). */
+/* Removes every map entry of key (cfg, rx, down, stats), then gives the claim up. */
 void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key);
 /*
  * The unicast peers of an instance in vrrpd_peer become addrs (n of them, network order): the
