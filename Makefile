@@ -65,6 +65,16 @@ $(BUILD)/tests/old_layout.bpf.o: tests/bpf/old_layout.bpf.c include/vrrp_abi.h |
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# The same program built another way (other instructions, the same maps): what a vrrpd of another
+# version leaves attached (tests/netns/test_hardening.sh), and the tool that attaches it.
+$(BUILD)/tests/variant.bpf.o: bpf/vrrpd.bpf.c bpf/parse.h include/vrrp_abi.h | build-deps
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -mcpu=v2 -c $< -o $@
+
+$(BUILD)/tests/attach_variant: tests/bpf/attach_variant.c | build-deps
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -o $@ $< -lbpf -lelf -lz
+
 # The test labs' switch ports run it so that XDP_TX frames from the routers arrive.
 $(BUILD)/xdp_pass.bpf.o: tests/bpf/xdp_pass.bpf.c | build-deps $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -160,7 +170,8 @@ check: deps
 
 # What make check runs, built.
 check-build: all $(UNIT_TESTS) $(FUZZ_BINS) $(BPF_TESTS) $(BENCH_BINS) \
-	$(BUILD)/tests/old_layout.bpf.o $(SAN_BINS)
+	$(BUILD)/tests/old_layout.bpf.o $(BUILD)/tests/variant.bpf.o $(BUILD)/tests/attach_variant \
+	$(SAN_BINS)
 
 # The second test lane: the bpf and netns tests again, plus those that need 802.1Q devices and
 # netem, inside a VM that boots Debian 12's kernel (tools/vm.sh; README). KERNEL=DIR boots

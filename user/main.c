@@ -288,6 +288,21 @@ static void retired_reap(struct vrrpd *d)
 	}
 }
 
+/* Our program on the instance's interface; says so when it replaced another build's. */
+static int vinst_attach(struct vrrpd *d, struct vinst *v, const char **mode, char *err,
+			size_t errlen)
+{
+	int ret;
+
+	d->x.replaced_id = 0;
+	ret = xdp_attach(&d->x, v->inst.ifindex, mode, err, errlen);
+	if (!ret && d->x.replaced_id)
+		log_info(
+			"VRRP ID %d on %s: replaced the XDP program of another vrrpd build (id %u) with this build's",
+			v->o.vrid, v->o.ifname, d->x.replaced_id);
+	return ret;
+}
+
 /* Starts one instance: its scripts checked, claimed in the maps, the program attached. */
 static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errlen)
 {
@@ -303,7 +318,7 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 		return ret;
 	v->inst.q = d->q;
 	v->started = true;
-	ret = xdp_attach(&d->x, v->inst.ifindex, &mode, err, errlen);
+	ret = vinst_attach(d, v, &mode, err, errlen);
 	if (ret)
 		return ret;
 	v->attached_ifindex = v->inst.ifindex;
@@ -705,7 +720,7 @@ static int reopen(struct vrrpd *d, struct vinst *v)
 	if (!ret) {
 		v->inst.q = d->q;
 		v->started = true;
-		ret = xdp_attach(&d->x, v->inst.ifindex, &mode, err, sizeof(err));
+		ret = vinst_attach(d, v, &mode, err, sizeof(err));
 	}
 	if (ret) {
 		log_warnx("VRRP ID %d on %s: cannot start again: %s", v->o.vrid, v->o.ifname, err);

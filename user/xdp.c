@@ -240,9 +240,10 @@ static void xdp_prog_pin_path(struct xdp_ctx *x)
 
 /*
  * Is prog_fd a vrrpd XDP program (1; 0: another program; -errno: cannot tell), and is each
- * pinned map it uses the one we have (same_maps)?
+ * pinned map it uses the one we have (same_maps)? tag (if not NULL) gets its tag: the kernel's
+ * hash of its instructions, map references left out, which tells one build's from another's.
  */
-static int xdp_prog_match(struct xdp_ctx *x, int prog_fd, bool *same_maps)
+static int xdp_prog_match(struct xdp_ctx *x, int prog_fd, bool *same_maps, uint8_t *tag)
 {
 	struct bpf_prog_info info = {};
 	uint32_t map_ids[16] = {};
@@ -255,6 +256,8 @@ static int xdp_prog_match(struct xdp_ctx *x, int prog_fd, bool *same_maps)
 		return -errno;
 	if (info.type != BPF_PROG_TYPE_XDP || strcmp(info.name, VRRPD_PROG_NAME))
 		return 0;
+	if (tag)
+		memcpy(tag, info.tag, BPF_TAG_SIZE);
 	if (info.nr_map_ids > 16)
 		return 1;
 	for (i = 0; i < info.nr_map_ids; i++) {
@@ -328,7 +331,8 @@ static int xdp_load(struct xdp_ctx *x, bool no_down_timer, bool reuse, char *err
 			 strerror(-ret), reason);
 		goto fail;
 	}
-	if (pinned >= 0 && (xdp_prog_match(x, pinned, &same_maps) != 1 || !same_maps)) {
+	if (pinned >= 0 &&
+	    (xdp_prog_match(x, pinned, &same_maps, x->prog_tag) != 1 || !same_maps)) {
 		/* Pinned against maps removed since (or not a program of ours): a fresh load. */
 		unlink(x->prog_pin);
 		ret = -ESTALE;
@@ -340,6 +344,12 @@ static int xdp_load(struct xdp_ctx *x, bool no_down_timer, bool reuse, char *err
 		return 0;
 	}
 	x->prog_fd = bpf_program__fd(x->skel->progs.vrrpd_xdp);
+	if (xdp_prog_match(x, x->prog_fd, &same_maps, x->prog_tag) != 1) {
+		snprintf(err, errlen, "cannot read back the XDP program just loaded: %s",
+			 strerror(errno));
+		ret = -EIO;
+		goto fail;
+	}
 	/* EEXIST: another vrrpd of this build pinned its own meanwhile; both are the same. */
 	if (bpf_obj_pin(x->prog_fd, x->prog_pin) == 0)
 		xdp_unpin_others(x);
@@ -437,14 +447,14 @@ void xdp_close(struct xdp_ctx *x)
 }
 
 /* xdp_prog_match() of the program with id prog_id. */
-static int xdp_prog_is_ours(struct xdp_ctx *x, uint32_t prog_id, bool *same_maps)
+static int xdp_prog_is_ours(struct xdp_ctx *x, uint32_t prog_id, bool *same_maps, uint8_t *tag)
 {
 	int fd = bpf_prog_get_fd_by_id(prog_id), ret;
 
 	*same_maps = false;
 	if (fd < 0)
 		return -errno;
-	ret = xdp_prog_match(x, fd, same_maps);
+	ret = xdp_prog_match(x, fd, same_maps, tag);
 	close(fd);
 	return ret;
 }
@@ -464,6 +474,38 @@ static const char *xdp_mode_name(__u8 mode)
 }
 
 /*
+ * A vrrpd program of another build runs on ifindex with our maps (a vrrpd of the version before
+ * an upgrade attached it): ours takes its place in one step (XDP_FLAGS_REPLACE: the kernel
+ * swaps the programs only if the old one is still there), so that no ARP request falls in
+ * between. The processes of the other build go on with ours: the maps are the same.
+ */
+static int xdp_replace(struct xdp_ctx *x, int ifindex, const struct bpf_xdp_query_opts *q,
+		       const char **mode, char *err, size_t errlen)
+{
+	int old_fd = bpf_prog_get_fd_by_id(q->prog_id), ret;
+	LIBBPF_OPTS(bpf_xdp_attach_opts, ao, .old_prog_fd = old_fd);
+	__u32 flags = XDP_FLAGS_REPLACE | (q->attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE :
+										XDP_FLAGS_DRV_MODE);
+
+	if (old_fd < 0)
+		return -EAGAIN; /* detached meanwhile */
+	ret = bpf_xdp_attach(ifindex, x->prog_fd, flags, &ao);
+	close(old_fd);
+	/* -EEXIST: it is not the one that runs any more. */
+	if (ret == -EEXIST)
+		return -EAGAIN;
+	if (ret) {
+		snprintf(err, errlen,
+			 "cannot replace the XDP program of another vrrpd build (id %u): %s",
+			 q->prog_id, strerror(-ret));
+		return ret;
+	}
+	*mode = xdp_mode_name(q->attach_mode);
+	x->replaced_id = q->prog_id;
+	return 0;
+}
+
+/*
  * One attempt; -EAGAIN: another vrrpd attached between our query and our attach (several
  * processes started together on one interface), so the caller looks again.
  */
@@ -472,6 +514,7 @@ static int xdp_attach_once(struct xdp_ctx *x, int ifindex, const char **mode, ch
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
 	int prog_fd = x->prog_fd;
+	uint8_t tag[BPF_TAG_SIZE];
 	bool same_maps;
 	int ret;
 
@@ -482,11 +525,13 @@ static int xdp_attach_once(struct xdp_ctx *x, int ifindex, const char **mode, ch
 		return ret;
 	}
 	if (q.prog_id) {
-		ret = xdp_prog_is_ours(x, q.prog_id, &same_maps);
-		if (ret == 1 && same_maps) {
+		ret = xdp_prog_is_ours(x, q.prog_id, &same_maps, tag);
+		if (ret == 1 && same_maps && !memcmp(tag, x->prog_tag, sizeof(tag))) {
 			*mode = xdp_mode_name(q.attach_mode);
 			return 0;
 		}
+		if (ret == 1 && same_maps)
+			return xdp_replace(x, ifindex, &q, mode, err, errlen);
 		if (ret == 1)
 			snprintf(
 				err, errlen,
@@ -553,7 +598,7 @@ int xdp_detach_if_unused(struct xdp_ctx *x, int ifindex)
 		return 0;
 	if (bpf_xdp_query(ifindex, 0, &q) || !q.prog_id)
 		return 0;
-	if (xdp_prog_is_ours(x, q.prog_id, &same_maps) != 1 || !same_maps)
+	if (xdp_prog_is_ours(x, q.prog_id, &same_maps, NULL) != 1 || !same_maps)
 		return 0;
 	flags = q.attach_mode == XDP_ATTACHED_SKB ? XDP_FLAGS_SKB_MODE : XDP_FLAGS_DRV_MODE;
 	return bpf_xdp_detach(ifindex, flags, NULL);

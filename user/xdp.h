@@ -37,6 +37,8 @@ struct xdp_ctx {
 	struct ring_buffer *rb;
 	int prog_fd; /* the XDP program: ours, or the pinned one of this build (xdp_open) */
 	bool prog_fd_own; /* prog_fd is the pinned one's, ours to close */
+	uint8_t prog_tag[8]; /* prog_fd's tag (BPF_TAG_SIZE): this build's program */
+	uint32_t replaced_id; /* set by xdp_attach when it replaced another build's program */
 	char pin_dir[256];
 	char prog_pin[256 + 32]; /* where the program of this build is pinned */
 	int owners_fd; /* PIN_DIR/owners (own.h) */
@@ -58,7 +60,8 @@ static inline int xdp_group_fd(const struct xdp_ctx *x)
 
 /*
  * Makes sure our program runs on ifindex: attaches it (native mode, else generic) unless a
- * vrrpd program using the same maps already does. *mode gets "native" or "generic".
+ * vrrpd program of this build using the same maps already does; one of another build (same
+ * maps) is replaced at once, and x->replaced_id says its id. *mode gets "native" or "generic".
  */
 int xdp_attach(struct xdp_ctx *x, int ifindex, const char **mode, char *err, size_t errlen);
 /* Detaches the program from ifindex if no instance in vrrpd_cfg uses the interface any more. */

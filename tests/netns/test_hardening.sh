@@ -6,10 +6,16 @@
 #      zombie's instance stale meanwhile.
 #   2. The claim is atomic: eight vrrpd started at once with the same arguments, one runs, seven
 #      say why; the one that runs keeps its macvlan.
+#   3. A program of another build (the same source built for another BPF CPU version: other
+#      instructions, other tag) attached with our maps, as a vrrpd before an upgrade leaves it,
+#      is replaced by the next vrrpd that starts on the interface, with no ARP request unanswered.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
 t_require test_hardening
+t_need test_hardening arping
+VARIANT=$LAB_ROOT/build/tests/variant.bpf.o
+ATTACH_VARIANT=$LAB_ROOT/build/tests/attach_variant
 
 VIP=$LAB_VIP
 trap 'hard_cleanup; lab_down' EXIT
@@ -107,5 +113,52 @@ for p in "${PIDS[@]}"; do
 	kill "$p" 2>/dev/null
 	wait "$p" 2>/dev/null
 done
+
+# --- 3. Another build's program is replaced, without a gap -------------------------------------
+t_phase
+# The tag of the program attached to r1's eth0 (bpftool: the kernel's hash of its instructions).
+attached_tag() {
+	local id
+	id=$(lab_exec r1 ip -j link show eth0 | jq -r '.[0].xdp.prog.id // empty')
+	[ -n "$id" ] && bpftool -j prog show id "$id" | jq -r .tag
+}
+t_start r1 main -i eth0 -v 51 -p 200 -d 0.1 "$VIP"
+t_wait_ms 3000 t_only r1 "$VIP"
+OURS=$(attached_tag)
+OTHER=$(lab_exec r1 "$ATTACH_VARIANT" "$VARIANT" "$PINS1" eth0 2>&1)
+OTHER_ID=${OTHER%% *}
+if [ -n "$OURS" ] && [ "${OTHER#* }" != "$OURS" ] && [ "$(attached_tag)" = "${OTHER#* }" ]; then
+	t_ok hard_build_other_attached "ours $OURS, the other build's ${OTHER#* } (id $OTHER_ID)"
+else
+	t_fail hard_build_other_attached "ours '$OURS', attach_variant said '$OTHER', attached '$(attached_tag)'"
+fi
+# One request at a time (each arping waits up to 1 s for its reply) from before a second
+# instance starts on the interface until after: each answered.
+arp_loop() {
+	local n=0 ok=0
+	while [ ! -e "$LAB_DIR/arp.stop" ] && [ $n -lt 400 ]; do
+		n=$((n + 1))
+		lab_exec c arping -q -c 1 -w 1 -I eth0 "$VIP" && ok=$((ok + 1))
+	done
+	echo "$n $ok" >"$LAB_DIR/arp.count"
+}
+arp_loop &
+ARPING=$!
+sleep 0.5
+t_start r1 v53 -i eth0 -v 53 -p 100 -d 0.1 10.99.0.153
+sleep 0.5
+touch "$LAB_DIR/arp.stop"
+wait "$ARPING"
+read -r SENT ANSWERED <"$LAB_DIR/arp.count"
+t_check hard_build_replaced_logged t_log_has r1 \
+	"VRRP ID 53 on eth0: replaced the XDP program of another vrrpd build \(id $OTHER_ID\) with this build's"
+t_eq hard_build_ours_runs "$(attached_tag)" "$OURS"
+if [ "$SENT" -ge 5 ] && [ "$ANSWERED" = "$SENT" ]; then
+	t_ok hard_build_no_arp_unanswered "$ANSWERED of $SENT requests answered"
+else
+	t_fail hard_build_no_arp_unanswered "$ANSWERED of $SENT requests answered"
+fi
+t_stop r1 v53
+t_stop r1
 
 t_done
