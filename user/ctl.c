@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -22,14 +22,26 @@ int ctl_path(char *buf, size_t len, const char *run_dir, const char *ifname, int
 	return 0;
 }
 
-int ctl_open(struct ctl *c, const char *run_dir, const char *ifname, int vrid, char *err,
+void ctl_init(struct ctl *c)
+{
+	int i;
+
+	c->fd = -1;
+	c->epfd = -1;
+	c->path[0] = '\0';
+	for (i = 0; i < CTL_CLIENTS; i++)
+		c->cl[i] = -1;
+}
+
+int ctl_open(struct ctl *c, const char *run_dir, const char *ifname, int vrid, int epfd, char *err,
 	     size_t errlen)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	mode_t old;
 	int ret;
 
-	c->fd = -1;
+	ctl_init(c);
+	c->epfd = epfd;
 	ret = ctl_path(c->path, sizeof(c->path), run_dir, ifname, vrid);
 	if (ret) {
 		snprintf(err, errlen, "control socket path in %s is too long", run_dir);
@@ -58,39 +70,122 @@ fail:
 	return ret;
 }
 
-void ctl_serve(struct ctl *c, void (*handle)(void *arg, const char *req, char *reply, size_t len),
-	       void *arg)
+static void ctl_drop(struct ctl *c, int i)
 {
-	struct timeval tv = { .tv_usec = 200000 };
+	close(c->cl[i]); /* and out of the epoll set, as its only reference */
+	c->cl[i] = -1;
+}
+
+/* Replies and hangs up; the reply fits in an empty socket's buffer, so it never waits. */
+static void ctl_reply(int fd, const char *reply)
+{
+	if (send(fd, reply, strlen(reply), MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+		log_warn("control socket: cannot reply");
+	close(fd);
+}
+
+/* Reads fd's request if it is there: 1 answered (fd closed), 0 not yet, -1 gone (closed). */
+static int ctl_read(int fd, ctl_handler handle, void *arg)
+{
 	char req[CTL_MSG_MAX], reply[CTL_MSG_MAX];
+	ssize_t n = recv(fd, req, sizeof(req) - 1, MSG_DONTWAIT);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n <= 0) {
+		close(fd);
+		return -1;
+	}
+	req[n] = '\0';
+	req[strcspn(req, "\r\n")] = '\0';
+	handle(arg, req, reply, sizeof(reply));
+	ctl_reply(fd, reply);
+	return 1;
+}
+
+/* A new client: answered at once if its request is there, else it waits in a slot. */
+static void ctl_accepted(struct ctl *c, int fd, uint64_t now_ns, ctl_handler handle, void *arg)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
 	struct ucred cred;
 	socklen_t clen = sizeof(cred);
-	ssize_t n;
-	int fd;
+	int i, slot = 0;
 
-	while ((fd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC)) >= 0) {
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) || cred.uid != 0) {
-			snprintf(reply, sizeof(reply), "error permission denied: root only");
-		} else {
-			n = recv(fd, req, sizeof(req) - 1, 0);
-			if (n <= 0) {
-				close(fd);
-				continue;
-			}
-			req[n] = '\0';
-			req[strcspn(req, "\r\n")] = '\0';
-			handle(arg, req, reply, sizeof(reply));
-		}
-		if (send(fd, reply, strlen(reply), MSG_NOSIGNAL) < 0)
-			log_warn("control socket: cannot reply");
-		close(fd);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &clen) || cred.uid != 0) {
+		ctl_reply(fd, "error permission denied: root only");
+		return;
 	}
+	if (ctl_read(fd, handle, arg))
+		return;
+	/* A free slot, or the one that has waited longest. */
+	for (i = 0; i < CTL_CLIENTS; i++) {
+		if (c->cl[i] < 0) {
+			slot = i;
+			break;
+		}
+		if (c->cl_until[i] < c->cl_until[slot])
+			slot = i;
+	}
+	if (c->cl[slot] >= 0)
+		ctl_drop(c, slot);
+	ev.data.fd = fd;
+	if (epoll_ctl(c->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		close(fd);
+		return;
+	}
+	c->cl[slot] = fd;
+	c->cl_until[slot] = now_ns + CTL_CLIENT_NS;
+}
+
+bool ctl_on_fd(struct ctl *c, int fd, uint64_t now_ns, ctl_handler handle, void *arg)
+{
+	int i, cfd;
+
+	if (fd < 0)
+		return false;
+	if (fd == c->fd) {
+		/* The whole backlog: each accept is quick, and the listening fd is level-triggered. */
+		while ((cfd = accept4(c->fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0)
+			ctl_accepted(c, cfd, now_ns, handle, arg);
+		return true;
+	}
+	for (i = 0; i < CTL_CLIENTS; i++) {
+		if (c->cl[i] != fd)
+			continue;
+		if (ctl_read(fd, handle, arg))
+			c->cl[i] = -1; /* answered or gone: closed */
+		return true;
+	}
+	return false;
+}
+
+uint64_t ctl_deadline(const struct ctl *c)
+{
+	uint64_t dl = 0;
+	int i;
+
+	for (i = 0; i < CTL_CLIENTS; i++)
+		if (c->cl[i] >= 0 && (!dl || c->cl_until[i] < dl))
+			dl = c->cl_until[i];
+	return dl;
+}
+
+void ctl_tick(struct ctl *c, uint64_t now_ns)
+{
+	int i;
+
+	for (i = 0; i < CTL_CLIENTS; i++)
+		if (c->cl[i] >= 0 && now_ns >= c->cl_until[i])
+			ctl_drop(c, i);
 }
 
 void ctl_close(struct ctl *c)
 {
+	int i;
+
+	for (i = 0; i < CTL_CLIENTS; i++)
+		if (c->cl[i] >= 0)
+			ctl_drop(c, i);
 	if (c->fd >= 0)
 		close(c->fd);
 	if (c->path[0])

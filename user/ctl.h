@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The control socket: RUN_DIR/vrrpd-IFACE-VRID.sock, a root-only (0600) SOCK_SEQPACKET unix
- * socket. One request per connection, one line each way:
+ * socket. One request per connection, one line each way (the client has CTL_CLIENT_NS to send it):
  *   backup | master | resume | reduce | increase | priority N | garp
  *   -> "ok STATE PRIORITY" or "error MESSAGE"
  * atropos is the client; it never signals a pid read from a file.
@@ -9,25 +9,45 @@
 #ifndef VRRPD_CTL_H
 #define VRRPD_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CTL_MSG_MAX 256
+/* Clients connected that have not sent their request yet, per instance (see ctl_on_fd). */
+#define CTL_CLIENTS 4
+/* How long such a client may take to send it. */
+#define CTL_CLIENT_NS (1000 * 1000000ull)
 
 struct ctl {
 	int fd; /* listening, -1 if none */
+	int epfd; /* the event loop, where waiting clients are watched */
 	char path[108]; /* sun_path */
+	int cl[CTL_CLIENTS]; /* waiting clients, -1: none */
+	uint64_t cl_until[CTL_CLIENTS]; /* when each is dropped */
 };
 
+typedef void (*ctl_handler)(void *arg, const char *req, char *reply, size_t len);
+
+/* No socket, no client: what ctl_close may be given before ctl_open. */
+void ctl_init(struct ctl *c);
 /* The socket's path for an instance; -ENAMETOOLONG if it does not fit in sun_path. */
 int ctl_path(char *buf, size_t len, const char *run_dir, const char *ifname, int vrid);
-int ctl_open(struct ctl *c, const char *run_dir, const char *ifname, int vrid, char *err,
+/* Listens on the instance's socket; the caller watches c->fd in epfd, where clients go too. */
+int ctl_open(struct ctl *c, const char *run_dir, const char *ifname, int vrid, int epfd, char *err,
 	     size_t errlen);
 /*
- * A client is waiting: reads its request, has handle() answer it, replies, hangs up. Never
- * blocks for long: a client that does not send within 200 ms is dropped.
+ * fd is readable: if it is the listening socket or one of its clients (true; false: not ours),
+ * accepts, or reads a request, has handle() answer it, replies and hangs up. Never blocks: a
+ * client whose request is not there yet waits in c->cl (epoll tells when it comes), at most
+ * CTL_CLIENTS of them (a new one drops the oldest) and each for CTL_CLIENT_NS at most, so that
+ * clients that connect and say nothing cannot hold the event loop or the next client.
  */
-void ctl_serve(struct ctl *c, void (*handle)(void *arg, const char *req, char *reply, size_t len),
-	       void *arg);
+bool ctl_on_fd(struct ctl *c, int fd, uint64_t now_ns, ctl_handler handle, void *arg);
+/* The earliest time a waiting client is due to be dropped, 0: none. */
+uint64_t ctl_deadline(const struct ctl *c);
+/* Drops the waiting clients whose time is up. */
+void ctl_tick(struct ctl *c, uint64_t now_ns);
 void ctl_close(struct ctl *c);
 
 #endif /* VRRPD_CTL_H */

@@ -314,10 +314,23 @@ void hook_queue(struct hook *h, bool up, const char *state, const char *prev, co
 
 	if (!path[0])
 		return;
+	/*
+	 * Full: the two oldest that wait (not the one running) go, never the new one. Up and down
+	 * alternate (a script runs on entering Master, the other on leaving it), so a pair cancels
+	 * out: the scripts still see the transitions in order, and the last one always runs.
+	 */
 	if (h->len == HOOK_QUEUE) {
-		log_warnx("VRRP ID %d on %s: %d scripts are waiting already: %s %s not run",
-			  h->o->vrid, h->o->ifname, HOOK_QUEUE, hook_name(path), state);
-		return;
+		const struct hook_job *a = &h->q[(h->head + 1) % HOOK_QUEUE];
+		const struct hook_job *b = &h->q[(h->head + 2) % HOOK_QUEUE];
+		int i;
+
+		log_warnx(
+			"VRRP ID %d on %s: %d scripts are waiting already: %s %s and %s %s, the oldest, not run",
+			h->o->vrid, h->o->ifname, HOOK_QUEUE - 1, hook_name(a->path), a->state,
+			hook_name(b->path), b->state);
+		for (i = 1; i < HOOK_QUEUE - 2; i++)
+			h->q[(h->head + i) % HOOK_QUEUE] = h->q[(h->head + i + 2) % HOOK_QUEUE];
+		h->len -= 2;
 	}
 	j = &h->q[(h->head + h->len) % HOOK_QUEUE];
 	*j = (struct hook_job){

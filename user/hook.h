@@ -42,7 +42,11 @@ void hook_init(struct hook *h, const struct opts *o, int epfd);
  * absolute; 0 or -errno with a message in err.
  */
 int hook_check(struct opts *o, char *err, size_t errlen);
-/* Runs the up (entered Master) or down (left Master) script, after those queued before. */
+/*
+ * Runs the up (entered Master) or down (left Master) script, after those queued before. With
+ * HOOK_QUEUE waiting, the two oldest waiting (an up and a down) are dropped to make room: the
+ * last transition's script always runs.
+ */
 void hook_queue(struct hook *h, bool up, const char *state, const char *prev, const char *reason,
 		uint8_t priority, uint64_t now_ns);
 /* An event loop fd that is not the daemon's own: 1 if it was one of ours. */

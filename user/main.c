@@ -172,7 +172,7 @@ static struct vinst *vinst_new(struct vrrpd *d, const struct opts *o)
 	if (v) {
 		v->d = d;
 		v->o = *o;
-		v->ctl.fd = -1;
+		ctl_init(&v->ctl);
 	}
 	return v;
 }
@@ -234,7 +234,7 @@ static int vinst_open_ctl(struct vrrpd *d, struct vinst *v, char *err, size_t er
 	ret = write_pidfile(v->pidfile, err, errlen);
 	if (ret)
 		return ret;
-	ret = ctl_open(&v->ctl, v->o.run_dir, v->o.ifname, v->o.vrid, err, errlen);
+	ret = ctl_open(&v->ctl, v->o.run_dir, v->o.ifname, v->o.vrid, d->epfd, err, errlen);
 	if (ret)
 		return ret;
 	ev.data.fd = v->ctl.fd;
@@ -857,6 +857,9 @@ static uint64_t next_deadline(const struct vrrpd *d)
 		t = hook_deadline(&d->vi[i]->hook);
 		if (t && (!dl || t < dl))
 			dl = t;
+		t = ctl_deadline(&d->vi[i]->ctl);
+		if (t && (!dl || t < dl))
+			dl = t;
 	}
 	for (i = 0; i < d->nretiring; i++) {
 		t = hook_deadline(&d->retiring[i]->hook);
@@ -893,10 +896,8 @@ static bool vinst_fd(struct vrrpd *d, int fd)
 	int i;
 
 	for (i = 0; i < d->nvi; i++) {
-		if (fd == d->vi[i]->ctl.fd) {
-			ctl_serve(&d->vi[i]->ctl, on_request, d->vi[i]);
+		if (ctl_on_fd(&d->vi[i]->ctl, fd, now_ns(), on_request, d->vi[i]))
 			return true;
-		}
 		if (hook_on_fd(&d->vi[i]->hook, fd, now_ns()))
 			return true;
 	}
@@ -982,6 +983,7 @@ static int run(struct vrrpd *d)
 			struct vinst *v = d->vi[j];
 
 			hook_tick(&v->hook, now);
+			ctl_tick(&v->ctl, now);
 			/* Checked on link events and the link poll's ticks, once a second while gone. */
 			if (v->started && v->inst.gone && inst_iface_back(&v->inst) && reopen(d, v))
 				return 1;

@@ -9,6 +9,12 @@
 #   3. A program of another build (the same source built for another BPF CPU version: other
 #      instructions, other tag) attached with our maps, as a vrrpd before an upgrade leaves it,
 #      is replaced by the next vrrpd that starts on the interface, with no ARP request unanswered.
+#   4. Clients that connect to the control socket and say nothing (150 in 3 s, all held open)
+#      do not hold the event loop: at -d 0.01 the backup never takes over, and a real request
+#      (atropos --garp) is answered meanwhile.
+#   5. A script slower than the transitions (0.5 s, 21 forced transitions in about 2 s) overflows
+#      the queue of 16: the oldest waiting go in pairs, the scripts still alternate MASTER and
+#      BACKUP, and the last one run is the instance's state.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -159,6 +165,61 @@ else
 	t_fail hard_build_no_arp_unanswered "$ANSWERED of $SENT requests answered"
 fi
 t_stop r1 v53
+t_stop r1
+
+# --- 4. Silent clients on the control socket ---------------------------------------------------
+t_phase
+t_start r1 main -i eth0 -v 54 -p 200 -d 0.01 10.99.0.154
+t_start r2 main -i eth0 -v 54 -p 100 -d 0.01 10.99.0.154
+t_wait_ms 3000 t_log_has r2 "VRRP ID 54 on eth0: master is 10\.99\.0\.1"
+t_wait_ms 3000 t_only r1 10.99.0.154
+t_phase
+# A connection every 20 ms for 3 s, none of them sending, all held until the end.
+/usr/bin/python3 -c '
+import socket, sys, time
+held = []
+for _ in range(150):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(sys.argv[1])
+    held.append(s)
+    time.sleep(0.02)
+' "$LAB_DIR/r1/vrrpd-eth0-54.sock" &
+SILENT=$!
+sleep 1
+OUT=$(t_atropos r1 -i eth0 -v 54 --garp 2>&1)
+t_check hard_silent_request_answered grep -q "MASTER" <<<"$OUT"
+wait "$SILENT"
+t_check hard_silent_no_takeover t_log_lacks r2 "VRRP ID 54 on eth0: we are now the master"
+t_check hard_silent_master_stays t_log_lacks r1 "VRRP ID 54 on eth0: we are now a backup"
+t_stop r2
+t_stop r1
+
+# --- 5. A full script queue keeps the last transition --------------------------------------------
+t_phase
+printf '#!/bin/sh\nsleep 0.5\necho "$3" >>"%s/scripts.log"\n' "$LAB_DIR" >"$LAB_DIR/slow.sh"
+chmod 755 "$LAB_DIR/slow.sh"
+: >"$LAB_DIR/scripts.log"
+t_start r1 main -i eth0 -v 55 -p 200 -d 0.01 -U "$LAB_DIR/slow.sh" -D "$LAB_DIR/slow.sh" 10.99.0.155
+is_master() { t_atropos r1 -i eth0 -v 55 --check >/dev/null 2>&1; }
+t_wait_ms 3000 is_master
+for i in $(seq 1 10); do
+	t_atropos r1 -i eth0 -v 55 --backup >/dev/null
+	t_atropos r1 -i eth0 -v 55 --resume >/dev/null
+	t_wait_ms 3000 is_master
+done
+t_atropos r1 -i eth0 -v 55 --backup >/dev/null
+# Every script that was started has written its line, and no other starts within 1 s.
+runs() { t_log_since r1 | grep -c "VRRP ID 55 on eth0: running $LAB_DIR/slow.sh"; }
+all_ran() { [ "$(runs)" = "$(wc -l <"$LAB_DIR/scripts.log")" ] && sleep 1 &&
+	[ "$(runs)" = "$(wc -l <"$LAB_DIR/scripts.log")" ]; }
+t_wait_ms 30000 all_ran
+t_check hard_scripts_queue_overflowed t_log_has r1 \
+	"VRRP ID 55 on eth0: 15 scripts are waiting already: slow.sh (MASTER|BACKUP) and slow.sh (MASTER|BACKUP), the oldest, not run"
+t_eq hard_scripts_last_is_state "$(tail -n 1 "$LAB_DIR/scripts.log")" BACKUP \
+	"$(tr '\n' ' ' <"$LAB_DIR/scripts.log")"
+t_eq hard_scripts_alternate "$(uniq "$LAB_DIR/scripts.log" | wc -l)" "$(wc -l <"$LAB_DIR/scripts.log")" \
+	"$(tr '\n' ' ' <"$LAB_DIR/scripts.log")"
+t_check hard_scripts_instance_backup eval '! is_master'
 t_stop r1
 
 t_done
