@@ -23,6 +23,7 @@
 
 #include "hook.h"
 #include "log.h"
+#include "priv.h"
 
 extern char **environ;
 
@@ -71,6 +72,15 @@ static int hook_check_one(char *path, const char *opt, char *err, size_t errlen)
 	}
 	if (!S_ISREG(st.st_mode) || access(path, X_OK)) {
 		snprintf(err, errlen, "script '%s' for %s is not an executable file", path, opt);
+		return -EACCES;
+	}
+	/* vrrpd's execve() of it runs without root's override of file permissions. */
+	if (priv_access(path, X_OK)) {
+		snprintf(
+			err, errlen,
+			"script '%s' for %s can be run by root only through its override of file permissions (owner %u, group %u, mode %04o, or a directory on the way): vrrpd starts its scripts without it; make it executable by root (chown root, chmod u+x)",
+			path, opt, (unsigned int)st.st_uid, (unsigned int)st.st_gid,
+			(unsigned int)(st.st_mode & 07777));
 		return -EACCES;
 	}
 	return 0;

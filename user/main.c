@@ -11,14 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/capability.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sched.h>
@@ -33,6 +30,7 @@
 #include "log.h"
 #include "nl.h"
 #include "opts.h"
+#include "priv.h"
 #include "vipq.h"
 #include "xdp.h"
 
@@ -552,40 +550,6 @@ static void realtime_runaway(void)
 		RT_RUNAWAY_US / 1000);
 }
 
-/* Does the kernel know capability cap? PR_CAPBSET_READ says EINVAL for one it does not. */
-static bool cap_known(int cap)
-{
-	return prctl(PR_CAPBSET_READ, cap) >= 0;
-}
-
-/*
- * Once set up, vrrpd keeps only what its work needs: CAP_NET_ADMIN (addresses, the macvlan, XDP
- * attach, sysctls), CAP_NET_RAW (the packet socket, reopened with the interface), CAP_BPF and
- * CAP_SYS_ADMIN (finding whose XDP program is attached: BPF_PROG_GET_FD_BY_ID wants the
- * latter). The bounding set stays whole: the scripts, run as root, get root's capabilities, as
- * with the original.
- */
-static int drop_capabilities(char *err, size_t errlen)
-{
-	static const int keep[] = { CAP_NET_ADMIN, CAP_NET_RAW, CAP_SYS_ADMIN, CAP_BPF };
-	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct data[2] = { { 0 } };
-	size_t i;
-
-	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		/* CAP_BPF (Linux 5.8) is refused by older kernels: they check CAP_SYS_ADMIN. */
-		if (keep[i] == CAP_BPF && !cap_known(CAP_BPF))
-			continue;
-		data[keep[i] / 32].effective |= 1u << (keep[i] % 32);
-		data[keep[i] / 32].permitted |= 1u << (keep[i] % 32);
-	}
-	if (syscall(SYS_capset, &hdr, data)) {
-		snprintf(err, errlen, "cannot drop capabilities: %s", strerror(errno));
-		return -errno;
-	}
-	return 0;
-}
-
 static int reload(struct vrrpd *d, char *msg, size_t len);
 
 /* One request from atropos (ctl.h): carry it out, say the state it left. */
@@ -1093,6 +1057,13 @@ int main(int argc, char **argv)
 				"addresses)\n");
 		return 1;
 	}
+	/* SIGHUP reads it again once the override of file permissions is gone. */
+	if (d.o.config[0] && priv_access(d.o.config, R_OK)) {
+		fprintf(stderr,
+			"vrrpd: %s can be read by root only through its override of file permissions: vrrpd reads it again on a reload without it; make it readable by root (chown root, chmod u+r)\n",
+			d.o.config);
+		return 1;
+	}
 	log_init("vrrpd", true);
 	if (!d.o.foreground && daemonize_begin(&report_fd)) {
 		fprintf(stderr, "vrrpd: cannot detach: %s\n", strerror(errno));
@@ -1106,7 +1077,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	realtime(d.vi[0]->o.rt_priority);
-	ret = drop_capabilities(err, sizeof(err));
+	ret = priv_drop(err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vrrpd: %s\n", err);
 		teardown(&d);

@@ -15,6 +15,9 @@
 #   5. A script slower than the transitions (0.5 s, 21 forced transitions in about 2 s) overflows
 #      the queue of 16: the oldest waiting go in pairs, the scripts still alternate MASTER and
 #      BACKUP, and the last one run is the instance's state.
+#   6. A script (or a -c file) root can run (read) only through its override of file permissions
+#      (another owner, mode 0750 or 0640) is refused at start-up: vrrpd starts scripts, and reads
+#      the file again on SIGHUP, without that override. With an x bit for others it runs.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -221,5 +224,31 @@ t_eq hard_scripts_alternate "$(uniq "$LAB_DIR/scripts.log" | wc -l)" "$(wc -l <"
 	"$(tr '\n' ' ' <"$LAB_DIR/scripts.log")"
 t_check hard_scripts_instance_backup eval '! is_master'
 t_stop r1
+
+# --- 6. Scripts and the -c file as vrrpd will read them: without root's override -----------------
+t_phase
+printf '#!/bin/sh\nexit 0\n' >"$LAB_DIR/other.sh"
+chown 65534:65534 "$LAB_DIR/other.sh"
+chmod 0750 "$LAB_DIR/other.sh"
+# Bounded: a vrrpd that starts instead of refusing would run on.
+OUT=$(lab_exec r1 timeout 20 "$VRRPD" --foreground --pin-dir "$PINS1" -f "$LAB_DIR/r1" -i eth0 -v 56 \
+	-U "$LAB_DIR/other.sh" 10.99.0.156 2>&1)
+RC=$?
+t_eq hard_script_override_refused "$RC" 1 "exit status $RC: $OUT"
+t_check hard_script_override_says_why grep -q \
+	"script '$LAB_DIR/other.sh' for -U can be run by root only through its override of file permissions (owner 65534, group 65534, mode 0750" <<<"$OUT"
+# The same script with an x bit for others: root runs it as anyone would.
+chmod 0755 "$LAB_DIR/other.sh"
+t_start r1 main -i eth0 -v 56 -U "$LAB_DIR/other.sh" 10.99.0.156 && t_ok hard_script_others_x_runs
+t_stop r1
+printf 'vrrp {\n  -i eth0 -v 57 10.99.0.157\n}\n' >"$LAB_DIR/other.conf"
+chown 65534:65534 "$LAB_DIR/other.conf"
+chmod 0640 "$LAB_DIR/other.conf"
+OUT=$(lab_exec r1 timeout 20 "$VRRPD" --foreground --pin-dir "$PINS1" -f "$LAB_DIR/r1" \
+	-c "$LAB_DIR/other.conf" 2>&1)
+RC=$?
+t_eq hard_conf_override_refused "$RC" 1 "exit status $RC: $OUT"
+t_check hard_conf_override_says_why grep -q \
+	"$LAB_DIR/other.conf can be read by root only through its override of file permissions" <<<"$OUT"
 
 t_done
