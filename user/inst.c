@@ -1216,6 +1216,22 @@ void inst_down_hint(struct inst *in, const union vrrpd_addr *master, uint64_t no
 	in->down_woken_from = in->down_from_ns;
 }
 
+/*
+ * --checksum auto: whose form to send. Not any advert's (VRRPv3 has no authentication: one
+ * advert in RFC 9568's form from any host would switch a master that keepalived follows to a
+ * form keepalived drops, and both would be master): the master we follow, once the election
+ * has taken this advert (so a new master's first advert teaches too); a --peer (the XDP program
+ * passes no one else's). Until a form is learned, any advert: a master that starts before it
+ * hears its backup, which drops RFC 9568's form and so becomes master too, learns the form from
+ * that backup's adverts and the two agree (the backup is the only one to speak then).
+ */
+static bool inst_csum_teacher(const struct inst *in, const struct vrrpd_event *ev)
+{
+	if (!in->peer_csum || in->o->npeers)
+		return true;
+	return in->fsm.state == FSM_BACKUP && addr_eq(&in->fsm.master_ip, &ev->saddr);
+}
+
 void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
 {
 	struct fsm_input adv = { .type = FSM_IN_ADVERT };
@@ -1238,13 +1254,13 @@ void inst_on_event(struct inst *in, const struct vrrpd_event *ev, uint64_t now_n
 	if (ev->type != VRRPD_EV_ADVERT)
 		return;
 	inst_check_advert(in, ev, now_ns);
-	if (ev->version == 3 && ev->csum_form)
-		in->peer_csum = ev->csum_form;
 	adv.adv.rx_ns = ev->ts_ns;
 	adv.adv.saddr = ev->saddr;
 	adv.adv.priority = ev->priority;
 	adv.adv.adver_int_cs = ev->adver_int_cs;
 	inst_feed(in, &adv, now_ns);
+	if (ev->version == 3 && ev->csum_form && inst_csum_teacher(in, ev))
+		in->peer_csum = ev->csum_form;
 }
 
 void inst_tick(struct inst *in, uint64_t now_ns)

@@ -14,6 +14,9 @@
 #      vrrpd's --peer).
 #   3. --checksum rfc9568 forced does not work with keepalived (both become master): keepalived
 #      2.2.7 drops RFC 9568's form, which is why auto exists.
+#   4. A stranger's adverts in RFC 9568's form at priority 1 (every 50 ms for 3 s) do not switch
+#      a master that keepalived follows to that form (--checksum auto learns from the master it
+#      follows and from --peer sources only): keepalived never becomes master meanwhile.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -173,6 +176,23 @@ t_wait_ms 3000 t_only r2 "$VIP"
 vr_start -p 200 -d 0.2 --checksum rfc9568
 both() { [ "$(t_holders "$VIP")" = "r1 r2" ]; }
 within ka_rfc9568_forced_keepalived_rejects_both_master 4000 both
+t_stop r1
+ka_term
+
+# --- 4. A stranger does not teach the master its checksum form ------------------------------------
+t_phase
+ka_start 100 3 0.2
+vr_start -p 200 -d 0.2
+within ka_stranger_vrrpd_masters 4000 t_only r1 "$VIP"
+t_check ka_stranger_keepalived_backup t_holds_ms 1000 t_only r1 "$VIP"
+t_phase
+BEFORE=$(t_stat r1 51 csum_rfc9568)
+lab_exec c /usr/bin/python3 "$LAB_ROOT/tests/netns/vrrp_probe.py" rfc9568 eth0 60 0.05
+t_check ka_stranger_keepalived_stays_backup t_holds_ms 1500 t_only r1 "$VIP"
+t_check ka_stranger_keepalived_never_master eval \
+	'! t_log_since keepalived | grep -q "Entering MASTER STATE"'
+# The stranger's adverts were valid, and heard: counted in RFC 9568's form.
+t_check ka_stranger_adverts_heard eval '[ "$(t_stat r1 51 csum_rfc9568)" -ge $((BEFORE + 30)) ]'
 t_stop r1
 ka_term
 t_done

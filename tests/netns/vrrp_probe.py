@@ -6,6 +6,9 @@
   vrrp_probe.py unicast IFACE DST DST_MAC [SRC [COUNT]]
                                           send COUNT valid adverts (priority 254) unicast to
                                           DST at DST_MAC, from SRC (default 10.99.0.77)
+  vrrp_probe.py rfc9568 IFACE COUNT GAP    send COUNT valid VRRPv3 adverts in RFC 9568's
+                                          checksum form (no pseudo-header), VRID 51, priority
+                                          1, from 10.99.0.77, GAP seconds apart: a stranger
   vrrp_probe.py cases                     list the cases and the counter each must increment
   vrrp_probe.py cases2                    the same for VRRPv2 with -a pw/secret at 1 s (R9);
                                           "valid2" is its control
@@ -165,6 +168,15 @@ def unicast(iface, dst, dst_mac, src=SRC, count=1):
     sendp([f] * count, iface=iface, verbose=False)
 
 
+def rfc9568(iface, count, gap):
+    """A stranger's valid adverts at priority 1, checksummed without the IPv4 pseudo-header."""
+    f = frame(v3(prio=1))
+    msg = bytearray(raw(f[VRRPv3]))
+    msg[6:8] = b"\0\0"
+    f[VRRPv3].chksum = checksum(bytes(msg))
+    sendp(f, iface=iface, count=count, inter=gap, verbose=False)
+
+
 def main(argv):
     if len(argv) >= 4 and argv[0] == "unicast":
         unicast(argv[1], argv[2], argv[3], *argv[4:5], *[int(c) for c in argv[5:6]])
@@ -178,6 +190,9 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[0] == "trafgen":
         print(flood_frame(argv[1], argv[2]))
+        return 0
+    if len(argv) == 4 and argv[0] == "rfc9568":
+        rfc9568(argv[1], int(argv[2]), float(argv[3]))
         return 0
     if len(argv) == 3 and argv[0] == "csum":
         return csum_check(argv[1], argv[2])
