@@ -427,8 +427,10 @@ static void print_text(const struct maps *m, const struct inst *in)
 		printf("  Neighbor Solicitations for the VIPs: %llu answered in XDP, %llu dropped; ",
 		       (unsigned long long)st.nd_replies, (unsigned long long)st.nd_dropped);
 	else
-		printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped; ",
-		       (unsigned long long)st.arp_replies, (unsigned long long)st.arp_dropped);
+		printf("  ARP requests for the VIPs: %llu answered in XDP, %llu dropped, %llu refused "
+		       "(sender not the frame's source); ",
+		       (unsigned long long)st.arp_replies, (unsigned long long)st.arp_dropped,
+		       (unsigned long long)st.arp_invalid);
 	printf("frames to the VMAC dropped while not master: %llu\n",
 	       (unsigned long long)st.vmac_dropped);
 	if (cfg->flags & VRRPD_F_NO_ACCEPT)

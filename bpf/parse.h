@@ -86,7 +86,10 @@ static __always_inline int parse_ethhdr(struct hdr_cursor *nh, void *data_end, s
 
 /*
  * One's complement sum (RFC 1071, raw memory order) of len bytes of buf, a scratch buffer of at
- * least CSUM_BUF_MAX bytes. bpf_csum_diff() takes at most 512 bytes, a multiple of 4, per call.
+ * least 1024 + 0x3fc bytes (what the masks let the verifier prove of the last call's reach).
+ * bpf_csum_diff() takes at most 512 bytes, a multiple of 4, per call: three calls for 1536.
+ * Each mask keeps 512 (0x200) whole: 0x1fc would make the last 512 bytes of a 1536-byte
+ * message count for nothing.
  */
 static __always_inline int csum_buf(__u8 *buf, __u32 len, __u64 *sum)
 {
@@ -103,7 +106,7 @@ static __always_inline int csum_buf(__u8 *buf, __u32 len, __u64 *sum)
 		s = bpf_csum_diff(0, 0, (__be32 *)(buf + 512), n & 0x3fc, s);
 	}
 	if (len > 1024 && s >= 0)
-		s = bpf_csum_diff(0, 0, (__be32 *)(buf + 1024), (len - 1024) & 0x1fc, s);
+		s = bpf_csum_diff(0, 0, (__be32 *)(buf + 1024), (len - 1024) & 0x3fc, s);
 	if (s < 0)
 		return -1;
 	*sum += (__u32)s;

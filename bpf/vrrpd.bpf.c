@@ -135,7 +135,12 @@ static __always_inline struct vrrpd_stats *stats_get(struct vrrpd_key *key)
 
 static __always_inline void count(struct vrrpd_key *key, __u32 off)
 {
-	struct vrrpd_stats *st = stats_get(key);
+	struct vrrpd_stats *st;
+
+	/* No instance (VRID 0): one entry per interface and family, whatever the frame's tag. */
+	if (!key->vrid)
+		key->vlan = 0;
+	st = stats_get(key);
 
 	if (st && off < sizeof(*st))
 		(*(__u64 *)((char *)st + off))++;
@@ -433,6 +438,26 @@ static __always_inline int record_advert(struct vrrpd_cfg *cfg, struct vrrpd_key
 }
 
 /* Validates one IPv4 VRRP advert (RFC.md R1..R12) and records it. */
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+
+/* The IPv4 header's checksum (ihl bytes, 20..60, in the frame) does not add up. */
+static __always_inline int ip4_hdr_csum_bad(struct xdp_md *ctx, struct iphdr *iph, __u32 ihl)
+{
+	void *data = (void *)(long)ctx->data;
+	__u32 hdr[16];
+	__s64 s;
+
+	/* 20..60 in whole words (the caller checked): restated as 4..64 for the 6.1 verifier. */
+	ihl -= 4;
+	BOUND(ihl, 0x3c);
+	ihl += 4;
+	if (bpf_xdp_load_bytes(ctx, (void *)iph - data, hdr, ihl) < 0)
+		return 1;
+	s = bpf_csum_diff(0, 0, hdr, ihl, 0);
+	return s < 0 || csum_fold((__u64)(__u32)s) != 0xffff;
+}
+
 static __noinline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 vlan)
 {
 	void *data_end = (void *)(long)ctx->data_end;
@@ -457,6 +482,16 @@ static __noinline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 
 	    tot_len < ihl + sizeof(*vh))
 		return drop(&key, CNT(length_errors));
 	msg_len = tot_len - ihl;
+
+	/*
+	 * What the stack would drop first: a header whose checksum is wrong, and fragments (an
+	 * advert is never fragmented; a fragment is only part of one). Before the VRID, which a
+	 * broken packet cannot be trusted for: counted per interface.
+	 */
+	if (ip4_hdr_csum_bad(ctx, iph, ihl))
+		return drop(&key, CNT(ip_header_errors));
+	if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+		return drop(&key, CNT(ip_fragments));
 
 	/* R6: the VRID must be configured on this interface and VLAN (checked first: cheap). */
 	key.vrid = vh->vrid;
@@ -815,6 +850,12 @@ struct arp_eth4 {
  * renewing the lease (crashed, frozen), drops the request: its host goes silent for the VIP
  * by itself, at the moment the peer takes over. Gratuitous ARPs are passed on.
  */
+static __always_inline int mac_eq(const __u8 *a, const __u8 *b)
+{
+	return a[0] == b[0] && a[1] == b[1] && a[2] == b[2] && a[3] == b[3] && a[4] == b[4] &&
+	       a[5] == b[5];
+}
+
 static __noinline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, struct arp_eth4 *arp)
 {
 	void *data_end = (void *)(long)ctx->data_end;
@@ -823,9 +864,11 @@ static __noinline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, struct 
 	struct vrrpd_stats *st;
 	struct vrrpd_cfg *cfg;
 	__be32 vip;
+	int pad;
 
 	if ((void *)(arp + 1) > data_end)
 		return XDP_PASS;
+	pad = (int)(data_end - (void *)(arp + 1));
 	if (arp->htype != bpf_htons(1) || arp->ptype != bpf_htons(ETH_P_IP) ||
 	    arp->hlen != ETH_ALEN || arp->plen != 4 || arp->op != bpf_htons(1))
 		return XDP_PASS;
@@ -845,6 +888,18 @@ static __noinline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, struct 
 			st->arp_dropped++;
 		return XDP_DROP;
 	}
+	/*
+	 * The reply goes to the sender's hardware address: only to one that sent the frame, and a
+	 * unicast one. Otherwise a host could have it sent to the whole LAN (broadcast), to a
+	 * multicast group or to another host's MAC. Dropped, not passed: the kernel would answer
+	 * the same way, and from the interface's own MAC (RFC.md D3).
+	 */
+	if ((arp->sha[0] & 1) || !mac_eq(arp->sha, eth->h_source) ||
+	    !(arp->sha[0] | arp->sha[1] | arp->sha[2] | arp->sha[3] | arp->sha[4] | arp->sha[5])) {
+		if (st)
+			st->arp_invalid++;
+		return XDP_DROP;
+	}
 	/* The reply, in place: to the asker, from our MAC, "vip is at our MAC" (RFC 826). */
 	__builtin_memcpy(eth->h_dest, arp->sha, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, cfg->vmac, ETH_ALEN);
@@ -853,6 +908,9 @@ static __noinline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, struct 
 	arp->tpa = arp->spa;
 	__builtin_memcpy(arp->sha, cfg->vmac, ETH_ALEN);
 	arp->spa = vip;
+	/* ARP's own size (42 bytes untagged), as the kernel sends it, not the request's padding. */
+	if (pad && bpf_xdp_adjust_tail(ctx, -pad))
+		return XDP_DROP;
 	if (st)
 		st->arp_replies++;
 	return XDP_TX;

@@ -190,8 +190,9 @@ _Static_assert(sizeof(struct vrrpd_peer_key) == 24, "vrrpd_peer_key size");
 
 /*
  * vrrpd_stats: per-CPU counters per instance, named after RFC 6527 and keepalived. Drops that
- * cannot be tied to a configured instance are counted under the key with vrid 0 of the
- * receiving interface and VLAN.
+ * cannot be tied to a configured instance are counted under the key with vrid 0 (and vlan 0) of
+ * the receiving interface and family: one entry per interface and family, whatever VLAN tags a
+ * host puts on its frames, so that strangers cannot fill the map.
  */
 struct vrrpd_stats {
 	__u64 adverts_rcvd; /* valid adverts */
@@ -222,8 +223,12 @@ struct vrrpd_stats {
 	__u64 peer_errors; /* unicast: from a source not a --peer, or not to 224.0.0.18 without */
 	__u64 nd_replies; /* D5: Neighbor Solicitations for a VIP answered in XDP */
 	__u64 nd_dropped; /* D1, D5: Neighbor Solicitations for a VIP while Backup or expired */
+	__u64 ip_header_errors; /* IPv4 VRRP packets whose header checksum is wrong */
+	__u64 ip_fragments; /* IPv4 VRRP fragments (an advert is never fragmented) */
+	__u64 arp_invalid; /* ARP requests for a VIP not answered: the sender's hardware address is
+			    * not the frame's source, or not a unicast one (a reply would go astray) */
 };
-_Static_assert(sizeof(struct vrrpd_stats) == 28 * 8, "vrrpd_stats size");
+_Static_assert(sizeof(struct vrrpd_stats) == 31 * 8, "vrrpd_stats size");
 
 /*
  * Every field of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
@@ -236,7 +241,8 @@ _Static_assert(sizeof(struct vrrpd_stats) == 28 * 8, "vrrpd_stats size");
 	X(checksum_errors) X(vrid_errors) X(invalid_count) X(address_list_errors) \
 	X(auth_errors) X(adver_interval_errors) X(reserved_set) X(interval_differs) \
 	X(owner_adverts) X(csum_rfc9568) X(csum_legacy) X(arp_replies) X(arp_dropped) \
-	X(vmac_dropped) X(accept_mode_dropped) X(peer_errors) X(nd_replies) X(nd_dropped)
+	X(vmac_dropped) X(accept_mode_dropped) X(peer_errors) X(nd_replies) X(nd_dropped) \
+	X(ip_header_errors) X(ip_fragments) X(arp_invalid)
 /* clang-format on */
 #define VRRPD_STATS_ONE(field) +1
 _Static_assert(0 VRRPD_STATS_FIELDS(VRRPD_STATS_ONE) == sizeof(struct vrrpd_stats) / 8,

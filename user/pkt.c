@@ -381,6 +381,12 @@ int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int
 	vrrp = frame + loc.vrrp_off;
 	vrrp_len = loc.vrrp_len;
 
+	/* What the stack drops first: a wrong header checksum, then a fragment (MF or an offset). */
+	if (pkt_csum_fold(pkt_csum_add(0, ip, loc.vrrp_off - loc.ip_off)))
+		REJECT(ip_header_errors);
+	if (get_be16(ip + 6) & 0x3fff)
+		REJECT(ip_fragments);
+
 	/* R1: RFC 9568 7.1 / RFC 3768 7.1, a router never forwards an advert. */
 	if (ip[8] != VRRP_TTL)
 		REJECT(ip_ttl_errors);

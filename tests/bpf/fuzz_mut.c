@@ -3,9 +3,9 @@
  * fuzz_xdp's mutations: what is done to a generated frame, at random but aware of its headers
  * as they stand (after earlier mutations): bits and bytes near the headers, VRRP, IPv4 and IPv6
  * fields (fuzz_gen6.c has the IPv6 and ND ones), lengths that lie, cuts at header boundaries,
- * more bytes after the packet, VLAN tags in and out, words added to the message. gen_fix_csum()
- * then makes the VRRP (or ICMPv6) checksum right again so that most mutated adverts get past R5
- * to the rules behind it.
+ * more bytes after the packet, VLAN tags in and out, words added to the message, fragment bits.
+ * gen_fix_csum() then makes the IPv4 header's checksum (most of the time) and the VRRP (or
+ * ICMPv6) checksum right again so that most mutated adverts get past them to the rules behind.
  */
 #include <string.h>
 
@@ -76,9 +76,14 @@ static void mut_ip(struct gen *g, const struct model_state *st, uint8_t *f, size
 	uint8_t *ip = f + l->ip;
 	size_t k;
 
-	switch (gen_below(g, 7)) {
+	switch (gen_below(g, 8)) {
 	case 0:
 		ip[8] = gen_chance(g, 80) ? ttls[gen_below(g, NELEM(ttls))] : (uint8_t)gen_rnd(g);
+		break;
+	case 7: /* flags and fragment offset: DF (not a fragment), MF, an offset, anything */
+		put_be16(ip + 6, gen_chance(g, 75) ? (uint16_t)(0x2000 * gen_below(g, 3) +
+								(gen_chance(g, 50) ? 0 : 8)) :
+						     (uint16_t)gen_rnd(g));
 		break;
 	case 1: /* total length: the frame's, a little off, or anything */
 		switch (gen_below(g, 5)) {
@@ -338,7 +343,14 @@ void gen_fix_csum(struct gen *g, uint8_t *f, size_t len)
 		gen_fix_csum6(g, f, len, l.ip6);
 		return;
 	}
-	if (!has_vrrp(&l, len) || l.tot < l.ihl + 8 || l.ip + l.tot > len)
+	if (!has_vrrp(&l, len))
+		return;
+	/* The IPv4 header's own checksum, now and then left wrong. */
+	if (l.ihl >= PKT_IP4_HLEN && l.ip + l.ihl <= len && gen_chance(g, 90)) {
+		put_be16(f + l.ip + 10, 0);
+		put_be16(f + l.ip + 10, pkt_csum_fold(pkt_csum_add(0, f + l.ip, l.ihl)));
+	}
+	if (l.tot < l.ihl + 8 || l.ip + l.tot > len)
 		return;
 	v = f + l.vrrp;
 	vlen = l.tot - l.ihl;

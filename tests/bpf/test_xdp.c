@@ -362,6 +362,10 @@ enum mut {
 	M_UNICAST, /* to OUR_IP, as a --peer sends */
 	M_UNICAST_C4, /* the same with the C4 checksum, over OUR_IP */
 	M_UNICAST_OTHER_SADDR, /* the same from OTHER_IP */
+	M_IP_HDR_CSUM, /* the IPv4 header checksum off by one bit, the VRRP one right */
+	M_IP_MF, /* More Fragments set (both checksums right) */
+	M_IP_FRAG_OFFSET, /* fragment offset 8 (64 bytes) */
+	M_IP_DF, /* Don't Fragment set: not a fragment */
 };
 
 static void ip4_fix_csum(uint8_t *ip)
@@ -474,6 +478,18 @@ static void mutate_frame(enum mut m, const struct pkt_advert *a, uint8_t *f, int
 	case M_BAD_CSUM:
 		v[7] ^= 0x01;
 		return;
+	case M_IP_HDR_CSUM:
+		ip[11] ^= 0x01;
+		return;
+	case M_IP_MF:
+		put_be16(ip + 6, 0x2000);
+		break;
+	case M_IP_FRAG_OFFSET:
+		put_be16(ip + 6, 8);
+		break;
+	case M_IP_DF:
+		put_be16(ip + 6, 0x4000);
+		break;
 	case M_COUNT_0:
 		v[3] = 0;
 		break;
@@ -541,6 +557,18 @@ struct xdp_case {
 };
 
 static const struct xdp_case advert_cases[] = {
+	/*
+	 * What the stack drops before VRRP is read: a wrong IPv4 header checksum, fragments.
+	 * Charged to VRID 0 of the interface: the VRRP header of such a packet proves nothing.
+	 */
+	{ "IP_header_checksum_drops", I_V3, TW_NONE, false, M_IP_HDR_CSUM, XDP_DROP,
+	  CNT(ip_header_errors), AT_VRID0, false, RX_SAME },
+	{ "IP_more_fragments_drops", I_V3, TW_NONE, false, M_IP_MF, XDP_DROP, CNT(ip_fragments),
+	  AT_VRID0, false, RX_SAME },
+	{ "IP_fragment_offset_drops", I_V3, TW_NONE, false, M_IP_FRAG_OFFSET, XDP_DROP,
+	  CNT(ip_fragments), AT_VRID0, false, RX_SAME },
+	{ "IP_dont_fragment_accepted", I_V3, TW_NONE, false, M_IP_DF, XDP_DROP, VALID_C3, AT_INST,
+	  true, RX_RECORDED },
 	/* RFC.md:50 R1: TTL != 255, the sender is not on this link. */
 	{ "R1_ttl_254", I_V3, TW_NONE, false, M_TTL_254, XDP_DROP, CNT(ip_ttl_errors), AT_INST,
 	  false, RX_SAME },
@@ -587,7 +615,7 @@ static const struct xdp_case advert_cases[] = {
 	 * valid advert tagged 100 must reach neither.
 	 */
 	{ "R6_vlan_isolation", I_V3, TW_NONE, false, M_VLAN_100, XDP_DROP, CNT(vrid_errors),
-	  AT_VLAN100_VRID0, false, RX_SAME },
+	  AT_VRID0, false, RX_SAME },
 	/* RFC.md:56-57 R6: the VLAN 200 instance gets its advert; the untagged VRID 1 does not. */
 	{ "R6_vlan_instance_accepted", I_V3_VLAN200, TW_NONE, false, M_NONE, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
@@ -813,10 +841,11 @@ static struct vrrpd_key counter_key(const struct xdp_case *c)
 {
 	struct vrrpd_key k = txdp_inst_key(c->inst);
 
-	if (c->at != AT_INST)
+	/* No instance: VRID 0 of the interface and family, whatever the frame's VLAN tag. */
+	if (c->at != AT_INST) {
 		k.vrid = 0;
-	if (c->at == AT_VLAN100_VRID0)
-		k.vlan = 100;
+		k.vlan = 0;
+	}
 	return k;
 }
 
@@ -1092,12 +1121,14 @@ static int run_pass_case(const struct pass_case *c)
  *
  * Every row: the instance I_V3 (VRID 1, untagged, ifindex 1) in the state and lease of the row,
  * cfg.vmac = ARP_VMAC, and a vrrpd_vip entry VIP -> I_V3 (or -> an instance without a cfg).
- * The asker is peer_mac / OTHER_IP. Frames are 60 bytes (64 tagged) with a non-zero padding
- * pattern, which a reply must leave as it was.
+ * The asker is peer_mac / OTHER_IP. Frames are 60 bytes (64 tagged, one 942) with a non-zero
+ * padding pattern; a reply is ARP's own 42 bytes, as the kernel's, whatever the request's size.
  */
 
 #define ARP_LEN 60
 #define ARP_VLAN_LEN 64
+#define ARP_PADDED_LEN 942
+#define ARP_REPLY_LEN 42
 #define ARP_OTHER_TPA IP4(192, 0, 2, 77)
 
 static const uint8_t arp_vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x01 };
@@ -1114,6 +1145,11 @@ enum arp_frame {
 	AF_IP_TO_OTHER_VMAC, /* the same to 00:00:5e:00:01:63, a VRID we have no instance for */
 	AF_IP_TO_VIP, /* an IPv4 packet to the VMAC addressed to the VIP (ping the gateway) */
 	AF_IP_TO_OTHER_VIP, /* the same to ARP_OTHER_TPA, registered as a VIP of VRID 77 */
+	AF_PADDED_REQUEST, /* AF_REQUEST padded to ARP_PADDED_LEN */
+	AF_SHA_OTHER_HOST, /* AF_REQUEST whose sender hardware address is another host's MAC */
+	AF_SHA_BROADCAST, /* ... is ff:ff:ff:ff:ff:ff */
+	AF_SHA_MULTICAST, /* ... is 01:00:5e:00:00:01, and so is the frame's source */
+	AF_SHA_ZERO, /* ... is 00:00:00:00:00:00, and so is the frame's source */
 };
 
 static void put_pad(uint8_t *f, size_t from, size_t to)
@@ -1140,10 +1176,21 @@ static void put_arp(uint8_t *p, uint16_t op, const uint8_t *sha, uint32_t spa, c
 static int build_arp_frame(enum arp_frame kind, uint8_t *f)
 {
 	static const uint8_t zero_mac[6];
+	static const uint8_t other_host[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x99 };
+	static const uint8_t mcast_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
 	uint16_t vlan = kind == AF_VLAN_REQUEST ? 100 : 0;
-	int len = vlan ? ARP_VLAN_LEN : ARP_LEN;
+	int len = vlan ? ARP_VLAN_LEN : kind == AF_PADDED_REQUEST ? ARP_PADDED_LEN : ARP_LEN;
+	const uint8_t *sha = peer_mac;
 	size_t off;
 
+	if (kind == AF_SHA_OTHER_HOST)
+		sha = other_host;
+	else if (kind == AF_SHA_BROADCAST)
+		sha = bcast_mac;
+	else if (kind == AF_SHA_MULTICAST)
+		sha = mcast_mac;
+	else if (kind == AF_SHA_ZERO)
+		sha = zero_mac;
 	if (kind == AF_IP_TO_VMAC || kind == AF_IP_TO_OTHER_VMAC) {
 		static const uint8_t other_vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, 0x63 };
 
@@ -1171,7 +1218,10 @@ static int build_arp_frame(enum arp_frame kind, uint8_t *f)
 		put_arp(f + off, 2, peer_mac, OTHER_IP, arp_vmac, VIP);
 	} else {
 		off = put_eth(f, bcast_mac, vlan, 0x0806);
-		put_arp(f + off, 1, peer_mac,
+		/* A host that lies about itself in both places sends its frames from that MAC. */
+		if (kind == AF_SHA_MULTICAST || kind == AF_SHA_ZERO)
+			memcpy(f + 6, sha, 6);
+		put_arp(f + off, 1, sha,
 			kind == AF_PROBE      ? 0 :
 			kind == AF_GRATUITOUS ? VIP :
 						OTHER_IP,
@@ -1181,15 +1231,14 @@ static int build_arp_frame(enum arp_frame kind, uint8_t *f)
 	return len;
 }
 
-/* RFC 826: to the asker, from the VMAC, op 2, "VIP is at the VMAC", target the asker. */
+/* RFC 826: to the asker, from the VMAC, op 2, "VIP is at the VMAC", target the asker: 42 bytes. */
 static int build_arp_reply(uint8_t *f, const uint8_t *asker_mac, uint32_t asker_ip)
 {
 	memcpy(f, asker_mac, 6);
 	memcpy(f + 6, arp_vmac, 6);
 	put_be16(f + 12, 0x0806);
 	put_arp(f + 14, 2, arp_vmac, VIP, asker_mac, asker_ip);
-	put_pad(f, 14 + 28, ARP_LEN);
-	return ARP_LEN;
+	return ARP_REPLY_LEN;
 }
 
 struct arp_case {
@@ -1221,6 +1270,18 @@ static const struct arp_case arp_cases[] = {
 	/* RFC 5227 2.1.1: a probe for the VIP gets a reply, its target address 0.0.0.0. */
 	{ "arp_probe_replies", VRRPD_ST_MASTER, LEASE_FRESH, AF_PROBE, false, XDP_TX,
 	  CNT(arp_replies), VRRPD_F_VMAC, 0 },
+	/* A padded request gets ARP's own size back, not its own (942 bytes in, 42 out). */
+	{ "arp_padded_request_reply_is_42_bytes", VRRPD_ST_MASTER, LEASE_FRESH, AF_PADDED_REQUEST,
+	  false, XDP_TX, CNT(arp_replies), VRRPD_F_VMAC, 0 },
+	/* The reply goes to the sender's hardware address: never elsewhere than the frame's source. */
+	{ "arp_sha_other_host_drops", VRRPD_ST_MASTER, LEASE_FRESH, AF_SHA_OTHER_HOST, false,
+	  XDP_DROP, CNT(arp_invalid), VRRPD_F_VMAC, 0 },
+	{ "arp_sha_broadcast_drops", VRRPD_ST_MASTER, LEASE_FRESH, AF_SHA_BROADCAST, false,
+	  XDP_DROP, CNT(arp_invalid), VRRPD_F_VMAC, 0 },
+	{ "arp_sha_multicast_drops", VRRPD_ST_MASTER, LEASE_FRESH, AF_SHA_MULTICAST, false,
+	  XDP_DROP, CNT(arp_invalid), VRRPD_F_VMAC, 0 },
+	{ "arp_sha_zero_drops", VRRPD_ST_MASTER, LEASE_FRESH, AF_SHA_ZERO, false, XDP_DROP,
+	  CNT(arp_invalid), VRRPD_F_VMAC, 0 },
 	{ "arp_reply_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REPLY, false, XDP_PASS, 0,
 	  VRRPD_F_VMAC, 0 },
 	/* Instances on VLAN devices see the request untagged there; the parent does not answer. */
@@ -1299,7 +1360,7 @@ static void run_arp_case(const struct arp_case *c)
 	uint8_t frame[BUF_LEN], want[BUF_LEN];
 	struct txdp_stats s0, s1;
 	static struct harness_out out;
-	int len;
+	int len, want_len;
 
 	if (arp_setup(c)) {
 		CHECK(!"cannot set up the maps");
@@ -1308,9 +1369,10 @@ static void run_arp_case(const struct arp_case *c)
 	memset(frame, 0, sizeof(frame));
 	memset(want, 0, sizeof(want));
 	len = build_arp_frame(c->frame, frame);
+	want_len = len;
 	if (c->verdict == XDP_TX)
 		/* The asker's address; a prober has none yet. */
-		CHECK_EQ(build_arp_reply(want, peer_mac, c->frame == AF_PROBE ? 0 : OTHER_IP), len);
+		want_len = build_arp_reply(want, peer_mac, c->frame == AF_PROBE ? 0 : OTHER_IP);
 	else
 		memcpy(want, frame, (size_t)len);
 	CHECK_EQ(txdp_stats_snap(&s0), 0);
@@ -1319,14 +1381,54 @@ static void run_arp_case(const struct arp_case *c)
 	CHECK_EQ(out.err, 0);
 	CHECK_EQ(out.verdict, c->verdict);
 	if (c->verdict != XDP_DROP) {
-		CHECK_EQ(out.len, len);
-		CHECK_MEM(out.data, want, (size_t)len);
+		CHECK_EQ(out.len, want_len);
+		if (out.len == (uint32_t)want_len)
+			CHECK_MEM(out.data, want, (size_t)want_len);
 	}
 	CHECK_EQ(txdp_stats_snap(&s1), 0);
 	txdp_check_counters(&s0, &s1, &key, c->counters);
 	txdp_rx_snap(rx1);
 	CHECK_MEM(rx1, rx0, sizeof(rx1));
 	CHECK_EQ(txdp_events_take(), 0);
+}
+
+/*
+ * A host that sends valid adverts for a VRID nobody runs, untagged and tagged with 64 VLAN ids:
+ * their drops make one vrrpd_stats entry (VRID 0 of the interface and family), not 65: strangers
+ * must not fill the map that every vrrpd on the host shares.
+ */
+static void run_strangers_case(void)
+{
+	static struct harness_out out;
+	struct vrrpd_key k, next, *prev = NULL;
+	uint8_t frame[BUF_LEN];
+	struct pkt_advert a;
+	int len, n = 0, vlan;
+
+	if (txdp_state_reset(I_COUNT, TW_NONE)) {
+		CHECK(!"cannot set up the maps");
+		return;
+	}
+	inst_advert(I_V3, &a);
+	a.vrid = 99;
+	for (vlan = 0; vlan <= 64; vlan++) {
+		a.vlan = (uint16_t)vlan;
+		len = pkt_build_advert(frame, BUF_LEN, &a);
+		CHECK(len > 0);
+		if (len <= 0)
+			return;
+		harness_run(&txdp_env, frame, (uint32_t)len, &out);
+		CHECK_EQ(out.verdict, XDP_DROP);
+	}
+	while (!bpf_map_get_next_key(txdp_env.stats_fd, prev, &next)) {
+		if (!next.vrid && next.family == FAMILY_IPV4) {
+			n++;
+			CHECK_EQ(next.vlan, 0);
+		}
+		k = next;
+		prev = &k;
+	}
+	CHECK_EQ(n, 1);
 }
 
 static void case_done(const char *name)
@@ -1363,6 +1465,9 @@ int main(void)
 		run_advert_case(&advert_cases[i]);
 		case_done(advert_cases[i].name);
 	}
+	check_failed_case = 0;
+	run_strangers_case();
+	case_done("R6_strangers_vlan_tags_one_entry");
 	for (i = 0; i < sizeof(pass_cases) / sizeof(pass_cases[0]); i++) {
 		check_failed_case = 0;
 		if (run_pass_case(&pass_cases[i]))

@@ -83,8 +83,7 @@ enum tweak {
 /* Where an advert row expects its counters. */
 enum at {
 	AT_INST, /* the instance's own key */
-	AT_VRID0, /* the receiving interface and VLAN, VRID 0: no instance to charge */
-	AT_VLAN100_VRID0,
+	AT_VRID0, /* the receiving interface and family, VLAN 0, VRID 0: no instance to charge */
 };
 
 /* What an advert row expects of the instance's vrrpd_rx entry. */

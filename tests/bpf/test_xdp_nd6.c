@@ -186,6 +186,31 @@ struct nd_case {
 	uint8_t cfg_priority; /* of I_V6, 0: as installed (100) */
 };
 
+/*
+ * NF_NS grown to plen bytes of ICMPv6 by an option of a type no one knows (RFC 4861 4.6: ignored)
+ * after the Source Link-Layer Address: jumbo frames carry solicitations that long. The checksum
+ * is computed in chunks of 512 bytes (csum_buf), so the lengths around 512, 1024 and 1536 are
+ * rows, each with a byte of its last chunk flipped too.
+ */
+static int build_ns_padded(uint8_t *f, uint16_t plen, bool corrupt)
+{
+	uint8_t *ip = f + 14, *icmp = ip + IP6_HLEN;
+	int len = pkt6_build_ns(f, BUF_LEN, asker_mac, asker6, vip6, 0);
+
+	if (len != 14 + IP6_HLEN + 32 || plen < 40 || (plen - 32) % 8 ||
+	    14 + IP6_HLEN + plen > BUF_LEN)
+		return -1;
+	icmp[32] = 250;
+	icmp[33] = (uint8_t)((plen - 32) / 8);
+	for (int i = 34; i < plen; i++)
+		icmp[i] = (uint8_t)(i * 7);
+	put_be16(ip + 4, plen);
+	txdp_fix_csum6(ip, NH_ICMPV6, ICMP6_CSUM_OFF, true);
+	if (corrupt)
+		icmp[plen - 3] ^= 0x40;
+	return 14 + IP6_HLEN + plen;
+}
+
 #define M VRRPD_ST_MASTER
 #define B VRRPD_ST_BACKUP
 #define FRESH LEASE_FRESH
@@ -252,6 +277,22 @@ static const struct nd_case nd_cases[] = {
 	  NOACC, 0 },
 };
 
+/* Long solicitations (build_ns_padded): every byte counts in the checksum, the last 512 of 1536 too. */
+static const struct {
+	const char *name;
+	uint16_t plen;
+	bool corrupt;
+} ns_lens[] = {
+#define NS_LEN(l)                                                     \
+	{ "D5_ns_" #l "_bytes_replies", l, false },                   \
+	{                                                             \
+		"D5_ns_" #l "_bytes_flipped_near_end_passes", l, true \
+	}
+	NS_LEN(504),  NS_LEN(512),  NS_LEN(520),  NS_LEN(1016),
+	NS_LEN(1024), NS_LEN(1032), NS_LEN(1528), NS_LEN(1536),
+#undef NS_LEN
+};
+
 #undef M
 #undef B
 #undef FRESH
@@ -259,6 +300,7 @@ static const struct nd_case nd_cases[] = {
 #undef NOACC
 
 #define NND (sizeof(nd_cases) / sizeof(nd_cases[0]))
+#define NLEN (sizeof(ns_lens) / sizeof(ns_lens[0]))
 
 static int nd_setup(const struct nd_case *c)
 {
@@ -285,7 +327,7 @@ static int nd_setup(const struct nd_case *c)
 	return bpf_map_update_elem(txdp_env.vip_fd, &vk, &target, BPF_NOEXIST) ? -1 : 0;
 }
 
-static void run_nd_case(const struct nd_case *c)
+static void run_nd_case(const struct nd_case *c, uint16_t plen, bool corrupt)
 {
 	struct vrrpd_key key = txdp_inst_key(I_V6);
 	struct vrrpd_rx rx0[I_COUNT], rx1[I_COUNT];
@@ -300,7 +342,7 @@ static void run_nd_case(const struct nd_case *c)
 	}
 	memset(frame, 0, sizeof(frame));
 	memset(want, 0, sizeof(want));
-	len = build_nd_frame(c->frame, frame);
+	len = plen ? build_ns_padded(frame, plen, corrupt) : build_nd_frame(c->frame, frame);
 	CHECK(len > 0);
 	if (len <= 0)
 		return;
@@ -332,19 +374,31 @@ static void run_nd_case(const struct nd_case *c)
 
 size_t txdp_nd6_count(void)
 {
-	return NND;
+	return NND + NLEN;
 }
 
 const char *txdp_nd6_name(size_t i)
 {
-	return nd_cases[i].name;
+	return i < NND ? nd_cases[i].name : ns_lens[i - NND].name;
 }
 
 int txdp_nd6_run(size_t i)
 {
 	check_failed_case = 0;
-	if (i < NND)
-		run_nd_case(&nd_cases[i]);
+	if (i < NND) {
+		run_nd_case(&nd_cases[i], 0, false);
+	} else if (i < NND + NLEN) {
+		const struct nd_case c = {
+			.state = VRRPD_ST_MASTER,
+			.lease_until_ns = LEASE_FRESH,
+			.frame = NF_NS,
+			.verdict = ns_lens[i - NND].corrupt ? XDP_PASS : XDP_TX,
+			.counters = ns_lens[i - NND].corrupt ? 0 : CNT(nd_replies),
+			.flags = VRRPD_F_VMAC,
+		};
+
+		run_nd_case(&c, ns_lens[i - NND].plen, ns_lens[i - NND].corrupt);
+	}
 	check_failures += check_failed_case != 0; /* main reports it; kept for check.h's sake */
 	return check_failed_case;
 }

@@ -58,8 +58,9 @@ const struct model_inst *model_find(const struct model_state *st, const struct v
 struct vrrpd_key model_key_of(const struct model_state *st, uint16_t vlan, uint8_t family,
 			      uint8_t vrid)
 {
+	/* VRID 0 (no instance) is counted per interface and family, whatever the tag. */
 	struct vrrpd_key k = {
-		.ifindex = st->ifindex, .vlan = vlan, .family = family, .vrid = vrid
+		.ifindex = st->ifindex, .vlan = vrid ? vlan : 0, .family = family, .vrid = vrid
 	};
 
 	return k;
@@ -189,12 +190,18 @@ static void arp_duties(const struct model_state *st, uint64_t now_ns, const uint
 		model_discard(p, &in->key, MODEL_CNT(arp_dropped));
 		return;
 	}
-	/* D2, RFC 826: back to the asker, from the VMAC, "tpa is at the VMAC", padding kept. */
+	/* Only to a unicast sender that sent the frame itself: not reflected anywhere else. */
+	if ((arp[8] & 1) || memcmp(arp + 8, frame + 6, 6) ||
+	    !memcmp(arp + 8, (const uint8_t[6]){ 0 }, 6)) {
+		model_discard(p, &in->key, MODEL_CNT(arp_invalid));
+		return;
+	}
+	/* D2, RFC 826: back to the asker, from the VMAC, "tpa is at the VMAC", in 42 bytes. */
 	p->verdict = XDP_TX;
 	p->key = in->key;
 	p->counters = MODEL_CNT(arp_replies);
-	p->out_len = (uint32_t)len;
-	memcpy(out, frame, len);
+	p->out_len = (uint32_t)(off + ARP_PLEN);
+	memcpy(out, frame, off + ARP_PLEN);
 	memcpy(out, arp + 8, 6);
 	memcpy(out + 6, in->cfg.vmac, 6);
 	put_be16(out + off + 6, ARP_OP_REPLY);
@@ -436,10 +443,19 @@ void model_predict(const struct model_state *st, uint64_t now_ns, const uint8_t 
 	ret = pkt_locate_advert(frame, len, &loc);
 	if (ret == -ENOENT)
 		return;
+	none = key_of(st, loc.vlan, 0);
 	if (ret) {
 		/* R4 before the VRID can be read: charged to VRID 0. */
-		none = key_of(st, loc.vlan, 0);
 		model_discard(p, &none, MODEL_CNT(length_errors));
+		return;
+	}
+	/* The IPv4 header's checksum, then fragments: before the VRID too. */
+	if (pkt_csum_fold(pkt_csum_add(0, frame + loc.ip_off, loc.vrrp_off - loc.ip_off))) {
+		model_discard(p, &none, MODEL_CNT(ip_header_errors));
+		return;
+	}
+	if (get_be16(frame + loc.ip_off + 6) & 0x3fff) {
+		model_discard(p, &none, MODEL_CNT(ip_fragments));
 		return;
 	}
 	advert_rules(st, now_ns, frame, len, &loc, p);

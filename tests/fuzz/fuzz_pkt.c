@@ -42,12 +42,13 @@
 /* libFuzzer reports the abort with the input that caused it; the message says which property. */
 #define STAT(field) ((int)offsetof(struct vrrpd_stats, field))
 
-/* The counters of the receive rules that need no instance: R1..R5 and R7. */
+/* The counters of the receive rules that need no instance: the IPv4 header's, R1..R5 and R7. */
 static bool reason_valid(int reason)
 {
 	static const int rules[] = {
-		STAT(ip_ttl_errors), STAT(version_errors),  STAT(invalid_type),
-		STAT(length_errors), STAT(checksum_errors), STAT(invalid_count),
+		STAT(ip_ttl_errors),	STAT(version_errors),  STAT(invalid_type),
+		STAT(length_errors),	STAT(checksum_errors), STAT(invalid_count),
+		STAT(ip_header_errors), STAT(ip_fragments),
 	};
 
 	if (reason < 0 || reason % (int)sizeof(__u64) ||
