@@ -341,6 +341,13 @@ void inst_vipq_done(struct vipq_job *j)
 	inst_after_vips(in, &j->rest, j->now_ns, j->priority, j->seq == in->vipq_seq);
 }
 
+/* A transition for this reason is one an advert caused, and any host can send adverts. */
+static bool inst_reason_net(enum vrrpd_reason r)
+{
+	return r == VRRPD_R_HIGHER_PRIO || r == VRRPD_R_HIGHER_ADDR || r == VRRPD_R_PREEMPT ||
+	       r == VRRPD_R_PRIO_ZERO;
+}
+
 static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
 {
 	enum vipq_op op = VIPQ_NONE;
@@ -349,17 +356,24 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	struct vipq_job job;
 	bool garp_now;
 
-	/* Said first: whoever sees the effects (addresses, adverts) finds the reason logged. */
+	/*
+	 * Said first: whoever sees the effects (addresses, adverts) finds the reason logged. The
+	 * transitions an advert causes, and the master a backup follows, are limited per instance
+	 * (log_info_net): a host can send adverts as fast as it likes.
+	 */
 	if (act & FSM_ACT_STATE) {
+		void (*say)(const char *, ...) = inst_reason_net(out->reason) ? log_info_net :
+										log_info;
+
 		in->cfg.since_ns = now_ns;
 		in->cfg.reason = (uint8_t)out->reason;
 		if (out->new_state == FSM_MASTER) {
 			in->cfg.master_transitions++;
-			log_info("VRRP ID %d on %s: we are now the master router (%s)", in->o->vrid,
-				 in->o->ifname, fsm_reason_name(out->reason));
+			say("VRRP ID %d on %s: we are now the master router (%s)", in->o->vrid,
+			    in->o->ifname, fsm_reason_name(out->reason));
 		} else if (out->new_state == FSM_BACKUP) {
-			log_info("VRRP ID %d on %s: we are now a backup router (%s)", in->o->vrid,
-				 in->o->ifname, fsm_reason_name(out->reason));
+			say("VRRP ID %d on %s: we are now a backup router (%s)", in->o->vrid,
+			    in->o->ifname, fsm_reason_name(out->reason));
 		} else if (out->new_state == FSM_FAULT) {
 			log_info("VRRP ID %d on %s: we are now in FAULT state (%s)%s", in->o->vrid,
 				 in->o->ifname, fsm_reason_name(out->reason),
@@ -369,9 +383,10 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 	/* Also after S7, which follows the new master without a separate MASTER_CHANGED. */
 	if ((act & (FSM_ACT_MASTER_CHANGED | FSM_ACT_STATE)) && in->fsm.state == FSM_BACKUP &&
 	    !addr_is_zero(&in->fsm.master_ip))
-		log_info("VRRP ID %d on %s: master is %s, priority %d, interval %d cs", in->o->vrid,
-			 in->o->ifname, addr_str(in->key.family, &in->fsm.master_ip, buf),
-			 in->fsm.master_priority, in->fsm.master_adver_int_cs);
+		log_info_net("VRRP ID %d on %s: master is %s, priority %d, interval %d cs",
+			     in->o->vrid, in->o->ifname,
+			     addr_str(in->key.family, &in->fsm.master_ip, buf),
+			     in->fsm.master_priority, in->fsm.master_adver_int_cs);
 	if (act & FSM_ACT_SEND_PRIO0)
 		inst_send_advert(in, VRRP_PRIO_STOP, now_ns);
 	if (act & FSM_ACT_DEL_VIPS) {
@@ -465,12 +480,13 @@ static void inst_group_sync(struct inst *in, uint64_t now_ns)
 	group_write(&in->group, (uint8_t)in->fsm.state, in->link_ok,
 		    fsm_ready(&in->fsm) && !in->held, now_ns);
 	allows = group_allows(&in->group, now_ns);
+	/* A member's state follows its adverts: limited as they are (log_info_net). */
 	if (allows && !in->group_ok)
-		log_info("VRRP ID %d on %s: group %s: all %d members can be master", in->o->vrid,
-			 in->o->ifname, in->group.key.name, in->group.size);
+		log_info_net("VRRP ID %d on %s: group %s: all %d members can be master",
+			     in->o->vrid, in->o->ifname, in->group.key.name, in->group.size);
 	else if (!allows && in->group_ok)
-		log_info("VRRP ID %d on %s: group %s: %s: backup until it can be master",
-			 in->o->vrid, in->o->ifname, in->group.key.name, in->group.why);
+		log_info_net("VRRP ID %d on %s: group %s: %s: backup until it can be master",
+			     in->o->vrid, in->o->ifname, in->group.key.name, in->group.why);
 	in->group_ok = allows;
 	inst_update_inhibit(in, now_ns);
 	/* What the step changed (a resignation, a takeover) goes out at once too. */

@@ -35,8 +35,9 @@ void log_to_syslog(void)
  * words, "VRRP ID 51 on eth0:") at most LOG_RATE_BURST times per LOG_RATE_WINDOW_S seconds; the
  * next one after a quiet spell says how many were left out. A failure that repeats every
  * advertisement interval (a send refused 100 times a second) cannot flood the log, and an
- * instance in trouble does not hide another's. State changes and other information are not
- * limited: the protocol bounds them.
+ * instance in trouble does not hide another's. So is information a packet causes (log_info_net):
+ * adverts spoofed from the master's address with priorities that alternate would otherwise write
+ * "master is ..." once per packet. The rest (operators' requests, links, start and stop) is not.
  */
 #define LOG_RATE_BURST 5
 #define LOG_RATE_WINDOW_S 10
@@ -99,13 +100,13 @@ static bool log_rate_ok(const char *fmt, const char *msg, int *suppressed)
 }
 
 __attribute__((format(printf, 2, 0))) static void log_vmsg(int prio, const char *fmt, va_list ap,
-							   const char *suffix)
+							   const char *suffix, bool limited)
 {
 	char msg[1024], left[80] = "";
 	int suppressed;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (prio <= LOG_WARNING) {
+	if (limited) {
 		if (!log_rate_ok(fmt, msg, &suppressed))
 			return;
 		if (suppressed)
@@ -129,17 +130,18 @@ __attribute__((format(printf, 2, 0))) static void log_vmsg(int prio, const char 
 	}
 }
 
-#define LOG_FN(name, prio)                     \
-	void name(const char *fmt, ...)        \
-	{                                      \
-		va_list ap;                    \
-		va_start(ap, fmt);             \
-		log_vmsg(prio, fmt, ap, NULL); \
-		va_end(ap);                    \
+#define LOG_FN(name, prio, limited)                     \
+	void name(const char *fmt, ...)                 \
+	{                                               \
+		va_list ap;                             \
+		va_start(ap, fmt);                      \
+		log_vmsg(prio, fmt, ap, NULL, limited); \
+		va_end(ap);                             \
 	}
 
-LOG_FN(log_info, LOG_INFO)
-LOG_FN(log_warnx, LOG_WARNING)
+LOG_FN(log_info, LOG_INFO, false)
+LOG_FN(log_info_net, LOG_INFO, true)
+LOG_FN(log_warnx, LOG_WARNING, true)
 
 void log_warn(const char *fmt, ...)
 {
@@ -147,6 +149,6 @@ void log_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	log_vmsg(LOG_WARNING, fmt, ap, strerror(saved));
+	log_vmsg(LOG_WARNING, fmt, ap, strerror(saved), true);
 	va_end(ap);
 }

@@ -8,6 +8,11 @@
 void log_init(const char *ident, bool to_stderr);
 void log_to_syslog(void);
 void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Information a received packet causes (a new master, a transition for an advert): limited as
+ * warnings are, per instance and format, since any host on the link can send adverts.
+ */
+void log_info_net(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like log_warnx, with ": strerror(errno)" appended. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

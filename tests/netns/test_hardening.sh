@@ -18,6 +18,8 @@
 #   6. A script (or a -c file) root can run (read) only through its override of file permissions
 #      (another owner, mode 0750 or 0640) is refused at start-up: vrrpd starts scripts, and reads
 #      the file again on SIGHUP, without that override. With an x bit for others it runs.
+#   7. 3000 adverts forged from a master's address, their priority alternating: the backup
+#      follows each, and logs "master is ..." a few times, not 3000.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -250,5 +252,22 @@ RC=$?
 t_eq hard_conf_override_refused "$RC" 1 "exit status $RC: $OUT"
 t_check hard_conf_override_says_why grep -q \
 	"$LAB_DIR/other.conf can be read by root only through its override of file permissions" <<<"$OUT"
+
+# --- 7. A forged master whose priority changes with every advert: the log stays short -----------
+t_phase
+t_start r2 main -i eth0 -v 51 -p 100 -d 0.1 "$VIP"
+SENT_AT=$(t_now_ms)
+lab_exec c /usr/bin/python3 "$LAB_ROOT/tests/netns/vrrp_probe.py" spoof eth0 10.99.0.1 3000
+SPENT=$(($(t_now_ms) - SENT_AT))
+FOLLOWED=$(t_log_since r2 | grep -c "VRRP ID 51 on eth0: master is 10\.99\.0\.1, priority 15[01]")
+# At most 5 a 10 s window (log.c), and the spoofer took a few seconds: 15 leaves room for two
+# windows and the first line.
+if [ "$FOLLOWED" -ge 1 ] && [ "$FOLLOWED" -le 15 ]; then
+	t_ok hard_log_master_is_limited "$FOLLOWED lines for 3000 adverts in $SPENT ms"
+else
+	t_fail hard_log_master_is_limited "$FOLLOWED lines for 3000 adverts in $SPENT ms"
+fi
+t_check hard_log_backup_alive t_running "$(t_pid r2)"
+t_stop r2
 
 t_done

@@ -9,6 +9,8 @@
   vrrp_probe.py rfc9568 IFACE COUNT GAP    send COUNT valid VRRPv3 adverts in RFC 9568's
                                           checksum form (no pseudo-header), VRID 51, priority
                                           1, from 10.99.0.77, GAP seconds apart: a stranger
+  vrrp_probe.py spoof IFACE SRC COUNT      send COUNT valid VRRPv3 adverts for VRID 51 from SRC,
+                                          their priorities alternating 150 and 151, back to back
   vrrp_probe.py cases                     list the cases and the counter each must increment
   vrrp_probe.py cases2                    the same for VRRPv2 with -a pw/secret at 1 s (R9);
                                           "valid2" is its control
@@ -177,6 +179,16 @@ def rfc9568(iface, count, gap):
     sendp(f, iface=iface, count=count, inter=gap, verbose=False)
 
 
+def spoof(iface, src, count):
+    """A master's adverts, forged, whose priority changes with every one."""
+    frames = []
+    for prio in (150, 151):
+        f = frame(v3(prio=prio))
+        f[IP].src = src
+        frames.append(Ether(raw(f)))
+    sendp([frames[i % 2] for i in range(count)], iface=iface, verbose=False)
+
+
 def main(argv):
     if len(argv) >= 4 and argv[0] == "unicast":
         unicast(argv[1], argv[2], argv[3], *argv[4:5], *[int(c) for c in argv[5:6]])
@@ -190,6 +202,9 @@ def main(argv):
         return 0
     if len(argv) == 3 and argv[0] == "trafgen":
         print(flood_frame(argv[1], argv[2]))
+        return 0
+    if len(argv) == 4 and argv[0] == "spoof":
+        spoof(argv[1], argv[2], int(argv[3]))
         return 0
     if len(argv) == 4 and argv[0] == "rfc9568":
         rfc9568(argv[1], int(argv[2]), float(argv[3]))
