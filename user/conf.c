@@ -135,8 +135,9 @@ static const char *conf_process_word(const char *w, bool *top_ok)
 	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
 		const char *x = words[i].word;
 
-		/* A long option, or a short one with its value attached (-f/run/x). */
-		if ((lo && !strcmp(lo, x + 2)) || (x[1] != '-' && !strncmp(w, x, 2))) {
+		/* A long option, or a short one, alone, with its value attached (-f/run/x) or in a
+		 * cluster (-nf/run/x). */
+		if ((lo && !strcmp(lo, x + 2)) || (x[1] != '-' && opts_short_gives(w, x[1]))) {
 			*top_ok = words[i].top_ok;
 			return x;
 		}

@@ -353,10 +353,12 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	int i, ret;
 
 	d->epfd = d->timerfd = d->sigfd = -1;
-	/* The same for every instance (conf.c sees to it). */
-	ret = mkdir_run(d->vi[0]->o.run_dir, err, errlen);
-	if (ret)
-		return ret;
+	/* The same for every instance (conf.c sees to it); each checked all the same. */
+	for (i = 0; i < d->nvi; i++) {
+		ret = mkdir_run(d->vi[i]->o.run_dir, err, errlen);
+		if (ret)
+			return ret;
+	}
 	d->nl = nl_open();
 	if (!d->nl) {
 		snprintf(err, errlen, "cannot open a netlink socket: %s", strerror(errno));

@@ -423,6 +423,23 @@ const char *opts_long_name(const char *word)
 	return lo ? lo->name : NULL;
 }
 
+bool opts_short_gives(const char *word, char letter)
+{
+	const char *p, *spec;
+
+	if (word[0] != '-' || word[1] == '-' || !word[1])
+		return false;
+	for (p = word + 1; *p; p++) {
+		if (*p == letter)
+			return true;
+		spec = *p != ':' && *p != '-' ? strchr(opts_short, *p) : NULL;
+		/* An unknown letter (getopt refuses the word), or one whose value is the rest. */
+		if (!spec || spec[1] == ':')
+			return false;
+	}
+	return false;
+}
+
 /* Whether getopt's optopt is one of ours: a short option letter or a long-only value. */
 static bool opts_known(int c)
 {

@@ -101,5 +101,10 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 void opts_usage(FILE *out);
 /* The long option that word (--NAME, --NAME=VALUE or an abbreviation) selects, or NULL. */
 const char *opts_long_name(const char *word);
+/*
+ * Whether word, as getopt reads a cluster of short options ("-nf/tmp": -n, then -f with
+ * "/tmp"), gives the short option letter: up to the first letter that takes a value.
+ */
+bool opts_short_gives(const char *word, char letter);
 
 #endif /* VRRPD_OPTS_H */

@@ -71,7 +71,10 @@ no_brace|vrrp\n{\n}\n|1: expected 'vrrp {'
 pin_dir_in_block|vrrp {\n -i eth0 -v 51 --pin-dir /x 10.0.0.1\n}\n|2: '--pin-dir' is the same for all instances: give it outside the blocks
 config_in_file|-c /etc/other.conf\nvrrp {\n -i eth0 -v 51 10.0.0.1\n}\n|1: '-c' is an option of the command line, not of the file
 help_abbreviation|vrrp {\n -i eth0 -v 51 --he 10.0.0.1\n}\n|2: '--help' is an option of the command line, not of the file
-help_in_cluster|vrrp {\n -i eth0 -v 51 -sh 10.0.0.1\n}\n|1: -h, -V, -c and -t are options of the command line, not of the file
+help_in_cluster|vrrp {\n -i eth0 -v 51 -sh 10.0.0.1\n}\n|2: '-h' is an option of the command line, not of the file
+run_dir_in_block|vrrp {\n -i eth0 -v 51 -f /tmp 10.0.0.1\n}\n|2: '-f' is the same for all instances: give it outside the blocks
+run_dir_in_cluster|vrrp {\n -i eth0 -v 51 -nf/tmp 10.0.0.1\n}\n|2: '-f' is the same for all instances: give it outside the blocks
+test_in_cluster|vrrp {\n -i eth0 -v 51 -snt 10.0.0.1\n}\n|2: '-t' is an option of the command line, not of the file
 rt_priority_in_block|vrrp {\n -i eth0 -v 51 --rt-priority 5 10.0.0.1\n}\n|2: '--rt-priority' is the same for all instances: give it outside the blocks
 no_kernel_timer_in_block|vrrp {\n -i eth0 -v 51 --no-kernel-timer 10.0.0.1\n}\n|2: '--no-kernel-timer' is the same for all instances: give it outside the blocks
 pin_dir_abbreviated|vrrp {\n -i eth0 -v 51 --pin /x 10.0.0.1\n}\n|2: '--pin-dir' is the same for all instances: give it outside the blocks
