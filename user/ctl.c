@@ -152,8 +152,13 @@ bool ctl_on_fd(struct ctl *c, int fd, uint64_t now_ns, ctl_handler handle, void 
 	for (i = 0; i < CTL_CLIENTS; i++) {
 		if (c->cl[i] != fd)
 			continue;
-		if (ctl_read(fd, handle, arg))
-			c->cl[i] = -1; /* answered or gone: closed */
+		/*
+		 * Out of its slot while it is served: the request may stop this very instance (a
+		 * reload), whose ctl_close() must not close the fd we are answering on.
+		 */
+		c->cl[i] = -1;
+		if (!ctl_read(fd, handle, arg))
+			c->cl[i] = fd; /* nothing read yet: handle() did not run */
 		return true;
 	}
 	return false;

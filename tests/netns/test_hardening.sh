@@ -12,7 +12,7 @@
 #   4. Clients that connect to the control socket and say nothing (150 in 3 s, all held open)
 #      do not hold the event loop: at -d 0.01 the backup never takes over, and a real request
 #      (atropos --garp) is answered meanwhile.
-#   5. A script slower than the transitions (0.5 s, 21 forced transitions in about 2 s) overflows
+#   5. A script slower than the transitions (0.5 s, 41 forced transitions in about 3 s) overflows
 #      the queue of 16: the oldest waiting go in pairs, the scripts still alternate MASTER and
 #      BACKUP, and the last one run is the instance's state.
 #   6. A script (or a -c file) root can run (read) only through its override of file permissions
@@ -207,7 +207,7 @@ chmod 755 "$LAB_DIR/slow.sh"
 t_start r1 main -i eth0 -v 55 -p 200 -d 0.01 -U "$LAB_DIR/slow.sh" -D "$LAB_DIR/slow.sh" 10.99.0.155
 is_master() { t_atropos r1 -i eth0 -v 55 --check >/dev/null 2>&1; }
 t_wait_ms 3000 is_master
-for i in $(seq 1 10); do
+for i in $(seq 1 20); do
 	t_atropos r1 -i eth0 -v 55 --backup >/dev/null
 	t_atropos r1 -i eth0 -v 55 --resume >/dev/null
 	t_wait_ms 3000 is_master

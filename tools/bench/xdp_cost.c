@@ -314,13 +314,16 @@ static int build_arp_request(uint8_t *f, const uint8_t *mac, uint32_t tpa)
 	return len;
 }
 
-/* What the program must make of build_arp_request(mac, VIP) (RFC 826, from the VMAC). */
-static void build_arp_reply(uint8_t *f, int len, const uint8_t *mac)
+/*
+ * What the program must make of build_arp_request(mac, VIP) (RFC 826, from the VMAC): ARP's own
+ * 42 bytes, the request's padding left out. Returns that length.
+ */
+static int build_arp_reply(uint8_t *f, const uint8_t *mac)
 {
 	uint32_t vip = VIP, asker = ASKER_IP;
 	uint8_t *a = f + PKT_ETH_HLEN;
 
-	memset(f, 0, (size_t)len);
+	memset(f, 0, PKT_ETH_HLEN + 28);
 	memcpy(f, mac, 6);
 	memcpy(f + 6, vmac, 6);
 	put_be16(f + 12, 0x0806);
@@ -333,6 +336,7 @@ static void build_arp_reply(uint8_t *f, int len, const uint8_t *mac)
 	memcpy(a + 14, &vip, 4);
 	memcpy(a + 18, mac, 6);
 	memcpy(a + 24, &asker, 4);
+	return PKT_ETH_HLEN + 28;
 }
 
 enum advert_mut { ADV_VALID, ADV_TTL_254, ADV_BAD_CSUM };
@@ -756,13 +760,13 @@ static int case_frame(const struct bench_case *c, uint8_t *f, const uint8_t *mac
 	return -1;
 }
 
-/* The frame the program must hand back (XDP_PASS: untouched; XDP_TX: the reply). */
-static void case_expect(const struct bench_case *c, const uint8_t *in, int len, uint8_t *want)
+/* The frame the program must hand back (XDP_PASS: untouched; XDP_TX: the reply); its length. */
+static int case_expect(const struct bench_case *c, const uint8_t *in, int len, uint8_t *want)
 {
 	if (c->verdict == XDP_TX)
-		build_arp_reply(want, len, asker_mac);
-	else
-		memcpy(want, in, (size_t)len);
+		return build_arp_reply(want, asker_mac);
+	memcpy(want, in, (size_t)len);
+	return len;
 }
 
 static void check_run(const struct bench_case *c, const char *mode, int err, const struct run *o,
@@ -849,19 +853,19 @@ static void bench_repeat(const struct bench_case *c)
 	struct row *r = row_new(c->name, "repeat");
 	uint32_t repeat = (uint32_t)opt.repeat, warm = repeat < 10000 ? repeat : 10000;
 	uint64_t runs = 0, t0, t1;
-	int len, err, fd = prog_fd(c->prog);
+	int len, want_len, err, fd = prog_fd(c->prog);
 	double ns;
 
 	if (c->verdict == XDP_TX)
 		die("%s: a frame rewritten in place cannot be measured with repeat", c->name);
 	state_set(c->st, LO_IFINDEX);
 	len = case_frame(c, frame, asker_mac);
-	case_expect(c, frame, len, want);
+	want_len = case_expect(c, frame, len, want);
 	t0 = mono_ns();
 	/* Warm-up (caches, branch predictors, the stats entry's creation): not reported. */
 	err = c->events ? run_chunked(fd, frame, len, warm, &o, &ns) :
 			  test_run(fd, frame, (uint32_t)len, warm, &o);
-	check_run(c, r->mode, err, &o, want, len);
+	check_run(c, r->mode, err, &o, want, want_len);
 	runs += warm;
 	r->warmup_runs = warm;
 	for (int t = 0; t < opt.trials; t++) {
@@ -871,7 +875,7 @@ static void bench_repeat(const struct bench_case *c)
 			err = test_run(fd, frame, (uint32_t)len, repeat, &o);
 			ns = o.duration;
 		}
-		check_run(c, r->mode, err, &o, want, len);
+		check_run(c, r->mode, err, &o, want, want_len);
 		runs += repeat;
 		r->trials[t] = ns;
 	}
@@ -906,19 +910,19 @@ static void bench_syscall(const struct bench_case *c, const char *name, uint32_t
 	uint32_t calls = (uint32_t)opt.calls, warm = calls < 1000 ? calls : 1000;
 	uint32_t *d = calloc(calls, sizeof(*d));
 	uint64_t runs = 0, t0, t1;
-	int len, err, fd = prog_fd(c->prog);
+	int len, want_len, err, fd = prog_fd(c->prog);
 
 	if (!d)
 		die("out of memory");
 	state_set(c->st, LO_IFINDEX);
 	len = case_frame(c, frame, asker_mac);
-	case_expect(c, frame, len, want);
+	want_len = case_expect(c, frame, len, want);
 	t0 = mono_ns();
 	for (uint32_t i = 0; i < warm; i++) {
 		if (c->events && i % drain_every == 0)
 			ring_drain();
 		err = test_run(fd, frame, (uint32_t)len, 1, &o);
-		check_run(c, r->mode, err, &o, want, len);
+		check_run(c, r->mode, err, &o, want, want_len);
 		runs++;
 	}
 	r->warmup_runs = warm;
@@ -929,7 +933,7 @@ static void bench_syscall(const struct bench_case *c, const char *name, uint32_t
 			if (c->events && i % drain_every == 0)
 				ring_drain();
 			err = test_run(fd, frame, (uint32_t)len, 1, &o);
-			check_run(c, r->mode, err, &o, want, len);
+			check_run(c, r->mode, err, &o, want, want_len);
 			d[i] = o.duration;
 			sum += o.duration;
 			runs++;
