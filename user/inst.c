@@ -1237,9 +1237,9 @@ void inst_down_hint(struct inst *in, const union vrrpd_addr *master, uint64_t no
  * advert in RFC 9568's form from any host would switch a master that keepalived follows to a
  * form keepalived drops, and both would be master): the master we follow, once the election
  * has taken this advert (so a new master's first advert teaches too); a --peer (the XDP program
- * passes no one else's). Until a form is learned, any advert: a master that starts before it
- * hears its backup, which drops RFC 9568's form and so becomes master too, learns the form from
- * that backup's adverts and the two agree (the backup is the only one to speak then).
+ * passes no one else's). Until a form is learned, any advert teaches: a master that started
+ * before it heard its backup (which drops RFC 9568's form, and so became master too) learns the
+ * form from that backup's adverts, and the two agree.
  */
 static bool inst_csum_teacher(const struct inst *in, const struct vrrpd_event *ev)
 {
