@@ -892,7 +892,7 @@ static __noinline int handle_arp(struct xdp_md *ctx, struct ethhdr *eth, struct 
 	 * The reply goes to the sender's hardware address: only to one that sent the frame, and a
 	 * unicast one. Otherwise a host could have it sent to the whole LAN (broadcast), to a
 	 * multicast group or to another host's MAC. Dropped, not passed: the kernel would answer
-	 * the same way, and from the interface's own MAC (RFC.md D3).
+	 * the same way, and with the interface's own MAC, which must never answer for a VIP.
 	 */
 	if ((arp->sha[0] & 1) || !mac_eq(arp->sha, eth->h_source) ||
 	    !(arp->sha[0] | arp->sha[1] | arp->sha[2] | arp->sha[3] | arp->sha[4] | arp->sha[5])) {
