@@ -64,6 +64,17 @@ uint16_t pkt_csum_fold(uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+void pkt_ip4_csum_set(uint8_t *ip, size_t ihl)
+{
+	put_be16(ip + 10, 0);
+	put_be16(ip + 10, pkt_csum_fold(pkt_csum_add(0, ip, ihl)));
+}
+
+bool pkt_ip4_csum_ok(const uint8_t *ip, size_t ihl)
+{
+	return !pkt_csum_fold(pkt_csum_add(0, ip, ihl));
+}
+
 /* The IPv4 pseudo-header of RFC 5798 5.2.8 (C4): src, dst, zero, protocol, upper-layer length. */
 static uint32_t csum_pseudo4(const uint8_t *saddr, const uint8_t *daddr, uint16_t len)
 {
@@ -237,7 +248,7 @@ int pkt_build_advert(uint8_t *buf, size_t len, const struct pkt_advert *a)
 	if (w.err)
 		return w.err;
 
-	put_be16(buf + ip_off + 10, pkt_csum_fold(pkt_csum_add(0, buf + ip_off, PKT_IP4_HLEN)));
+	pkt_ip4_csum_set(buf + ip_off, PKT_IP4_HLEN);
 
 	sum = 0;
 	if (a->version == 3 && a->csum_form == VRRPD_CSUM_LEGACY) /* C4 */
@@ -382,7 +393,7 @@ int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int
 	vrrp_len = loc.vrrp_len;
 
 	/* What the stack drops first: a wrong header checksum, then a fragment (MF or an offset). */
-	if (pkt_csum_fold(pkt_csum_add(0, ip, loc.vrrp_off - loc.ip_off)))
+	if (!pkt_ip4_csum_ok(ip, loc.vrrp_off - loc.ip_off))
 		REJECT(ip_header_errors);
 	if (get_be16(ip + 6) & 0x3fff)
 		REJECT(ip_fragments);

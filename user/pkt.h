@@ -6,6 +6,7 @@
 #ifndef VRRPD_PKT_H
 #define VRRPD_PKT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +42,9 @@ struct pkt_advert {
  */
 uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t len);
 uint16_t pkt_csum_fold(uint32_t sum);
+/* The IPv4 header at ip, ihl bytes long: its checksum written, or whether it is right. */
+void pkt_ip4_csum_set(uint8_t *ip, size_t ihl);
+bool pkt_ip4_csum_ok(const uint8_t *ip, size_t ihl);
 
 /*
  * Builds the Ethernet frame of an advert into buf. Returns the frame length, or -EINVAL for a

@@ -347,8 +347,7 @@ void gen_fix_csum(struct gen *g, uint8_t *f, size_t len)
 		return;
 	/* The IPv4 header's own checksum, now and then left wrong. */
 	if (l.ihl >= PKT_IP4_HLEN && l.ip + l.ihl <= len && gen_chance(g, 90)) {
-		put_be16(f + l.ip + 10, 0);
-		put_be16(f + l.ip + 10, pkt_csum_fold(pkt_csum_add(0, f + l.ip, l.ihl)));
+		pkt_ip4_csum_set(f + l.ip, l.ihl);
 	}
 	if (l.tot < l.ihl + 8 || l.ip + l.tot > len)
 		return;

@@ -370,8 +370,7 @@ enum mut {
 
 static void ip4_fix_csum(uint8_t *ip)
 {
-	put_be16(ip + 10, 0);
-	put_be16(ip + 10, pkt_csum_fold(pkt_csum_add(0, ip, (size_t)(ip[0] & 0x0f) * 4)));
+	pkt_ip4_csum_set(ip, (size_t)(ip[0] & 0x0f) * 4);
 }
 
 /* C1/C3 (no pseudo-header) or C4 (RFC 5798 5.2.8 pseudo-header) over the IP payload. */

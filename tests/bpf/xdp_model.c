@@ -450,7 +450,7 @@ void model_predict(const struct model_state *st, uint64_t now_ns, const uint8_t 
 		return;
 	}
 	/* The IPv4 header's checksum, then fragments: before the VRID too. */
-	if (pkt_csum_fold(pkt_csum_add(0, frame + loc.ip_off, loc.vrrp_off - loc.ip_off))) {
+	if (!pkt_ip4_csum_ok(frame + loc.ip_off, loc.vrrp_off - loc.ip_off)) {
 		model_discard(p, &none, MODEL_CNT(ip_header_errors));
 		return;
 	}

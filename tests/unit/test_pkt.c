@@ -714,13 +714,6 @@ static void test_parse_r4_truncated(void)
  * fuzz_xdp: pkt.c accepted what the program dropped). Zero bytes after the message leave its
  * C3 checksum as it was, so only the length decides.
  */
-/* The IPv4 header checksum of the frame f, made right again after a change. */
-static void ip4_fix(uint8_t *f)
-{
-	put_be16(f + OFF_IP + 10, 0);
-	put_be16(f + OFF_IP + 10, pkt_csum_fold(pkt_csum_add(0, f + OFF_IP, PKT_IP4_HLEN)));
-}
-
 /* What the stack drops first: a wrong IPv4 header checksum, then any fragment. */
 static void test_parse_ip_header_and_fragments(void)
 {
@@ -732,13 +725,13 @@ static void test_parse_ip_header_and_fragments(void)
 	check_reject(f, sizeof(f), -EBADMSG, STAT(ip_header_errors));
 	memcpy(f, golden_v3_rfc9568, sizeof(f));
 	put_be16(f + OFF_IP + 6, 0x2000); /* More Fragments */
-	ip4_fix(f);
+	pkt_ip4_csum_set(f + OFF_IP, PKT_IP4_HLEN);
 	check_reject(f, sizeof(f), -EBADMSG, STAT(ip_fragments));
 	put_be16(f + OFF_IP + 6, 1); /* offset 8 bytes, the last fragment */
-	ip4_fix(f);
+	pkt_ip4_csum_set(f + OFF_IP, PKT_IP4_HLEN);
 	check_reject(f, sizeof(f), -EBADMSG, STAT(ip_fragments));
 	put_be16(f + OFF_IP + 6, 0x4000); /* Don't Fragment: a whole packet */
-	ip4_fix(f);
+	pkt_ip4_csum_set(f + OFF_IP, PKT_IP4_HLEN);
 	CHECK_EQ(pkt_parse_advert(f, sizeof(f), &got, NULL), 0);
 }
 
@@ -750,16 +743,16 @@ static void test_parse_r4_words_and_max(void)
 	memset(f, 0, sizeof(f));
 	memcpy(f, golden_v3_rfc9568, sizeof(golden_v3_rfc9568));
 	f[OFF_IP + 3] = PKT_IP4_HLEN + 13;
-	ip4_fix(f);
+	pkt_ip4_csum_set(f + OFF_IP, PKT_IP4_HLEN);
 	check_reject(f, sizeof(golden_v3_rfc9568), -EBADMSG, STAT(length_errors));
 	f[OFF_IP + 3] = PKT_IP4_HLEN + 16; /* trailing words within the limit are allowed */
-	ip4_fix(f);
+	pkt_ip4_csum_set(f + OFF_IP, PKT_IP4_HLEN);
 	CHECK_EQ(pkt_parse_advert(f, sizeof(golden_v3_rfc9568), &got, NULL), 0);
 	put_be16(f + OFF_IP + 2, PKT_IP4_HLEN + VRRP_MAX_MSG);
-	ip4_fix(f);
+	pkt_ip4_csum_set(f + OFF_IP, PKT_IP4_HLEN);
 	CHECK_EQ(pkt_parse_advert(f, sizeof(f), &got, NULL), 0);
 	put_be16(f + OFF_IP + 2, PKT_IP4_HLEN + VRRP_MAX_MSG + 4);
-	ip4_fix(f);
+	pkt_ip4_csum_set(f + OFF_IP, PKT_IP4_HLEN);
 	check_reject(f, sizeof(f), -EBADMSG, STAT(length_errors));
 }
 
