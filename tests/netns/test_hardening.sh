@@ -40,10 +40,14 @@ for _ in range(150):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     s.connect(sys.argv[1])
     held.append(s)
+    with open(sys.argv[2], "w") as f:
+        f.write(str(len(held)))
     time.sleep(0.02)
-' "$LAB_DIR/r1/vrrpd-eth0-54.sock" &
+' "$LAB_DIR/r1/vrrpd-eth0-54.sock" "$LAB_DIR/silent.count" &
 SILENT=$!
-sleep 1
+# The request goes in once 40 silent clients are connected (more than the slots and the backlog).
+silent_at_least() { [ "$(cat "$LAB_DIR/silent.count" 2>/dev/null || echo 0)" -ge "$1" ]; }
+t_wait_ms 10000 silent_at_least 40
 OUT=$(t_atropos r1 -i eth0 -v 54 --garp 2>&1)
 t_check hard_silent_request_answered grep -q "MASTER" <<<"$OUT"
 wait "$SILENT"

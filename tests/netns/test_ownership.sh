@@ -149,14 +149,18 @@ arp_loop() {
 	while [ ! -e "$LAB_DIR/arp.stop" ] && [ $n -lt 400 ]; do
 		n=$((n + 1))
 		lab_exec c arping -q -c 1 -w 1 -I eth0 "$VIP" && ok=$((ok + 1))
+		echo "$n" >"$LAB_DIR/arp.sent"
 	done
 	echo "$n $ok" >"$LAB_DIR/arp.count"
 }
+# sent_at_least N: the loop has sent N requests (answered or not).
+sent_at_least() { [ "$(cat "$LAB_DIR/arp.sent" 2>/dev/null || echo 0)" -ge "$1" ]; }
 arp_loop &
 ARPING=$!
-sleep 0.5
+t_wait_ms 10000 sent_at_least 3
 t_start r1 v53 -i eth0 -v 53 -p 100 -d 0.1 10.99.0.153
-sleep 0.5
+BEFORE=$(cat "$LAB_DIR/arp.sent")
+t_wait_ms 10000 sent_at_least $((BEFORE + 3))
 touch "$LAB_DIR/arp.stop"
 wait "$ARPING"
 read -r SENT ANSWERED <"$LAB_DIR/arp.count"
