@@ -80,7 +80,7 @@ struct maps {
 	int owners; /* PIN_DIR/owners: who holds each instance's claim (own.h) */
 };
 
-/* Counter names as in RFC.md (RFC 6527) and struct vrrpd_stats, in its order. */
+/* Counter names as in CONFORMANCE.md (RFC 6527) and struct vrrpd_stats, in its order. */
 #define STAT(f) { #f, __builtin_offsetof(struct vrrpd_stats, f) },
 static const struct {
 	const char *name;

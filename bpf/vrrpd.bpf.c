@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vrrpd XDP program: validates and timestamps VRRP advertisements (RFC.md R1..R12), keeps
- * routine adverts away from the controller (the fast path) and pushes the others as events.
+ * The vrrpd XDP program: validates and timestamps VRRP advertisements (CONFORMANCE.md R1..R12),
+ * keeps routine adverts away from the controller (the fast path) and pushes the others as events.
  * Everything that is not VRRP passes untouched.
  */
 #include <linux/bpf.h>
@@ -437,7 +437,7 @@ static __always_inline int record_advert(struct vrrpd_cfg *cfg, struct vrrpd_key
 	return done;
 }
 
-/* Validates one IPv4 VRRP advert (RFC.md R1..R12) and records it. */
+/* Validates one IPv4 VRRP advert (CONFORMANCE.md R1..R12) and records it. */
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 
@@ -606,7 +606,7 @@ static __always_inline __u64 pseudo6(const struct ipv6hdr *ip6h, __u32 len, __u8
 }
 
 /*
- * Validates one IPv6 VRRPv3 advert (RFC.md R1..R8, C2; in the order of user/pkt6.c) and
+ * Validates one IPv6 VRRPv3 advert (CONFORMANCE.md R1..R8, C2; in the order of user/pkt6.c) and
  * records it. Extension headers are not VRRP for us (the caller passes only next header 112).
  */
 static __noinline int handle_vrrp6(struct xdp_md *ctx, struct ipv6hdr *ip6h, __u16 vlan)
@@ -704,10 +704,10 @@ struct nd_msg6 {
 #define ND_REPLY_LEN (sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + sizeof(struct nd_msg6) + 8)
 
 /*
- * A Neighbor Solicitation for a virtual IPv6 address (RFC.md D5, the IPv6 twin of handle_arp):
- * a Master with a fresh lease answers here with a Neighbor Advertisement from the VMAC, Router
- * flag set (RFC 9568 8.2.1), built in place and sent back with XDP_TX; a Backup or a Master
- * whose controller stopped renewing drops it. What a node would discard (RFC 4861 7.1.1: hop
+ * A Neighbor Solicitation for a virtual IPv6 address (CONFORMANCE.md D5, the IPv6 twin of
+ * handle_arp): a Master with a fresh lease answers here with a Neighbor Advertisement from the
+ * VMAC, Router flag set (RFC 9568 8.2.1), built in place and sent back with XDP_TX; a Backup or a
+ * Master whose controller stopped renewing drops it. What a node would discard (RFC 4861 7.1.1: hop
  * limit, code, length, checksum, a multicast source, a DAD probe not to the solicited-node
  * group; the options are not looked at) is left to the kernel. A DAD probe (from ::) is answered
  * to all nodes, unsolicited (RFC 4861 7.2.4), which defends the address.
@@ -844,7 +844,7 @@ struct arp_eth4 {
 } __attribute__((packed));
 
 /*
- * ARP for a virtual IP (RFC.md D1..D3): a Master whose controller renewed its lease answers
+ * ARP for a virtual IP (CONFORMANCE.md D1..D3): a Master whose controller renewed its lease answers
  * here, with the reply built in place and sent back with XDP_TX, so the kernel (and the
  * physical MAC) never answers for a VIP. A Backup, or a Master whose controller stopped
  * renewing the lease (crashed, frozen), drops the request: its host goes silent for the VIP
@@ -938,12 +938,12 @@ static __always_inline __u8 vmac_family(const __u8 *mac)
 }
 
 /*
- * RFC.md D1: a frame to the VMAC of one of our instances reaches the stack (the macvlan) only
- * while that instance is Master; otherwise it is dropped. No lease check here: this is the
+ * CONFORMANCE.md D1: a frame to the VMAC of one of our instances reaches the stack (the macvlan)
+ * only while that instance is Master; otherwise it is dropped. No lease check here: this is the
  * gateway's forwarding traffic, and a frozen master's switch port stops receiving it as soon as
  * the new master's gratuitous ARPs move the VMAC.
- * RFC.md D2: a Master without Accept_Mode (--no-accept) that does not own the addresses also
- * drops what is addressed to one of its VIPs; what it forwards passes. Only here, where the
+ * CONFORMANCE.md D2: a Master without Accept_Mode (--no-accept) that does not own the addresses
+ * also drops what is addressed to one of its VIPs; what it forwards passes. Only here, where the
  * instance is already looked up: hosts reach a VIP at the VMAC, the only MAC that answers for it
  * (D3), so other traffic pays nothing. Neighbor Discovery for a VIP goes on (is_nd6()). Returns
  * -1 to go on.

@@ -60,7 +60,7 @@ enum vrrpd_state {
 	VRRPD_ST_FAULT = 3,
 };
 
-/* Checksum forms for VRRPv3 over IPv4 (RFC.md C3/C4). */
+/* Checksum forms for VRRPv3 over IPv4 (CONFORMANCE.md C3/C4). */
 enum vrrpd_csum {
 	VRRPD_CSUM_AUTO = 0, /* tx: follow the peers; rx: accept both */
 	VRRPD_CSUM_RFC9568 = 1, /* no pseudo-header */

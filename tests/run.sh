@@ -3,7 +3,8 @@
 # several groups run in the order given, with one count and one closing line).
 #
 #   deps   tests/deps/check_deps.py: every program the scripts run comes from a package that
-#          tools/install-deps.sh installs (no root)
+#          tools/install-deps.sh installs; tests/docs/check_conformance.py: every rule id cited
+#          is defined in docs/CONFORMANCE.md, and every file and test it names exists (no root)
 #   unit   build/tests/test_fsm, test_pkt, test_pkt6, test_opts (no root; ASan/UBSan builds)
 #   fuzz   tests/fuzz/run.sh: the libFuzzer harnesses of build/fuzz/, bounded (no root)
 #   bpf    build/tests/test_xdp, fuzz_xdp (BPF_PROG_TEST_RUN: root)
@@ -277,6 +278,8 @@ group_skip() {
 # Run first: a missing program here is the reason for a skip further on.
 suite_deps() {
 	run_prog deps/check_deps "$UNIT_TIMEOUT" /usr/bin/python3 "$ROOT/tests/deps/check_deps.py" "$ROOT"
+	run_prog docs/check_conformance "$UNIT_TIMEOUT" /usr/bin/python3 \
+		"$ROOT/tests/docs/check_conformance.py" "$ROOT"
 }
 
 suite_unit() {

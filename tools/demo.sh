@@ -67,11 +67,11 @@ say "Killing the master's vrrpd ($M) with SIGKILL: no goodbye, the backup must n
 	kill -9 "${LAB_PID[$M.main]}"
 	wait "${LAB_PID[$M.main]}"
 } 2>/dev/null
-T0=$(date +%s.%N)
+START_S=$(date +%s.%N)
 lab_wait 15 lab_has_ip "$B" "$LAB_VIP" || { echo "demo: no takeover"; cat "$LAB_DIR"/*.log; exit 1; }
-T1=$(date +%s.%N)
+END_S=$(date +%s.%N)
 printf '%s took over %.2f s after the kill (Master_Down_Interval for priority 100: 3.61 s after the last advert)\n' \
-	"$B" "$(echo "$T1 - $T0" | bc -l 2>/dev/null || echo 0)"
+	"$B" "$(echo "$END_S - $START_S" | bc -l 2>/dev/null || echo 0)"
 fdb_on_b() { [ "$(fdb_port)" = "$PREFIX-$B" ]; }
 lab_wait 3 fdb_on_b
 echo "The new master's gratuitous ARPs (from $VMAC) moved the VMAC to $B's port on the switch:"

@@ -19,8 +19,8 @@
  * RFC 9568 6.1: Skew_Time = ((256 - Priority) * Master_Adver_Interval) / 256.
  * RFC 3768 6.1: Skew_Time = (256 - Priority) / 256 seconds, whatever the interval.
  * Rounding: computed exactly in nanoseconds, then truncated (the only division is by 256, so the
- * ns value is off by less than 1 ns). Truncated again to centiseconds, they round down to RFC.md
- * T1's values at 100 cs: priority 255 -> 0 cs (3.90625 ms), 200 -> 21 (218.75 ms),
+ * ns value is off by less than 1 ns). Truncated again to centiseconds, they round down to
+ * CONFORMANCE.md T1's values at 100 cs: priority 255 -> 0 cs (3.90625 ms), 200 -> 21 (218.75 ms),
  * 100 -> 60 (609.375 ms), 1 -> 99 (996.09375 ms); Master_Down_Interval 300/321/360/399 cs.
  */
 uint64_t fsm_skew_ns(uint8_t version, uint8_t priority, uint16_t master_adver_int_cs)
@@ -248,7 +248,8 @@ static uint64_t fsm_last_rx(const struct fsm *f, const struct fsm_advert *adv)
 static int fsm_advert(struct fsm *f, uint64_t now_ns, const struct fsm_advert *adv,
 		      struct fsm_out *out)
 {
-	/* RFC 9568 5.2.7, RFC.md R7: a zero or over-long v3 interval is invalid (XDP drops it). */
+	/* RFC 9568 5.2.7, CONFORMANCE.md R7: a zero or over-long v3 interval is invalid (XDP drops
+	 * it). */
 	if (f->cfg.version != 2 &&
 	    (adv->adver_int_cs == 0 || adv->adver_int_cs > VRRP_V3_MAX_INT_CS))
 		return -EINVAL;

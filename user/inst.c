@@ -93,7 +93,7 @@ static uint8_t inst_tx_csum(const struct inst *in)
 {
 	if (in->o->csum_mode != VRRPD_CSUM_AUTO)
 		return in->o->csum_mode;
-	/* RFC.md C3/C4: follow the form the peers use; RFC 9568 until one is seen. */
+	/* CONFORMANCE.md C3/C4: follow the form the peers use; RFC 9568 until one is seen. */
 	return in->peer_csum ? in->peer_csum : VRRPD_CSUM_RFC9568;
 }
 
@@ -179,7 +179,8 @@ static void inst_send_garps(struct inst *in)
 	int i, len;
 
 	for (i = 0; i < in->o->nvips; i++) {
-		/* RFC.md D4; D5 for IPv6: an unsolicited NA (R=1, S=0, O=1) to all nodes. */
+		/* CONFORMANCE.md D4; D5 for IPv6: an unsolicited NA (R=1, S=0, O=1) to all nodes.
+		 * */
 		if (inst_v6(in))
 			len = pkt6_build_unsolicited_na(frame, sizeof(frame), in->src_mac,
 							in->o->vips[i].addr.v6, 0);
@@ -737,8 +738,8 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 			"VRRP ID %d on %s: net.ipv4.conf.all.rp_filter was %d: now 0, and %d on every other device, so that %s may take traffic for the VIPs",
 			o->vrid, o->ifname, was, was, in->vmac_name);
 	/*
-	 * RFC.md D3: the kernel's own ARP requests on the interface (for a host it replies to)
-	 * would say "VIP is at the interface's MAC" with arp_announce 0, and hosts take it.
+	 * CONFORMANCE.md D3: the kernel's own ARP requests on the interface (for a host it replies
+	 * to) would say "VIP is at the interface's MAC" with arp_announce 0, and hosts take it.
 	 * 2 makes them use the interface's own address. Raised, never lowered, and left set.
 	 */
 	if (nl_sysctl_get("ipv4", o->ifname, "arp_announce", &ret) == 0 && ret < 2) {
@@ -801,8 +802,8 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 	in->ifindex = li.ifindex;
 	memcpy(in->src_mac, li.mac, 6);
 	/*
-	 * RFC.md R6: an advert tagged for another VLAN must not pass for an untagged one, and the
-	 * XDP program can only tell them apart if the tag is still in the frame. Left off.
+	 * CONFORMANCE.md R6: an advert tagged for another VLAN must not pass for an untagged one,
+	 * and the XDP program can only tell them apart if the tag is still in the frame. Left off.
 	 */
 	if (strcmp(li.kind, "vlan")) {
 		ret = nl_ethtool_rxvlan_off(o->ifname);
@@ -1081,7 +1082,7 @@ static bool inst_is_vip(const struct inst *in, const union vrrpd_addr *addr)
 	return false;
 }
 
-/* RFC 9568 7.1 (RFC.md R11, R12): accepted, but worth telling the operator. */
+/* RFC 9568 7.1 (CONFORMANCE.md R11, R12): accepted, but worth telling the operator. */
 static void inst_check_advert(struct inst *in, const struct vrrpd_event *ev, uint64_t now_ns)
 {
 	char buf[INET6_ADDRSTRLEN];

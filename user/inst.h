@@ -20,7 +20,7 @@ struct nl_sock;
 struct xdp_ctx;
 struct vipq;
 
-/* Log lines about received adverts that are accepted but wrong (RFC.md R11, R12). */
+/* Log lines about received adverts that are accepted but wrong (CONFORMANCE.md R11, R12). */
 enum inst_warn {
 	INST_WARN_INTERVAL, /* R11: v3 interval differs from ours */
 	INST_WARN_ADDRS, /* R11: address list differs */

@@ -198,7 +198,7 @@ int nl_vmac_add(struct nl_sock *sk, int parent, const char *name, const uint8_t 
 	if (ret)
 		return ret;
 	*ifindex = li.ifindex;
-	/* Before it is ever up: a backup's VMAC must never send anything (RFC.md D1). */
+	/* Before it is ever up: a backup's VMAC must never send anything (CONFORMANCE.md D1). */
 	ret = nl_sysctl("ipv6", name, "disable_ipv6", "1");
 	if (ret && ret != -ENOENT) /* -ENOENT: a kernel without IPv6 */
 		goto fail;

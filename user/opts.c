@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vrrpd command line: the original Advanced Vrrpd options (ORIGINAL.md) plus long options.
+ * The vrrpd command line: the original Advanced Vrrpd options plus long options.
  * Pure: no logging, no system calls besides the string conversions; every error is one message
  * in the caller's buffer.
  */

@@ -63,7 +63,7 @@ struct opts {
 	char group[VRRPD_GROUP_NAME_LEN]; /* --group, "" for the default group */
 	uint32_t magic_src; /* -I, network order, 0: off */
 	uint32_t magic_dst; /* -O */
-	int garp_count; /* --garp-count: gratuitous ARPs per VIP on takeover (RFC.md D4) */
+	int garp_count; /* --garp-count: gratuitous ARPs per VIP on takeover (CONFORMANCE.md D4) */
 	int garp_interval_ms; /* --garp-interval: between those */
 	int garp_refresh_s; /* --garp-refresh: one more every S seconds while master, 0: off */
 	char run_dir[OPTS_PATH_MAX]; /* -f, default /run/vrrpd */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VRRP advertisements and gratuitous ARPs as whole Ethernet frames: built for vrrpd to send, and
- * parsed as the userspace reference of the XDP program's receive rules (docs/RFC.md R1..R7, C1,
- * C3, C4). Multi-byte fields are read and written byte by byte in network order, every access
+ * parsed as the userspace reference of the XDP program's receive rules (docs/CONFORMANCE.md R1..R7,
+ * C1, C3, C4). Multi-byte fields are read and written byte by byte in network order, every access
  * after a bounds check, so nothing depends on alignment or host byte order.
  */
 #include <arpa/inet.h>

@@ -75,13 +75,13 @@ struct pkt_vrrp_loc {
 int pkt_locate_advert(const uint8_t *frame, size_t len, struct pkt_vrrp_loc *loc);
 
 /*
- * Parses and fully validates a frame as the XDP program does (RFC.md R1..R9), without the
+ * Parses and fully validates a frame as the XDP program does (CONFORMANCE.md R1..R9), without the
  * per-instance checks. Returns 0 and fills a, or a negative errno; *reason gets the offsetof()
  * into struct vrrpd_stats of the failed counter, or -1.
  */
 int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int *reason);
 
-/* Gratuitous ARP (RFC.md D4): request, broadcast, sender IP = target IP = vip. */
+/* Gratuitous ARP (CONFORMANCE.md D4): request, broadcast, sender IP = target IP = vip. */
 int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip, uint16_t vlan);
 /*
  * ARP request, broadcast, from spa at mac for tpa: the magic packet's directed request makes

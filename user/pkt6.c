@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * VRRPv3 over IPv6 and Neighbor Discovery as whole Ethernet frames: built for vrrpd to send, and
- * parsed as the userspace reference of the XDP program's IPv6 receive rules (docs/RFC.md R1..R8,
- * C2, D5). As in pkt.c, multi-byte fields are read and written byte by byte in network order,
- * every access after a bounds check. The builders check the whole length first and then write
- * at fixed offsets, so a failed build leaves buf alone.
+ * parsed as the userspace reference of the XDP program's IPv6 receive rules (docs/CONFORMANCE.md
+ * R1..R8, C2, D5). As in pkt.c, multi-byte fields are read and written byte by byte in network
+ * order, every access after a bounds check. The builders check the whole length first and then
+ * write at fixed offsets, so a failed build leaves buf alone.
  */
 #include <errno.h>
 #include <string.h>
@@ -359,7 +359,7 @@ int pkt6_build_na(uint8_t *buf, size_t len, const uint8_t mac[6], const uint8_t 
 
 	put_eth(buf, dst_mac, mac, vlan);
 	ip = buf + ip_off;
-	/* The VIP answers for itself (RFC.md D2, D5): the source is the target. */
+	/* The VIP answers for itself (CONFORMANCE.md D2, D5): the source is the target. */
 	put_ip6(ip, 0, icmp_len, NH_ICMPV6, target, dst_ip);
 	icmp = ip + PKT6_IP6_HLEN;
 	memset(icmp, 0, ND_HLEN);
@@ -381,7 +381,7 @@ int pkt6_build_unsolicited_na(uint8_t *buf, size_t len, const uint8_t mac[6],
 	uint8_t dst_mac[6];
 
 	/*
-	 * RFC 4861 7.2.6 and RFC.md D5: to all-nodes, Solicited clear, Override set so that
+	 * RFC 4861 7.2.6 and CONFORMANCE.md D5: to all-nodes, Solicited clear, Override set so that
 	 * every neighbour cache moves to the VMAC at once, Router set as the VIP is a router's.
 	 */
 	mcast_mac(all_nodes, dst_mac);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * VRRPv3 over IPv6 (RFC 9568) and the Neighbor Discovery messages of a virtual router (RFC 4861,
- * docs/RFC.md D5) as whole Ethernet frames: built for vrrpd to send, parsed as the userspace
- * reference of the XDP program's IPv6 receive rules. The IPv4 side, and the checksum and
+ * docs/CONFORMANCE.md D5) as whole Ethernet frames: built for vrrpd to send, parsed as the
+ * userspace reference of the XDP program's IPv6 receive rules. The IPv4 side, and the checksum and
  * Ethernet helpers used here, are in pkt.h. Addresses are 16 bytes in network order.
  */
 #ifndef VRRPD_PKT6_H
@@ -78,8 +78,8 @@ struct pkt6_vrrp_loc {
 int pkt6_locate_advert(const uint8_t *frame, size_t len, struct pkt6_vrrp_loc *loc);
 
 /*
- * Parses and fully validates an IPv6 advert as the XDP program will (RFC.md R1..R8, C2), without
- * the per-instance checks. Returns 0 and fills a, -ENOENT when it is not one, -EBADMSG with
+ * Parses and fully validates an IPv6 advert as the XDP program will (CONFORMANCE.md R1..R8, C2),
+ * without the per-instance checks. Returns 0 and fills a, -ENOENT when it is not one, -EBADMSG with
  * *reason the offsetof() into struct vrrpd_stats of the failed counter (else -1), -EINVAL for a
  * NULL frame or a.
  */
@@ -94,7 +94,8 @@ int pkt6_parse_advert(const uint8_t *frame, size_t len, struct pkt6_advert *a, i
 int pkt6_build_na(uint8_t *buf, size_t len, const uint8_t mac[6], const uint8_t target[16],
 		  const uint8_t dst_ip[16], const uint8_t dst_mac[6], uint8_t flags, uint16_t vlan);
 
-/* Unsolicited NA on takeover (RFC 4861 7.2.6, RFC.md D5): to ff02::1, Router and Override. */
+/* Unsolicited NA on takeover (RFC 4861 7.2.6, CONFORMANCE.md D5): to ff02::1, Router and Override.
+ * */
 int pkt6_build_unsolicited_na(uint8_t *buf, size_t len, const uint8_t mac[6],
 			      const uint8_t target[16], uint16_t vlan);
 

@@ -17,8 +17,8 @@
  * - vrrpd_cfg and vrrpd_vip, which the program only reads, at the end of every batch.
  *
  * The model's stateless half is user/pkt.c and user/pkt6.c, whose own tests rest on frames
- * encoded elsewhere; its per-instance half is written from RFC.md (see xdp_model.c). Where the
- * two sides differ one of them is wrong: the run prints the seed, the frame and both accounts
+ * encoded elsewhere; its per-instance half is written from CONFORMANCE.md (see xdp_model.c). Where
+ * the two sides differ one of them is wrong: the run prints the seed, the frame and both accounts
  * and fails. Apart from agreement, a frame that pkt_parse_advert() and pkt6_parse_advert() both
  * reject, or the model rejects, must never be counted as received, take the fast path, raise an
  * event or touch vrrpd_rx.

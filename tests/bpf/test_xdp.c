@@ -2,7 +2,7 @@
 /*
  * The XDP program (bpf/vrrpd.bpf.c) under BPF_PROG_TEST_RUN: crafted frames in, verdict, output
  * bytes, per-instance counters, ring-buffer events and vrrpd_rx out. Table-driven, one row per
- * receive rule of /work/shared/docs/RFC.md (cited as RFC.md:LINE), then the fast path, then
+ * receive rule of docs/CONFORMANCE.md (row names start with the rule id), then the fast path, then
  * frames that are not VRRP and must pass untouched, then ARP and the VMAC. The IPv6 rows are in
  * test_xdp6.c (VRRP over IPv6) and test_xdp_nd6.c (Neighbor Discovery, the IPv6 VMAC), the
  * Master_Down_Timer's in test_xdp_down.c. Needs
@@ -568,62 +568,62 @@ static const struct xdp_case advert_cases[] = {
 	  CNT(ip_fragments), AT_VRID0, false, RX_SAME },
 	{ "IP_dont_fragment_accepted", I_V3, TW_NONE, false, M_IP_DF, XDP_DROP, VALID_C3, AT_INST,
 	  true, RX_RECORDED },
-	/* RFC.md:50 R1: TTL != 255, the sender is not on this link. */
+	/* R1: TTL != 255, the sender is not on this link. */
 	{ "R1_ttl_254", I_V3, TW_NONE, false, M_TTL_254, XDP_DROP, CNT(ip_ttl_errors), AT_INST,
 	  false, RX_SAME },
-	/* RFC.md:51 R2: a v2 advert for a v3 instance. */
+	/* R2: a v2 advert for a v3 instance. */
 	{ "R2_version_mismatch", I_V3, TW_NONE, false, M_AS_V2, XDP_DROP, CNT(version_errors),
 	  AT_INST, false, RX_SAME },
-	/* RFC.md:52 R3: type != 1. */
+	/* R3: type != 1. */
 	{ "R3_type_2", I_V3, TW_NONE, false, M_TYPE_2, XDP_DROP, CNT(invalid_type), AT_INST, false,
 	  RX_SAME },
-	/* RFC.md:53 R4: count says 2 addresses, the IP packet holds 1 (the padding does not count). */
+	/* R4: count says 2 addresses, the IP packet holds 1 (the padding does not count). */
 	{ "R4_truncated", I_V3, TW_NONE, false, M_COUNT_2, XDP_DROP, CNT(length_errors), AT_INST,
 	  false, RX_SAME },
-	/* RFC.md:53 R4: v2 without its 8 authentication bytes. */
+	/* R4: v2 without its 8 authentication bytes. */
 	{ "R4_v2_auth_data_missing", I_V2, TW_NONE, false, M_NO_AUTH_DATA, XDP_DROP,
 	  CNT(length_errors), AT_INST, false, RX_SAME },
 	/*
-	 * RFC.md:53-54 R4: IP total length beyond the frame. Checked before the VRID is looked up,
+	 * R4: IP total length beyond the frame. Checked before the VRID is looked up,
 	 * so it is charged to VRID 0 (vrrp_abi.h: drops not tied to an instance).
 	 */
 	{ "R4_ip_total_length_gt_frame", I_V3, TW_NONE, false, M_TOT_LEN_GT_FRAME, XDP_DROP,
 	  CNT(length_errors), AT_VRID0, false, RX_SAME },
 	/*
-	 * RFC.md:53 R4: the VRRP message starts where the IHL says, after IP options; the C4
-	 * pseudo-header (RFC.md:22) still takes the addresses from the IP header.
+	 * R4: the VRRP message starts where the IHL says, after IP options; the C4
+	 * pseudo-header (C4) still takes the addresses from the IP header.
 	 */
 	{ "R4_ip_options_accepted", I_V3, TW_NONE, false, M_IP_OPTIONS, XDP_DROP, VALID_C3, AT_INST,
 	  true, RX_RECORDED },
 	{ "R4_ip_options_c4_accepted", I_V3, TW_NONE, false, M_IP_OPTIONS_C4, XDP_DROP, VALID_C4,
 	  AT_INST, true, RX_RECORDED },
-	/* RFC.md:55 R5: a v3 checksum that is neither C3 nor C4. */
+	/* R5: a v3 checksum that is neither C3 nor C4. */
 	{ "R5_bad_checksum", I_V3, TW_NONE, false, M_BAD_CSUM, XDP_DROP, CNT(checksum_errors),
 	  AT_INST, false, RX_SAME },
-	/* RFC.md:55 R5: the error past byte 1024 of the message, in the last checksum chunk. */
+	/* R5: the error past byte 1024 of the message, in the last checksum chunk. */
 	{ "R5_bad_checksum_last_byte_of_1028", I_V3, TW_NONE, false, M_ADDRS_255_LAST_FLIPPED,
 	  XDP_DROP, CNT(checksum_errors), AT_INST, false, RX_SAME },
-	/* RFC.md:55 R5, RFC.md:19 C1: v2. */
+	/* R5, C1: v2. */
 	{ "R5_v2_bad_checksum", I_V2, TW_NONE, false, M_BAD_CSUM, XDP_DROP, CNT(checksum_errors),
 	  AT_INST, false, RX_SAME },
-	/* RFC.md:56 R6: no instance with this VRID: counted under VRID 0. */
+	/* R6: no instance with this VRID: counted under VRID 0. */
 	{ "R6_unknown_vrid", I_V3, TW_NONE, false, M_VRID_99, XDP_DROP, CNT(vrid_errors), AT_VRID0,
 	  false, RX_SAME },
 	/*
-	 * RFC.md:56-57 R6: VRID 1 is configured untagged and on VLAN 200, not on VLAN 100: a
+	 * R6: VRID 1 is configured untagged and on VLAN 200, not on VLAN 100: a
 	 * valid advert tagged 100 must reach neither.
 	 */
 	{ "R6_vlan_isolation", I_V3, TW_NONE, false, M_VLAN_100, XDP_DROP, CNT(vrid_errors),
 	  AT_VRID0, false, RX_SAME },
-	/* RFC.md:56-57 R6: the VLAN 200 instance gets its advert; the untagged VRID 1 does not. */
+	/* R6: the VLAN 200 instance gets its advert; the untagged VRID 1 does not. */
 	{ "R6_vlan_instance_accepted", I_V3_VLAN200, TW_NONE, false, M_NONE, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
-	/* RFC.md:58 R7 */
+	/* R7 */
 	{ "R7_count_0", I_V3, TW_NONE, false, M_COUNT_0, XDP_DROP, CNT(invalid_count), AT_INST,
 	  false, RX_SAME },
 	{ "R7_interval_0", I_V3, TW_NONE, false, M_INTERVAL_0, XDP_DROP, CNT(invalid_count),
 	  AT_INST, false, RX_SAME },
-	/* RFC.md:60 R9: v2 authentication and interval must match ours. */
+	/* R9: v2 authentication and interval must match ours. */
 	{ "R9_v2_wrong_password", I_V2, TW_NONE, false, M_PASSWORD, XDP_DROP, CNT(auth_errors),
 	  AT_INST, false, RX_SAME },
 	{ "R9_v2_wrong_auth_type", I_V2, TW_NONE, false, M_AUTH_TYPE_0, XDP_DROP, CNT(auth_errors),
@@ -631,15 +631,15 @@ static const struct xdp_case advert_cases[] = {
 	{ "R9_v2_interval_mismatch", I_V2, TW_NONE, false, M_INTERVAL_200, XDP_DROP,
 	  CNT(adver_interval_errors), AT_INST, false, RX_SAME },
 	/*
-	 * RFC.md:58 R7 rejects a zero interval in v3 only: a v2 one of 0 s is an interval unlike
+	 * R7 rejects a zero interval in v3 only: a v2 one of 0 s is an interval unlike
 	 * ours (found by fuzz_xdp: the program counted it as invalid_count, before the checksum).
 	 */
 	{ "R9_v2_interval_0", I_V2, TW_NONE, false, M_V2_INTERVAL_0, XDP_DROP,
 	  CNT(adver_interval_errors), AT_INST, false, RX_SAME },
-	/* RFC.md:61 R10: reserved bits set: accepted, the interval read without them. */
+	/* R10: reserved bits set: accepted, the interval read without them. */
 	{ "R10_reserved_bits_accepted", I_V3, TW_NONE, false, M_RESERVED_BITS, XDP_DROP,
 	  VALID_C3 | CNT(reserved_set), AT_INST, true, RX_RECORDED },
-	/* RFC.md:62 R11: a v3 interval unlike ours is accepted (and counted). */
+	/* R11: a v3 interval unlike ours is accepted (and counted). */
 	{ "R11_interval_differs_accepted", I_V3, TW_NONE, false, M_INTERVAL_200, XDP_DROP,
 	  VALID_C3 | CNT(interval_differs), AT_INST, true, RX_RECORDED },
 	/* Unicast (--peer): an instance without peers hears only 224.0.0.18 (RFC 9568 5.1.1.2). */
@@ -659,42 +659,42 @@ static const struct xdp_case advert_cases[] = {
 	/* The checks before it still come first: a bad checksum is a checksum error. */
 	{ "U_peer_unicast_bad_csum", I_V3, TW_PEER, false, M_BAD_CSUM, XDP_DROP,
 	  CNT(checksum_errors), AT_INST, false, RX_SAME },
-	/* RFC.md:63-64 R12: the owner processes and logs by default ... */
+	/* R12: the owner processes and logs by default ... */
 	{ "R12_owner_default_process", I_OWNER, TW_NONE, false, M_NONE, XDP_DROP,
 	  VALID_C3 | CNT(owner_adverts), AT_INST, true, RX_RECORDED },
 	/* ... or drops, when configured to. */
 	{ "R12_owner_drop", I_OWNER_DROP, TW_NONE, false, M_NONE, XDP_DROP, CNT(owner_adverts),
 	  AT_INST, false, RX_SAME },
 	/*
-	 * RFC.md:21 C3: no pseudo-header; RFC.md:22-24: the form that matched is counted. The
-	 * frame is 60 bytes, 14 of them Ethernet padding past the IP total length (RFC.md:54).
+	 * C3: no pseudo-header; C3/C4: the form that matched is counted. The
+	 * frame is 60 bytes, 14 of them Ethernet padding past the IP total length (R4).
 	 */
 	{ "C3_rfc9568_accepted", I_V3, TW_NONE, false, M_NONE, XDP_DROP, VALID_C3, AT_INST, true,
 	  RX_RECORDED },
-	/* RFC.md:22-24 C4: the IPv4 pseudo-header (keepalived, FRR). */
+	/* C4: the IPv4 pseudo-header (keepalived, FRR). */
 	{ "C4_legacy_accepted", I_V3, TW_NONE, false, M_LEGACY_CSUM, XDP_DROP, VALID_C4, AT_INST,
 	  true, RX_RECORDED },
-	/* RFC.md:11-12, RFC.md:21-23: 255 addresses, 1028 bytes, both checksum forms. */
+	/* Wire format, C3 and C4: 255 addresses, 1028 bytes, both checksum forms. */
 	{ "C3_255_addresses_accepted", I_V3, TW_NONE, false, M_ADDRS_255, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
 	{ "C4_255_addresses_accepted", I_V3, TW_NONE, false, M_ADDRS_255_C4, XDP_DROP, VALID_C4,
 	  AT_INST, true, RX_RECORDED },
-	/* RFC.md:14-15 v2 with RFC.md:19 C1 and RFC.md:60 R9 satisfied. */
+	/* Wire format (v2) with C1 and R9 satisfied. */
 	{ "v2_valid_with_password", I_V2, TW_NONE, false, M_NONE, XDP_DROP, VALID_EV, AT_INST, true,
 	  RX_RECORDED },
 
-	/* RFC.md:14-15: the authentication data follows the addresses, wherever they end. */
+	/* Wire format (v2): the authentication data follows the addresses, wherever they end. */
 	{ "v2_valid_three_addresses", I_V2, TW_NONE, false, M_ADDRS_3, XDP_DROP, VALID_EV, AT_INST,
 	  true, RX_RECORDED },
-	/* RFC.md:14-15, RFC.md:19 C1: the longest v2 message, 1036 bytes. */
+	/* Wire format (v2), C1: the longest v2 message, 1036 bytes. */
 	{ "v2_255_addresses_accepted", I_V2, TW_NONE, false, M_ADDRS_255, XDP_DROP, VALID_EV,
 	  AT_INST, true, RX_RECORDED },
-	/* RFC.md:11-12: nine addresses; the event carries the count and the first eight. */
+	/* Wire format: nine addresses; the event carries the count and the first eight. */
 	{ "EV_nine_addresses_first_eight", I_V3, TW_NONE, false, M_ADDRS_9, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
 
 	/*
-	 * The fast path: RFC.md:38-39 S4, a Backup hearing its master unchanged only resets its
+	 * The fast path: S4, a Backup hearing its master unchanged only resets its
 	 * timer, so the XDP program records it in vrrpd_rx and wakes nobody. Anything the
 	 * controller must decide on is an event.
 	 */
@@ -703,27 +703,27 @@ static const struct xdp_case advert_cases[] = {
 	  RX_RECORDED },
 	{ "FP_second_identical_fast_path", I_FP, TW_NONE, true, M_NONE, XDP_DROP, FAST_C3, AT_INST,
 	  false, RX_FAST },
-	/* RFC.md:42-43 S7, RFC.md:46 S10: a new sender is the controller's business. */
+	/* S7, S10: a new sender is the controller's business. */
 	{ "FP_other_address_event", I_FP, TW_NONE, true, M_OTHER_SADDR, XDP_DROP, VALID_C3, AT_INST,
 	  true, RX_RECORDED },
 	{ "FP_priority_change_event", I_FP, TW_NONE, true, M_PRIORITY_130, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
-	/* RFC.md:37 S3: priority 0 shortens the timer to Skew_Time. */
+	/* S3: priority 0 shortens the timer to Skew_Time. */
 	{ "FP_priority_0_event", I_FP, TW_NONE, true, M_PRIORITY_0, XDP_DROP,
 	  VALID_C3 | CNT(pri_zero_rcvd), AT_INST, true, RX_RECORDED },
-	/* RFC.md:37 S3: priority 0 again, even when the controller already recorded the first. */
+	/* S3: priority 0 again, even when the controller already recorded the first. */
 	{ "FP_priority_0_repeated_event", I_FP, TW_MASTER_RESIGNED, true, M_PRIORITY_0, XDP_DROP,
 	  VALID_C3 | CNT(pri_zero_rcvd), AT_INST, true, RX_RECORDED },
-	/* RFC.md:31 T2: a Backup learns the new interval. */
+	/* T2: a Backup learns the new interval. */
 	{ "FP_interval_change_event", I_FP, TW_NONE, true, M_INTERVAL_200, XDP_DROP,
 	  VALID_C3 | CNT(interval_differs), AT_INST, true, RX_RECORDED },
-	/* RFC.md:22-24: the peers changed checksum form; the controller follows it. */
+	/* C4: the peers changed checksum form; the controller follows it. */
 	{ "FP_csum_form_change_event", I_FP, TW_NONE, true, M_LEGACY_CSUM, XDP_DROP, VALID_C4,
 	  AT_INST, true, RX_RECORDED },
-	/* RFC.md:42 S7: a higher priority makes a Master step down: an event every time. */
+	/* S7: a higher priority makes a Master step down: an event every time. */
 	{ "FP_master_state_event", I_FP, TW_MASTER, true, M_NONE, XDP_DROP, VALID_C3, AT_INST, true,
 	  RX_RECORDED },
-	/* RFC.md:38-39 S4: preempt on and a lower priority than ours: discard, take over. */
+	/* S4: preempt on and a lower priority than ours: discard, take over. */
 	{ "FP_preempt_lower_priority_event", I_FP, TW_PREEMPT_OURS_HIGHER, false, M_NONE, XDP_DROP,
 	  VALID_C3, AT_INST, true, RX_RECORDED },
 
@@ -731,9 +731,9 @@ static const struct xdp_case advert_cases[] = {
 	 * Held back: an advert that cannot change the election, within one Advertisement_Interval
 	 * (here 1 s) of the last event, is counted and recorded in vrrpd_rx but wakes nobody. A
 	 * host flooding valid adverts (VRRPv3 has no authentication) then reaches the controller
-	 * once an interval, and a Master answers it (RFC.md S8) once an interval.
+	 * once an interval, and a Master answers it (CONFORMANCE.md S8) once an interval.
 	 */
-	/* RFC.md:44 S8: the first lower priority advert reaches the Master, which answers it ... */
+	/* S8: the first lower priority advert reaches the Master, which answers it ... */
 	{ "HOLD_master_lower_first_event", I_FP, TW_MASTER_ABOVE, false, M_NONE, XDP_DROP, VALID_C3,
 	  AT_INST, true, RX_RECORDED },
 	/* ... the next, within the interval, does not ... */
@@ -742,15 +742,15 @@ static const struct xdp_case advert_cases[] = {
 	/* ... and once the interval has passed, one does again. */
 	{ "HOLD_master_lower_after_interval_event", I_FP, TW_MASTER_ABOVE_OLD_EVENT, false, M_NONE,
 	  XDP_DROP, VALID_C3, AT_INST, true, RX_RECORDED },
-	/* RFC.md:43 S6: another master resigning only makes a Master advertise. */
+	/* S6: another master resigning only makes a Master advertise. */
 	{ "HOLD_master_priority_0_held", I_FP, TW_MASTER_ABOVE, true, M_PRIORITY_0, XDP_DROP,
 	  HELD_C3 | CNT(pri_zero_rcvd), AT_INST, false, RX_RECORDED },
-	/* RFC.md:42-44: equal priority, the lower address (S8) is held, the higher (S7) never. */
+	/* S7, S8: equal priority, the lower address (S8) is held, the higher (S7) never. */
 	{ "HOLD_master_equal_lower_address_held", I_FP, TW_MASTER_EQUAL, true, M_NONE, XDP_DROP,
 	  HELD_C3, AT_INST, false, RX_RECORDED },
 	{ "HOLD_master_equal_higher_address_event", I_FP, TW_MASTER_EQUAL_LOW_ADDR, true, M_NONE,
 	  XDP_DROP, VALID_C3, AT_INST, true, RX_RECORDED },
-	/* RFC.md:38-39 S4: with preemption, the master below us again, or a stranger below us. */
+	/* S4: with preemption, the master below us again, or a stranger below us. */
 	{ "HOLD_backup_preempt_master_lower_held", I_FP, TW_PREEMPT_OURS_HIGHER, true, M_NONE,
 	  XDP_DROP, HELD_C3, AT_INST, false, RX_RECORDED },
 	{ "HOLD_backup_preempt_stranger_lower_held", I_FP, TW_PREEMPT_OURS_HIGHER, true,
@@ -758,7 +758,7 @@ static const struct xdp_case advert_cases[] = {
 	/* Fault: the controller ignores adverts. */
 	{ "HOLD_fault_held", I_FP, TW_FAULT, true, M_NONE, XDP_DROP, HELD_C3, AT_INST, false,
 	  RX_RECORDED },
-	/* RFC.md:38 S4: preempt on but the master is above us: still the fast path. */
+	/* S4: preempt on but the master is above us: still the fast path. */
 	{ "FP_preempt_higher_priority_fast_path", I_FP, TW_PREEMPT_OURS_LOWER, true, M_NONE,
 	  XDP_DROP, FAST_C3, AT_INST, false, RX_FAST },
 
@@ -1071,7 +1071,7 @@ struct pass_case {
 	int (*build)(uint8_t *buf);
 };
 
-/* STYLE.md: non-matching traffic passes untouched and counts nothing. */
+/* Non-matching traffic passes untouched and counts nothing. */
 static const struct pass_case pass_cases[] = {
 	{ "pass_udp_64", build_udp_64 },
 	{ "pass_tcp_syn", build_tcp_syn },
@@ -1116,7 +1116,7 @@ static int run_pass_case(const struct pass_case *c)
 }
 
 /*
- * ---- ARP for a VIP (RFC.md D1..D3): answered in XDP by a Master with a fresh lease ----
+ * ---- ARP for a VIP (CONFORMANCE.md D1..D3): answered in XDP by a Master with a fresh lease ----
  *
  * Every row: the instance I_V3 (VRID 1, untagged, ifindex 1) in the state and lease of the row,
  * cfg.vmac = ARP_VMAC, and a vrrpd_vip entry VIP -> I_V3 (or -> an instance without a cfg).
@@ -1253,13 +1253,13 @@ struct arp_case {
 };
 
 static const struct arp_case arp_cases[] = {
-	/* RFC.md D2: the Master answers with the VMAC. */
+	/* CONFORMANCE.md D2: the Master answers with the VMAC. */
 	{ "arp_master_fresh_lease_replies", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, false, XDP_TX,
 	  CNT(arp_replies), VRRPD_F_VMAC, 0 },
-	/* RFC.md D1: a Backup does not answer for the VIP, and neither does its kernel. */
+	/* CONFORMANCE.md D1: a Backup does not answer for the VIP, and neither does its kernel. */
 	{ "arp_backup_drops", VRRPD_ST_BACKUP, LEASE_FRESH, AF_REQUEST, false, XDP_DROP,
 	  CNT(arp_dropped), VRRPD_F_VMAC, 0 },
-	/* RFC.md D3: the controller stopped renewing the lease. */
+	/* CONFORMANCE.md D3: the controller stopped renewing the lease. */
 	{ "arp_expired_lease_drops", VRRPD_ST_MASTER, LEASE_EXPIRED, AF_REQUEST, false, XDP_DROP,
 	  CNT(arp_dropped), VRRPD_F_VMAC, 0 },
 	{ "arp_vip_not_ours_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_OTHER_ADDRESS, false,
@@ -1288,7 +1288,7 @@ static const struct arp_case arp_cases[] = {
 	  0, VRRPD_F_VMAC, 0 },
 	{ "arp_vip_without_cfg_passes", VRRPD_ST_MASTER, LEASE_FRESH, AF_REQUEST, true, XDP_PASS, 0,
 	  VRRPD_F_VMAC, 0 },
-	/* RFC.md D1: traffic to the VMAC reaches the stack only while Master. */
+	/* CONFORMANCE.md D1: traffic to the VMAC reaches the stack only while Master. */
 	{ "vmac_backup_drops_ip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_VMAC, false, XDP_DROP,
 	  CNT(vmac_dropped), VRRPD_F_VMAC, 0 },
 	{ "vmac_backup_drops_arp_reply", VRRPD_ST_BACKUP, LEASE_FRESH, AF_REPLY, false, XDP_DROP,
@@ -1302,7 +1302,7 @@ static const struct arp_case arp_cases[] = {
 	  0, 0, 0 },
 	{ "vmac_other_vrid_passes_ip", VRRPD_ST_BACKUP, LEASE_FRESH, AF_IP_TO_OTHER_VMAC, false,
 	  XDP_PASS, 0, VRRPD_F_VMAC, 0 },
-	/* RFC.md D2: Accept_Mode. On (the default), the Master takes what is for a VIP. */
+	/* CONFORMANCE.md D2: Accept_Mode. On (the default), the Master takes what is for a VIP. */
 	{ "accept_on_master_passes_ip_to_vip", VRRPD_ST_MASTER, LEASE_FRESH, AF_IP_TO_VIP, false,
 	  XDP_PASS, 0, VRRPD_F_VMAC, 0 },
 	/* Off: a Master that is not the owner drops it, and forwards the rest. */

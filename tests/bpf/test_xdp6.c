@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The IPv6 advert rows of test_xdp: VRRPv3 over IPv6 (RFC 9568; RFC.md R1..R12, C2), built by
- * user/pkt6.c, whose own test holds it to golden frames encoded elsewhere (gen_golden6.py);
+ * The IPv6 advert rows of test_xdp: VRRPv3 over IPv6 (RFC 9568; CONFORMANCE.md R1..R12, C2), built
+ * by user/pkt6.c, whose own test holds it to golden frames encoded elsewhere (gen_golden6.py);
  * a row then changes the bytes its rule is about and redoes the checksum, unless the checksum
  * is the point. Same fixture and same checks as the IPv4 rows (test_xdp.h): verdict, output
  * bytes, every counter of every key, every vrrpd_rx entry, the ring buffer. Neighbor Discovery
@@ -237,22 +237,22 @@ struct advert6_case {
 };
 
 static const struct advert6_case advert6_cases[] = {
-	/* RFC.md:10-13, RFC.md:20 C2: the pseudo-header; no csum_* counter, there is one form. */
+	/* Wire format, C2: the pseudo-header; no csum_* counter, there is one form. */
 	{ "C2_ipv6_valid_accepted", I_V6, TW_NONE, M6_NONE, XDP_DROP, VALID_EV, AT_INST, true,
 	  RX_RECORDED },
-	/* RFC.md:11-12: 90 addresses, a 1448-byte message, the checksum in three chunks. */
+	/* Wire format: 90 addresses, a 1448-byte message, the checksum in three chunks. */
 	{ "C2_ipv6_90_addresses_accepted", I_V6, TW_NONE, M6_ADDRS_90, XDP_DROP, VALID_EV, AT_INST,
 	  true, RX_RECORDED },
-	/* RFC.md:50 R1 */
+	/* R1 */
 	{ "R1_ipv6_hop_limit_254", I_V6, TW_NONE, M6_HOP_254, XDP_DROP, CNT(ip_ttl_errors), AT_INST,
 	  false, RX_SAME },
-	/* RFC.md:51 R2: a VRRPv2 header (RFC 3768 is IPv4 only) for a v3 instance. */
+	/* R2: a VRRPv2 header (RFC 3768 is IPv4 only) for a v3 instance. */
 	{ "R2_ipv6_v2_header", I_V6, TW_NONE, M6_AS_V2, XDP_DROP, CNT(version_errors), AT_INST,
 	  false, RX_SAME },
-	/* RFC.md:52 R3 */
+	/* R3 */
 	{ "R3_ipv6_type_2", I_V6, TW_NONE, M6_TYPE_2, XDP_DROP, CNT(invalid_type), AT_INST, false,
 	  RX_SAME },
-	/* RFC.md:53 R4: shorter than the header and count addresses ... */
+	/* R4: shorter than the header and count addresses ... */
 	{ "R4_ipv6_count_2_one_address", I_V6, TW_NONE, M6_COUNT_2, XDP_DROP, CNT(length_errors),
 	  AT_INST, false, RX_SAME },
 	/* ... longer than VRRP_MAX_MSG6 (1448: what fits a 1500-byte MTU) ... */
@@ -261,38 +261,38 @@ static const struct advert6_case advert6_cases[] = {
 	/* ... not whole 32-bit words ... */
 	{ "R4_ipv6_not_whole_words", I_V6, TW_NONE, M6_NOT_WORDS, XDP_DROP, CNT(length_errors),
 	  AT_INST, false, RX_SAME },
-	/* ... RFC.md:53-54: a payload beyond the frame, found before the VRID is read. */
+	/* ... R4: a payload beyond the frame, found before the VRID is read. */
 	{ "R4_ipv6_payload_length_gt_frame", I_V6, TW_NONE, M6_PLEN_GT_FRAME, XDP_DROP,
 	  CNT(length_errors), AT_VRID0, false, RX_SAME },
-	/* RFC.md:55 R5, RFC.md:20 C2 */
+	/* R5, C2 */
 	{ "R5_ipv6_bad_checksum", I_V6, TW_NONE, M6_BAD_CSUM, XDP_DROP, CNT(checksum_errors),
 	  AT_INST, false, RX_SAME },
-	/* RFC.md:20 C2: over IPv6 the pseudo-header is not optional (C3 is IPv4's). */
+	/* C2: over IPv6 the pseudo-header is not optional (C3 is IPv4's). */
 	{ "R5_ipv6_checksum_without_pseudo_header", I_V6, TW_NONE, M6_CSUM_NO_PSEUDO, XDP_DROP,
 	  CNT(checksum_errors), AT_INST, false, RX_SAME },
-	/* RFC.md:55 R5: the error in the last byte of 1448, in the third checksum chunk. */
+	/* R5: the error in the last byte of 1448, in the third checksum chunk. */
 	{ "R5_ipv6_bad_checksum_last_byte_of_1448", I_V6, TW_NONE, M6_ADDRS_90_LAST_FLIPPED,
 	  XDP_DROP, CNT(checksum_errors), AT_INST, false, RX_SAME },
-	/* RFC.md:56 R6: counted under VRID 0 of the IPv6 family. */
+	/* R6: counted under VRID 0 of the IPv6 family. */
 	{ "R6_ipv6_unknown_vrid", I_V6, TW_NONE, M6_VRID_99, XDP_DROP, CNT(vrid_errors), AT_VRID0,
 	  false, RX_SAME },
 	/* RFC 9568 1: the families are separate virtual routers; VRID 2 is an IPv4 one here. */
 	{ "R6_ipv6_vrid_of_ipv4_instance", I_V6, TW_NONE, M6_VRID_2, XDP_DROP, CNT(vrid_errors),
 	  AT_VRID0, false, RX_SAME },
-	/* RFC.md:56-57 R6: VRID 1 is untagged and on VLAN 200, not on VLAN 100. */
+	/* R6: VRID 1 is untagged and on VLAN 200, not on VLAN 100. */
 	{ "R6_ipv6_vlan_isolation", I_V6, TW_NONE, M6_VLAN_100, XDP_DROP, CNT(vrid_errors),
 	  AT_VRID0, false, RX_SAME },
 	{ "R6_ipv6_vlan_instance_accepted", I_V6_VLAN200, TW_NONE, M6_NONE, XDP_DROP, VALID_EV,
 	  AT_INST, true, RX_RECORDED },
-	/* RFC.md:58 R7 */
+	/* R7 */
 	{ "R7_ipv6_count_0", I_V6, TW_NONE, M6_COUNT_0, XDP_DROP, CNT(invalid_count), AT_INST,
 	  false, RX_SAME },
 	{ "R7_ipv6_interval_0", I_V6, TW_NONE, M6_INTERVAL_0, XDP_DROP, CNT(invalid_count), AT_INST,
 	  false, RX_SAME },
-	/* RFC.md:59 R8: the first address is not link-local. */
+	/* R8: the first address is not link-local. */
 	{ "R8_ipv6_first_address_global", I_V6, TW_NONE, M6_FIRST_GLOBAL, XDP_DROP,
 	  CNT(address_list_errors), AT_INST, false, RX_SAME },
-	/* RFC.md:61 R10, RFC.md:62 R11: accepted, and counted. */
+	/* R10, R11: accepted, and counted. */
 	{ "R10_ipv6_reserved_bits_accepted", I_V6, TW_NONE, M6_RESERVED_BITS, XDP_DROP,
 	  VALID_EV | CNT(reserved_set), AT_INST, true, RX_RECORDED },
 	{ "R11_ipv6_interval_differs_accepted", I_V6, TW_NONE, M6_INTERVAL_200, XDP_DROP,
@@ -305,12 +305,12 @@ static const struct advert6_case advert6_cases[] = {
 	  true, RX_RECORDED },
 	{ "U_ipv6_stranger_multicast_dropped", I_V6, TW_PEER, M6_OTHER_SADDR, XDP_DROP,
 	  CNT(peer_errors), AT_INST, false, RX_SAME },
-	/* RFC.md:63-64 R12: the owner processes and logs by default, or drops. */
+	/* R12: the owner processes and logs by default, or drops. */
 	{ "R12_ipv6_owner_default_process", I_V6_OWNER, TW_NONE, M6_NONE, XDP_DROP,
 	  VALID_EV | CNT(owner_adverts), AT_INST, true, RX_RECORDED },
 	{ "R12_ipv6_owner_drop", I_V6_OWNER, TW_OWNER_DROP, M6_NONE, XDP_DROP, CNT(owner_adverts),
 	  AT_INST, false, RX_SAME },
-	/* RFC.md:11-12: the event carries the count and the first eight 16-byte addresses. */
+	/* Wire format: the event carries the count and the first eight 16-byte addresses. */
 	{ "EV_ipv6_nine_addresses_first_eight", I_V6, TW_NONE, M6_ADDRS_9, XDP_DROP, VALID_EV,
 	  AT_INST, true, RX_RECORDED },
 	{ "EV_ipv6_no_ring_counted_lost", I_V6, TW_NO_RING, M6_NONE, XDP_DROP,
@@ -319,24 +319,24 @@ static const struct advert6_case advert6_cases[] = {
 	{ "ipv6_hop_by_hop_passes", I_V6, TW_NONE, M6_HOP_BY_HOP, XDP_PASS, 0, AT_INST, false,
 	  RX_SAME },
 	/*
-	 * RFC.md:38-39 S4, the fast path. IPv6 has one checksum form (C2), so vrrpd_rx's stays
+	 * S4, the fast path. IPv6 has one checksum form (C2), so vrrpd_rx's stays
 	 * 0 and the first advert from the master the controller follows already takes it.
 	 */
 	{ "FP_ipv6_known_master_fast_path", I_V6_FP, TW_NONE, M6_NONE, XDP_DROP, FAST6, AT_INST,
 	  false, RX_FAST },
 	{ "FP_ipv6_preempt_higher_priority_fast_path", I_V6_FP, TW_PREEMPT_OURS_LOWER, M6_NONE,
 	  XDP_DROP, FAST6, AT_INST, false, RX_FAST },
-	/* RFC.md:42-43 S7: another sender; RFC.md:37 S3: priority 0; RFC.md:31 T2: interval. */
+	/* S7: another sender; S3: priority 0; T2: interval. */
 	{ "FP_ipv6_other_address_event", I_V6_FP, TW_NONE, M6_OTHER_SADDR, XDP_DROP, VALID_EV,
 	  AT_INST, true, RX_RECORDED },
 	{ "FP_ipv6_priority_0_event", I_V6_FP, TW_NONE, M6_PRIORITY_0, XDP_DROP,
 	  VALID_EV | CNT(pri_zero_rcvd), AT_INST, true, RX_RECORDED },
 	{ "FP_ipv6_interval_change_event", I_V6_FP, TW_NONE, M6_INTERVAL_200, XDP_DROP,
 	  VALID_EV | CNT(interval_differs), AT_INST, true, RX_RECORDED },
-	/* RFC.md:42-44 S7/S8: a Master decides on every advert. */
+	/* S7/S8: a Master decides on every advert. */
 	{ "FP_ipv6_master_state_event", I_V6_FP, TW_MASTER, M6_NONE, XDP_DROP, VALID_EV, AT_INST,
 	  true, RX_RECORDED },
-	/* RFC.md:38-39 S4: preempt on and the master below us: the controller takes over. */
+	/* S4: preempt on and the master below us: the controller takes over. */
 	{ "FP_ipv6_preempt_lower_priority_event", I_V6_FP, TW_PREEMPT_OURS_HIGHER, M6_NONE,
 	  XDP_DROP, VALID_EV, AT_INST, true, RX_RECORDED },
 	/* --pass-adverts: valid adverts go on to the stack as they came. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The Neighbor Discovery rows of test_xdp (RFC 4861; RFC.md D1, D5) and those of frames to the
- * IPv6 VMAC (D1, D2): solicitations for a virtual IPv6 address built by user/pkt6.c, and the
+ * The Neighbor Discovery rows of test_xdp (RFC 4861; CONFORMANCE.md D1, D5) and those of frames to
+ * the IPv6 VMAC (D1, D2): solicitations for a virtual IPv6 address built by user/pkt6.c, and the
  * Neighbor Advertisement that must come back, byte for byte as pkt6_build_na() builds it. Same
  * fixture and same checks as the other rows (test_xdp.h).
  */
@@ -36,7 +36,7 @@ static const uint8_t asker_mac[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x42 };
 static const uint8_t vmac6[6] = { 0x00, 0x00, 0x5e, 0x00, 0x02, 0x01 }; /* VRID 1 (RFC 9568 7.3) */
 
 /*
- * ---- Neighbor Discovery for a VIP (RFC.md D1, D5) and the IPv6 VMAC (D1, D2) ----
+ * ---- Neighbor Discovery for a VIP (CONFORMANCE.md D1, D5) and the IPv6 VMAC (D1, D2) ----
  *
  * Every row: the instance I_V6 (VRID 1, untagged) in the state, lease, flags and priority of
  * the row, cfg.vmac = 00:00:5e:00:02:01, and vrrpd_vip entries for 2001:db8::100 and fe80::100
@@ -218,7 +218,7 @@ static int build_ns_padded(uint8_t *f, uint16_t plen, bool corrupt)
 #define NOACC (VRRPD_F_VMAC | VRRPD_F_NO_ACCEPT)
 
 static const struct nd_case nd_cases[] = {
-	/* RFC.md:75-76 D5: the Master answers from the VMAC, Router flag set. */
+	/* D5: the Master answers from the VMAC, Router flag set. */
 	{ "D5_ns_master_fresh_lease_replies", M, FRESH, NF_NS, false, XDP_TX, CNT(nd_replies), VM,
 	  0 },
 	/* The reply is 86 bytes whatever the solicitation was: the tail grows ... */
@@ -230,7 +230,7 @@ static const struct nd_case nd_cases[] = {
 	/* RFC 4861 7.2.4: a DAD probe (from ::) is answered to all nodes, Solicited clear. */
 	{ "D5_ns_dad_probe_answered_to_all_nodes", M, FRESH, NF_DAD, false, XDP_TX, CNT(nd_replies),
 	  VM, 0 },
-	/* RFC.md:67 D1: a Backup never answers NS for a VIP, and neither does its kernel. */
+	/* D1: a Backup never answers NS for a VIP, and neither does its kernel. */
 	{ "D1_ns_backup_drops", B, FRESH, NF_NS, false, XDP_DROP, CNT(nd_dropped), VM, 0 },
 	/* As D3 for ARP: a Master whose controller stopped renewing the lease goes silent. */
 	{ "D5_ns_expired_lease_drops", M, LEASE_EXPIRED, NF_NS, false, XDP_DROP, CNT(nd_dropped),
@@ -249,7 +249,7 @@ static const struct nd_case nd_cases[] = {
 	/* Instances on VLAN devices get their solicitations untagged there, as ARP. */
 	{ "D5_ns_vlan_tagged_passes", M, FRESH, NF_NS_VLAN, false, XDP_PASS, 0, VM, 0 },
 	{ "D5_na_for_vip_passes", M, FRESH, NF_NA, false, XDP_PASS, 0, VM, 0 },
-	/* RFC.md:67 D1: IPv6 to 00:00:5e:00:02:VRID reaches the stack only while Master ... */
+	/* D1: IPv6 to 00:00:5e:00:02:VRID reaches the stack only while Master ... */
 	{ "D1_vmac6_backup_drops_ipv6", B, FRESH, NF_IP6_TO_VMAC, false, XDP_DROP,
 	  CNT(vmac_dropped), VM, 0 },
 	/* ... a solicitation to it too (before the NS duty: the Backup must not answer) ... */
@@ -260,7 +260,7 @@ static const struct nd_case nd_cases[] = {
 	  CNT(vmac_dropped), VM, 0 },
 	{ "D1_vmac6_master_passes_ipv6", M, FRESH, NF_IP6_TO_VMAC, false, XDP_PASS, 0, VM, 0 },
 	{ "D1_vmac6_off_backup_passes_ipv6", B, FRESH, NF_IP6_TO_VMAC, false, XDP_PASS, 0, 0, 0 },
-	/* RFC.md:70-71 D2: Accept_Mode on (the default): the Master takes what is for a VIP. */
+	/* D2: Accept_Mode on (the default): the Master takes what is for a VIP. */
 	{ "D2_accept6_on_master_passes_ipv6_to_vip", M, FRESH, NF_IP6_TO_VIP, false, XDP_PASS, 0,
 	  VM, 0 },
 	/* Off: a Master that is not the owner drops it, and forwards the rest. */

@@ -3,14 +3,14 @@
  * The reference model of the XDP program, for fuzz_xdp. Why it can be trusted as the other side
  * of a differential test:
  *
- * - What an advert is, statelessly (Ethernet and VLAN tags, IPv4, RFC.md R1..R5, R7), comes from
+ * - What an advert is, statelessly (Ethernet and VLAN tags, IPv4, R1..R5, R7), comes from
  *   user/pkt.c, pkt_locate_advert() and pkt_parse_advert(): plain C over a byte array, checked
  *   by test_pkt against golden frames encoded by a separate Python program (gen_golden.py) and
  *   decoded by tcpdump, and sharing no code with bpf/vrrpd.bpf.c and bpf/parse.h. For IPv6
  *   (R1..R5, R7, R8, C2) the same holds of user/pkt6.c (test_pkt6, gen_golden6.py): see
  *   xdp_model6.c, which also has the Neighbor Discovery duty.
  * - What depends on the instance (R2 against its version, R6, R9, R12, the fast path of S4, the
- *   ARP and VMAC duties D1..D3) is written below from the RFC.md lines, one function per rule
+ *   ARP and VMAC duties D1..D3) is written below from docs/CONFORMANCE.md, one function per rule
  *   group. Only the order in which the rules are tried follows the program, where the program
  *   documents it (R6 before R1: a cheap lookup first; R4 in two halves), because that order is
  *   what decides which counter a frame failing two rules moves.
@@ -117,7 +117,7 @@ static bool accept_mode_daddr(const uint8_t *frame, size_t len, uint16_t proto, 
 }
 
 /*
- * RFC.md D1: traffic to the VMAC of an instance that is not Master stops here. D2: so does
+ * CONFORMANCE.md D1: traffic to the VMAC of an instance that is not Master stops here. D2: so does
  * traffic of its family to one of its own VIPs when it is a Master without Accept_Mode that
  * does not own the addresses. The VMAC is 00:00:5e:00:01:VRID for IPv4, 00:00:5e:00:02:VRID
  * for IPv6 (RFC 9568 7.3): each names the instance of its family.
@@ -157,7 +157,7 @@ static bool vmac_discard(const struct model_state *st, const uint8_t *frame, siz
 }
 
 /*
- * RFC.md D1..D3 for the untagged ARP packet at frame + off: a request for a VIP is answered by
+ * D1..D3 for the untagged ARP packet at frame + off: a request for a VIP is answered by
  * a Master whose controller keeps the lease fresh, and dropped otherwise; all else is not ours.
  */
 static void arp_duties(const struct model_state *st, uint64_t now_ns, const uint8_t *frame,
@@ -230,7 +230,7 @@ bool model_heard(const struct model_state *st, const struct model_inst *in,
 	return false;
 }
 
-/* RFC.md R9: the rules of v2 that need the instance, once pkt.c found the advert sound. */
+/* CONFORMANCE.md R9: the rules of v2 that need the instance, once pkt.c found the advert sound. */
 static uint32_t v2_rules(const struct vrrpd_cfg *cfg, const struct pkt_advert *a)
 {
 	/* RFC 3768 7.1: our authentication type, our password, our interval. */
@@ -244,7 +244,7 @@ static uint32_t v2_rules(const struct vrrpd_cfg *cfg, const struct pkt_advert *a
 	return 0;
 }
 
-/* What an accepted advert counts besides adverts_rcvd: RFC.md R10, R11, R12, C3/C4, S3. */
+/* What an accepted advert counts besides adverts_rcvd: CONFORMANCE.md R10, R11, R12, C3/C4, S3. */
 static uint32_t accept_counters(const struct vrrpd_cfg *cfg, const struct model_advert *a)
 {
 	uint32_t c = MODEL_CNT(adverts_rcvd);
@@ -265,7 +265,7 @@ static uint32_t accept_counters(const struct vrrpd_cfg *cfg, const struct model_
 }
 
 /*
- * RFC.md S4: a Backup that hears the master it follows, with nothing changed (address,
+ * CONFORMANCE.md S4: a Backup that hears the master it follows, with nothing changed (address,
  * priority, interval, checksum form), and that would not preempt it, only resets its timer:
  * nothing for the controller to decide. Priority 0 (S3) always goes to the controller.
  */

@@ -2,12 +2,12 @@
 /*
  * The reference model's IPv6 half (xdp_model.c says why it can be trusted):
  *
- * - What an IPv6 advert is, statelessly (RFC.md R1..R5, R7, R8, C2), comes from user/pkt6.c,
+ * - What an IPv6 advert is, statelessly (R1..R5, R7, R8, C2), comes from user/pkt6.c,
  *   pkt6_locate_advert() and pkt6_parse_advert(), which test_pkt6 holds to golden frames from
  *   a separate encoder (gen_golden6.py) that tcpdump decodes. R6 and R2 against the instance,
  *   then the unicast rule, are written here; what follows is the accept path both families
  *   share (model_record(): R12, the counters, the fast path of S4, vrrpd_rx, the event).
- * - The Neighbor Solicitation duty (RFC.md D1, D5) is written here from RFC 4861. A node must
+ * - The Neighbor Solicitation duty (D1, D5) is written here from RFC 4861. A node must
  *   discard more than the program looks at (7.1.1; pkt6_parse_ns() checks it all): the program
  *   answers only what passes the checks below and leaves the rest, untouched, to the kernel,
  *   which discards or answers it itself. The reply is built by pkt6_build_na().
@@ -131,7 +131,7 @@ static uint32_t na_reply(const uint8_t vmac[6], const uint8_t target[16], const 
 }
 
 /*
- * RFC.md D1, D5: an untagged Neighbor Solicitation for a VIP (RFC 4861 4.3, right after the
+ * CONFORMANCE.md D1, D5: an untagged Neighbor Solicitation for a VIP (RFC 4861 4.3, right after the
  * fixed header, ip at frame + off). A Master whose controller keeps the lease fresh answers it,
  * a Backup or a Master with a stale lease drops it; all else is the kernel's.
  */

@@ -27,7 +27,7 @@ opts() {
 	printf '%s\0' "$@" >"$CORPUS/opts/$name"
 }
 
-# ORIGINAL.md, README and vrrpd(8).
+# the original vrrpd, README and vrrpd(8).
 opts original_1 -i eth0 10.16.1.200 -v 51 -M 2 -U /etc/scripts/MASTER.sh -D /etc/scripts/DOWN.sh
 opts original_2 -i eth1 10.17.1.200 -v 52 -M 2 -U /etc/scripts/MASTER.sh -D /etc/scripts/DOWN.sh
 opts readme_group -i eth0 10.16.1.200 -v 51 -M 2 -U up.sh -D down.sh

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Accept_Mode (issue 10, RFC.md D2, RFC 9568 6.1 and 6.4.3), as a host on the LAN sees it.
+# Accept_Mode (issue 10, CONFORMANCE.md D2, RFC 9568 6.1 and 6.4.3), as a host on the LAN sees it.
 #   1. The default (on): the master answers a ping to the VIP; atropos says accept on.
 #   2. --no-accept on both routers: the client still gets the VMAC for the VIP (ARP answered)
 #      and still reaches what is behind the master through it (a route via the VIP), but a ping

@@ -1,5 +1,5 @@
 #!/bin/bash
-# ARP for the virtual IP answered by the XDP program (RFC.md D1, D2, D3) and the lease:
+# ARP for the virtual IP answered by the XDP program (CONFORMANCE.md D1, D2, D3) and the lease:
 #   1. The client's arping gets exactly one reply per request, from the VMAC, counted by the
 #      master's XDP program (arp_replies), never by the backup's.
 #   2. kill -9 of the master's vrrpd: its kernel still has the VIP configured (nothing removed

@@ -49,13 +49,13 @@ t_eq atropos_json_values "$(J r2 '[.state, .master_ip, .master_priority, .adver_
 
 # Frozen daemon: atropos reads the maps, not the daemon.
 kill -STOP "$(t_pid r2)"
-T0=$(t_now_ms)
+START_MS=$(t_now_ms)
 OUT=$(timeout 2 bash -c "$(declare -f A t_atropos lab_exec lab_ns); LAB_PREFIX=$LAB_PREFIX LAB_DIR=$LAB_DIR \
 	ATROPOS=$ATROPOS A r2 --state")
-T1=$(t_now_ms)
+END_MS=$(t_now_ms)
 kill -CONT "$(t_pid r2)"
 if grep -q "^eth0 vrid 51: BACKUP" <<<"$OUT"; then
-	t_ok atropos_state_answers_while_daemon_stopped "$((T1 - T0)) ms"
+	t_ok atropos_state_answers_while_daemon_stopped "$((END_MS - START_MS)) ms"
 else
 	t_fail atropos_state_answers_while_daemon_stopped "got '$OUT'"
 fi

@@ -1,6 +1,6 @@
 #!/bin/bash
-# VRRPv3 checksum forms over IPv4 (RFC.md C3, C4): the receiver accepts both and counts which
-# one matched; the sender uses RFC 9568 until it hears a peer, then the peer's form, unless
+# VRRPv3 checksum forms over IPv4 (CONFORMANCE.md C3, C4): the receiver accepts both and counts
+# which one matched; the sender uses RFC 9568 until it hears a peer, then the peer's form, unless
 # --checksum forces one.
 #   1. r1 alone (auto) is master; r2 joins as backup and counts RFC 9568 adverts (csum_rfc9568).
 #   2. r2 (--checksum legacy, higher priority) preempts; r1 follows it (counts csum_legacy).

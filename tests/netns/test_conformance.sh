@@ -1,7 +1,7 @@
 #!/bin/bash
-# Conformance probes (issue 7, RFC.md R1..R7): into a lab with a running master (r1, priority
-# 100) and backup (r2, priority 50), the client injects with scapy each kind of invalid advert,
-# three times, claiming priority 254 for their VRID: none changes any state or counts as an
+# Conformance probes (issue 7, CONFORMANCE.md R1..R7): into a lab with a running master (r1,
+# priority 100) and backup (r2, priority 50), the client injects with scapy each kind of invalid
+# advert, three times, claiming priority 254 for their VRID: none changes any state or counts as an
 # advert, and each increments its own drop counter by three on both routers, and both daemons
 # live on (the original could be stopped by one crafted packet). Besides R1..R7 proper: an IP
 # length beyond the frame, a count beyond the message, a valid advert tagged for a VLAN where

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Election in a lab of two routers and a client (RFC.md S1, S2, S4, S7, S10, R9):
+# Election in a lab of two routers and a client (CONFORMANCE.md S1, S2, S4, S7, S10, R9):
 #   1. VRRPv3, priorities 200 and 100: r1 is master, holds the VIP alone, answers the client.
 #   2. VRRPv3, equal priorities: the higher primary address wins (S7). Backups with equal
 #      priorities never compare addresses (S10): whoever's Master_Down_Timer fires first would
@@ -136,7 +136,7 @@ done
 t_stop r1
 t_stop r2
 
-# --- 5. RFC.md R11: a different interval or address list is accepted, and logged once ---------
+# --- 5. R11: a different interval or address list is accepted, and logged once ----------------
 t_phase
 t_start r1 main -i eth0 -v 54 -p 200 -d 0.2 "$VIP"
 t_start r2 main -i eth0 -v 54 -p 100 -d 0.1 "$VIP" 10.99.0.101

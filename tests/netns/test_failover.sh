@@ -1,5 +1,5 @@
 #!/bin/bash
-# Failover in a lab of two routers and a client (RFC.md S2, S3, S4, S9, S10):
+# Failover in a lab of two routers and a client (CONFORMANCE.md S2, S3, S4, S9, S10):
 #   1. kill -9 of the master: no goodbye; the backup takes over when its Master_Down_Timer
 #      fires (S2), within 3 x Master_Down_Interval, and the client reaches the VIP through it.
 #   2. Preemption on (the default): the higher priority router comes back, adopts the crashed

@@ -43,7 +43,7 @@ start() {
 		-p "$prio" -d 0.5 "$@"
 }
 # moves NAME: r2 must master both within 2 x MDI of now.
-# moves T0 NAME [CMD...]: CMD (default: r2 masters both) holds within 2 x MDI of T0.
+# moves START_MS NAME [CMD...]: CMD (default: r2 masters both) holds within 2 x MDI of START_MS.
 moves() {
 	local t0=$1 name=$2
 	shift 2
@@ -73,9 +73,9 @@ t_check group_r1_both_steady t_holds_ms 1500 both r1
 # --- 2. Link down on one member's interface moves the whole group ------------------------------
 t_phase
 : >"$REC"
-T0=$(t_now_ms)
+START_MS=$(t_now_ms)
 lab_exec r1 ip link set eth1 down
-moves "$T0" group_link_down_moves_both_to_r2
+moves "$START_MS" group_link_down_moves_both_to_r2
 # Down scripts of both of r1's members (FAULT for the one whose link went, BACKUP for the
 # other), up scripts of both of r2's; in some order between the instances.
 t_wait_ms 2000 eval '[ "$(wc -l <"$REC")" -ge 4 ]'
@@ -91,12 +91,12 @@ back group_link_up_r1_masters_both_again $((4 * MDI2))
 # --- 3. kill -9 of one member ---------------------------------------------------------------------
 t_phase
 t_holds_ms 1000 both r1
-T0=$(t_now_ms)
+START_MS=$(t_now_ms)
 t_stop r1 b KILL
 # The killed member could not remove its VIP (its kernel no longer answers ARP for it: the
 # lease): r2 must hold both, r1's live member none.
 moved_after_kill() { t_only r2 "$VIP1" && lab_has_ip r2 "$VIP2"; }
-moves "$T0" group_kill9_moves_both_to_r2 moved_after_kill
+moves "$START_MS" group_kill9_moves_both_to_r2 moved_after_kill
 t_check group_kill9_noticed t_log_has r1 \
 	"VRRP ID 51 on eth0: group default: .*VRID 52 on eth1 is gone \(vrrpd pid [0-9]+\)"
 start r1 b eth1 "$VIP2" 52
@@ -105,9 +105,9 @@ t_check group_rejoined_steady t_holds_ms 1500 both r1
 
 # --- 3b. A frozen member (SIGSTOP): its heartbeat stops, the group moves; SIGCONT: back --------
 t_phase
-T0=$(t_now_ms)
+START_MS=$(t_now_ms)
 kill -STOP "$(t_pid r1 b)"
-moves "$T0" group_sigstop_moves_both_to_r2 moved_after_kill
+moves "$START_MS" group_sigstop_moves_both_to_r2 moved_after_kill
 t_check group_sigstop_noticed t_log_has r1 \
 	"VRRP ID 51 on eth0: group default: .*VRID 52 on eth1 is not responding \(vrrpd pid [0-9]+\)"
 kill -CONT "$(t_pid r1 b)"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# VRRPv3 for IPv6 (issue 10, RFC 9568, RFC.md wire format, R8, D1, D5) on the lab's LAN: two
+# VRRPv3 for IPv6 (issue 10, RFC 9568, CONFORMANCE.md wire format, R8, D1, D5) on the lab's LAN: two
 # vrrpd routers with the virtual addresses fe80::1 (the virtual router's link-local, advertised
 # first) and 2001:db8::100/64, and a client at 2001:db8::10.
 #   1. The master's adverts as the switch sees them: from the VMAC 00:00:5e:00:02:33 to

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Several instances on one interface, and how vrrpd starts and fails (ORIGINAL.md defects 5, 11):
+# Several instances on one interface, and how vrrpd starts and fails (two defects of the original vrrpd):
 #   1. Two instances (VRID 51, VIP .100 and VRID 52, VIP .101) as two vrrpd processes per router
 #      share one XDP program and the pinned maps.
 #   2. SIGTERM of one leaves the other alone: still master, no transition, VIP kept, and the
@@ -158,14 +158,14 @@ fi
 # --- 5. Daemon mode ---------------------------------------------------------------------------
 t_phase
 PIDFILE=$LAB_DIR/daemon/vrrpd-eth0-53.pid
-T0=$(t_now_ms)
+START_MS=$(t_now_ms)
 timeout 20 nsenter --net="/run/netns/$(lab_ns r1)" "$VRRPD" --pin-dir "/sys/fs/bpf/$LAB_PREFIX-r1" \
 	-f "$LAB_DIR/daemon" -i eth0 -v 53 -p 200 -d 0.2 "$VIP3" >"$LAB_DIR/daemon.out" 2>&1
 RC=$?
-T1=$(t_now_ms)
+END_MS=$(t_now_ms)
 [ -s "$PIDFILE" ] && DAEMON_PID=$(head -n 1 "$PIDFILE")
 t_eq multi_daemon_returns_0 "$RC" 0 "exit $RC: $(cat "$LAB_DIR/daemon.out")"
-echo "# multi_daemon_returns_0: after $((T1 - T0)) ms"
+echo "# multi_daemon_returns_0: after $((END_MS - START_MS)) ms"
 if [[ "$DAEMON_PID" =~ ^[0-9]+$ ]] && tr '\0' ' ' <"/proc/$DAEMON_PID/cmdline" 2>/dev/null |
 	grep -qF -- "$LAB_DIR/daemon"; then
 	t_ok multi_daemon_pid_file_names_the_daemon

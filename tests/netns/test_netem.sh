@@ -1,5 +1,5 @@
 #!/bin/bash
-# Advert loss, delay and reordering with tc netem on the master's port (RFC.md S2, S4, T1):
+# Advert loss, delay and reordering with tc netem on the master's port (CONFORMANCE.md S2, S4, T1):
 # transitions happen only when the RFC says they must. A backup must take over exactly when no
 # advert arrived for Master_Down_Interval, and at no other time. The test captures the adverts
 # the backup really received (tcpdump on its eth0; the backup runs with --pass-adverts, so that

@@ -1,6 +1,6 @@
 #!/bin/bash
-# Instances on 802.1Q devices (RFC.md R6): eth0.100 and eth0.200 on both routers, the same VRID
-# 51 on both VLANs, each with its own VIP. The two instances are independent: r1 masters
+# Instances on 802.1Q devices (CONFORMANCE.md R6): eth0.100 and eth0.200 on both routers, the same
+# VRID 51 on both VLANs, each with its own VIP. The two instances are independent: r1 masters
 # VLAN 100 and r2 VLAN 200; stopping r1's VLAN 100 instance moves VLAN 100 to r2 and leaves
 # VLAN 200 untouched. The XDP program runs on the VLAN devices (generic mode: 8021q has no
 # native XDP). Each instance has its own macvlan on its VLAN device (vr51-eth0.100,

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The virtual MAC (issue 4, RFC.md D1, D4) as the switch and the hosts see it:
+# The virtual MAC (issue 4, CONFORMANCE.md D1, D4) as the switch and the hosts see it:
 #   1. Each router has a macvlan vr51-eth0 with the VMAC; the backup's is down and has no IPv6,
 #      so no frame with the VMAC as source ever enters the switch from the backup's port
 #      (captured on the switch); the bridge learns the VMAC on the master's port.

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """VRRP frames built with scapy (Debian's python3-scapy), independently of vrrpd's code.
 
-  vrrp_probe.py send IFACE CASE [COUNT]   inject COUNT invalid adverts of CASE (RFC.md R1..R7),
+  vrrp_probe.py send IFACE CASE [COUNT]   inject COUNT invalid adverts of CASE (R1..R7),
                                           or of "valid", a correct one (the control)
   vrrp_probe.py unicast IFACE DST DST_MAC [SRC [COUNT]]
                                           send COUNT valid adverts (priority 254) unicast to
@@ -81,7 +81,7 @@ def wrong_vlan():
         src=SRC, dst=GROUP, ttl=255) / v3()
 
 
-# VRRPv2 cases, for a lab running -a pw/secret at 1 s (RFC.md R9).
+# VRRPv2 cases, for a lab running -a pw/secret at 1 s (CONFORMANCE.md R9).
 CASES2 = {
     "r9_password": (lambda: frame(v2(password=b"wrong")), "auth_errors", 51),
     "r9_auth_type": (lambda: frame(v2(authtype=0, password=b"")), "auth_errors", 51),

@@ -3,9 +3,9 @@
 """Generates the golden frames of tests/unit/test_pkt.c, independently of user/pkt.c.
 
 Plain Python 3 and struct only: every header is packed by hand from the wire format of
-docs/RFC.md (RFC 9568 5.1, RFC 3768 5.1, RFC 826, IEEE 802.1Q). Every checksum is computed by
-two unrelated routines (an RFC 1071 word loop, and the residue of the whole buffer as one big
-integer modulo 0xffff) that must agree.
+docs/CONFORMANCE.md (RFC 9568 5.1, RFC 3768 5.1, RFC 826, IEEE 802.1Q). Every checksum is
+computed by two unrelated routines (an RFC 1071 word loop, and the residue of the whole buffer as
+one big integer modulo 0xffff) that must agree.
 
 Usage: python3 tests/unit/gen_golden.py > /tmp/golden.h
 then paste the output between the "gen_golden.py output" markers of test_pkt.c.

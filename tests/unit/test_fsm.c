@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the VRRP election (user/fsm.c) against RFC.md's T and S lines, driven by a fake
- * clock: each test owns a struct fake, whose now_ns only moves when the test says so.
+ * Unit tests of the VRRP election (user/fsm.c) against the T and S rules of docs/CONFORMANCE.md,
+ * driven by a fake clock: each test owns a struct fake, whose now_ns only moves when the test says
+ * so.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -15,7 +16,7 @@
 #define MS (1000000ull)
 #define S (1000000000ull)
 #define CS FSM_NS_PER_CS
-#define T0 (1000 * S) /* the fake clock starts here: CLOCK_MONOTONIC is never 0 */
+#define T_START (1000 * S) /* the fake clock starts here: CLOCK_MONOTONIC is never 0 */
 
 #define ENTER_MASTER \
 	(FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP | FSM_ACT_STATE)
@@ -46,7 +47,7 @@ static void fake_init(struct fake *k, uint8_t version, uint8_t prio, bool preemp
 
 	memset(k, 0, sizeof(*k));
 	fsm_init(&k->f, &cfg);
-	k->now_ns = T0;
+	k->now_ns = T_START;
 }
 
 static int fake_input(struct fake *k, enum fsm_input_type type)
@@ -150,7 +151,7 @@ static void test_t1_timer_values(void)
 	};
 
 	for (size_t i = 0; i < sizeof(t1) / sizeof(t1[0]); i++) {
-		/* Exact in ns, truncated to cs: the values of RFC.md T1. */
+		/* Exact in ns, truncated to cs: the values of CONFORMANCE.md T1. */
 		CHECK_EQ(fsm_skew_ns(3, t1[i].prio, 100), t1[i].skew_ns);
 		CHECK_EQ(fsm_master_down_ns(3, t1[i].prio, 100), 3 * S + t1[i].skew_ns);
 		CHECK_EQ(fsm_skew_ns(3, t1[i].prio, 100) / CS, t1[i].skew_cs);
@@ -181,12 +182,12 @@ static void test_t1_v2_timer_values(void)
 	fake_init(&k, 2, 100, true, 300);
 	CHECK_EQ(fsm_adver_ns(&k.f), 3 * S);
 	CHECK_EQ(fake_start(&k), 0);
-	CHECK_EQ(k.out.deadline_ns, T0 + 9 * S + 609375 * US);
+	CHECK_EQ(k.out.deadline_ns, T_START + 9 * S + 609375 * US);
 	CHECK_EQ(fake_fire(&k), 0);
 	CHECK_EQ(k.f.state, FSM_MASTER);
 	CHECK_EQ(k.out.deadline_ns, NEXT(&k, k.now_ns));
 	/* 1011 s is on the 3 s grid but 1.6 s away, under half an interval: the 1.5 s grid. */
-	CHECK_EQ(k.out.deadline_ns, T0 + 12 * S + 500 * MS);
+	CHECK_EQ(k.out.deadline_ns, T_START + 12 * S + 500 * MS);
 }
 
 /* T2: a v3 Backup learns Master_Adver_Interval and its down timer follows it. */
@@ -246,11 +247,11 @@ static void test_s1_owner_startup(void)
 	CHECK_EQ(k.out.old_state, FSM_INIT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	CHECK_EQ(k.out.reason, VRRPD_R_OWNER);
-	CHECK_EQ(k.out.deadline_ns, T0 + 1 * S);
-	CHECK_EQ(k.f.adver_deadline_ns, T0 + 1 * S);
+	CHECK_EQ(k.out.deadline_ns, T_START + 1 * S);
+	CHECK_EQ(k.f.adver_deadline_ns, T_START + 1 * S);
 	/* Startup only from Initialize. */
 	CHECK_EQ(fake_start(&k), -EINVAL);
-	check_noop(&k, FSM_MASTER, T0 + 1 * S);
+	check_noop(&k, FSM_MASTER, T_START + 1 * S);
 }
 
 /* S1: anyone else starts as Backup with Master_Down_Timer = Master_Down_Interval. */
@@ -264,17 +265,17 @@ static void test_s1_backup_startup(void)
 	CHECK_EQ(k.out.old_state, FSM_INIT);
 	CHECK_EQ(k.out.new_state, FSM_BACKUP);
 	CHECK_EQ(k.out.reason, VRRPD_R_STARTUP);
-	CHECK_EQ(k.out.deadline_ns, T0 + 3 * S + 218750 * US);
+	CHECK_EQ(k.out.deadline_ns, T_START + 3 * S + 218750 * US);
 	CHECK_EQ(k.f.down_deadline_ns, k.out.deadline_ns);
 	/* The caller looks at the recorded adverts one master interval before the deadline. */
-	CHECK_EQ(k.out.due_ns, T0 + 2 * S + 218750 * US);
+	CHECK_EQ(k.out.due_ns, T_START + 2 * S + 218750 * US);
 	/* ... but the timer does nothing before the deadline itself. */
-	k.now_ns = T0 + 3 * S + 218749 * US;
+	k.now_ns = T_START + 3 * S + 218749 * US;
 	CHECK_EQ(fake_timer(&k), 0);
-	check_noop(&k, FSM_BACKUP, T0 + 3 * S + 218750 * US);
-	k.now_ns = T0;
+	check_noop(&k, FSM_BACKUP, T_START + 3 * S + 218750 * US);
+	k.now_ns = T_START;
 	CHECK_EQ(fake_start(&k), -EINVAL);
-	check_noop(&k, FSM_BACKUP, T0 + 3 * S + 218750 * US);
+	check_noop(&k, FSM_BACKUP, T_START + 3 * S + 218750 * US);
 }
 
 /* S2: Master_Down_Timer fires: advert, VIPs, GARP, -> Master. */
@@ -424,42 +425,42 @@ static void test_s5_master_adver_timer(void)
 	CHECK_EQ(fake_start(&k), 0);
 	/* Due 1/16 of the interval early (fsm_adver_slack_ns): before that, nothing. */
 	CHECK_EQ(fsm_adver_slack_ns(&k.f), 62500 * 1000);
-	k.now_ns = T0 + 937 * MS;
+	k.now_ns = T_START + 937 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
-	check_noop(&k, FSM_MASTER, T0 + 1 * S);
-	CHECK_EQ(k.out.due_ns, T0 + 937500 * 1000);
+	check_noop(&k, FSM_MASTER, T_START + 1 * S);
+	CHECK_EQ(k.out.due_ns, T_START + 937500 * 1000);
 	/* Within the slack, on time or a little late: the next deadline keeps the cadence. */
-	k.now_ns = T0 + 938 * MS;
+	k.now_ns = T_START + 938 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	CHECK_EQ(k.out.reason, VRRPD_R_NONE);
-	CHECK_EQ(k.out.deadline_ns, T0 + 2 * S);
-	CHECK_EQ(k.out.due_ns, T0 + 2 * S - 62500 * 1000);
-	k.now_ns = T0 + 2 * S + 300 * MS;
+	CHECK_EQ(k.out.deadline_ns, T_START + 2 * S);
+	CHECK_EQ(k.out.due_ns, T_START + 2 * S - 62500 * 1000);
+	k.now_ns = T_START + 2 * S + 300 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, T0 + 3 * S);
+	CHECK_EQ(k.out.deadline_ns, T_START + 3 * S);
 	/* Exactly one interval late: the cadence deadline is now, not the future: restart. */
-	k.now_ns = T0 + 4 * S;
+	k.now_ns = T_START + 4 * S;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, T0 + 5 * S);
+	CHECK_EQ(k.out.deadline_ns, T_START + 5 * S);
 	/* A 10 s stall: one advert, then the next on the grid, after half an interval at least. */
-	k.now_ns = T0 + 15 * S + 400 * MS;
+	k.now_ns = T_START + 15 * S + 400 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, T0 + 16 * S);
+	CHECK_EQ(k.out.deadline_ns, T_START + 16 * S);
 	CHECK_EQ(fake_timer(&k), 0);
-	check_noop(&k, FSM_MASTER, T0 + 16 * S);
-	k.now_ns = T0 + 26 * S + 600 * MS;
+	check_noop(&k, FSM_MASTER, T_START + 16 * S);
+	k.now_ns = T_START + 26 * S + 600 * MS;
 	CHECK_EQ(fake_timer(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, T0 + 27 * S + 500 * MS);
+	CHECK_EQ(k.out.deadline_ns, T_START + 27 * S + 500 * MS);
 	/* Off the full grid once: the advert after that is back on it, half an interval later. */
 	CHECK_EQ(fake_fire(&k), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
-	CHECK_EQ(k.out.deadline_ns, T0 + 28 * S);
+	CHECK_EQ(k.out.deadline_ns, T_START + 28 * S);
 }
 
 /*
@@ -478,7 +479,7 @@ static void test_s5_common_grid(void)
 		fake_init(&a, 3, 200, true, ints[i]);
 		adver = fsm_adver_ns(&a.f);
 		for (j = 0; j < 1000; j++) {
-			from = T0 + (uint64_t)j * 7919 * US + j % 13;
+			from = T_START + (uint64_t)j * 7919 * US + j % 13;
 			next = NEXT(&a, from);
 			CHECK(next >= from + adver / 2 && next <= from + adver);
 			CHECK_EQ(next % (adver / 2), 0);
@@ -489,7 +490,7 @@ static void test_s5_common_grid(void)
 	/* Two Masters, 10 ms adverts, taking over 3.3 ms apart: the same deadlines from the 2nd. */
 	fake_init(&a, 3, 200, true, 1);
 	fake_init(&b, 3, 200, true, 1);
-	a.now_ns = T0 + 1234567;
+	a.now_ns = T_START + 1234567;
 	b.now_ns = a.now_ns + 3300 * US;
 	CHECK_EQ(fake_start(&a), 0);
 	CHECK_EQ(fake_start(&b), 0);

@@ -275,7 +275,7 @@ static void test_misuse(void)
 	check_failed_case = 0;
 }
 
-/* The first command line of ORIGINAL.md, unchanged. */
+/* The original vrrpd README's first command line, unchanged. */
 static void test_original_cmdline(void)
 {
 	struct opts o;
@@ -310,7 +310,7 @@ static void test_original_cmdline(void)
 	CHECK(!o.foreground);
 	CHECK(!o.owner_drop);
 	CHECK(!o.pass_adverts); /* valid adverts end in the XDP program */
-	CHECK(!o.no_accept); /* RFC.md D2: accept, as keepalived and FRR */
+	CHECK(!o.no_accept); /* CONFORMANCE.md D2: accept, as keepalived and FRR */
 	CHECK_EQ(o.npeers, 0); /* multicast */
 	CHECK_EQ(o.nvips, 1);
 	CHECK_EQ(o.vips[0].addr.v4, ip("10.16.1.200"));

@@ -2,8 +2,9 @@
 /*
  * user/pkt.c against golden frames. The expected bytes are NOT produced by pkt.c: they come from
  * tests/unit/gen_golden.py, a separate Python 3 + struct encoder of the same wire format
- * (docs/RFC.md), whose checksums are computed twice, by an RFC 1071 word loop and as the residue
- * of the whole buffer modulo 0xffff. Its output is pasted below verbatim between the markers:
+ * (docs/CONFORMANCE.md), whose checksums are computed twice, by an RFC 1071 word loop and as
+ * the residue of the whole buffer modulo 0xffff. Its output is pasted below verbatim between the
+ * markers:
  *   python3 tests/unit/gen_golden.py > /tmp/golden.h
  * tcpdump 4.99 -vv decodes every golden frame and accepts the checksums it verifies (v2 C1 and
  * v3 C4; it flags the C3 frames, as expected of a tool that assumes the legacy form).

@@ -1067,7 +1067,7 @@ static void test_build_nospc(void)
 	check_nospc(build_ns_cb, &nd, sizeof(golden6_ns_dad));
 }
 
-/* RFC 4861 7.2.6 / RFC.md D5: the takeover announcement. */
+/* RFC 4861 7.2.6 / CONFORMANCE.md D5: the takeover announcement. */
 static void test_unsolicited_na(void)
 {
 	uint8_t buf[PKT_MAX_FRAME], target[16], all_nodes[16];
@@ -1092,7 +1092,7 @@ static void test_unsolicited_na(void)
 	CHECK_EQ(csum6_residue(golden6_una + OFF_IP), 0);
 }
 
-/* The reply of the NS responder (RFC.md D5: R set; RFC 4861 7.2.4: S set, to the asker). */
+/* The reply of the NS responder (CONFORMANCE.md D5: R set; RFC 4861 7.2.4: S set, to the asker). */
 static void test_na_reply(void)
 {
 	uint8_t buf[PKT_MAX_FRAME], target[16], dst[16];
