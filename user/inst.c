@@ -14,7 +14,7 @@
 #include "inst.h"
 #include "link.h"
 #include "log.h"
-#include "nl.h"
+#include "net.h"
 #include "pkt.h"
 #include "pkt6.h"
 #include "tx.h"
@@ -514,7 +514,7 @@ static void inst_update_inhibit(struct inst *in, uint64_t now_ns)
 /* The link as the kernel and the driver see it; why says what is wrong. */
 static bool inst_link_query(struct inst *in, uint64_t now_ns, const char **why)
 {
-	struct nl_link_info li;
+	struct net_link_info li;
 
 	if (link_get(in->nl, in->o->ifname, now_ns, &li) || li.ifindex != in->ifindex) {
 		*why = "interface gone";
@@ -575,7 +575,7 @@ static void inst_apply_prio(struct inst *in, uint64_t now_ns)
  */
 static void inst_track_check(struct inst *in, uint64_t now_ns)
 {
-	struct nl_link_info li;
+	struct net_link_info li;
 	int i, delta = 0;
 
 	in->track_fault = NULL;
@@ -631,12 +631,12 @@ void inst_link_check(struct inst *in, uint64_t now_ns)
 bool inst_iface_back(struct inst *in)
 {
 	union vrrpd_addr vips[OPTS_MAX_VIPS], primary;
-	struct nl_link_info li;
+	struct net_link_info li;
 
-	if (nl_link_get(in->nl, in->o->ifname, &li) || !li.ether || li.ifindex == in->ifindex)
+	if (net_link_get(in->nl, in->o->ifname, &li) || !li.ether || li.ifindex == in->ifindex)
 		return false;
 	inst_vip_addrs(in, vips);
-	return nl_primary_ip(in->nl, li.ifindex, in->o->family, vips, in->o->nvips, &primary) == 0;
+	return net_primary_ip(in->nl, li.ifindex, in->o->family, vips, in->o->nvips, &primary) == 0;
 }
 
 /*
@@ -654,20 +654,20 @@ static void inst_vmac_id(const struct opts *o, int ifindex, char name[IF_NAMESIZ
 }
 
 /* Is the interface l the VMAC macvlan of an instance on ifindex with that MAC? */
-static bool inst_vmac_is(const struct nl_link_info *l, int ifindex, const uint8_t mac[6])
+static bool inst_vmac_is(const struct net_link_info *l, int ifindex, const uint8_t mac[6])
 {
 	return !strcmp(l->kind, "macvlan") && l->parent == ifindex && !memcmp(l->mac, mac, 6);
 }
 
 int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl, uint32_t group)
 {
-	struct nl_link_info li, old;
+	struct net_link_info li, old;
 	char name[IF_NAMESIZE];
 	struct vrrpd_key key;
 	uint32_t owner;
 	uint8_t mac[6];
 
-	if (!o->vmac || nl_link_get(nl, o->ifname, &li))
+	if (!o->vmac || net_link_get(nl, o->ifname, &li))
 		return 0;
 	key = (struct vrrpd_key){ .ifindex = (uint32_t)li.ifindex,
 				  .family = (uint8_t)o->family,
@@ -676,8 +676,8 @@ int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock 
 	if (xdp_claim(x, &key, &owner) == -EEXIST)
 		return 0;
 	inst_vmac_id(o, li.ifindex, name, mac);
-	if (nl_link_get(nl, name, &old) || !inst_vmac_is(&old, li.ifindex, mac) ||
-	    nl_link_set_group(nl, old.ifindex, group))
+	if (net_link_get(nl, name, &old) || !inst_vmac_is(&old, li.ifindex, mac) ||
+	    net_link_set_group(nl, old.ifindex, group))
 		return 0;
 	log_warnx("VRRP ID %d on %s: removing %s, left by a vrrpd that is gone", o->vrid, o->ifname,
 		  name);
@@ -691,12 +691,12 @@ int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock 
 static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 {
 	const struct opts *o = in->o;
-	struct nl_link_info old;
+	struct net_link_info old;
 	uint8_t vmac[6];
 	int ret, was;
 
 	inst_vmac_id(o, in->ifindex, in->vmac_name, vmac);
-	if (nl_link_get(in->nl, in->vmac_name, &old) == 0) {
+	if (net_link_get(in->nl, in->vmac_name, &old) == 0) {
 		if (!inst_vmac_is(&old, in->ifindex, vmac)) {
 			snprintf(
 				err, errlen,
@@ -706,9 +706,9 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 		}
 		log_warnx("VRRP ID %d on %s: removing %s, left by a vrrpd that is gone", o->vrid,
 			  o->ifname, in->vmac_name);
-		nl_link_del(in->nl, old.ifindex);
+		net_link_del(in->nl, old.ifindex);
 	}
-	ret = nl_vmac_add(in->nl, in->ifindex, in->vmac_name, vmac, &in->vmac_ifindex);
+	ret = net_vmac_add(in->nl, in->ifindex, in->vmac_name, vmac, &in->vmac_ifindex);
 	if (ret) {
 		in->vmac_ifindex = 0;
 		snprintf(
@@ -720,7 +720,7 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	memcpy(in->src_mac, vmac, 6);
 	in->vip_ifindex = in->vmac_ifindex;
 	/* IPv6: no link-local of its own from the VMAC, only the VIPs (with IPv6 on, as Master). */
-	if (inst_v6(in) && nl_sysctl("ipv6", in->vmac_name, "addr_gen_mode", "1"))
+	if (inst_v6(in) && net_sysctl("ipv6", in->vmac_name, "addr_gen_mode", "1"))
 		log_warnx("VRRP ID %d on %s: cannot set addr_gen_mode on %s", o->vrid, o->ifname,
 			  in->vmac_name);
 	/*
@@ -728,7 +728,7 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	 * interface: strict reverse-path filtering would drop it, and conf/all overrides the
 	 * macvlan's own 0.
 	 */
-	ret = nl_rp_filter_push_down(in->vmac_name, &was);
+	ret = net_rp_filter_push_down(in->vmac_name, &was);
 	if (ret)
 		log_warnx(
 			"VRRP ID %d on %s: cannot set rp_filter per device (%s): traffic to the VIPs may be dropped",
@@ -742,8 +742,8 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	 * to) would say "VIP is at the interface's MAC" with arp_announce 0, and hosts take it.
 	 * 2 makes them use the interface's own address. Raised, never lowered, and left set.
 	 */
-	if (nl_sysctl_get("ipv4", o->ifname, "arp_announce", &ret) == 0 && ret < 2) {
-		ret = nl_sysctl("ipv4", o->ifname, "arp_announce", "2");
+	if (net_sysctl_get("ipv4", o->ifname, "arp_announce", &ret) == 0 && ret < 2) {
+		ret = net_sysctl("ipv4", o->ifname, "arp_announce", "2");
 		if (ret)
 			log_warnx(
 				"VRRP ID %d on %s: cannot set arp_announce to 2 (%s): %s may announce a VIP with its own MAC",
@@ -763,7 +763,7 @@ static int inst_vmac_close(struct inst *in)
 
 	if (!in->vmac_ifindex || in->gone)
 		return 0;
-	ret = nl_link_del(in->nl, in->vmac_ifindex);
+	ret = net_link_del(in->nl, in->vmac_ifindex);
 	if (ret)
 		log_warnx("VRRP ID %d on %s: cannot remove %s: %s", in->o->vrid, in->o->ifname,
 			  in->vmac_name, strerror(-ret));
@@ -774,7 +774,7 @@ static int inst_vmac_close(struct inst *in)
 static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
 		     struct hook *hook, uint64_t now_ns, char *err, size_t errlen)
 {
-	struct nl_link_info li;
+	struct net_link_info li;
 	union vrrpd_addr vips[OPTS_MAX_VIPS];
 	struct fsm_cfg fc = { 0 };
 	char buf[INET6_ADDRSTRLEN];
@@ -789,7 +789,7 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 	in->hook = hook;
 	in->tx_fd = -1;
 	in->utx_fd = -1;
-	ret = nl_link_get(nl, o->ifname, &li);
+	ret = net_link_get(nl, o->ifname, &li);
 	if (ret) {
 		snprintf(err, errlen, "interface '%s' does not exist", o->ifname);
 		return ret;
@@ -806,7 +806,7 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 	 * and the XDP program can only tell them apart if the tag is still in the frame. Left off.
 	 */
 	if (strcmp(li.kind, "vlan")) {
-		ret = nl_ethtool_rxvlan_off(o->ifname);
+		ret = net_ethtool_rxvlan_off(o->ifname);
 		if (ret < 0)
 			log_warnx(
 				"VRRP ID %d on %s: cannot turn off rx VLAN offload (%s): adverts tagged for another VLAN may pass for untagged ones",
@@ -857,7 +857,7 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 			  o->ifname, owner);
 
 	inst_vip_addrs(in, vips);
-	ret = nl_primary_ip(nl, in->ifindex, o->family, vips, o->nvips, &fc.primary_ip);
+	ret = net_primary_ip(nl, in->ifindex, o->family, vips, o->nvips, &fc.primary_ip);
 	if (ret) {
 		snprintf(err, errlen, "interface %s has no %s address to send adverts from",
 			 o->ifname, o->family == AF_INET6 ? "IPv6 link-local" : "IPv4");
@@ -868,12 +868,12 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 	 * remove, so that a backup holds no VIP.
 	 */
 	for (i = 0; i < o->nvips; i++) {
-		ret = nl_has_ip(nl, in->ifindex, o->family, &o->vips[i].addr);
+		ret = net_has_ip(nl, in->ifindex, o->family, &o->vips[i].addr);
 		if (ret <= 0)
 			continue;
 		if (adopted) {
-			nl_addr_del(nl, in->ifindex, o->family, &o->vips[i].addr,
-				    o->vips[i].prefix_len);
+			net_addr_del(nl, in->ifindex, o->family, &o->vips[i].addr,
+				     o->vips[i].prefix_len);
 		} else {
 			in->vip_present[i] = true;
 			log_warnx(
@@ -1033,7 +1033,7 @@ void inst_stop_begin(struct inst *in, uint64_t now_ns, uint32_t group)
 	for (i = 0; i < in->o->nvips; i++)
 		xdp_vip_del(in->x, in->ifindex, in->o->family, &in->o->vips[i].addr);
 	in->vmac_grouped = group && in->vmac_ifindex && !in->gone &&
-			   nl_link_set_group(in->nl, in->vmac_ifindex, group) == 0;
+			   net_link_set_group(in->nl, in->vmac_ifindex, group) == 0;
 }
 
 void inst_stop_end(struct inst *in, uint64_t now_ns, bool group_removed)

@@ -102,7 +102,7 @@ void inst_begin(struct inst *in, uint64_t now_ns);
 /*
  * Before starting many instances: puts the VMAC macvlan a vrrpd that is gone (kill -9) left for
  * the instance of o in netdev group `group`, for the caller to remove them all in one request
- * (nl_link_del_group) instead of one kernel RCU grace period each in inst_start. 1 if it did.
+ * (net_link_del_group) instead of one kernel RCU grace period each in inst_start. 1 if it did.
  */
 int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock *nl,
 			uint32_t group);
@@ -117,7 +117,7 @@ void inst_stop(struct inst *in, uint64_t now_ns);
 /*
  * inst_stop in two halves, for many instances: the first puts the VMAC's macvlan in netdev
  * group (when not 0) instead of removing it, the caller removes the group in one request
- * (nl_link_del_group), and the second finishes (removes the macvlan itself unless the group's
+ * (net_link_del_group), and the second finishes (removes the macvlan itself unless the group's
  * removal succeeded, then runs the stop script).
  */
 void inst_stop_begin(struct inst *in, uint64_t now_ns, uint32_t group);

@@ -13,10 +13,10 @@
 struct link_entry {
 	char ifname[IF_NAMESIZE];
 	uint64_t stamp; /* when read; 0: a free entry */
-	int err; /* nl_link_get()'s answer */
-	struct nl_link_info li;
+	int err; /* net_link_get()'s answer */
+	struct net_link_info li;
 	bool ethtool_read; /* at this stamp */
-	int ethtool; /* nl_ethtool_link()'s answer */
+	int ethtool; /* net_ethtool_link()'s answer */
 };
 
 static struct link_entry link_cache[LINK_CACHE];
@@ -38,7 +38,7 @@ static struct link_entry *link_entry(const char *ifname, uint64_t stamp, bool *f
 	return oldest;
 }
 
-int link_get(struct nl_sock *nl, const char *ifname, uint64_t stamp, struct nl_link_info *li)
+int link_get(struct nl_sock *nl, const char *ifname, uint64_t stamp, struct net_link_info *li)
 {
 	bool fresh;
 	struct link_entry *e = link_entry(ifname, stamp, &fresh);
@@ -46,7 +46,7 @@ int link_get(struct nl_sock *nl, const char *ifname, uint64_t stamp, struct nl_l
 	if (!fresh) {
 		snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
 		e->stamp = stamp;
-		e->err = nl_link_get(nl, ifname, &e->li);
+		e->err = net_link_get(nl, ifname, &e->li);
 		e->ethtool_read = false;
 	}
 	*li = e->li;
@@ -60,9 +60,9 @@ int link_ethtool(const char *ifname, uint64_t stamp)
 
 	/* Without a link_get() at this stamp: read, not kept (the entry holds no link state). */
 	if (!fresh)
-		return nl_ethtool_link(ifname);
+		return net_ethtool_link(ifname);
 	if (!e->ethtool_read) {
-		e->ethtool = nl_ethtool_link(ifname);
+		e->ethtool = net_ethtool_link(ifname);
 		e->ethtool_read = true;
 	}
 	return e->ethtool;

@@ -10,11 +10,11 @@
 
 #include <stdint.h>
 
-#include "nl.h"
+#include "net.h"
 
-/* nl_link_get(), read once for every caller with the same stamp (a CLOCK_MONOTONIC time). */
-int link_get(struct nl_sock *nl, const char *ifname, uint64_t stamp, struct nl_link_info *li);
-/* nl_ethtool_link(), the same way. */
+/* net_link_get(), read once for every caller with the same stamp (a CLOCK_MONOTONIC time). */
+int link_get(struct nl_sock *nl, const char *ifname, uint64_t stamp, struct net_link_info *li);
+/* net_ethtool_link(), the same way. */
 int link_ethtool(const char *ifname, uint64_t stamp);
 
 #endif

@@ -28,7 +28,7 @@
 #include "hook.h"
 #include "inst.h"
 #include "log.h"
-#include "nl.h"
+#include "net.h"
 #include "opts.h"
 #include "priv.h"
 #include "vipq.h"
@@ -342,7 +342,7 @@ static void leftovers_remove(struct vrrpd *d)
 
 	for (i = 0; i < d->nvi; i++)
 		n += inst_leftover_group(&d->vi[i]->o, &d->x, d->nl, group);
-	if (n && nl_link_del_group(d->nl, group))
+	if (n && net_link_del_group(d->nl, group))
 		log_warnx("cannot remove the VMAC interfaces left behind at once: one by one");
 }
 
@@ -359,7 +359,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		if (ret)
 			return ret;
 	}
-	d->nl = nl_open();
+	d->nl = net_open();
 	if (!d->nl) {
 		snprintf(err, errlen, "cannot open a netlink socket: %s", strerror(errno));
 		return -errno;
@@ -378,7 +378,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 		return -errno;
 	}
 	/* Before the instance looks at its link, so that no change falls in between. */
-	d->link_watch = nl_link_watch_open();
+	d->link_watch = net_link_watch_open();
 	if (!d->link_watch) {
 		snprintf(err, errlen, "cannot watch link changes: %s", strerror(errno));
 		return -errno;
@@ -422,7 +422,7 @@ static int setup(struct vrrpd *d, char *err, size_t errlen)
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, d->timerfd, &ev);
 	ev.data.fd = ring_buffer__epoll_fd(d->x.rb);
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
-	ev.data.fd = nl_link_watch_fd(d->link_watch);
+	ev.data.fd = net_link_watch_fd(d->link_watch);
 	epoll_ctl(d->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev);
 	if (d->q) {
 		ev.data.fd = vipq_fd(d->q);
@@ -615,7 +615,7 @@ static void teardown(struct vrrpd *d)
 	for (i = 0; i < d->nvi; i++)
 		if (d->vi[i]->started)
 			inst_stop_begin(&d->vi[i]->inst, now_ns(), group);
-	removed = group && nl_link_del_group(d->nl, group) == 0;
+	removed = group && net_link_del_group(d->nl, group) == 0;
 	if (group && !removed)
 		log_warnx("cannot remove the VMAC interfaces at once: one by one");
 	for (i = 0; i < d->nvi; i++)
@@ -631,8 +631,8 @@ static void teardown(struct vrrpd *d)
 		if (d->vi[i]->attached_ifindex)
 			xdp_detach_if_unused(&d->x, d->vi[i]->attached_ifindex);
 	xdp_close(&d->x);
-	nl_close(d->nl);
-	nl_close(d->link_watch);
+	net_close(d->nl);
+	net_close(d->link_watch);
 	if (d->pidfile[0])
 		unlink(d->pidfile);
 	for (i = 0; i < d->nvi; i++) {
@@ -926,8 +926,8 @@ static int run(struct vrrpd *d)
 					log_warn("timerfd");
 			} else if (d->q && evs[i].data.fd == vipq_fd(d->q)) {
 				vipq_collect(d->q);
-			} else if (evs[i].data.fd == nl_link_watch_fd(d->link_watch)) {
-				nl_link_watch_read(d->link_watch);
+			} else if (evs[i].data.fd == net_link_watch_fd(d->link_watch)) {
+				net_link_watch_read(d->link_watch);
 				/* One clock reading: each interface is read once for all (link.h). */
 				now = now_ns();
 				for (j = 0; j < d->nvi; j++)

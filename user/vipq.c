@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "nl.h"
+#include "net.h"
 #include "vipq.h"
 
 #define VIPQ_LEN 512u
@@ -46,8 +46,8 @@ void vipq_apply(struct nl_sock *nl, struct vipq_req *r)
 	/* Up, with IPv6 on for IPv6 VIPs, before the VIPs go on the macvlan. */
 	if (add && r->vmac_ifindex) {
 		if (v6)
-			r->ipv6_ret = nl_sysctl("ipv6", r->vmac_name, "disable_ipv6", "0");
-		r->link_ret = nl_link_set_up(nl, r->vmac_ifindex, true);
+			r->ipv6_ret = net_sysctl("ipv6", r->vmac_name, "disable_ipv6", "0");
+		r->link_ret = net_link_set_up(nl, r->vmac_ifindex, true);
 	}
 	for (i = 0; i < r->o->nvips; i++) {
 		const struct opts_vip *v = &r->o->vips[i];
@@ -55,14 +55,14 @@ void vipq_apply(struct nl_sock *nl, struct vipq_req *r)
 		if (r->skip[i])
 			continue;
 		r->vip_ret[i] =
-			add ? nl_addr_add(nl, r->vip_ifindex, r->family, &v->addr, v->prefix_len) :
-			      nl_addr_del(nl, r->vip_ifindex, r->family, &v->addr, v->prefix_len);
+			add ? net_addr_add(nl, r->vip_ifindex, r->family, &v->addr, v->prefix_len) :
+			      net_addr_del(nl, r->vip_ifindex, r->family, &v->addr, v->prefix_len);
 	}
 	/* Down, and IPv6 off, once they are gone. */
 	if (!add && r->vmac_ifindex) {
-		r->link_ret = nl_link_set_up(nl, r->vmac_ifindex, false);
+		r->link_ret = net_link_set_up(nl, r->vmac_ifindex, false);
 		if (v6)
-			r->ipv6_ret = nl_sysctl("ipv6", r->vmac_name, "disable_ipv6", "1");
+			r->ipv6_ret = net_sysctl("ipv6", r->vmac_name, "disable_ipv6", "1");
 	}
 }
 
@@ -116,7 +116,7 @@ struct vipq *vipq_open(void (*finish)(struct vipq_job *j))
 		return NULL;
 	q->finish = finish;
 	q->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	q->nl = nl_open();
+	q->nl = net_open();
 	if (q->efd < 0 || !q->nl) {
 		ret = q->efd < 0 ? errno : EIO;
 		goto fail;
@@ -145,7 +145,7 @@ struct vipq *vipq_open(void (*finish)(struct vipq_job *j))
 	pthread_mutex_destroy(&q->mu);
 fail:
 	if (q->nl)
-		nl_close(q->nl);
+		net_close(q->nl);
 	if (q->efd >= 0)
 		close(q->efd);
 	free(q);
@@ -223,7 +223,7 @@ void vipq_close(struct vipq *q)
 	pthread_cond_destroy(&q->done_cv);
 	pthread_cond_destroy(&q->work_cv);
 	pthread_mutex_destroy(&q->mu);
-	nl_close(q->nl);
+	net_close(q->nl);
 	close(q->efd);
 	free(q);
 }

@@ -21,10 +21,10 @@
 #include <netlink/route/link/macvlan.h>
 
 #include "addr.h"
-#include "nl.h"
+#include "net.h"
 
 /* libnl's -NLE_* codes mapped to errno, at the module boundary. */
-static int nl_errno(int nle)
+static int net_errno(int nle)
 {
 	switch (-nle) {
 	case 0:
@@ -51,7 +51,7 @@ static int nl_errno(int nle)
 	}
 }
 
-struct nl_sock *nl_open(void)
+struct nl_sock *net_open(void)
 {
 	struct nl_sock *sk = nl_socket_alloc();
 
@@ -74,13 +74,13 @@ struct nl_sock *nl_open(void)
 	return sk;
 }
 
-void nl_close(struct nl_sock *sk)
+void net_close(struct nl_sock *sk)
 {
 	if (sk)
 		nl_socket_free(sk);
 }
 
-int nl_link_get(struct nl_sock *sk, const char *ifname, struct nl_link_info *info)
+int net_link_get(struct nl_sock *sk, const char *ifname, struct net_link_info *info)
 {
 	struct rtnl_link *link = NULL;
 	struct nl_addr *lladdr;
@@ -89,7 +89,7 @@ int nl_link_get(struct nl_sock *sk, const char *ifname, struct nl_link_info *inf
 
 	ret = rtnl_link_get_kernel(sk, 0, ifname, &link);
 	if (ret < 0)
-		return nl_errno(ret) == -EIO ? -ENODEV : nl_errno(ret);
+		return net_errno(ret) == -EIO ? -ENODEV : net_errno(ret);
 	memset(info, 0, sizeof(*info));
 	info->ifindex = rtnl_link_get_ifindex(link);
 	flags = rtnl_link_get_flags(link);
@@ -106,7 +106,7 @@ int nl_link_get(struct nl_sock *sk, const char *ifname, struct nl_link_info *inf
 	return 0;
 }
 
-int nl_sysctl_get(const char *proto, const char *ifname, const char *key, int *value)
+int net_sysctl_get(const char *proto, const char *ifname, const char *key, int *value)
 {
 	char path[128], buf[32];
 	ssize_t n;
@@ -125,7 +125,7 @@ int nl_sysctl_get(const char *proto, const char *ifname, const char *key, int *v
 	return 0;
 }
 
-int nl_sysctl(const char *proto, const char *ifname, const char *key, const char *value)
+int net_sysctl(const char *proto, const char *ifname, const char *key, const char *value)
 {
 	char path[128];
 	ssize_t len = (ssize_t)strlen(value);
@@ -141,14 +141,14 @@ int nl_sysctl(const char *proto, const char *ifname, const char *key, const char
 	return ret;
 }
 
-int nl_rp_filter_push_down(const char *except, int *was)
+int net_rp_filter_push_down(const char *except, int *was)
 {
 	char value[16];
 	struct dirent *de;
 	int all, cur, ret;
 	DIR *d;
 
-	ret = nl_sysctl_get("ipv4", "all", "rp_filter", &all);
+	ret = net_sysctl_get("ipv4", "all", "rp_filter", &all);
 	if (ret)
 		return ret;
 	*was = all;
@@ -163,18 +163,18 @@ int nl_rp_filter_push_down(const char *except, int *was)
 		if (de->d_name[0] == '.' || !strcmp(de->d_name, "all") ||
 		    !strcmp(de->d_name, except))
 			continue;
-		if (nl_sysctl_get("ipv4", de->d_name, "rp_filter", &cur) == 0 && cur < all)
-			nl_sysctl("ipv4", de->d_name, "rp_filter", value);
+		if (net_sysctl_get("ipv4", de->d_name, "rp_filter", &cur) == 0 && cur < all)
+			net_sysctl("ipv4", de->d_name, "rp_filter", value);
 	}
 	closedir(d);
-	return nl_sysctl("ipv4", "all", "rp_filter", "0");
+	return net_sysctl("ipv4", "all", "rp_filter", "0");
 }
 
-int nl_vmac_add(struct nl_sock *sk, int parent, const char *name, const uint8_t mac[6],
-		int *ifindex)
+int net_vmac_add(struct nl_sock *sk, int parent, const char *name, const uint8_t mac[6],
+		 int *ifindex)
 {
 	struct rtnl_link *link = rtnl_link_macvlan_alloc();
-	struct nl_link_info li;
+	struct net_link_info li;
 	struct nl_addr *addr;
 	int ret;
 
@@ -189,34 +189,34 @@ int nl_vmac_add(struct nl_sock *sk, int parent, const char *name, const uint8_t 
 	rtnl_link_set_link(link, parent);
 	rtnl_link_set_addr(link, addr);
 	rtnl_link_macvlan_set_mode(link, MACVLAN_MODE_BRIDGE);
-	ret = nl_errno(rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL));
+	ret = net_errno(rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL));
 	nl_addr_put(addr);
 	rtnl_link_put(link);
 	if (ret)
 		return ret;
-	ret = nl_link_get(sk, name, &li);
+	ret = net_link_get(sk, name, &li);
 	if (ret)
 		return ret;
 	*ifindex = li.ifindex;
 	/* Before it is ever up: a backup's VMAC must never send anything (CONFORMANCE.md D1). */
-	ret = nl_sysctl("ipv6", name, "disable_ipv6", "1");
+	ret = net_sysctl("ipv6", name, "disable_ipv6", "1");
 	if (ret && ret != -ENOENT) /* -ENOENT: a kernel without IPv6 */
 		goto fail;
 	/* ARP only for the addresses on it (the VIPs, which XDP answers anyway). */
-	ret = nl_sysctl("ipv4", name, "arp_ignore", "1");
+	ret = net_sysctl("ipv4", name, "arp_ignore", "1");
 	if (!ret)
-		ret = nl_sysctl("ipv4", name, "arp_announce", "2");
+		ret = net_sysctl("ipv4", name, "arp_announce", "2");
 	/* Traffic for a VIP arrives here while the route back is the parent's. */
 	if (!ret)
-		ret = nl_sysctl("ipv4", name, "rp_filter", "0");
+		ret = net_sysctl("ipv4", name, "rp_filter", "0");
 	if (!ret)
 		return 0;
 fail:
-	nl_link_del(sk, *ifindex);
+	net_link_del(sk, *ifindex);
 	return ret;
 }
 
-int nl_link_del(struct nl_sock *sk, int ifindex)
+int net_link_del(struct nl_sock *sk, int ifindex)
 {
 	struct rtnl_link *link = rtnl_link_alloc();
 	int ret;
@@ -224,14 +224,14 @@ int nl_link_del(struct nl_sock *sk, int ifindex)
 	if (!link)
 		return -ENOMEM;
 	rtnl_link_set_ifindex(link, ifindex);
-	ret = nl_errno(rtnl_link_delete(sk, link));
+	ret = net_errno(rtnl_link_delete(sk, link));
 	rtnl_link_put(link);
 	return ret == -ENODEV ? 0 : ret;
 }
 
 /* One RTM_SETLINK or RTM_DELLINK of ifi, with IFLA_GROUP if group is not NULL; waits for the ack. */
-static int nl_link_request(struct nl_sock *sk, int type, const struct ifinfomsg *ifi,
-			   const uint32_t *group)
+static int net_link_request(struct nl_sock *sk, int type, const struct ifinfomsg *ifi,
+			    const uint32_t *group)
 {
 	struct nl_msg *msg = nlmsg_alloc_simple(type, NLM_F_REQUEST | NLM_F_ACK);
 	int ret;
@@ -246,52 +246,52 @@ static int nl_link_request(struct nl_sock *sk, int type, const struct ifinfomsg 
 	if (ret >= 0)
 		ret = nl_wait_for_ack(sk);
 	nlmsg_free(msg);
-	return nl_errno(ret < 0 ? ret : 0);
+	return net_errno(ret < 0 ? ret : 0);
 }
 
 /* IFF_UP alone changed, in one request: no read of the link first. */
-int nl_link_set_up(struct nl_sock *sk, int ifindex, bool up)
+int net_link_set_up(struct nl_sock *sk, int ifindex, bool up)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
 				 .ifi_index = ifindex,
 				 .ifi_flags = up ? IFF_UP : 0,
 				 .ifi_change = IFF_UP };
 
-	return nl_link_request(sk, RTM_SETLINK, &ifi, NULL);
+	return net_link_request(sk, RTM_SETLINK, &ifi, NULL);
 }
 
 /* ifindex's group, or (0) every link of group removed. */
-static int nl_link_group_request(struct nl_sock *sk, int type, int ifindex, uint32_t group)
+static int net_link_group_request(struct nl_sock *sk, int type, int ifindex, uint32_t group)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex };
 
-	return nl_link_request(sk, type, &ifi, &group);
+	return net_link_request(sk, type, &ifi, &group);
 }
 
-int nl_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group)
+int net_link_set_group(struct nl_sock *sk, int ifindex, uint32_t group)
 {
-	return nl_link_group_request(sk, RTM_SETLINK, ifindex, group);
+	return net_link_group_request(sk, RTM_SETLINK, ifindex, group);
 }
 
-int nl_link_del_group(struct nl_sock *sk, uint32_t group)
+int net_link_del_group(struct nl_sock *sk, uint32_t group)
 {
-	return nl_link_group_request(sk, RTM_DELLINK, 0, group);
+	return net_link_group_request(sk, RTM_DELLINK, 0, group);
 }
 
-struct nl_walk {
+struct net_walk {
 	int ifindex;
 	int family;
 	const union vrrpd_addr *skip;
 	int nskip;
-	const union vrrpd_addr *want; /* nl_has_ip */
+	const union vrrpd_addr *want; /* net_has_ip */
 	union vrrpd_addr found;
 	bool hit;
 };
 
-static void nl_walk_addr(struct nl_object *obj, void *arg)
+static void net_walk_addr(struct nl_object *obj, void *arg)
 {
 	struct rtnl_addr *a = (struct rtnl_addr *)obj;
-	struct nl_walk *w = arg;
+	struct net_walk *w = arg;
 	union vrrpd_addr ip = { 0 };
 	size_t len = w->family == AF_INET6 ? 16 : 4;
 	struct nl_addr *local;
@@ -320,24 +320,24 @@ static void nl_walk_addr(struct nl_object *obj, void *arg)
 	w->hit = true;
 }
 
-static int nl_walk_addrs(struct nl_sock *sk, struct nl_walk *w)
+static int net_walk_addrs(struct nl_sock *sk, struct net_walk *w)
 {
 	struct nl_cache *cache;
 	int ret;
 
 	ret = rtnl_addr_alloc_cache(sk, &cache);
 	if (ret < 0)
-		return nl_errno(ret);
-	nl_cache_foreach(cache, nl_walk_addr, w);
+		return net_errno(ret);
+	nl_cache_foreach(cache, net_walk_addr, w);
 	nl_cache_free(cache);
 	return 0;
 }
 
-int nl_primary_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *skip,
-		  int nskip, union vrrpd_addr *addr)
+int net_primary_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *skip,
+		   int nskip, union vrrpd_addr *addr)
 {
-	struct nl_walk w = { .ifindex = ifindex, .family = family, .skip = skip, .nskip = nskip };
-	int ret = nl_walk_addrs(sk, &w);
+	struct net_walk w = { .ifindex = ifindex, .family = family, .skip = skip, .nskip = nskip };
+	int ret = net_walk_addrs(sk, &w);
 
 	if (ret)
 		return ret;
@@ -347,16 +347,16 @@ int nl_primary_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd
 	return 0;
 }
 
-int nl_has_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr)
+int net_has_ip(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr)
 {
-	struct nl_walk w = { .ifindex = ifindex, .family = family, .want = addr };
-	int ret = nl_walk_addrs(sk, &w);
+	struct net_walk w = { .ifindex = ifindex, .family = family, .want = addr };
+	int ret = net_walk_addrs(sk, &w);
 
 	return ret ? ret : w.hit;
 }
 
-static int nl_addr_change(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *ip,
-			  uint8_t prefix_len, bool add)
+static int net_addr_change(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *ip,
+			   uint8_t prefix_len, bool add)
 {
 	struct rtnl_addr *a = rtnl_addr_alloc();
 	struct nl_addr *local;
@@ -383,27 +383,27 @@ static int nl_addr_change(struct nl_sock *sk, int ifindex, int family, const uni
 	ret = add ? rtnl_addr_add(sk, a, 0) : rtnl_addr_delete(sk, a, 0);
 	nl_addr_put(local);
 	rtnl_addr_put(a);
-	ret = nl_errno(ret);
+	ret = net_errno(ret);
 	if ((add && ret == -EEXIST) || (!add && ret == -EADDRNOTAVAIL))
 		return 0;
 	return ret;
 }
 
-int nl_addr_add(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr,
-		uint8_t prefix_len)
+int net_addr_add(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr,
+		 uint8_t prefix_len)
 {
-	return nl_addr_change(sk, ifindex, family, addr, prefix_len, true);
+	return net_addr_change(sk, ifindex, family, addr, prefix_len, true);
 }
 
-int nl_addr_del(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr,
-		uint8_t prefix_len)
+int net_addr_del(struct nl_sock *sk, int ifindex, int family, const union vrrpd_addr *addr,
+		 uint8_t prefix_len)
 {
-	return nl_addr_change(sk, ifindex, family, addr, prefix_len, false);
+	return net_addr_change(sk, ifindex, family, addr, prefix_len, false);
 }
 
-struct nl_sock *nl_link_watch_open(void)
+struct nl_sock *net_link_watch_open(void)
 {
-	struct nl_sock *sk = nl_open();
+	struct nl_sock *sk = net_open();
 
 	if (!sk)
 		return NULL;
@@ -417,19 +417,19 @@ struct nl_sock *nl_link_watch_open(void)
 	return sk;
 }
 
-int nl_link_watch_fd(struct nl_sock *sk)
+int net_link_watch_fd(struct nl_sock *sk)
 {
 	return nl_socket_get_fd(sk);
 }
 
-void nl_link_watch_read(struct nl_sock *sk)
+void net_link_watch_read(struct nl_sock *sk)
 {
 	/* Non-blocking: returns once the queue is empty (or on an overrun, heard as an error). */
 	while (nl_recvmsgs_default(sk) >= 0)
 		;
 }
 
-int nl_ethtool_rxvlan_off(const char *ifname)
+int net_ethtool_rxvlan_off(const char *ifname)
 {
 	struct ethtool_value ev = { .cmd = ETHTOOL_GFLAGS };
 	struct ifreq ifr = { 0 };
@@ -451,7 +451,7 @@ int nl_ethtool_rxvlan_off(const char *ifname)
 	return ret;
 }
 
-int nl_ethtool_link(const char *ifname)
+int net_ethtool_link(const char *ifname)
 {
 	struct ethtool_value ev = { .cmd = ETHTOOL_GLINK };
 	struct ifreq ifr = { 0 };
