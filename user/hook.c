@@ -99,12 +99,11 @@ static void hook_log_line(struct hook *h, const char *line)
 	const struct hook_job *j = &h->q[h->head];
 
 	if (h->lines++ < HOOK_MAX_LINES)
-		log_info("VRRP ID %d on %s: %s: %s", h->o->vrid, h->o->ifname, hook_name(j->path),
-			 line);
+		log_info(LOG_INST_FMT "%s: %s", LOG_INST_ARGS(h->o), hook_name(j->path), line);
 	else if (h->lines == HOOK_MAX_LINES + 1)
-		log_warnx(
-			"VRRP ID %d on %s: %s %s: more than %d lines of output: the rest is not logged",
-			h->o->vrid, h->o->ifname, hook_name(j->path), j->state, HOOK_MAX_LINES);
+		log_warnx(LOG_INST_FMT
+			  "%s %s: more than %d lines of output: the rest is not logged",
+			  LOG_INST_ARGS(h->o), hook_name(j->path), j->state, HOOK_MAX_LINES);
 }
 
 /*
@@ -166,17 +165,17 @@ static void hook_reap(struct hook *h, uint64_t now_ns)
 	hook_close_fd(h, &h->out_fd);
 	hook_close_fd(h, &h->pidfd);
 	if (h->killed) /* said when it was killed */
-		log_info("VRRP ID %d on %s: %s %s is gone", h->o->vrid, h->o->ifname,
-			 hook_name(j->path), j->state);
+		log_info(LOG_INST_FMT "%s %s is gone", LOG_INST_ARGS(h->o), hook_name(j->path),
+			 j->state);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		log_info("VRRP ID %d on %s: %s %s finished", h->o->vrid, h->o->ifname,
-			 hook_name(j->path), j->state);
+		log_info(LOG_INST_FMT "%s %s finished", LOG_INST_ARGS(h->o), hook_name(j->path),
+			 j->state);
 	else if (WIFEXITED(status))
-		log_warnx("VRRP ID %d on %s: %s %s exited with status %d", h->o->vrid, h->o->ifname,
+		log_warnx(LOG_INST_FMT "%s %s exited with status %d", LOG_INST_ARGS(h->o),
 			  hook_name(j->path), j->state, WEXITSTATUS(status));
 	else
-		log_warnx("VRRP ID %d on %s: %s %s was killed by signal %d", h->o->vrid,
-			  h->o->ifname, hook_name(j->path), j->state, WTERMSIG(status));
+		log_warnx(LOG_INST_FMT "%s %s was killed by signal %d", LOG_INST_ARGS(h->o),
+			  hook_name(j->path), j->state, WTERMSIG(status));
 	h->pid = 0;
 	h->deadline_ns = 0;
 	h->killed = false;
@@ -251,7 +250,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 		nenv++;
 	envp = calloc((size_t)nenv + HOOK_ENV_OURS + 2, sizeof(*envp));
 	if (!envp) {
-		log_warn("VRRP ID %d on %s: cannot run %s", o->vrid, o->ifname, j->path);
+		log_warn(LOG_INST_FMT "cannot run %s", LOG_INST_ARGS(o), j->path);
 		goto skip;
 	}
 	n = 0;
@@ -271,13 +270,12 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 
 	/* Deleted or changed since start-up: said plainly; the next transition tries again. */
 	if (access(j->path, X_OK)) {
-		log_warn("VRRP ID %d on %s: cannot run %s %s", o->vrid, o->ifname, j->path,
-			 j->state);
+		log_warn(LOG_INST_FMT "cannot run %s %s", LOG_INST_ARGS(o), j->path, j->state);
 		free(envp);
 		goto skip;
 	}
 	if (pipe2(pfd, O_CLOEXEC)) {
-		log_warn("VRRP ID %d on %s: cannot run %s", o->vrid, o->ifname, j->path);
+		log_warn(LOG_INST_FMT "cannot run %s", LOG_INST_ARGS(o), j->path);
 		free(envp);
 		goto skip;
 	}
@@ -287,7 +285,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	free(envp);
 	close(pfd[1]);
 	if (pid < 0) {
-		log_warn("VRRP ID %d on %s: cannot run %s", o->vrid, o->ifname, j->path);
+		log_warn(LOG_INST_FMT "cannot run %s", LOG_INST_ARGS(o), j->path);
 		close(pfd[0]);
 		goto skip;
 	}
@@ -296,12 +294,11 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	fcntl(h->out_fd, F_SETFL, O_NONBLOCK);
 	h->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (h->pidfd < 0) /* before Linux 5.3: reaped at the end of its output, or at a tick */
-		log_warn("VRRP ID %d on %s: pidfd_open", o->vrid, o->ifname);
+		log_warn(LOG_INST_FMT "pidfd_open", LOG_INST_ARGS(o));
 	h->deadline_ns = now_ns + (uint64_t)o->script_timeout_s * 1000000000ull;
 	h->line_len = 0;
 	h->lines = 0;
-	log_info("VRRP ID %d on %s: running %s %s (pid %d)", o->vrid, o->ifname, j->path, j->state,
-		 pid);
+	log_info(LOG_INST_FMT "running %s %s (pid %d)", LOG_INST_ARGS(o), j->path, j->state, pid);
 	ev.data.fd = h->out_fd;
 	epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->out_fd, &ev);
 	if (h->pidfd >= 0) {
@@ -334,10 +331,10 @@ void hook_queue(struct hook *h, bool up, const char *state, const char *prev, co
 		const struct hook_job *b = &h->q[(h->head + 2) % HOOK_QUEUE];
 		int i;
 
-		log_warnx(
-			"VRRP ID %d on %s: %d scripts are waiting already: %s %s and %s %s, the oldest, not run",
-			h->o->vrid, h->o->ifname, HOOK_QUEUE - 1, hook_name(a->path), a->state,
-			hook_name(b->path), b->state);
+		log_warnx(LOG_INST_FMT
+			  "%d scripts are waiting already: %s %s and %s %s, the oldest, not run",
+			  LOG_INST_ARGS(h->o), HOOK_QUEUE - 1, hook_name(a->path), a->state,
+			  hook_name(b->path), b->state);
 		for (i = 1; i < HOOK_QUEUE - 2; i++)
 			h->q[(h->head + i) % HOOK_QUEUE] = h->q[(h->head + i + 2) % HOOK_QUEUE];
 		h->len -= 2;
@@ -388,8 +385,8 @@ void hook_tick(struct hook *h, uint64_t now_ns)
 		hook_reap(h, now_ns); /* no pidfd: look at every tick */
 	if (h->pid <= 0 || h->killed || now_ns < h->deadline_ns)
 		return;
-	log_warnx("VRRP ID %d on %s: %s %s still running after %d s: killed", h->o->vrid,
-		  h->o->ifname, hook_name(j->path), j->state, h->o->script_timeout_s);
+	log_warnx(LOG_INST_FMT "%s %s still running after %d s: killed", LOG_INST_ARGS(h->o),
+		  hook_name(j->path), j->state, h->o->script_timeout_s);
 	kill(-h->pid, SIGKILL);
 	kill(h->pid, SIGKILL);
 	h->killed = true;

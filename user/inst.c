@@ -85,8 +85,8 @@ static void inst_publish(struct inst *in)
 	c->master_adver_int_cs = in->fsm.master_adver_int_cs;
 	ret = xdp_cfg_write(in->x, &in->key, c);
 	if (ret)
-		log_warnx("VRRP ID %d on %s: cannot update the kernel's state: %s", in->o->vrid,
-			  in->o->ifname, strerror(-ret));
+		log_warnx(LOG_INST_FMT "cannot update the kernel's state: %s", LOG_INST_ARGS(in->o),
+			  strerror(-ret));
 }
 
 static uint8_t inst_tx_csum(const struct inst *in)
@@ -111,8 +111,8 @@ static int inst_send_unicast(struct inst *in, struct pkt_advert *a)
 		a->daddr = in->o->peers[i];
 		len = pkt_build_advert(frame, sizeof(frame), a);
 		if (len < 0) {
-			log_warnx("VRRP ID %d on %s: cannot build an advert: %s", in->o->vrid,
-				  in->o->ifname, strerror(-len));
+			log_warnx(LOG_INST_FMT "cannot build an advert: %s", LOG_INST_ARGS(in->o),
+				  strerror(-len));
 			return -1;
 		}
 		/* The IPv4 packet without the frame's Ethernet padding: its total length. */
@@ -120,9 +120,8 @@ static int inst_send_unicast(struct inst *in, struct pkt_advert *a)
 				 (size_t)(frame[PKT_ETH_HLEN + 2] << 8 | frame[PKT_ETH_HLEN + 3]),
 				 a->daddr);
 		if (ret)
-			log_warnx("VRRP ID %d on %s: cannot send an advert to peer %s: %s",
-				  in->o->vrid, in->o->ifname, ip4_str(a->daddr, buf),
-				  strerror(-ret));
+			log_warnx(LOG_INST_FMT "cannot send an advert to peer %s: %s",
+				  LOG_INST_ARGS(in->o), ip4_str(a->daddr, buf), strerror(-ret));
 		else
 			sent++;
 	}
@@ -153,14 +152,14 @@ static void inst_send_advert(struct inst *in, uint8_t priority, uint64_t now_ns)
 		len = inst_v6(in) ? inst_build_advert6(in, priority, frame, sizeof(frame)) :
 				    pkt_build_advert(frame, sizeof(frame), &a);
 		if (len < 0) {
-			log_warnx("VRRP ID %d on %s: cannot build an advert: %s", in->o->vrid,
-				  in->o->ifname, strerror(-len));
+			log_warnx(LOG_INST_FMT "cannot build an advert: %s", LOG_INST_ARGS(in->o),
+				  strerror(-len));
 			return;
 		}
 		ret = tx_send(in->tx_fd, frame, (size_t)len);
 		if (ret) {
-			log_warnx("VRRP ID %d on %s: cannot send an advert: %s", in->o->vrid,
-				  in->o->ifname, strerror(-ret));
+			log_warnx(LOG_INST_FMT "cannot send an advert: %s", LOG_INST_ARGS(in->o),
+				  strerror(-ret));
 			return;
 		}
 	}
@@ -188,8 +187,8 @@ static void inst_send_garps(struct inst *in)
 			len = pkt_build_garp(frame, sizeof(frame), in->src_mac,
 					     in->o->vips[i].addr.v4, 0);
 		if (len > 0 && tx_send(in->tx_fd, frame, (size_t)len))
-			log_warn("VRRP ID %d on %s: cannot send a gratuitous %s", in->o->vrid,
-				 in->o->ifname, inst_v6(in) ? "NA" : "ARP");
+			log_warn(LOG_INST_FMT "cannot send a gratuitous %s", LOG_INST_ARGS(in->o),
+				 inst_v6(in) ? "NA" : "ARP");
 	}
 }
 
@@ -227,13 +226,11 @@ static void inst_send_magic(struct inst *in)
 	len = pkt_build_arp_request(frame, sizeof(frame), in->src_mac, in->o->magic_src,
 				    in->o->magic_dst, 0);
 	if (len > 0 && tx_send(in->tx_fd, frame, (size_t)len))
-		log_warn("VRRP ID %d on %s: cannot send the magic ARP request", in->o->vrid,
-			 in->o->ifname);
+		log_warn(LOG_INST_FMT "cannot send the magic ARP request", LOG_INST_ARGS(in->o));
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0 || bind(fd, (struct sockaddr *)&src, sizeof(src)) ||
 	    sendto(fd, payload, sizeof(payload) - 1, 0, (struct sockaddr *)&dst, sizeof(dst)) < 0)
-		log_warn("VRRP ID %d on %s: cannot send the magic packet", in->o->vrid,
-			 in->o->ifname);
+		log_warn(LOG_INST_FMT "cannot send the magic packet", LOG_INST_ARGS(in->o));
 	if (fd >= 0)
 		close(fd);
 }
@@ -271,15 +268,15 @@ static void inst_vips_said(const struct inst *in, const struct vipq_req *r)
 	char buf[INET6_ADDRSTRLEN];
 
 	if (r->ipv6_ret)
-		log_warnx("VRRP ID %d on %s: cannot turn IPv6 %s on %s: %s", in->o->vrid,
-			  in->o->ifname, add ? "on" : "off", r->vmac_name, strerror(-r->ipv6_ret));
+		log_warnx(LOG_INST_FMT "cannot turn IPv6 %s on %s: %s", LOG_INST_ARGS(in->o),
+			  add ? "on" : "off", r->vmac_name, strerror(-r->ipv6_ret));
 	if (r->link_ret)
-		log_warnx("VRRP ID %d on %s: cannot bring %s %s: %s", in->o->vrid, in->o->ifname,
-			  r->vmac_name, add ? "up" : "down", strerror(-r->link_ret));
+		log_warnx(LOG_INST_FMT "cannot bring %s %s: %s", LOG_INST_ARGS(in->o), r->vmac_name,
+			  add ? "up" : "down", strerror(-r->link_ret));
 	for (int i = 0; i < r->o->nvips; i++)
 		if (r->vip_ret[i])
-			log_warnx("VRRP ID %d on %s: cannot %s %s/%d: %s", in->o->vrid,
-				  in->o->ifname, add ? "add" : "remove",
+			log_warnx(LOG_INST_FMT "cannot %s %s/%d: %s", LOG_INST_ARGS(in->o),
+				  add ? "add" : "remove",
 				  addr_str(r->family, &r->o->vips[i].addr, buf),
 				  r->o->vips[i].prefix_len, strerror(-r->vip_ret[i]));
 }
@@ -370,22 +367,22 @@ static void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_
 		in->cfg.reason = (uint8_t)out->reason;
 		if (out->new_state == FSM_MASTER) {
 			in->cfg.master_transitions++;
-			say("VRRP ID %d on %s: we are now the master router (%s)", in->o->vrid,
-			    in->o->ifname, fsm_reason_name(out->reason));
+			say(LOG_INST_FMT "we are now the master router (%s)", LOG_INST_ARGS(in->o),
+			    fsm_reason_name(out->reason));
 		} else if (out->new_state == FSM_BACKUP) {
-			say("VRRP ID %d on %s: we are now a backup router (%s)", in->o->vrid,
-			    in->o->ifname, fsm_reason_name(out->reason));
+			say(LOG_INST_FMT "we are now a backup router (%s)", LOG_INST_ARGS(in->o),
+			    fsm_reason_name(out->reason));
 		} else if (out->new_state == FSM_FAULT) {
-			log_info("VRRP ID %d on %s: we are now in FAULT state (%s)%s", in->o->vrid,
-				 in->o->ifname, fsm_reason_name(out->reason),
+			log_info(LOG_INST_FMT "we are now in FAULT state (%s)%s",
+				 LOG_INST_ARGS(in->o), fsm_reason_name(out->reason),
 				 out->old_state == FSM_MASTER ? ", addresses removed" : "");
 		}
 	}
 	/* Also after S7, which follows the new master without a separate MASTER_CHANGED. */
 	if ((act & (FSM_ACT_MASTER_CHANGED | FSM_ACT_STATE)) && in->fsm.state == FSM_BACKUP &&
 	    !addr_is_zero(&in->fsm.master_ip))
-		log_info_net("VRRP ID %d on %s: master is %s, priority %d, interval %d cs",
-			     in->o->vrid, in->o->ifname,
+		log_info_net(LOG_INST_FMT "master is %s, priority %d, interval %d cs",
+			     LOG_INST_ARGS(in->o),
 			     addr_str(in->key.family, &in->fsm.master_ip, buf),
 			     in->fsm.master_priority, in->fsm.master_adver_int_cs);
 	if (act & FSM_ACT_SEND_PRIO0)
@@ -483,11 +480,11 @@ static void inst_group_sync(struct inst *in, uint64_t now_ns)
 	allows = group_allows(&in->group, now_ns);
 	/* A member's state follows its adverts: limited as they are (log_info_net). */
 	if (allows && !in->group_ok)
-		log_info_net("VRRP ID %d on %s: group %s: all %d members can be master",
-			     in->o->vrid, in->o->ifname, in->group.key.name, in->group.size);
+		log_info_net(LOG_INST_FMT "group %s: all %d members can be master",
+			     LOG_INST_ARGS(in->o), in->group.key.name, in->group.size);
 	else if (!allows && in->group_ok)
-		log_info_net("VRRP ID %d on %s: group %s: %s: backup until it can be master",
-			     in->o->vrid, in->o->ifname, in->group.key.name, in->group.why);
+		log_info_net(LOG_INST_FMT "group %s: %s: backup until it can be master",
+			     LOG_INST_ARGS(in->o), in->group.key.name, in->group.why);
 	in->group_ok = allows;
 	inst_update_inhibit(in, now_ns);
 	/* What the step changed (a resignation, a takeover) goes out at once too. */
@@ -563,8 +560,8 @@ static void inst_apply_prio(struct inst *in, uint64_t now_ns)
 	if (in->track_delta)
 		snprintf(tracked, sizeof(tracked), ", %+d from tracked interfaces",
 			 in->track_delta);
-	log_info("VRRP ID %d on %s: priority %d (configured %d%s)", in->o->vrid, in->o->ifname,
-		 prio, in->o->priority, tracked);
+	log_info(LOG_INST_FMT "priority %d (configured %d%s)", LOG_INST_ARGS(in->o), prio,
+		 in->o->priority, tracked);
 	inst_apply(in, &out, now_ns);
 }
 
@@ -584,11 +581,11 @@ static void inst_track_check(struct inst *in, uint64_t now_ns)
 		bool down = link_get(in->nl, t->ifname, now_ns, &li) || !li.up || !li.carrier;
 
 		if (down && !in->track_down[i])
-			log_warnx("VRRP ID %d on %s: tracked interface %s is down%s", in->o->vrid,
-				  in->o->ifname, t->ifname, t->weight ? "" : ": FAULT");
+			log_warnx(LOG_INST_FMT "tracked interface %s is down%s",
+				  LOG_INST_ARGS(in->o), t->ifname, t->weight ? "" : ": FAULT");
 		else if (!down && in->track_down[i])
-			log_info("VRRP ID %d on %s: tracked interface %s is up", in->o->vrid,
-				 in->o->ifname, t->ifname);
+			log_info(LOG_INST_FMT "tracked interface %s is up", LOG_INST_ARGS(in->o),
+				 t->ifname);
 		in->track_down[i] = down;
 		if (down && !t->weight && !in->track_fault)
 			in->track_fault = t->ifname;
@@ -620,10 +617,10 @@ void inst_link_check(struct inst *in, uint64_t now_ns)
 		return;
 	in->link_ok = ok;
 	if (ok) {
-		log_info("VRRP ID %d on %s: link up", in->o->vrid, in->o->ifname);
+		log_info(LOG_INST_FMT "link up", LOG_INST_ARGS(in->o));
 		l.type = FSM_IN_LINK_UP;
 	} else {
-		log_warnx("VRRP ID %d on %s: link down (%s)", in->o->vrid, in->o->ifname, why);
+		log_warnx(LOG_INST_FMT "link down (%s)", LOG_INST_ARGS(in->o), why);
 	}
 	inst_feed(in, &l, now_ns);
 }
@@ -679,8 +676,7 @@ int inst_leftover_group(const struct opts *o, struct xdp_ctx *x, struct nl_sock 
 	if (net_link_get(nl, name, &old) || !inst_vmac_is(&old, li.ifindex, mac) ||
 	    net_link_set_group(nl, old.ifindex, group))
 		return 0;
-	log_warnx("VRRP ID %d on %s: removing %s, left by a vrrpd that is gone", o->vrid, o->ifname,
-		  name);
+	log_warnx(LOG_INST_FMT "removing %s, left by a vrrpd that is gone", LOG_INST_ARGS(o), name);
 	return 1;
 }
 
@@ -704,8 +700,8 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 				in->vmac_name, o->vrid, o->ifname);
 			return -EEXIST;
 		}
-		log_warnx("VRRP ID %d on %s: removing %s, left by a vrrpd that is gone", o->vrid,
-			  o->ifname, in->vmac_name);
+		log_warnx(LOG_INST_FMT "removing %s, left by a vrrpd that is gone",
+			  LOG_INST_ARGS(o), in->vmac_name);
 		net_link_del(in->nl, old.ifindex);
 	}
 	ret = net_vmac_add(in->nl, in->ifindex, in->vmac_name, vmac, &in->vmac_ifindex);
@@ -721,7 +717,7 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	in->vip_ifindex = in->vmac_ifindex;
 	/* IPv6: no link-local of its own from the VMAC, only the VIPs (with IPv6 on, as Master). */
 	if (inst_v6(in) && net_sysctl("ipv6", in->vmac_name, "addr_gen_mode", "1"))
-		log_warnx("VRRP ID %d on %s: cannot set addr_gen_mode on %s", o->vrid, o->ifname,
+		log_warnx(LOG_INST_FMT "cannot set addr_gen_mode on %s", LOG_INST_ARGS(o),
 			  in->vmac_name);
 	/*
 	 * Traffic for a VIP arrives on the macvlan while the route back goes out of the
@@ -731,12 +727,14 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 	ret = net_rp_filter_push_down(in->vmac_name, &was);
 	if (ret)
 		log_warnx(
-			"VRRP ID %d on %s: cannot set rp_filter per device (%s): traffic to the VIPs may be dropped",
-			o->vrid, o->ifname, strerror(-ret));
+			LOG_INST_FMT
+			"cannot set rp_filter per device (%s): traffic to the VIPs may be dropped",
+			LOG_INST_ARGS(o), strerror(-ret));
 	else if (was)
 		log_info(
-			"VRRP ID %d on %s: net.ipv4.conf.all.rp_filter was %d: now 0, and %d on every other device, so that %s may take traffic for the VIPs",
-			o->vrid, o->ifname, was, was, in->vmac_name);
+			LOG_INST_FMT
+			"net.ipv4.conf.all.rp_filter was %d: now 0, and %d on every other device, so that %s may take traffic for the VIPs",
+			LOG_INST_ARGS(o), was, was, in->vmac_name);
 	/*
 	 * CONFORMANCE.md D3: the kernel's own ARP requests on the interface (for a host it replies
 	 * to) would say "VIP is at the interface's MAC" with arp_announce 0, and hosts take it.
@@ -746,12 +744,14 @@ static int inst_vmac_open(struct inst *in, char *err, size_t errlen)
 		ret = net_sysctl("ipv4", o->ifname, "arp_announce", "2");
 		if (ret)
 			log_warnx(
-				"VRRP ID %d on %s: cannot set arp_announce to 2 (%s): %s may announce a VIP with its own MAC",
-				o->vrid, o->ifname, strerror(-ret), o->ifname);
+				LOG_INST_FMT
+				"cannot set arp_announce to 2 (%s): %s may announce a VIP with its own MAC",
+				LOG_INST_ARGS(o), strerror(-ret), o->ifname);
 		else
 			log_info(
-				"VRRP ID %d on %s: set net.ipv4.conf.%s.arp_announce=2, so that %s never announces a VIP with its own MAC",
-				o->vrid, o->ifname, o->ifname, o->ifname);
+				LOG_INST_FMT
+				"set net.ipv4.conf.%s.arp_announce=2, so that %s never announces a VIP with its own MAC",
+				LOG_INST_ARGS(o), o->ifname, o->ifname);
 	}
 	return 0;
 }
@@ -765,8 +765,8 @@ static int inst_vmac_close(struct inst *in)
 		return 0;
 	ret = net_link_del(in->nl, in->vmac_ifindex);
 	if (ret)
-		log_warnx("VRRP ID %d on %s: cannot remove %s: %s", in->o->vrid, in->o->ifname,
-			  in->vmac_name, strerror(-ret));
+		log_warnx(LOG_INST_FMT "cannot remove %s: %s", LOG_INST_ARGS(in->o), in->vmac_name,
+			  strerror(-ret));
 	in->vmac_ifindex = 0;
 	return ret;
 }
@@ -809,12 +809,14 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 		ret = net_ethtool_rxvlan_off(o->ifname);
 		if (ret < 0)
 			log_warnx(
-				"VRRP ID %d on %s: cannot turn off rx VLAN offload (%s): adverts tagged for another VLAN may pass for untagged ones",
-				o->vrid, o->ifname, strerror(-ret));
+				LOG_INST_FMT
+				"cannot turn off rx VLAN offload (%s): adverts tagged for another VLAN may pass for untagged ones",
+				LOG_INST_ARGS(o), strerror(-ret));
 		else if (ret)
 			log_info(
-				"VRRP ID %d on %s: turned off rx VLAN offload (ethtool -K %s rxvlan off), so that XDP sees VLAN tags",
-				o->vrid, o->ifname, o->ifname);
+				LOG_INST_FMT
+				"turned off rx VLAN offload (ethtool -K %s rxvlan off), so that XDP sees VLAN tags",
+				LOG_INST_ARGS(o), o->ifname);
 	}
 	in->vip_ifindex = li.ifindex;
 	in->key = (struct vrrpd_key){ .ifindex = (uint32_t)li.ifindex,
@@ -853,8 +855,8 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 	}
 	adopted = ret == 1;
 	if (adopted)
-		log_warnx("VRRP ID %d on %s: taking over from vrrpd pid %u, which is gone", o->vrid,
-			  o->ifname, owner);
+		log_warnx(LOG_INST_FMT "taking over from vrrpd pid %u, which is gone",
+			  LOG_INST_ARGS(o), owner);
 
 	inst_vip_addrs(in, vips);
 	ret = net_primary_ip(nl, in->ifindex, o->family, vips, o->nvips, &fc.primary_ip);
@@ -876,9 +878,9 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 				     o->vips[i].prefix_len);
 		} else {
 			in->vip_present[i] = true;
-			log_warnx(
-				"VRRP ID %d on %s: %s is already configured; vrrpd will not add or remove it",
-				o->vrid, o->ifname, addr_str(o->family, &o->vips[i].addr, buf));
+			log_warnx(LOG_INST_FMT
+				  "%s is already configured; vrrpd will not add or remove it",
+				  LOG_INST_ARGS(o), addr_str(o->family, &o->vips[i].addr, buf));
 		}
 	}
 
@@ -890,9 +892,9 @@ static int inst_open(struct inst *in, const struct opts *o, struct xdp_ctx *x, s
 	}
 	ret = tx_join(in->tx_fd, in->ifindex, inst_v6(in));
 	if (ret)
-		log_warnx(
-			"VRRP ID %d on %s: cannot join the VRRP multicast group (%s): adverts may not be heard",
-			o->vrid, o->ifname, strerror(-ret));
+		log_warnx(LOG_INST_FMT
+			  "cannot join the VRRP multicast group (%s): adverts may not be heard",
+			  LOG_INST_ARGS(o), strerror(-ret));
 	if (o->npeers) {
 		in->utx_fd = tx_open_ip(o->ifname);
 		if (in->utx_fd < 0) {
@@ -998,7 +1000,7 @@ void inst_begin(struct inst *in, uint64_t now_ns)
 	}
 	if (!in->link_ok) {
 		/* Start in FAULT; the link coming up is the startup (S1). */
-		log_warnx("VRRP ID %d on %s: link down (%s)", in->o->vrid, in->o->ifname, why);
+		log_warnx(LOG_INST_FMT "link down (%s)", LOG_INST_ARGS(in->o), why);
 		start.type = FSM_IN_LINK_DOWN;
 	}
 	inst_feed(in, &start, now_ns);
@@ -1092,21 +1094,21 @@ static void inst_check_advert(struct inst *in, const struct vrrpd_event *ev, uin
 	for (i = 0; i < ev->count && i < VRRPD_EV_MAX_ADDRS && !differs; i++)
 		differs = !inst_is_vip(in, &ev->addrs[i]);
 	if (differs && inst_may_warn(in, INST_WARN_ADDRS, now_ns))
-		log_warnx(
-			"VRRP ID %d on %s: advert from %s lists %d addresses that differ from ours (%d)",
-			in->o->vrid, in->o->ifname, addr_str(in->key.family, &ev->saddr, buf),
-			ev->count, in->o->nvips);
+		log_warnx(LOG_INST_FMT
+			  "advert from %s lists %d addresses that differ from ours (%d)",
+			  LOG_INST_ARGS(in->o), addr_str(in->key.family, &ev->saddr, buf),
+			  ev->count, in->o->nvips);
 	if (ev->version == 3 && ev->adver_int_cs != in->o->adver_int_cs &&
 	    inst_may_warn(in, INST_WARN_INTERVAL, now_ns))
 		log_warnx(
-			"VRRP ID %d on %s: advert from %s has interval %d cs, ours is %d cs (a backup follows the master's)",
-			in->o->vrid, in->o->ifname, addr_str(in->key.family, &ev->saddr, buf),
+			LOG_INST_FMT
+			"advert from %s has interval %d cs, ours is %d cs (a backup follows the master's)",
+			LOG_INST_ARGS(in->o), addr_str(in->key.family, &ev->saddr, buf),
 			ev->adver_int_cs, in->o->adver_int_cs);
 	if (in->o->priority == VRRP_PRIO_OWNER && inst_may_warn(in, INST_WARN_OWNER, now_ns))
-		log_warnx(
-			"VRRP ID %d on %s: advert from %s (priority %d) although we own the addresses",
-			in->o->vrid, in->o->ifname, addr_str(in->key.family, &ev->saddr, buf),
-			ev->priority);
+		log_warnx(LOG_INST_FMT "advert from %s (priority %d) although we own the addresses",
+			  LOG_INST_ARGS(in->o), addr_str(in->key.family, &ev->saddr, buf),
+			  ev->priority);
 }
 
 /*

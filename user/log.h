@@ -17,4 +17,12 @@ void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Like log_warnx, with ": strerror(errno)" appended. */
 void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Every line about one instance starts "VRRP ID 51 on eth0: " (the original's words; scripts
+ * and tests grep for them): log_warnx(LOG_INST_FMT "went %s", LOG_INST_ARGS(o), what), where o
+ * points to the instance's struct opts.
+ */
+#define LOG_INST_FMT "VRRP ID %d on %s: "
+#define LOG_INST_ARGS(o) (o)->vrid, (o)->ifname
+
 #endif /* VRRPD_LOG_H */

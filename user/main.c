@@ -296,8 +296,9 @@ static int vinst_attach(struct vrrpd *d, struct vinst *v, const char **mode, cha
 	ret = xdp_attach(&d->x, v->inst.ifindex, mode, err, errlen);
 	if (!ret && d->x.replaced_id)
 		log_info(
-			"VRRP ID %d on %s: replaced the XDP program of another vrrpd build (id %u) with this build's",
-			v->o.vrid, v->o.ifname, d->x.replaced_id);
+			LOG_INST_FMT
+			"replaced the XDP program of another vrrpd build (id %u) with this build's",
+			LOG_INST_ARGS(&v->o), d->x.replaced_id);
 	return ret;
 }
 
@@ -321,11 +322,10 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 		return ret;
 	v->attached_ifindex = v->inst.ifindex;
 	inst_begin(&v->inst, now_ns());
-	log_info(
-		"VRRP ID %d on %s: started, VRRPv%d, priority %d, interval %d cs, XDP %s mode, %s%s",
-		v->o.vrid, v->o.ifname, v->o.version, v->o.priority, v->o.adver_int_cs, mode,
-		v->inst.vmac_ifindex ? "VMAC on " : "no VMAC (-n)",
-		v->inst.vmac_ifindex ? v->inst.vmac_name : "");
+	log_info(LOG_INST_FMT "started, VRRPv%d, priority %d, interval %d cs, XDP %s mode, %s%s",
+		 LOG_INST_ARGS(&v->o), v->o.version, v->o.priority, v->o.adver_int_cs, mode,
+		 v->inst.vmac_ifindex ? "VMAC on " : "no VMAC (-n)",
+		 v->inst.vmac_ifindex ? v->inst.vmac_name : "");
 	return 0;
 }
 
@@ -587,8 +587,7 @@ static void on_request(void *arg, const char *req, char *reply, size_t len)
 		snprintf(reply, len, "error unknown request '%.64s'", req);
 		return;
 	}
-	log_info("VRRP ID %d on %s: atropos: %s: %s", v->o.vrid, v->o.ifname, req,
-		 ret ? msg : "done");
+	log_info(LOG_INST_FMT "atropos: %s: %s", LOG_INST_ARGS(&v->o), req, ret ? msg : "done");
 	if (ret)
 		snprintf(reply, len, "error %s", msg);
 	else
@@ -677,8 +676,7 @@ static int reopen(struct vrrpd *d, struct vinst *v)
 	const char *mode = "";
 	int ret;
 
-	log_info("VRRP ID %d on %s: %s is back: starting again", v->o.vrid, v->o.ifname,
-		 v->o.ifname);
+	log_info(LOG_INST_FMT "%s is back: starting again", LOG_INST_ARGS(&v->o), v->o.ifname);
 	inst_stop(&v->inst, now_ns());
 	v->started = false;
 	v->attached_ifindex = 0;
@@ -689,12 +687,12 @@ static int reopen(struct vrrpd *d, struct vinst *v)
 		ret = vinst_attach(d, v, &mode, err, sizeof(err));
 	}
 	if (ret) {
-		log_warnx("VRRP ID %d on %s: cannot start again: %s", v->o.vrid, v->o.ifname, err);
+		log_warnx(LOG_INST_FMT "cannot start again: %s", LOG_INST_ARGS(&v->o), err);
 		return ret;
 	}
 	v->attached_ifindex = v->inst.ifindex;
 	inst_begin(&v->inst, now_ns());
-	log_info("VRRP ID %d on %s: started again, XDP %s mode", v->o.vrid, v->o.ifname, mode);
+	log_info(LOG_INST_FMT "started again, XDP %s mode", LOG_INST_ARGS(&v->o), mode);
 	return 0;
 }
 
@@ -773,8 +771,8 @@ static int reload(struct vrrpd *d, char *msg, size_t len)
 			kept++;
 			continue;
 		}
-		log_info("VRRP ID %d on %s: removed or changed by the reload: stopping",
-			 old->o.vrid, old->o.ifname);
+		log_info(LOG_INST_FMT "removed or changed by the reload: stopping",
+			 LOG_INST_ARGS(&old->o));
 		vinst_retire(d, old);
 		removed++;
 		tick_started(d->vi, d->nvi);
@@ -794,8 +792,7 @@ static int reload(struct vrrpd *d, char *msg, size_t len)
 		if (!ret) {
 			added++;
 		} else {
-			log_warnx("VRRP ID %d on %s: cannot start: %s", v->o.vrid, v->o.ifname,
-				  err);
+			log_warnx(LOG_INST_FMT "cannot start: %s", LOG_INST_ARGS(&v->o), err);
 			vinst_retire(d, v);
 			memmove(&d->vi[i], &d->vi[i + 1],
 				(size_t)(d->nvi - i - 1) * sizeof(*d->vi));
@@ -1097,6 +1094,6 @@ int main(int argc, char **argv)
 	notify("STOPPING=1");
 	teardown(&d);
 	for (int i = 0; i < d.nvi; i++)
-		log_info("VRRP ID %d on %s: stopped", d.vi[i]->o.vrid, d.vi[i]->o.ifname);
+		log_info(LOG_INST_FMT "stopped", LOG_INST_ARGS(&d.vi[i]->o));
 	return ret;
 }
