@@ -22,6 +22,7 @@
 #include <bpf/libbpf.h>
 
 #include "addr.h"
+#include "clock.h"
 #include "ctl.h"
 #include "fsm.h"
 #include "mapdump.h"
@@ -128,17 +129,9 @@ static void usage(FILE *out)
 		VRRPD_PIN_DIR_DFL, RUN_DIR_DFL);
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec;
-}
-
 static double ago_s(__u64 then_ns)
 {
-	__u64 now = now_ns();
+	__u64 now = clock_now_ns();
 
 	return then_ns && now > then_ns ? (double)(now - then_ns) / 1e9 : 0.0;
 }
@@ -358,7 +351,7 @@ static void mac_str(const __u8 *m, char *buf, size_t len)
 
 static bool lease_expired(const struct inst *in)
 {
-	return in->cfg.state == VRRPD_ST_MASTER && now_ns() >= in->cfg.lease_until_ns;
+	return in->cfg.state == VRRPD_ST_MASTER && clock_now_ns() >= in->cfg.lease_until_ns;
 }
 
 static void print_text(const struct maps *m, const struct inst *in)
@@ -870,13 +863,13 @@ static int cmd_change(const struct args *a, const struct maps *m)
 			failed++;
 			continue;
 		}
-		deadline = now_ns() + (__u64)a->timeout_s * 1000000000ull;
+		deadline = clock_now_ns() + (__u64)a->timeout_s * 1000000000ull;
 		for (;;) {
 			if (bpf_map_lookup_elem(m->cfg, &in[i].key, &cfg))
 				memset(&cfg, 0, sizeof(cfg));
 			if (took_effect(a->cmd, &cfg, prio))
 				break;
-			if (now_ns() >= deadline)
+			if (clock_now_ns() >= deadline)
 				break;
 			usleep(10000);
 		}

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "hook.h"
 #include "log.h"
 #include "priv.h"
@@ -392,25 +393,18 @@ void hook_tick(struct hook *h, uint64_t now_ns)
 	h->killed = true;
 }
 
-static uint64_t hook_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void hook_drain(struct hook *h)
 {
 	while (h->pid > 0) {
 		struct pollfd p[2] = { { .fd = h->pidfd, .events = POLLIN },
 				       { .fd = h->out_fd, .events = POLLIN } };
-		uint64_t now = hook_now_ns(), dl = h->killed ? now + 1000000000ull : h->deadline_ns;
+		uint64_t now = clock_now_ns(),
+			 dl = h->killed ? now + 1000000000ull : h->deadline_ns;
 		int ms = dl > now ? (int)((dl - now) / 1000000ull) + 1 : 0;
 
 		if (poll(p, 2, h->pidfd < 0 ? (ms < 100 ? ms : 100) : ms) < 0 && errno != EINTR)
 			break;
-		now = hook_now_ns();
+		now = clock_now_ns();
 		if (p[1].revents && hook_read(h, false))
 			hook_close_fd(h, &h->out_fd);
 		hook_tick(h, now);

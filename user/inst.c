@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "clock.h"
 #include "hook.h"
 #include "inst.h"
 #include "link.h"
@@ -197,15 +198,6 @@ static uint64_t inst_ms_ns(int ms)
 	return (uint64_t)ms * 1000000ull;
 }
 
-/* CLOCK_MONOTONIC now, for what must be timed from when it actually happened. */
-static uint64_t inst_clock_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * The magic packet (-I VIP -O GATEWAY), for gateways that ignore gratuitous ARPs: an ARP
  * request from the VIP for the gateway (a request to it makes Linux, and most routers, take the
@@ -309,7 +301,7 @@ static void inst_after_vips(struct inst *in, const struct fsm_out *out, uint64_t
 				inst_send_garps(in);
 			in->garp_left = in->o->garp_count - 1;
 			/* From now: adding the addresses may have taken a while. */
-			in->garp_next_ns = inst_clock_ns() + inst_ms_ns(in->o->garp_interval_ms);
+			in->garp_next_ns = clock_now_ns() + inst_ms_ns(in->o->garp_interval_ms);
 		}
 		if (in->o->garp_refresh_s)
 			in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);

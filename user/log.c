@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 
 static bool log_stderr = true;
@@ -66,10 +67,9 @@ static bool log_rate_ok(const char *fmt, const char *msg, int *suppressed)
 {
 	uint64_t key = log_rate_key(fmt, msg);
 	struct log_rate *r = NULL, *oldest = &log_rates[0];
-	struct timespec ts;
+	time_t now_s = (time_t)(clock_now_ns() / CLOCK_NS_PER_S);
 	int i;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	for (i = 0; i < LOG_RATE_SLOTS; i++) {
 		if (log_rates[i].key == key) {
 			r = &log_rates[i];
@@ -82,10 +82,10 @@ static bool log_rate_ok(const char *fmt, const char *msg, int *suppressed)
 		r = oldest;
 		memset(r, 0, sizeof(*r));
 		r->key = key;
-		r->window = ts.tv_sec;
+		r->window = now_s;
 	}
-	if (ts.tv_sec - r->window >= LOG_RATE_WINDOW_S) {
-		r->window = ts.tv_sec;
+	if (now_s - r->window >= LOG_RATE_WINDOW_S) {
+		r->window = now_s;
 		r->count = 0;
 	}
 	*suppressed = 0;

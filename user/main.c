@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "clock.h"
 #include "conf.h"
 #include "ctl.h"
 #include "hook.h"
@@ -73,15 +74,6 @@ struct vrrpd {
 	char pidfile[2 * OPTS_PATH_MAX + 8];
 };
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	/* The same clock as bpf_ktime_get_ns(). */
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * Events one turn of the event loop takes from the ring buffer at most: then signals, timers,
  * atropos and link changes get theirs, and the rest waits for the next turn (the ring's
@@ -103,11 +95,12 @@ static int on_ring_event(void *ctx, void *data, size_t len)
 				bool down = ev->type == VRRPD_EV_MASTER_DOWN &&
 					    in->fsm.state == FSM_BACKUP && !addr_is_zero(&master);
 
-				inst_on_event(in, ev, now_ns());
+				inst_on_event(in, ev, clock_now_ns());
 				/* Its master's other backups here may be about to hear the same. */
 				for (int j = 0; down && j < d->nvi; j++)
 					if (j != i && d->vi[j]->started)
-						inst_down_hint(&d->vi[j]->inst, &master, now_ns());
+						inst_down_hint(&d->vi[j]->inst, &master,
+							       clock_now_ns());
 				break;
 			}
 	}
@@ -249,7 +242,7 @@ static void vinst_retire(struct vrrpd *d, struct vinst *v)
 	struct vinst **r;
 
 	if (v->started)
-		inst_stop(&v->inst, now_ns());
+		inst_stop(&v->inst, clock_now_ns());
 	v->started = false;
 	if (v->attached_ifindex)
 		xdp_detach_if_unused(&d->x, v->attached_ifindex);
@@ -276,7 +269,7 @@ static void retired_reap(struct vrrpd *d)
 	while (i < d->nretiring) {
 		struct vinst *v = d->retiring[i];
 
-		hook_tick(&v->hook, now_ns());
+		hook_tick(&v->hook, clock_now_ns());
 		if (!hook_idle(&v->hook)) {
 			i++;
 			continue;
@@ -312,7 +305,7 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 	if (ret)
 		return ret;
 	hook_init(&v->hook, &v->o, d->epfd);
-	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, now_ns(), err, errlen);
+	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, clock_now_ns(), err, errlen);
 	if (ret)
 		return ret;
 	v->inst.q = d->q;
@@ -321,7 +314,7 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 	if (ret)
 		return ret;
 	v->attached_ifindex = v->inst.ifindex;
-	inst_begin(&v->inst, now_ns());
+	inst_begin(&v->inst, clock_now_ns());
 	log_info(LOG_INST_FMT "started, VRRPv%d, priority %d, interval %d cs, XDP %s mode, %s%s",
 		 LOG_INST_ARGS(&v->o), v->o.version, v->o.priority, v->o.adver_int_cs, mode,
 		 v->inst.vmac_ifindex ? "VMAC on " : "no VMAC (-n)",
@@ -580,9 +573,10 @@ static void on_request(void *arg, const char *req, char *reply, size_t len)
 		if (!strcmp(req, cmds[i].name))
 			break;
 	if (i < (int)(sizeof(cmds) / sizeof(cmds[0]))) {
-		ret = inst_command(&v->inst, cmds[i].cmd, 0, now_ns(), msg, sizeof(msg));
+		ret = inst_command(&v->inst, cmds[i].cmd, 0, clock_now_ns(), msg, sizeof(msg));
 	} else if (sscanf(req, "priority %d", &prio) == 1) {
-		ret = inst_command(&v->inst, INST_CMD_PRIORITY, prio, now_ns(), msg, sizeof(msg));
+		ret = inst_command(&v->inst, INST_CMD_PRIORITY, prio, clock_now_ns(), msg,
+				   sizeof(msg));
 	} else {
 		snprintf(reply, len, "error unknown request '%.64s'", req);
 		return;
@@ -608,18 +602,18 @@ static void teardown(struct vrrpd *d)
 	 */
 	for (i = 0; i < d->nvi; i++)
 		if (d->vi[i]->started)
-			inst_resign(&d->vi[i]->inst, now_ns());
+			inst_resign(&d->vi[i]->inst, clock_now_ns());
 	/* Several macvlans go in one request: in a netdev group of this process's own. */
 	group = d->nvi > 1 ? 0x80000000u | (uint32_t)getpid() : 0;
 	for (i = 0; i < d->nvi; i++)
 		if (d->vi[i]->started)
-			inst_stop_begin(&d->vi[i]->inst, now_ns(), group);
+			inst_stop_begin(&d->vi[i]->inst, clock_now_ns(), group);
 	removed = group && net_link_del_group(d->nl, group) == 0;
 	if (group && !removed)
 		log_warnx("cannot remove the VMAC interfaces at once: one by one");
 	for (i = 0; i < d->nvi; i++)
 		if (d->vi[i]->started)
-			inst_stop_end(&d->vi[i]->inst, now_ns(), removed);
+			inst_stop_end(&d->vi[i]->inst, clock_now_ns(), removed);
 	vipq_close(d->q); /* empty: inst_stop_begin waited for each instance's jobs */
 	/* The down scripts of the stop, and whatever was still waiting, run to the end. */
 	for (i = 0; i < d->nvi; i++)
@@ -677,10 +671,10 @@ static int reopen(struct vrrpd *d, struct vinst *v)
 	int ret;
 
 	log_info(LOG_INST_FMT "%s is back: starting again", LOG_INST_ARGS(&v->o), v->o.ifname);
-	inst_stop(&v->inst, now_ns());
+	inst_stop(&v->inst, clock_now_ns());
 	v->started = false;
 	v->attached_ifindex = 0;
-	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, now_ns(), err, sizeof(err));
+	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, clock_now_ns(), err, sizeof(err));
 	if (!ret) {
 		v->inst.q = d->q;
 		v->started = true;
@@ -691,7 +685,7 @@ static int reopen(struct vrrpd *d, struct vinst *v)
 		return ret;
 	}
 	v->attached_ifindex = v->inst.ifindex;
-	inst_begin(&v->inst, now_ns());
+	inst_begin(&v->inst, clock_now_ns());
 	log_info(LOG_INST_FMT "started again, XDP %s mode", LOG_INST_ARGS(&v->o), mode);
 	return 0;
 }
@@ -718,7 +712,7 @@ static void tick_started(struct vinst **v, int n)
 {
 	for (int i = 0; i < n; i++)
 		if (v[i]->started)
-			inst_tick(&v[i]->inst, now_ns());
+			inst_tick(&v[i]->inst, clock_now_ns());
 }
 
 /*
@@ -859,13 +853,13 @@ static bool vinst_fd(struct vrrpd *d, int fd)
 	int i;
 
 	for (i = 0; i < d->nvi; i++) {
-		if (ctl_on_fd(&d->vi[i]->ctl, fd, now_ns(), on_request, d->vi[i]))
+		if (ctl_on_fd(&d->vi[i]->ctl, fd, clock_now_ns(), on_request, d->vi[i]))
 			return true;
-		if (hook_on_fd(&d->vi[i]->hook, fd, now_ns()))
+		if (hook_on_fd(&d->vi[i]->hook, fd, clock_now_ns()))
 			return true;
 	}
 	for (i = 0; i < d->nretiring; i++)
-		if (hook_on_fd(&d->retiring[i]->hook, fd, now_ns()))
+		if (hook_on_fd(&d->retiring[i]->hook, fd, clock_now_ns()))
 			return true;
 	return false;
 }
@@ -881,7 +875,7 @@ static int run(struct vrrpd *d)
 		uint64_t dl = next_deadline(d), down;
 
 		down = next_down_deadline(d);
-		if (down && down == dl && dl > now_ns() + 2 * PRE_WAKE_NS)
+		if (down && down == dl && dl > clock_now_ns() + 2 * PRE_WAKE_NS)
 			dl -= PRE_WAKE_NS;
 		arm_timer(d, dl);
 		n = epoll_wait(d->epfd, evs, 8, -1);
@@ -926,7 +920,7 @@ static int run(struct vrrpd *d)
 			} else if (evs[i].data.fd == net_link_watch_fd(d->link_watch)) {
 				net_link_watch_read(d->link_watch);
 				/* One clock reading: each interface is read once for all (link.h). */
-				now = now_ns();
+				now = clock_now_ns();
 				for (j = 0; j < d->nvi; j++)
 					if (d->vi[j]->started)
 						inst_link_check(&d->vi[j]->inst, now);
@@ -938,7 +932,7 @@ static int run(struct vrrpd *d)
 		 * One clock read for all the instances (a read costs as much as a tick here, and a
 		 * turn may tick hundreds): what comes due meanwhile is done on the next turn.
 		 */
-		now = now_ns();
+		now = clock_now_ns();
 		for (j = 0; j < d->nvi; j++)
 			if (d->vi[j]->started)
 				inst_tick(&d->vi[j]->inst, now);
