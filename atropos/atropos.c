@@ -28,9 +28,8 @@
 #include "mapdump.h"
 #include "own.h"
 #include "vrrp_abi.h"
+#include "xdp.h"
 
-#define ATROPOS_VERSION "2.0.0"
-#define RUN_DIR_DFL "/run/vrrpd"
 #define MAX_INST 256
 #define MAX_VIPS 32
 
@@ -126,7 +125,7 @@ static void usage(FILE *out)
 		"      --timeout S    how long a change may take (default 5)\n"
 		"      --json         machine-readable output (see atropos(8))\n"
 		"  -V, --version      version;  -h, --help: this help\n",
-		VRRPD_PIN_DIR_DFL, RUN_DIR_DFL);
+		VRRPD_PIN_DIR_DFL, VRRPD_RUN_DIR_DFL);
 }
 
 static double ago_s(__u64 then_ns)
@@ -228,21 +227,14 @@ static void sum_stats(int fd, const struct vrrpd_key *key, struct vrrpd_stats *s
 static const char *xdp_mode(__u32 ifindex)
 {
 	LIBBPF_OPTS(bpf_xdp_query_opts, q);
+	static char buf[32];
 
 	if (bpf_xdp_query((int)ifindex, 0, &q))
 		return "unknown";
-	switch (q.attach_mode) {
-	case XDP_ATTACHED_DRV:
-		return "native mode";
-	case XDP_ATTACHED_SKB:
-		return "generic mode";
-	case XDP_ATTACHED_HW:
-		return "offloaded";
-	case XDP_ATTACHED_MULTI:
-		return "several modes";
-	default:
+	if (q.attach_mode == XDP_ATTACHED_NONE)
 		return "not attached";
-	}
+	snprintf(buf, sizeof(buf), "%s mode", xdp_mode_name(q.attach_mode));
+	return buf;
 }
 
 static bool key_eq(const struct vrrpd_key *a, const struct vrrpd_key *b)
@@ -983,7 +975,9 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct args a = { .pin_dir = VRRPD_PIN_DIR_DFL, .run_dir = RUN_DIR_DFL, .timeout_s = 5 };
+	struct args a = { .pin_dir = VRRPD_PIN_DIR_DFL,
+			  .run_dir = VRRPD_RUN_DIR_DFL,
+			  .timeout_s = 5 };
 	struct maps m;
 	int c, ret = 0;
 
@@ -1069,7 +1063,7 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 		case 'V':
-			printf("atropos %s\n", ATROPOS_VERSION);
+			printf("atropos %s\n", VRRPD_VERSION);
 			return 0;
 		case 'h':
 			usage(stdout);

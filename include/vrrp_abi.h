@@ -316,6 +316,11 @@ struct vrrpd_group_slot {
 };
 _Static_assert(sizeof(struct vrrpd_group_slot) == 24, "vrrpd_group_slot size");
 
+/* The release vrrpd -V and atropos -V report (and the man pages' headers say). */
+#define VRRPD_VERSION "2.0.0"
+/* Where the daemons keep their control sockets and pid files (vrrpd -f, atropos -f). */
+#define VRRPD_RUN_DIR_DFL "/run/vrrpd"
+
 /* Map names, pinned under the pin directory (default /sys/fs/bpf/vrrpd). */
 #define VRRPD_PIN_DIR_DFL "/sys/fs/bpf/vrrpd"
 #define VRRPD_MAP_CFG "vrrpd_cfg"

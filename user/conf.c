@@ -319,7 +319,7 @@ int conf_parse(const char *text, const char *name, const struct opts *cmdline, s
 		 * The command line's -f, --pin-dir, --rt-priority, --no-kernel-timer and
 		 * --foreground win.
 		 */
-		if (strcmp(cmdline->run_dir, OPTS_RUN_DIR_DFL))
+		if (strcmp(cmdline->run_dir, VRRPD_RUN_DIR_DFL))
 			snprintf(o->run_dir, sizeof(o->run_dir), "%s", cmdline->run_dir);
 		if (strcmp(cmdline->pin_dir, VRRPD_PIN_DIR_DFL))
 			snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", cmdline->pin_dir);

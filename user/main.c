@@ -35,8 +35,6 @@
 #include "vipq.h"
 #include "xdp.h"
 
-#define VRRPD_VERSION "2.0.0"
-
 struct vrrpd;
 
 /* One VRRP instance of this process: its options, election, scripts and control socket. */

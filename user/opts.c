@@ -129,7 +129,7 @@ static void opts_defaults(struct opts *o)
 	o->garp_count = OPTS_GARP_COUNT_DFL;
 	o->garp_interval_ms = OPTS_GARP_INTERVAL_DFL_MS;
 	o->script_timeout_s = OPTS_SCRIPT_TIMEOUT_DFL_S;
-	snprintf(o->run_dir, sizeof(o->run_dir), "%s", OPTS_RUN_DIR_DFL);
+	snprintf(o->run_dir, sizeof(o->run_dir), "%s", VRRPD_RUN_DIR_DFL);
 	snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", VRRPD_PIN_DIR_DFL);
 	o->rt_priority = OPTS_RT_PRIORITY_DFL;
 }
@@ -979,7 +979,7 @@ void opts_usage(FILE *out)
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
 		"  X:X::X[/LEN]           or IPv6 (VRRPv3), one of them link-local (fe80::/10), /128\n"
 		"\nSee the README, vrrpd(8) and atropos(8).\n",
-		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, OPTS_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
+		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, VRRPD_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
 		OPTS_RT_PRIORITY_MAX, OPTS_RT_PRIORITY_DFL, VRRPD_MAX_PEERS, OPTS_GARP_COUNT_MAX,
 		OPTS_GARP_COUNT_DFL, OPTS_GARP_INTERVAL_MAX_MS, OPTS_GARP_INTERVAL_DFL_MS,
 		OPTS_SCRIPT_TIMEOUT_DFL_S, OPTS_MAX_VIPS);

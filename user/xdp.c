@@ -459,20 +459,6 @@ static int xdp_prog_is_ours(struct xdp_ctx *x, uint32_t prog_id, bool *same_maps
 	return ret;
 }
 
-static const char *xdp_mode_name(__u8 mode)
-{
-	switch (mode) {
-	case XDP_ATTACHED_DRV:
-		return "native";
-	case XDP_ATTACHED_SKB:
-		return "generic";
-	case XDP_ATTACHED_HW:
-		return "offload";
-	default:
-		return "multi";
-	}
-}
-
 /*
  * A vrrpd program of another build runs on ifindex with our maps (a vrrpd of the version before
  * an upgrade attached it): ours takes its place in one step (XDP_FLAGS_REPLACE: the kernel
@@ -546,7 +532,7 @@ static int xdp_attach_once(struct xdp_ctx *x, int ifindex, const char **mode, ch
 	ret = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST,
 			     NULL);
 	if (ret == 0) {
-		*mode = "native";
+		*mode = xdp_mode_name(XDP_ATTACHED_DRV);
 		return 0;
 	}
 	/* -EBUSY: a native program is there now (UPDATE_IF_NOEXIST). */
@@ -555,7 +541,7 @@ static int xdp_attach_once(struct xdp_ctx *x, int ifindex, const char **mode, ch
 	ret = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_SKB_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST,
 			     NULL);
 	if (ret == 0) {
-		*mode = "generic";
+		*mode = xdp_mode_name(XDP_ATTACHED_SKB);
 		return 0;
 	}
 	/* -EBUSY: a generic one is there now; -EEXIST: a native one (they exclude each other). */

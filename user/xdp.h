@@ -11,10 +11,31 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <bpf/libbpf.h>
+#include <linux/if_link.h>
 
 #include "vrrp_abi.h"
 
 struct vrrpd_bpf;
+
+/*
+ * The kernel's XDP attach mode (XDP_ATTACHED_*, as bpf_xdp_query() reports it) in the words
+ * vrrpd logs ("XDP native mode") and atropos shows.
+ */
+static inline const char *xdp_mode_name(unsigned int attach_mode)
+{
+	switch (attach_mode) {
+	case XDP_ATTACHED_NONE:
+		return "none";
+	case XDP_ATTACHED_DRV:
+		return "native";
+	case XDP_ATTACHED_SKB:
+		return "generic";
+	case XDP_ATTACHED_HW:
+		return "offload";
+	default:
+		return "multi";
+	}
+}
 
 /* An instance this process has claimed (xdp_claim). */
 struct xdp_claim {

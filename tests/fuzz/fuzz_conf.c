@@ -45,7 +45,7 @@ static void check_instances(const struct conf *c)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const struct opts cmdline = { .run_dir = OPTS_RUN_DIR_DFL,
+	static const struct opts cmdline = { .run_dir = VRRPD_RUN_DIR_DFL,
 					     .pin_dir = VRRPD_PIN_DIR_DFL };
 	char *text = malloc(size + 1), err[512];
 	struct conf c;
