@@ -61,8 +61,11 @@ struct args {
 	bool json;
 };
 
-/* One instance, as the maps have it. */
-struct inst {
+/*
+ * One instance as the pinned maps have it: what atropos reads (the daemon's own view of an
+ * instance is struct inst, user/inst.h).
+ */
+struct pinned_inst {
 	struct vrrpd_key key;
 	struct vrrpd_cfg cfg;
 	char ifname[IF_NAMESIZE];
@@ -263,7 +266,7 @@ static void dump_free(struct dump *d)
 
 /* The VIPs, the group and the peers of an instance, from vrrpd_vip, vrrpd_group, vrrpd_peer. */
 static void inst_extras(const struct dump *vip, const struct dump *group, const struct dump *peer,
-			struct inst *in)
+			struct pinned_inst *in)
 {
 	const struct vrrpd_vip_key *vk = vip->keys;
 	const struct vrrpd_key *owner = vip->vals;
@@ -287,7 +290,7 @@ static void inst_extras(const struct dump *vip, const struct dump *group, const 
 }
 
 /* The instances the selectors select, sorted by interface and VRID. */
-static int load(const struct args *a, const struct maps *m, struct inst *out, int max)
+static int load(const struct args *a, const struct maps *m, struct pinned_inst *out, int max)
 {
 	struct dump cfg, vip, group, peer;
 	const struct vrrpd_key *keys;
@@ -303,7 +306,7 @@ static int load(const struct args *a, const struct maps *m, struct inst *out, in
 	keys = cfg.keys;
 	vals = cfg.vals;
 	for (e = 0; e < cfg.n && n < max; e++) {
-		struct inst *in = &out[n];
+		struct pinned_inst *in = &out[n];
 
 		memset(in, 0, sizeof(*in));
 		in->key = keys[e];
@@ -325,7 +328,7 @@ static int load(const struct args *a, const struct maps *m, struct inst *out, in
 	for (i = 1; i < n; i++)
 		for (j = i; j > 0; j--) {
 			int c = strcmp(out[j - 1].ifname, out[j].ifname);
-			struct inst t;
+			struct pinned_inst t;
 
 			if (c < 0 || (c == 0 && out[j - 1].key.vrid <= out[j].key.vrid))
 				break;
@@ -341,12 +344,12 @@ static void mac_str(const __u8 *m, char *buf, size_t len)
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-static bool lease_expired(const struct inst *in)
+static bool lease_expired(const struct pinned_inst *in)
 {
 	return in->cfg.state == VRRPD_ST_MASTER && clock_now_ns() >= in->cfg.lease_until_ns;
 }
 
-static void print_text(const struct maps *m, const struct inst *in)
+static void print_text(const struct maps *m, const struct pinned_inst *in)
 {
 	const struct vrrpd_cfg *cfg = &in->cfg;
 	char ip[INET6_ADDRSTRLEN], mip[INET6_ADDRSTRLEN], mac[18];
@@ -424,7 +427,7 @@ static void print_text(const struct maps *m, const struct inst *in)
 }
 
 /* One instance as a JSON object (the schema is in atropos(8)). */
-static void print_json(const struct maps *m, const struct inst *in)
+static void print_json(const struct maps *m, const struct pinned_inst *in)
 {
 	const struct vrrpd_cfg *cfg = &in->cfg;
 	char ip[INET6_ADDRSTRLEN], mac[18];
@@ -500,8 +503,8 @@ static const char *prom_label(const char *s, char *buf, size_t len)
 }
 
 /* One sample of an instance: a whole number, or seconds with a fraction when secs. */
-static void prom_sample(const char *name, const struct inst *in, unsigned long long v, double secs,
-			bool is_secs)
+static void prom_sample(const char *name, const struct pinned_inst *in, unsigned long long v,
+			double secs, bool is_secs)
 {
 	char lbl[2 * IF_NAMESIZE];
 
@@ -515,7 +518,7 @@ static void prom_sample(const char *name, const struct inst *in, unsigned long l
 
 static int cmd_prometheus(const struct args *a, const struct maps *m)
 {
-	static struct inst in[MAX_INST];
+	static struct pinned_inst in[MAX_INST];
 	static struct vrrpd_stats st[MAX_INST];
 	enum { UP, STATE, PRIO, CFG_PRIO, INTERVAL, SINCE, TRANSITIONS, SENT, ZERO_SENT, NFAM };
 	static const struct {
@@ -580,7 +583,7 @@ static int cmd_prometheus(const struct args *a, const struct maps *m)
 
 static int cmd_state(const struct args *a, const struct maps *m)
 {
-	static struct inst in[MAX_INST];
+	static struct pinned_inst in[MAX_INST];
 	int n = load(a, m, in, MAX_INST), i;
 
 	if (a->json) {
@@ -602,7 +605,7 @@ static int cmd_state(const struct args *a, const struct maps *m)
 /* Nagios-style: 0 all master, 1 some backup, 2 some fault or not running (or none). */
 static int cmd_check(const struct args *a, const struct maps *m)
 {
-	static struct inst in[MAX_INST];
+	static struct pinned_inst in[MAX_INST];
 	int n = load(a, m, in, MAX_INST), i, worst = 0, masters = 0;
 	char what[256] = "", line[400];
 
@@ -656,7 +659,7 @@ static void on_stop(int sig)
  */
 static int cmd_watch(const struct args *a, const struct maps *m)
 {
-	static struct inst prev[MAX_INST], cur[MAX_INST];
+	static struct pinned_inst prev[MAX_INST], cur[MAX_INST];
 	struct timespec tick = { .tv_nsec = 20000000 };
 	int np, nc, i, j, seq = 0;
 
@@ -668,7 +671,7 @@ static int cmd_watch(const struct args *a, const struct maps *m)
 		nanosleep(&tick, NULL);
 		nc = load(a, m, cur, MAX_INST);
 		for (i = 0; i < nc && (!a->count || seq < a->count); i++) {
-			const struct inst *o = NULL;
+			const struct pinned_inst *o = NULL;
 
 			for (j = 0; j < np; j++)
 				if (key_eq(&prev[j].key, &cur[i].key))
@@ -700,7 +703,7 @@ static int cmd_watch(const struct args *a, const struct maps *m)
 }
 
 /* Sends req to one daemon; reply gets its answer. 0, or -errno with a message printed. */
-static int request(const struct args *a, const struct inst *in, const char *req, char *reply,
+static int request(const struct args *a, const struct pinned_inst *in, const char *req, char *reply,
 		   size_t len)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -786,7 +789,7 @@ static bool took_effect(enum cmd c, const struct vrrpd_cfg *cfg, int prio)
  */
 static int cmd_reload(const struct args *a, const struct maps *m)
 {
-	static struct inst in[MAX_INST];
+	static struct pinned_inst in[MAX_INST];
 	int n = load(a, m, in, MAX_INST), i, j, failed = 0, done = 0;
 	char reply[CTL_MSG_MAX];
 
@@ -824,7 +827,7 @@ static int cmd_change(const struct args *a, const struct maps *m)
 		[CMD_BACKUP] = "backup", [CMD_MASTER] = "master",     [CMD_RESUME] = "resume",
 		[CMD_REDUCE] = "reduce", [CMD_INCREASE] = "increase", [CMD_GARP] = "garp",
 	};
-	static struct inst in[MAX_INST];
+	static struct pinned_inst in[MAX_INST];
 	int n = load(a, m, in, MAX_INST), i, failed = 0, done = 0, shown = 0;
 	char req[64], reply[CTL_MSG_MAX];
 
