@@ -34,6 +34,9 @@ ATROPOS_SRCS := atropos/atropos.c user/fsm.c user/ctl.c user/log.c user/mapdump.
 VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
 ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 
+# The tests' frame parsers: the reference of the XDP program's receive rules, not in vrrpd.
+PARSE_LIB := tests/lib/pkt_parse.c
+PARSE6_LIB := tests/lib/pkt6_parse.c
 UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts $(BUILD)/tests/test_pkt6
 BPF_TESTS := $(BUILD)/tests/test_xdp $(BUILD)/tests/fuzz_xdp
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts $(BUILD)/fuzz/fuzz_conf
@@ -116,13 +119,14 @@ $(BUILD)/tests/test_fsm: tests/unit/test_fsm.c user/fsm.c $(wildcard user/*.h in
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_fsm.c user/fsm.c
 
-$(BUILD)/tests/test_pkt: tests/unit/test_pkt.c user/pkt.c $(wildcard user/*.h include/*.h tests/unit/*.h)
+$(BUILD)/tests/test_pkt: tests/unit/test_pkt.c user/pkt.c $(PARSE_LIB) $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_pkt.c user/pkt.c
+	$(CC) $(SAN_CFLAGS) -Itests/unit -Itests/lib -o $@ tests/unit/test_pkt.c user/pkt.c $(PARSE_LIB)
 
-$(BUILD)/tests/test_pkt6: tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(wildcard user/*.h include/*.h tests/unit/*.h)
+$(BUILD)/tests/test_pkt6: tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(PARSE_LIB) $(PARSE6_LIB) $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_pkt6.c user/pkt6.c user/pkt.c
+	$(CC) $(SAN_CFLAGS) -Itests/unit -Itests/lib -o $@ tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(PARSE_LIB) \
+		$(PARSE6_LIB)
 
 $(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/log.c $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -142,11 +146,11 @@ $(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c tests/bpf/test_xdp6.c tests/bpf/te
 # runs a bounded run, make fuzz-xdp a long one. FUZZ_XDP_ARGS="--seed S" replays a reported run.
 FUZZ_XDP_SRCS := tests/bpf/fuzz_xdp.c tests/bpf/fuzz_gen.c tests/bpf/fuzz_gen6.c \
 	tests/bpf/fuzz_mut.c tests/bpf/xdp_model.c tests/bpf/xdp_model6.c tests/bpf/xdp_harness.c \
-	user/pkt.c user/pkt6.c user/fsm.c
+	user/pkt.c user/pkt6.c user/fsm.c $(PARSE_LIB) $(PARSE6_LIB)
 $(BUILD)/tests/fuzz_xdp: $(FUZZ_XDP_SRCS) $(SKEL) \
-		$(wildcard include/*.h user/pkt.h user/pkt6.h user/fsm.h tests/bpf/*.h)
+		$(wildcard include/*.h user/pkt.h user/pkt6.h user/fsm.h tests/bpf/*.h tests/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/bpf -o $@ $(FUZZ_XDP_SRCS) -lbpf -lelf -lz
+	$(CC) $(SAN_CFLAGS) -Itests/bpf -Itests/lib -o $@ $(FUZZ_XDP_SRCS) -lbpf -lelf -lz
 
 # make fuzz: the long runs of both fuzzers (about 10 minutes).
 .PHONY: fuzz fuzz-xdp soak
@@ -216,9 +220,9 @@ FUZZ_CFLAGS := -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -Iinclude -Iuser -D_GNU_SOURCE
 FUZZ_TIME ?= 300
 
-$(BUILD)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c tests/fuzz/fuzz.h user/pkt.c $(wildcard user/*.h include/*.h)
+$(BUILD)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c tests/fuzz/fuzz.h user/pkt.c $(PARSE_LIB) $(wildcard user/*.h include/*.h tests/lib/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_pkt.c user/pkt.c
+	$(CLANG) $(FUZZ_CFLAGS) -Itests/lib -o $@ tests/fuzz/fuzz_pkt.c user/pkt.c $(PARSE_LIB)
 
 $(BUILD)/fuzz/fuzz_opts: tests/fuzz/fuzz_opts.c tests/fuzz/fuzz.h user/opts.c $(wildcard user/*.h include/*.h)
 	@mkdir -p $(dir $@)

@@ -606,8 +606,9 @@ static __always_inline __u64 pseudo6(const struct ipv6hdr *ip6h, __u32 len, __u8
 }
 
 /*
- * Validates one IPv6 VRRPv3 advert (CONFORMANCE.md R1..R8, C2; in the order of user/pkt6.c) and
- * records it. Extension headers are not VRRP for us (the caller passes only next header 112).
+ * Validates one IPv6 VRRPv3 advert (CONFORMANCE.md R1..R8, C2; in the order of
+ * tests/lib/pkt6_parse.c) and records it. Extension headers are not VRRP for us (the caller
+ * passes only next header 112).
  */
 static __noinline int handle_vrrp6(struct xdp_md *ctx, struct ipv6hdr *ip6h, __u16 vlan)
 {

@@ -179,8 +179,7 @@ static void inst_send_garps(struct inst *in)
 	int i, len;
 
 	for (i = 0; i < in->o->nvips; i++) {
-		/* CONFORMANCE.md D4; D5 for IPv6: an unsolicited NA (R=1, S=0, O=1) to all nodes.
-		 * */
+		/* D4; D5 for IPv6: an unsolicited NA (R=1, S=0, O=1) to all nodes. */
 		if (inst_v6(in))
 			len = pkt6_build_unsolicited_na(frame, sizeof(frame), in->src_mac,
 							in->o->vips[i].addr.v6, 0);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VRRP advertisements and gratuitous ARPs as whole Ethernet frames: built for vrrpd to send, and
- * parsed as the userspace reference of the XDP program's receive rules (docs/CONFORMANCE.md R1..R7,
- * C1, C3, C4). Multi-byte fields are read and written byte by byte in network order, every access
- * after a bounds check, so nothing depends on alignment or host byte order.
+ * VRRP advertisements and gratuitous ARPs as whole Ethernet frames, built for vrrpd to send
+ * (checksums C1, C3, C4 of docs/CONFORMANCE.md). Multi-byte fields are read and written byte by
+ * byte in network order, every access after a bounds check, so nothing depends on alignment or
+ * host byte order.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -29,17 +29,6 @@
 static const uint8_t vrrp_mcast_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 };
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
-static uint16_t get_be16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static void put_be16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
 uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t len)
 {
 	const uint8_t *p = data;
@@ -48,7 +37,7 @@ uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t len)
 
 	/* RFC 1071 4.1: add 16-bit words, the odd last byte padded with a zero on its right. */
 	for (i = 0; i + 1 < len; i += 2)
-		acc += get_be16(p + i);
+		acc += pkt_get_be16(p + i);
 	if (len & 1)
 		acc += (uint32_t)p[len - 1] << 8;
 	/* 2^32 == 1 mod 0xffff: folding the high half back in keeps the one's complement sum. */
@@ -66,8 +55,8 @@ uint16_t pkt_csum_fold(uint32_t sum)
 
 void pkt_ip4_csum_set(uint8_t *ip, size_t ihl)
 {
-	put_be16(ip + 10, 0);
-	put_be16(ip + 10, pkt_csum_fold(pkt_csum_add(0, ip, ihl)));
+	pkt_put_be16(ip + 10, 0);
+	pkt_put_be16(ip + 10, pkt_csum_fold(pkt_csum_add(0, ip, ihl)));
 }
 
 bool pkt_ip4_csum_ok(const uint8_t *ip, size_t ihl)
@@ -76,7 +65,7 @@ bool pkt_ip4_csum_ok(const uint8_t *ip, size_t ihl)
 }
 
 /* The IPv4 pseudo-header of RFC 5798 5.2.8 (C4): src, dst, zero, protocol, upper-layer length. */
-static uint32_t csum_pseudo4(const uint8_t *saddr, const uint8_t *daddr, uint16_t len)
+uint32_t pkt_csum_pseudo4(const uint8_t *saddr, const uint8_t *daddr, uint16_t len)
 {
 	uint8_t ph[12];
 
@@ -84,7 +73,7 @@ static uint32_t csum_pseudo4(const uint8_t *saddr, const uint8_t *daddr, uint16_
 	memcpy(ph + 4, daddr, 4);
 	ph[8] = 0;
 	ph[9] = VRRP_PROTO;
-	put_be16(ph + 10, len);
+	pkt_put_be16(ph + 10, len);
 	return pkt_csum_add(0, ph, sizeof(ph));
 }
 
@@ -121,7 +110,7 @@ static void wr_be16(struct pkt_wr *w, uint16_t v)
 {
 	uint8_t b[2];
 
-	put_be16(b, v);
+	pkt_put_be16(b, v);
 	wr_bytes(w, b, 2);
 }
 
@@ -252,10 +241,10 @@ int pkt_build_advert(uint8_t *buf, size_t len, const struct pkt_advert *a)
 
 	sum = 0;
 	if (a->version == 3 && a->csum_form == VRRPD_CSUM_LEGACY) /* C4 */
-		sum = csum_pseudo4(buf + ip_off + 12, daddr, (uint16_t)vrrp_len);
+		sum = pkt_csum_pseudo4(buf + ip_off + 12, daddr, (uint16_t)vrrp_len);
 	/* C1 (v2, auth bytes included) and C3 (v3, RFC 9568 5.2.8): the message alone. */
 	sum = pkt_csum_add(sum, buf + vrrp_off, vrrp_len);
-	put_be16(buf + vrrp_off + VRRP_CSUM_OFF, pkt_csum_fold(sum));
+	pkt_put_be16(buf + vrrp_off + VRRP_CSUM_OFF, pkt_csum_fold(sum));
 
 	return wr_finish(&w);
 }
@@ -288,174 +277,4 @@ int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip,
 {
 	/* RFC 5227 3 / RFC 9568 6.4.1 (D4): sender IP = target IP = VIP. */
 	return pkt_build_arp_request(buf, len, mac, vip, vip, vlan);
-}
-
-int pkt_parse_eth(const uint8_t *frame, size_t len, uint16_t *proto, uint16_t *vlan)
-{
-	size_t off = PKT_ETH_HLEN;
-	int depth;
-
-	if (!frame || !proto || !vlan)
-		return -EINVAL;
-	if (len < PKT_ETH_HLEN)
-		return -ENOENT;
-	*vlan = 0;
-	*proto = get_be16(frame + 12);
-	/*
-	 * Either TPID at either depth: Linux stacks 802.1Q and 802.1ad devices in any order, and
-	 * the XDP program (bpf/parse.h) reads them so.
-	 */
-	for (depth = 0; depth < PKT_VLAN_MAX_DEPTH; depth++) {
-		if (*proto != ETH_P_8021Q && *proto != ETH_P_8021AD)
-			break;
-		if (len - off < VLAN_HLEN)
-			return -ENOENT;
-		*vlan = get_be16(frame + off) & VLAN_VID_MASK;
-		*proto = get_be16(frame + off + 2);
-		off += VLAN_HLEN;
-	}
-	return (int)off;
-}
-
-int pkt_locate_advert(const uint8_t *frame, size_t len, struct pkt_vrrp_loc *loc)
-{
-	const uint8_t *ip;
-	size_t off, ihl, ip_len;
-	uint16_t proto;
-	int ret;
-
-	if (!loc)
-		return -EINVAL;
-	memset(loc, 0, sizeof(*loc));
-	ret = pkt_parse_eth(frame, len, &proto, &loc->vlan);
-	if (ret < 0)
-		return ret;
-	off = (size_t)ret;
-	if (proto != ETH_P_IP)
-		return -ENOENT;
-
-	/*
-	 * IPv4 carrying VRRP. A header cut short cannot say that it is one: it passes, as in the
-	 * XDP program, and the stack drops it.
-	 */
-	ip = frame + off;
-	if (len - off < PKT_IP4_HLEN)
-		return -ENOENT;
-	if (ip[0] >> 4 != 4)
-		return -ENOENT;
-	if (ip[IP4_PROTO_OFF] != VRRP_PROTO)
-		return -ENOENT;
-
-	/* R4: the lengths every later read depends on. */
-	ihl = (size_t)(ip[0] & 0x0f) * 4;
-	ip_len = get_be16(ip + 2);
-	if (ihl < PKT_IP4_HLEN || ihl > len - off)
-		return -EBADMSG;
-	/* R4: the frame may be longer than the packet (Ethernet padding), never shorter. */
-	if (ip_len > len - off || ip_len < ihl + VRRP_HLEN)
-		return -EBADMSG;
-	loc->ip_off = off;
-	loc->vrrp_off = off + ihl; /* options skipped */
-	loc->vrrp_len = ip_len - ihl;
-	return 0;
-}
-
-/* A failed receive rule: the counter it increments, as the XDP program would. */
-#define REJECT(field)                                               \
-	do {                                                        \
-		*reason = (int)offsetof(struct vrrpd_stats, field); \
-		return -EBADMSG;                                    \
-	} while (0)
-
-int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int *reason)
-{
-	struct pkt_vrrp_loc loc;
-	const uint8_t *ip, *vrrp;
-	size_t vrrp_len, need;
-	uint16_t int_cs;
-	uint8_t version, count;
-	int csum_form = VRRPD_CSUM_AUTO;
-	int reason_unused, ret;
-
-	if (!reason)
-		reason = &reason_unused;
-	*reason = -1;
-	if (!frame || !a)
-		return -EINVAL;
-
-	ret = pkt_locate_advert(frame, len, &loc);
-	if (ret == -EBADMSG)
-		REJECT(length_errors);
-	if (ret)
-		return ret;
-	ip = frame + loc.ip_off;
-	vrrp = frame + loc.vrrp_off;
-	vrrp_len = loc.vrrp_len;
-
-	/* What the stack drops first: a wrong header checksum, then a fragment (MF or an offset). */
-	if (!pkt_ip4_csum_ok(ip, loc.vrrp_off - loc.ip_off))
-		REJECT(ip_header_errors);
-	if (get_be16(ip + 6) & 0x3fff)
-		REJECT(ip_fragments);
-
-	/* R1: RFC 9568 7.1 / RFC 3768 7.1, a router never forwards an advert. */
-	if (ip[8] != VRRP_TTL)
-		REJECT(ip_ttl_errors);
-	/* R2: the version is checked against the instance later; here, one we speak. */
-	version = vrrp[0] >> 4;
-	if (version != 2 && version != 3)
-		REJECT(version_errors);
-	/* R3 */
-	if ((vrrp[0] & 0x0f) != VRRP_TYPE_ADVERT)
-		REJECT(invalid_type);
-	/* R4: the header, count addresses, and in v2 the 8 auth bytes (RFC 3768 5.3.10). */
-	count = vrrp[3];
-	need = VRRP_HLEN + 4 * (size_t)count + (version == 2 ? VRRP_V2_AUTH_LEN : 0);
-	if (vrrp_len < need)
-		REJECT(length_errors);
-	/*
-	 * R4: the message is whole 32-bit words (RFC 9568 5.1, RFC 3768 5.1) and no longer than
-	 * the longest one; the XDP program checksums it in words, from a buffer of that size.
-	 */
-	if (vrrp_len & 3 || vrrp_len > VRRP_MAX_MSG)
-		REJECT(length_errors);
-	/* R7; R10: the v3 reserved bits are ignored. */
-	int_cs = version == 3 ? get_be16(vrrp + 4) & VRRP_V3_INT_MASK : vrrp[5] * 100;
-	if (count == 0 || (version == 3 && int_cs == 0))
-		REJECT(invalid_count);
-
-	/* R5: the checksum covers the whole IP payload. */
-	if (version == 2) {
-		/* C1: RFC 3768 5.3.8, the message only. */
-		if (pkt_csum_fold(pkt_csum_add(0, vrrp, vrrp_len)))
-			REJECT(checksum_errors);
-	} else if (!pkt_csum_fold(pkt_csum_add(0, vrrp, vrrp_len))) {
-		/* C3: RFC 9568 5.2.8, no pseudo-header. Tried first: it is what the RFC says. */
-		csum_form = VRRPD_CSUM_RFC9568;
-	} else if (!pkt_csum_fold(pkt_csum_add(csum_pseudo4(ip + 12, ip + 16, (uint16_t)vrrp_len),
-					       vrrp, vrrp_len))) {
-		/* C4: RFC 5798 5.2.8, with the IPv4 pseudo-header. */
-		csum_form = VRRPD_CSUM_LEGACY;
-	} else {
-		REJECT(checksum_errors);
-	}
-
-	memset(a, 0, sizeof(*a));
-	a->version = version;
-	a->vrid = vrrp[1];
-	a->priority = vrrp[2];
-	a->count = count;
-	a->adver_int_cs = int_cs;
-	a->csum_form = (uint8_t)csum_form;
-	if (version == 2) {
-		a->auth_type = vrrp[4];
-		memcpy(a->auth_data, vrrp + VRRP_HLEN + 4 * (size_t)count, VRRP_V2_AUTH_LEN);
-	}
-	memcpy(&a->saddr, ip + 12, 4);
-	memcpy(&a->daddr, ip + 16, 4);
-	memcpy(a->dst_mac, frame, 6);
-	memcpy(a->src_mac, frame + 6, 6);
-	a->vlan = loc.vlan;
-	memcpy(a->addrs, vrrp + VRRP_HLEN, 4 * (size_t)count);
-	return 0;
 }

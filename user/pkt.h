@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Builds and parses VRRP advertisements and gratuitous ARPs as whole Ethernet frames. The same
- * code builds what vrrpd sends and what the tests expect.
+ * Builds VRRP advertisements and gratuitous ARPs as whole Ethernet frames. The same code builds
+ * what vrrpd sends and what the tests expect; the tests' parsers, the reference of the XDP
+ * program's receive rules, are in tests/lib/pkt_parse.h.
  */
 #ifndef VRRPD_PKT_H
 #define VRRPD_PKT_H
@@ -45,41 +46,26 @@ uint16_t pkt_csum_fold(uint32_t sum);
 /* The IPv4 header at ip, ihl bytes long: its checksum written, or whether it is right. */
 void pkt_ip4_csum_set(uint8_t *ip, size_t ihl);
 bool pkt_ip4_csum_ok(const uint8_t *ip, size_t ihl);
+/* The sum over the IPv4 pseudo-header of RFC 5798 5.2.8 (C4): src, dst, zero, 112, length. */
+uint32_t pkt_csum_pseudo4(const uint8_t *saddr, const uint8_t *daddr, uint16_t len);
+
+/* Big-endian 16-bit fields, byte by byte: no alignment, no host byte order. */
+static inline uint16_t pkt_get_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline void pkt_put_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
 
 /*
  * Builds the Ethernet frame of an advert into buf. Returns the frame length, or -EINVAL for a
  * bad field, -ENOSPC when buf is too small.
  */
 int pkt_build_advert(uint8_t *buf, size_t len, const struct pkt_advert *a);
-
-/*
- * Ethernet and up to PKT_VLAN_MAX_DEPTH tags, 802.1Q or 802.1ad in any order. Returns the offset
- * of what follows, with *proto its EtherType and *vlan the innermost VID (0: untagged), or
- * -ENOENT when the frame ends inside them, -EINVAL for a NULL argument.
- */
-int pkt_parse_eth(const uint8_t *frame, size_t len, uint16_t *proto, uint16_t *vlan);
-
-/* Where the VRRP message of an IPv4 frame is. */
-struct pkt_vrrp_loc {
-	uint16_t vlan; /* innermost VID, set whenever the Ethernet header parsed */
-	size_t ip_off;
-	size_t vrrp_off; /* after the IPv4 options */
-	size_t vrrp_len; /* IP total length minus the IPv4 header */
-};
-
-/*
- * Finds the VRRP message in a frame: 0, -ENOENT when the frame is not IPv4 VRRP, or -EBADMSG
- * when its IPv4 header or total length do not fit the frame (R4, counted as length_errors before
- * the VRID can be read). The message itself is not checked.
- */
-int pkt_locate_advert(const uint8_t *frame, size_t len, struct pkt_vrrp_loc *loc);
-
-/*
- * Parses and fully validates a frame as the XDP program does (CONFORMANCE.md R1..R9), without the
- * per-instance checks. Returns 0 and fills a, or a negative errno; *reason gets the offsetof()
- * into struct vrrpd_stats of the failed counter, or -1.
- */
-int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int *reason);
 
 /* Gratuitous ARP (CONFORMANCE.md D4): request, broadcast, sender IP = target IP = vip. */
 int pkt_build_garp(uint8_t *buf, size_t len, const uint8_t mac[6], uint32_t vip, uint16_t vlan);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * VRRPv3 over IPv6 (RFC 9568) and the Neighbor Discovery messages of a virtual router (RFC 4861,
- * docs/CONFORMANCE.md D5) as whole Ethernet frames: built for vrrpd to send, parsed as the
- * userspace reference of the XDP program's IPv6 receive rules. The IPv4 side, and the checksum and
- * Ethernet helpers used here, are in pkt.h. Addresses are 16 bytes in network order.
+ * docs/CONFORMANCE.md D5) as whole Ethernet frames, built for vrrpd to send (the parsers are the
+ * tests', in tests/lib/pkt_parse.h). The IPv4 side, and the checksum and Ethernet helpers used
+ * here, are in pkt.h. Addresses are 16 bytes in network order.
  */
 #ifndef VRRPD_PKT6_H
 #define VRRPD_PKT6_H
@@ -61,30 +61,6 @@ struct pkt6_advert {
  */
 int pkt6_build_advert(uint8_t *buf, size_t len, const struct pkt6_advert *a);
 
-/* Where the VRRP message of an IPv6 frame is. */
-struct pkt6_vrrp_loc {
-	uint16_t vlan; /* innermost VID, set whenever the Ethernet header parsed */
-	size_t ip_off;
-	size_t vrrp_off; /* ip_off + 40: extension headers are not accepted */
-	size_t vrrp_len; /* the IPv6 payload length */
-};
-
-/*
- * Finds the VRRP message in a frame: 0, -ENOENT when the frame is not IPv6 with next header 112
- * right after the fixed header (or is cut inside that header), or -EBADMSG when the payload
- * length does not fit the frame or is shorter than the VRRP header (R4, counted as
- * length_errors before the VRID can be read). The message itself is not checked.
- */
-int pkt6_locate_advert(const uint8_t *frame, size_t len, struct pkt6_vrrp_loc *loc);
-
-/*
- * Parses and fully validates an IPv6 advert as the XDP program will (CONFORMANCE.md R1..R8, C2),
- * without the per-instance checks. Returns 0 and fills a, -ENOENT when it is not one, -EBADMSG with
- * *reason the offsetof() into struct vrrpd_stats of the failed counter (else -1), -EINVAL for a
- * NULL frame or a.
- */
-int pkt6_parse_advert(const uint8_t *frame, size_t len, struct pkt6_advert *a, int *reason);
-
 /*
  * Neighbor Advertisement (RFC 4861 4.4) for target, from mac (Ethernet source and Target
  * Link-Layer Address option) and target (IPv6 source), to dst_ip at dst_mac, flags a set of
@@ -94,8 +70,7 @@ int pkt6_parse_advert(const uint8_t *frame, size_t len, struct pkt6_advert *a, i
 int pkt6_build_na(uint8_t *buf, size_t len, const uint8_t mac[6], const uint8_t target[16],
 		  const uint8_t dst_ip[16], const uint8_t dst_mac[6], uint8_t flags, uint16_t vlan);
 
-/* Unsolicited NA on takeover (RFC 4861 7.2.6, CONFORMANCE.md D5): to ff02::1, Router and Override.
- * */
+/* Unsolicited NA on takeover (RFC 4861 7.2.6, D5): to ff02::1, Router and Override. */
 int pkt6_build_unsolicited_na(uint8_t *buf, size_t len, const uint8_t mac[6],
 			      const uint8_t target[16], uint16_t vlan);
 
@@ -107,28 +82,17 @@ int pkt6_build_unsolicited_na(uint8_t *buf, size_t len, const uint8_t mac[6],
 int pkt6_build_ns(uint8_t *buf, size_t len, const uint8_t mac[6], const uint8_t src_ip[16],
 		  const uint8_t target[16], uint16_t vlan);
 
-struct pkt6_ns {
-	uint16_t vlan; /* innermost VID */
-	uint8_t src_mac[6]; /* Ethernet source */
-	uint8_t src_ip[16]; /* :: for a DAD probe */
-	uint8_t dst_ip[16];
-	uint8_t target[16];
-	bool has_sll; /* a Source Link-Layer Address option was present */
-	uint8_t sll[6]; /* its address (the first such option) */
-};
-
-/*
- * Parses a Neighbor Solicitation and validates it as RFC 4861 7.1.1 says. Returns 0 and fills
- * ns, -ENOENT when the frame is not an NS (not IPv6, next header not 58 right after the fixed
- * header, ICMPv6 type not 135), -EBADMSG when it is one that a node must discard, -EINVAL for a
- * NULL frame or ns.
- */
-int pkt6_parse_ns(const uint8_t *frame, size_t len, struct pkt6_ns *ns);
-
 /* RFC 4291 2.7.1: ff02::1:ff00:0/104 with the low 24 bits of addr. out may be addr. */
 void pkt6_solicited_node(const uint8_t addr[16], uint8_t out[16]);
 
 /* RFC 4291 2.5.6: fe80::/10. */
 bool pkt6_is_link_local(const uint8_t a[16]);
+
+/*
+ * RFC 8200 8.1 (C2, and ICMPv6 by RFC 4443 2.3): the sum over the pseudo-header and the ulen
+ * bytes after the fixed IPv6 header at ip. Over a message holding a correct checksum, the fold
+ * is 0.
+ */
+uint32_t pkt6_csum(const uint8_t *ip, size_t ulen);
 
 #endif /* VRRPD_PKT6_H */

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "fuzz_gen.h"
-#include "pkt.h"
+#include "pkt_parse.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_IPV6 0x86dd

@@ -16,12 +16,12 @@
  * - our ring buffer: the predicted event, field by field, or none;
  * - vrrpd_cfg and vrrpd_vip, which the program only reads, at the end of every batch.
  *
- * The model's stateless half is user/pkt.c and user/pkt6.c, whose own tests rest on frames
- * encoded elsewhere; its per-instance half is written from CONFORMANCE.md (see xdp_model.c). Where
- * the two sides differ one of them is wrong: the run prints the seed, the frame and both accounts
- * and fails. Apart from agreement, a frame that pkt_parse_advert() and pkt6_parse_advert() both
- * reject, or the model rejects, must never be counted as received, take the fast path, raise an
- * event or touch vrrpd_rx.
+ * The model's stateless half is tests/lib/pkt_parse.c and pkt6_parse.c, whose own tests rest on
+ * frames encoded elsewhere; its per-instance half is written from CONFORMANCE.md (see xdp_model.c).
+ * Where the two sides differ one of them is wrong: the run prints the seed, the frame and both
+ * accounts and fails. Apart from agreement, a frame that pkt_parse_advert() and pkt6_parse_advert()
+ * both reject, or the model rejects, must never be counted as received, take the fast path, raise
+ * an event or touch vrrpd_rx.
  *
  * The map contents change every BATCH frames (fuzz_gen.c, gen_state()); between them vrrpd_rx
  * evolves as the program writes it, so that repeated adverts reach the fast path. The hash maps
@@ -51,8 +51,7 @@
 
 #include "fsm.h"
 #include "fuzz_gen.h"
-#include "pkt.h"
-#include "pkt6.h"
+#include "pkt_parse.h"
 #include "xdp_harness.h"
 #include "xdp_model.h"
 
@@ -630,8 +629,8 @@ static int fuzz_one(const uint8_t *frame, size_t len, uint64_t batch, enum gen_k
 	if (fz.seen.out.err) {
 		/*
 		 * The kernel refuses a frame shorter than the Ethernet header (net/bpf/test_run.c:
-		 * data_size_in < ETH_HLEN, EINVAL), which a driver never hands XDP either; any other
-		 * refusal is a failure of the run, not an agreement.
+		 * data_size_in < ETH_HLEN, EINVAL), which a driver never hands XDP either; any
+		 * other refusal is a failure of the run, not an agreement.
 		 */
 		fz.refused++;
 		return fz.seen.out.err == -EINVAL && len < ETH_HLEN ? 0 : fz.seen.out.err;

@@ -4,10 +4,10 @@
  * of a differential test:
  *
  * - What an advert is, statelessly (Ethernet and VLAN tags, IPv4, R1..R5, R7), comes from
- *   user/pkt.c, pkt_locate_advert() and pkt_parse_advert(): plain C over a byte array, checked
- *   by test_pkt against golden frames encoded by a separate Python program (gen_golden.py) and
- *   decoded by tcpdump, and sharing no code with bpf/vrrpd.bpf.c and bpf/parse.h. For IPv6
- *   (R1..R5, R7, R8, C2) the same holds of user/pkt6.c (test_pkt6, gen_golden6.py): see
+ *   tests/lib/pkt_parse.c, pkt_locate_advert() and pkt_parse_advert(): plain C over a byte array,
+ *   checked by test_pkt against golden frames encoded by a separate Python program (gen_golden.py)
+ *   and decoded by tcpdump, and sharing no code with bpf/vrrpd.bpf.c and bpf/parse.h. For IPv6
+ *   (R1..R5, R7, R8, C2) the same holds of tests/lib/pkt6_parse.c (test_pkt6, gen_golden6.py): see
  *   xdp_model6.c, which also has the Neighbor Discovery duty.
  * - What depends on the instance (R2 against its version, R6, R9, R12, the fast path of S4, the
  *   ARP and VMAC duties D1..D3) is written below from docs/CONFORMANCE.md, one function per rule
@@ -23,7 +23,7 @@
 #include <linux/bpf.h>
 
 #include "addr.h"
-#include "pkt.h"
+#include "pkt_parse.h"
 #include "xdp_model.h"
 
 #define ETH_P_IP 0x0800
@@ -230,7 +230,7 @@ bool model_heard(const struct model_state *st, const struct model_inst *in,
 	return false;
 }
 
-/* CONFORMANCE.md R9: the rules of v2 that need the instance, once pkt.c found the advert sound. */
+/* R9: the rules of v2 that need the instance, once pkt_parse.c found the advert sound. */
 static uint32_t v2_rules(const struct vrrpd_cfg *cfg, const struct pkt_advert *a)
 {
 	/* RFC 3768 7.1: our authentication type, our password, our interval. */
@@ -378,7 +378,7 @@ static void advert_rules(const struct model_state *st, uint64_t now_ns, const ui
 		return;
 	}
 	if (pkt_parse_advert(frame, len, &a, &reason)) {
-		/* R1 first; then R2 against the instance, then what pkt.c found. */
+		/* R1 first; then R2 against the instance, then what pkt_parse.c found. */
 		if (reason != (int)offsetof(struct vrrpd_stats, ip_ttl_errors) &&
 		    vrrp[0] >> 4 != in->cfg.version)
 			model_discard(p, &key, MODEL_CNT(version_errors));

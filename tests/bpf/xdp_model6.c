@@ -2,7 +2,7 @@
 /*
  * The reference model's IPv6 half (xdp_model.c says why it can be trusted):
  *
- * - What an IPv6 advert is, statelessly (R1..R5, R7, R8, C2), comes from user/pkt6.c,
+ * - What an IPv6 advert is, statelessly (R1..R5, R7, R8, C2), comes from tests/lib/pkt6_parse.c,
  *   pkt6_locate_advert() and pkt6_parse_advert(), which test_pkt6 holds to golden frames from
  *   a separate encoder (gen_golden6.py) that tcpdump decodes. R6 and R2 against the instance,
  *   then the unicast rule, are written here; what follows is the accept path both families
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 
-#include "pkt6.h"
+#include "pkt_parse.h"
 #include "xdp_model.h"
 
 #define IP6_HLEN PKT6_IP6_HLEN
@@ -78,7 +78,7 @@ static void advert6_rules(const struct model_state *st, uint64_t now_ns, const u
 		return;
 	}
 	if (pkt6_parse_advert(frame, len, &a, &reason)) {
-		/* R1 first; then R2 against the instance, then what pkt6.c found. */
+		/* R1 first; then R2 against the instance, then what pkt6_parse.c found. */
 		if (reason != (int)offsetof(struct vrrpd_stats, ip_ttl_errors) &&
 		    vrrp[0] >> 4 != in->cfg.version)
 			model_discard(p, &key, MODEL_CNT(version_errors));
@@ -86,7 +86,7 @@ static void advert6_rules(const struct model_state *st, uint64_t now_ns, const u
 			model_discard(p, &key, reason >= 0 ? STAT_BIT(reason) : 0);
 		return;
 	}
-	/* R2: pkt6.c takes version 3 only, as opts.c allows an IPv6 instance only. */
+	/* R2: pkt6_parse.c takes version 3 only, as opts.c allows an IPv6 instance only. */
 	if (in->cfg.version != 3) {
 		model_discard(p, &key, MODEL_CNT(version_errors));
 		return;

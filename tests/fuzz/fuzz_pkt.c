@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer harness for pkt_parse_advert() (user/pkt.c), the userspace reference of the XDP
+ * libFuzzer harness for pkt_parse_advert() (tests/lib/pkt_parse.c), the userspace reference of the XDP
  * program's receive rules. The input is one Ethernet frame, exactly as long as the input, so
  * that ASan sees any read past its end. Besides "no crash", a violated property aborts:
  *
@@ -32,7 +32,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pkt.h"
+#include "pkt_parse.h"
 
 #define FUZZ_PAD 64 /* bytes of padding appended for the padding property */
 #define VLAN_VID_RESERVED 4095

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "pkt.h"
+#include "pkt_parse.h"
 
 #define STAT(field) ((int)offsetof(struct vrrpd_stats, field))
 #define IP4(a, b, c, d) htonl((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))

@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "pkt6.h"
+#include "pkt_parse.h"
 
 #define STAT(field) ((int)offsetof(struct vrrpd_stats, field))
 #define ARRAY_SIZE(x) (sizeof(x) / sizeof((x)[0]))
