@@ -437,7 +437,6 @@ static __always_inline int record_advert(struct vrrpd_cfg *cfg, struct vrrpd_key
 	return done;
 }
 
-/* Validates one IPv4 VRRP advert (CONFORMANCE.md R1..R12) and records it. */
 #define IP_MF 0x2000
 #define IP_OFFSET 0x1fff
 
@@ -458,19 +457,142 @@ static __always_inline int ip4_hdr_csum_bad(struct xdp_md *ctx, struct iphdr *ip
 	return s < 0 || csum_fold((__u64)(__u32)s) != 0xffff;
 }
 
+/*
+ * The receive rules both families share, in the order of the tests' parsers. Each returns 0 when
+ * the advert passes, or the offset of the counter of the rule it breaks (CNT(): never 0, which
+ * is adverts_rcvd's).
+ */
+
+/* R6: the instance of vrid on key's interface and VLAN, or NULL, counted on VRID 0. */
+static __always_inline struct vrrpd_cfg *advert_instance(struct vrrpd_key *key, __u8 vrid)
+{
+	struct vrrpd_cfg *cfg;
+
+	key->vrid = vrid;
+	cfg = bpf_map_lookup_elem(&vrrpd_cfg, key);
+	if (!cfg) {
+		key->vrid = 0;
+		count(key, CNT(vrid_errors));
+	}
+	return cfg;
+}
+
+/*
+ * R1 (ttl: the TTL or hop limit), R2, R3, R4 (the header, count addresses of addr_len bytes and
+ * in v2 the authentication data, in whole 32-bit words, at most max bytes), R7. *need gets the
+ * length R4 asked for, *int_cs the interval in centiseconds.
+ */
+static __always_inline __u32 advert_header_rules(const struct vrrpd_cfg *cfg,
+						 const struct vrrp_hdr *vh, __u8 ttl, __u32 msg_len,
+						 __u32 addr_len, __u32 max, __u32 *need,
+						 __u16 *int_cs)
+{
+	__u8 version = vh->vers_type >> 4;
+
+	/* R1: TTL 255 proves the sender is on this link (RFC 9568 7.1). */
+	if (ttl != VRRP_TTL)
+		return CNT(ip_ttl_errors);
+	/* R2 (an IPv6 instance is VRRPv3), R3 */
+	if (version != cfg->version)
+		return CNT(version_errors);
+	if ((vh->vers_type & 0x0f) != VRRP_TYPE_ADVERT)
+		return CNT(invalid_type);
+	*need = sizeof(*vh) + addr_len * (__u32)vh->count + (version == 2 ? VRRP_V2_AUTH_LEN : 0);
+	if (msg_len < *need || msg_len > max || (msg_len & 3))
+		return CNT(length_errors);
+	/* R7; a v2 interval of 0 is only one unlike ours (R9, RFC 3768 7.1), checked later. */
+	if (version == 3)
+		*int_cs = bpf_ntohs(vh->rsvd_int) & VRRP_V3_INT_MASK;
+	else
+		*int_cs = (__u16)vh->adver_int_s * 100;
+	if (vh->count == 0 || (version == 3 && *int_cs == 0))
+		return CNT(invalid_count);
+	return 0;
+}
+
+/*
+ * The rest reads a copy of the message (msg_len bytes at vh, which R4 bounded): the verifier
+ * then sees one buffer of known size instead of packet ranges that differ on every path. *sum
+ * gets its one's complement sum (R5 adds what its family needs). -1 without a scratch buffer
+ * (the frame then passes untouched).
+ */
+static __always_inline int advert_copy(struct xdp_md *ctx, struct vrrp_hdr *vh, __u32 msg_len,
+				       struct scratch **sc, __u64 *sum)
+{
+	void *data = (void *)(long)ctx->data;
+	__u32 zero = 0;
+
+	/* 8 <= msg_len <= 2048: restated as 1..2048 for the 6.1 verifier. */
+	msg_len -= 1;
+	BOUND(msg_len, 0x7ff);
+	msg_len += 1;
+	*sc = bpf_map_lookup_elem(&vrrpd_scratch, &zero);
+	if (!*sc)
+		return -1;
+	if (bpf_xdp_load_bytes(ctx, (void *)vh - data, (*sc)->msg, msg_len) < 0)
+		return CNT(length_errors);
+	if (csum_buf((*sc)->msg, msg_len, sum) < 0)
+		return CNT(length_errors);
+	return 0;
+}
+
+/*
+ * Unicast (--peer): an instance with peers hears only them (saddr, addr_len bytes), however they
+ * send; one without hears only what goes to the VRRP group (to_group: 224.0.0.18, ff02::12; RFC
+ * 9568 5.1.1.2, 5.1.2.2). Checked once the message proved sound, so that the counter means "a
+ * real advert, from the wrong place".
+ */
+static __always_inline __u32 advert_peer_rule(const struct vrrpd_cfg *cfg,
+					      const struct vrrpd_key *key, const void *saddr,
+					      __u32 addr_len, int to_group)
+{
+	if (cfg->flags & VRRPD_F_UNICAST) {
+		struct vrrpd_peer_key pk = { .key = *key };
+
+		__builtin_memcpy(pk.addr, saddr, addr_len);
+		if (!bpf_map_lookup_elem(&vrrpd_peer, &pk))
+			return CNT(peer_errors);
+	} else if (!to_group) {
+		return CNT(peer_errors);
+	}
+	return 0;
+}
+
+/* R9: v2 authentication and interval must match ours (RFC 3768 7.1); auth: the message's. */
+static __always_inline __u32 advert_v2_rules(const struct vrrpd_cfg *cfg, const struct vrrp_hdr *vh,
+					     const __u8 *auth, __u16 int_cs)
+{
+	if (vh->auth_type != cfg->auth_type)
+		return CNT(auth_errors);
+	if (cfg->auth_type == VRRP_AUTH_PASS) {
+		__u8 diff = 0;
+		int i;
+
+#pragma unroll
+		for (i = 0; i < VRRP_V2_AUTH_LEN; i++)
+			diff |= auth[i] ^ cfg->auth_data[i];
+		if (diff)
+			return CNT(auth_errors);
+	}
+	if (int_cs != cfg->adver_int_cs)
+		return CNT(adver_interval_errors);
+	return 0;
+}
+
+/* Validates one IPv4 VRRP advert (CONFORMANCE.md R1..R12) and records it. */
 static __noinline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 vlan)
 {
 	void *data_end = (void *)(long)ctx->data_end;
-	void *data = (void *)(long)ctx->data;
 	struct vrrpd_key key = { .ifindex = ctx->ingress_ifindex, .vlan = vlan, .family = AF_INET };
-	__u32 ihl, tot_len, msg_len, need, zero = 0;
-	__u8 version, form = VRRPD_CSUM_AUTO;
-	struct scratch *sc;
+	__u32 ihl, tot_len, msg_len, need = 0, bad;
+	__u8 form = VRRPD_CSUM_AUTO;
 	struct vrrpd_cfg *cfg;
+	struct scratch *sc;
 	struct vrrp_hdr *vh;
 	__u64 sum = 0;
 	__be32 saddr;
-	__u16 int_cs;
+	__u16 int_cs = 0;
+	int ret;
 
 	/* R4: the IP header, its total length and the fixed VRRP header must be in the frame. */
 	ihl = iph->ihl * 4;
@@ -493,53 +615,20 @@ static __noinline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 
 	if (iph->frag_off & bpf_htons(IP_MF | IP_OFFSET))
 		return drop(&key, CNT(ip_fragments));
 
-	/* R6: the VRID must be configured on this interface and VLAN (checked first: cheap). */
-	key.vrid = vh->vrid;
-	cfg = bpf_map_lookup_elem(&vrrpd_cfg, &key);
-	if (!cfg) {
-		key.vrid = 0;
-		return drop(&key, CNT(vrid_errors));
-	}
-
-	/* R1: TTL 255 proves the sender is on this link (RFC 9568 7.1). */
-	if (iph->ttl != VRRP_TTL)
-		return drop(&key, CNT(ip_ttl_errors));
-	/* R2, R3 */
-	version = vh->vers_type >> 4;
-	if (version != cfg->version)
-		return drop(&key, CNT(version_errors));
-	if ((vh->vers_type & 0x0f) != VRRP_TYPE_ADVERT)
-		return drop(&key, CNT(invalid_type));
-	/* R4: header + count addresses (+ authentication data in v2); whole 32-bit words. */
-	need = sizeof(*vh) + 4 * (__u32)vh->count + (version == 2 ? VRRP_V2_AUTH_LEN : 0);
-	if (msg_len < need || msg_len > VRRP_MAX_MSG || (msg_len & 3))
-		return drop(&key, CNT(length_errors));
-	/* 8 <= msg_len <= VRRP_MAX_MSG < 2048: restated as 1..2048 for the 6.1 verifier. */
-	msg_len -= 1;
-	BOUND(msg_len, 0x7ff);
-	msg_len += 1;
-	/* R7; a v2 interval of 0 is only one unlike ours (R9, RFC 3768 7.1), checked below. */
-	if (version == 3)
-		int_cs = bpf_ntohs(vh->rsvd_int) & VRRP_V3_INT_MASK;
-	else
-		int_cs = (__u16)vh->adver_int_s * 100;
-	if (vh->count == 0 || (version == 3 && int_cs == 0))
-		return drop(&key, CNT(invalid_count));
-
-	/*
-	 * The rest reads a copy of the message: the verifier then sees one buffer of known size
-	 * instead of packet ranges that differ on every path.
-	 */
-	sc = bpf_map_lookup_elem(&vrrpd_scratch, &zero);
-	if (!sc)
+	cfg = advert_instance(&key, vh->vrid);
+	if (!cfg)
+		return XDP_DROP;
+	bad = advert_header_rules(cfg, vh, iph->ttl, msg_len, 4, VRRP_MAX_MSG, &need, &int_cs);
+	if (bad)
+		return drop(&key, bad);
+	ret = advert_copy(ctx, vh, msg_len, &sc, &sum);
+	if (ret < 0)
 		return XDP_PASS;
-	if (bpf_xdp_load_bytes(ctx, (void *)vh - data, sc->msg, msg_len) < 0)
-		return drop(&key, CNT(length_errors));
+	if (ret)
+		return drop(&key, ret);
 	saddr = iph->saddr;
 	/* R5: C1 for v2; for v3 over IPv4 either C3 (RFC 9568) or C4 (legacy pseudo-header). */
-	if (csum_buf(sc->msg, msg_len, &sum) < 0)
-		return drop(&key, CNT(length_errors));
-	if (version == 2) {
+	if (cfg->version == 2) {
 		if (csum_fold(sum) != 0xffff)
 			return drop(&key, CNT(checksum_errors));
 	} else if (csum_fold(sum) == 0xffff) {
@@ -554,41 +643,15 @@ static __noinline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 
 	}
 	vh = (struct vrrp_hdr *)sc->msg;
 
-	/*
-	 * Unicast (--peer): an instance with peers hears only them, however they send; one
-	 * without hears only what goes to 224.0.0.18 (RFC 9568 5.1.1.2). Checked once the message
-	 * proved sound, so that the counter means "a real advert, from the wrong place".
-	 */
-	if (cfg->flags & VRRPD_F_UNICAST) {
-		struct vrrpd_peer_key pk = { .key = key };
-
-		__builtin_memcpy(pk.addr, &saddr, 4);
-		if (!bpf_map_lookup_elem(&vrrpd_peer, &pk))
-			return drop(&key, CNT(peer_errors));
-	} else if (iph->daddr != bpf_htonl(VRRP_MCAST4)) {
-		return drop(&key, CNT(peer_errors));
-	}
-
-	/* R9: v2 authentication and interval must match ours (RFC 3768 7.1). */
-	if (version == 2) {
-		__u8 *auth = sc->msg + (need & 0x7ff) - VRRP_V2_AUTH_LEN;
-
+	bad = advert_peer_rule(cfg, &key, &saddr, 4, iph->daddr == bpf_htonl(VRRP_MCAST4));
+	if (bad)
+		return drop(&key, bad);
+	if (cfg->version == 2) {
 		if (need > VRRP_MAX_MSG || need < sizeof(*vh) + VRRP_V2_AUTH_LEN)
 			return drop(&key, CNT(length_errors));
-		if (vh->auth_type != cfg->auth_type)
-			return drop(&key, CNT(auth_errors));
-		if (cfg->auth_type == VRRP_AUTH_PASS) {
-			__u8 diff = 0;
-			int i;
-
-#pragma unroll
-			for (i = 0; i < VRRP_V2_AUTH_LEN; i++)
-				diff |= auth[i] ^ cfg->auth_data[i];
-			if (diff)
-				return drop(&key, CNT(auth_errors));
-		}
-		if (int_cs != cfg->adver_int_cs)
-			return drop(&key, CNT(adver_interval_errors));
+		bad = advert_v2_rules(cfg, vh, sc->msg + (need & 0x7ff) - VRRP_V2_AUTH_LEN, int_cs);
+		if (bad)
+			return drop(&key, bad);
 	}
 	return record_advert(cfg, &key, vh, &(union vrrpd_addr){ .v4 = saddr }, int_cs, form);
 }
@@ -613,56 +676,36 @@ static __always_inline __u64 pseudo6(const struct ipv6hdr *ip6h, __u32 len, __u8
 static __noinline int handle_vrrp6(struct xdp_md *ctx, struct ipv6hdr *ip6h, __u16 vlan)
 {
 	void *data_end = (void *)(long)ctx->data_end;
-	void *data = (void *)(long)ctx->data;
 	struct vrrpd_key key = { .ifindex = ctx->ingress_ifindex,
 				 .vlan = vlan,
 				 .family = AF_INET6 };
 	struct vrrp_hdr *vh = (void *)(ip6h + 1);
-	__u32 msg_len, need, zero = 0;
+	__u32 msg_len, need = 0, bad;
 	union vrrpd_addr saddr;
 	struct vrrpd_cfg *cfg;
 	struct scratch *sc;
 	__u64 sum = 0;
-	__u16 int_cs;
+	__u16 int_cs = 0;
+	int ret;
 
 	/* R4: the fixed VRRP header and the whole payload must be in the frame. */
 	msg_len = load_be16(&ip6h->payload_len);
 	if ((void *)(vh + 1) > data_end || (void *)(ip6h + 1) + msg_len > data_end ||
 	    msg_len < sizeof(*vh))
 		return drop(&key, CNT(length_errors));
-	/* R6 */
-	key.vrid = vh->vrid;
-	cfg = bpf_map_lookup_elem(&vrrpd_cfg, &key);
-	if (!cfg) {
-		key.vrid = 0;
-		return drop(&key, CNT(vrid_errors));
-	}
-	/* R1: hop limit 255 (RFC 9568 7.1). R2 (an IPv6 instance is VRRPv3), R3. */
-	if (ip6h->hop_limit != VRRP_TTL)
-		return drop(&key, CNT(ip_ttl_errors));
-	if (vh->vers_type >> 4 != cfg->version)
-		return drop(&key, CNT(version_errors));
-	if ((vh->vers_type & 0x0f) != VRRP_TYPE_ADVERT)
-		return drop(&key, CNT(invalid_type));
-	/* R4: the header and count addresses of 16 bytes, whole words, within a 1500 MTU. */
-	need = sizeof(*vh) + 16 * (__u32)vh->count;
-	if (msg_len < need || msg_len > VRRP_MAX_MSG6 || (msg_len & 3))
-		return drop(&key, CNT(length_errors));
-	msg_len -= 1;
-	BOUND(msg_len, 0x7ff);
-	msg_len += 1;
-	/* R7 */
-	int_cs = bpf_ntohs(vh->rsvd_int) & VRRP_V3_INT_MASK;
-	if (vh->count == 0 || int_cs == 0)
-		return drop(&key, CNT(invalid_count));
-	sc = bpf_map_lookup_elem(&vrrpd_scratch, &zero);
-	if (!sc)
+	cfg = advert_instance(&key, vh->vrid);
+	if (!cfg)
+		return XDP_DROP;
+	bad = advert_header_rules(cfg, vh, ip6h->hop_limit, msg_len, 16, VRRP_MAX_MSG6, &need,
+				  &int_cs);
+	if (bad)
+		return drop(&key, bad);
+	ret = advert_copy(ctx, vh, msg_len, &sc, &sum);
+	if (ret < 0)
 		return XDP_PASS;
-	if (bpf_xdp_load_bytes(ctx, (void *)vh - data, sc->msg, msg_len) < 0)
-		return drop(&key, CNT(length_errors));
+	if (ret)
+		return drop(&key, ret);
 	/* R5, C2: with the IPv6 pseudo-header. */
-	if (csum_buf(sc->msg, msg_len, &sum) < 0)
-		return drop(&key, CNT(length_errors));
 	sum += pseudo6(ip6h, msg_len, VRRP_PROTO);
 	if (csum_fold(sum) != 0xffff)
 		return drop(&key, CNT(checksum_errors));
@@ -671,18 +714,13 @@ static __noinline int handle_vrrp6(struct xdp_md *ctx, struct ipv6hdr *ip6h, __u
 	if (sc->msg[8] != 0xfe || (sc->msg[9] & 0xc0) != 0x80)
 		return drop(&key, CNT(address_list_errors));
 	__builtin_memcpy(saddr.v6, &ip6h->saddr, 16);
-	/* As for IPv4: the peers, or ff02::12 only (RFC 9568 5.1.2.2). */
-	if (cfg->flags & VRRPD_F_UNICAST) {
-		struct vrrpd_peer_key pk = { .key = key };
-
-		__builtin_memcpy(pk.addr, saddr.v6, 16);
-		if (!bpf_map_lookup_elem(&vrrpd_peer, &pk))
-			return drop(&key, CNT(peer_errors));
-	} else if (ip6h->daddr.in6_u.u6_addr32[0] != bpf_htonl(0xff020000) ||
-		   ip6h->daddr.in6_u.u6_addr32[1] || ip6h->daddr.in6_u.u6_addr32[2] ||
-		   ip6h->daddr.in6_u.u6_addr32[3] != bpf_htonl(VRRP_MCAST6_LAST)) {
-		return drop(&key, CNT(peer_errors));
-	}
+	bad = advert_peer_rule(
+		cfg, &key, saddr.v6, 16,
+		ip6h->daddr.in6_u.u6_addr32[0] == bpf_htonl(0xff020000) &&
+			!ip6h->daddr.in6_u.u6_addr32[1] && !ip6h->daddr.in6_u.u6_addr32[2] &&
+			ip6h->daddr.in6_u.u6_addr32[3] == bpf_htonl(VRRP_MCAST6_LAST));
+	if (bad)
+		return drop(&key, bad);
 	return record_advert(cfg, &key, vh, &saddr, int_cs, VRRPD_CSUM_AUTO);
 }
 
@@ -705,6 +743,77 @@ struct nd_msg6 {
 #define ND_REPLY_LEN (sizeof(struct ethhdr) + sizeof(struct ipv6hdr) + sizeof(struct nd_msg6) + 8)
 
 /*
+ * Rewrites the untagged Neighbor Solicitation in ctx into the Neighbor Advertisement that
+ * answers it for target, from cfg's VMAC: to the asker (its address asker), or to all nodes for
+ * a DAD probe (dad). XDP_TX; XDP_PASS when the frame cannot be resized, for the kernel to
+ * answer; XDP_DROP if it then is not what the verifier was told.
+ */
+static __always_inline int ns6_answer(struct xdp_md *ctx, const struct vrrpd_cfg *cfg,
+				      const struct in6_addr *asker, const struct in6_addr *target,
+				      int dad)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	void *data = (void *)(long)ctx->data;
+	struct ethhdr *eth = data;
+	__u8 asker_mac[ETH_ALEN], *opt;
+	struct ipv6hdr *ip6h;
+	struct nd_msg6 *nd;
+	__u64 sum;
+	int delta;
+
+	if ((void *)(eth + 1) > data_end)
+		return XDP_PASS;
+	__builtin_memcpy(asker_mac, eth->h_source, ETH_ALEN);
+	/* The reply has one option, the target's link-layer address: 86 bytes. */
+	delta = (int)ND_REPLY_LEN - (int)(data_end - data);
+	if (delta && bpf_xdp_adjust_tail(ctx, delta))
+		return XDP_PASS; /* the kernel answers then, from the macvlan */
+	data = (void *)(long)ctx->data;
+	data_end = (void *)(long)ctx->data_end;
+	if (data + ND_REPLY_LEN > data_end)
+		return XDP_DROP;
+	eth = data;
+	ip6h = (void *)(eth + 1);
+	nd = (void *)(ip6h + 1);
+	opt = (__u8 *)(nd + 1);
+
+	if (dad) {
+		/* To all nodes, 33:33:00:00:00:01 (RFC 2464 7), ff02::1. */
+		__builtin_memset(eth->h_dest, 0, ETH_ALEN);
+		eth->h_dest[0] = 0x33;
+		eth->h_dest[1] = 0x33;
+		eth->h_dest[5] = 1;
+		__builtin_memset(&ip6h->daddr, 0, sizeof(ip6h->daddr));
+		ip6h->daddr.in6_u.u6_addr8[0] = 0xff;
+		ip6h->daddr.in6_u.u6_addr8[1] = 0x02;
+		ip6h->daddr.in6_u.u6_addr8[15] = 1;
+	} else {
+		__builtin_memcpy(eth->h_dest, asker_mac, ETH_ALEN);
+		ip6h->daddr = *asker;
+	}
+	__builtin_memcpy(eth->h_source, cfg->vmac, ETH_ALEN);
+	eth->h_proto = bpf_htons(ETH_P_IPV6);
+	*(__be32 *)ip6h = bpf_htonl(0x60000000); /* version 6, class 0, flow 0 */
+	ip6h->payload_len = bpf_htons(sizeof(*nd) + 8);
+	ip6h->nexthdr = IPPROTO_ICMPV6;
+	ip6h->hop_limit = 255;
+	ip6h->saddr = *target;
+	nd->type = ND_NA;
+	nd->code = 0;
+	nd->csum = 0;
+	nd->flags = ND_NA_ROUTER | ND_NA_OVERRIDE | (dad ? 0 : ND_NA_SOLICITED);
+	__builtin_memset(nd->reserved, 0, sizeof(nd->reserved));
+	nd->target = *target;
+	opt[0] = ND_OPT_TLLA;
+	opt[1] = 1; /* in units of 8 bytes */
+	__builtin_memcpy(opt + 2, cfg->vmac, ETH_ALEN);
+	sum = (__u64)(__u32)bpf_csum_diff(0, 0, (__be32 *)nd, sizeof(*nd) + 8, 0);
+	sum += pseudo6(ip6h, sizeof(*nd) + 8, IPPROTO_ICMPV6);
+	nd->csum = ~csum_fold(sum);
+	return XDP_TX;
+}
+
+/*
  * A Neighbor Solicitation for a virtual IPv6 address (CONFORMANCE.md D5, the IPv6 twin of
  * handle_arp): a Master with a fresh lease answers here with a Neighbor Advertisement from the
  * VMAC, Router flag set (RFC 9568 8.2.1), built in place and sent back with XDP_TX; a Backup or a
@@ -719,16 +828,14 @@ static __noinline int handle_ns6(struct xdp_md *ctx, struct ipv6hdr *ip6h)
 	void *data = (void *)(long)ctx->data;
 	struct vrrpd_vip_key vk = { .ifindex = ctx->ingress_ifindex, .family = AF_INET6 };
 	struct nd_msg6 *nd = (void *)(ip6h + 1);
-	__u8 asker_mac[ETH_ALEN], *opt;
 	struct in6_addr asker, target;
 	__u32 plen, zero = 0;
 	struct vrrpd_stats *st;
 	struct vrrpd_key *key;
 	struct vrrpd_cfg *cfg;
-	struct ethhdr *eth;
 	struct scratch *sc;
 	__u64 sum = 0;
-	int dad, delta;
+	int dad, ret;
 
 	if ((void *)(nd + 1) > data_end || nd->type != ND_NS)
 		return XDP_PASS;
@@ -776,60 +883,11 @@ static __noinline int handle_ns6(struct xdp_md *ctx, struct ipv6hdr *ip6h)
 		return XDP_DROP;
 	}
 
-	eth = data;
-	if ((void *)(eth + 1) > data_end)
-		return XDP_PASS;
-	__builtin_memcpy(asker_mac, eth->h_source, ETH_ALEN);
 	target = nd->target;
-	/* The reply has one option, the target's link-layer address: 86 bytes. */
-	delta = (int)ND_REPLY_LEN - (int)(data_end - data);
-	if (delta && bpf_xdp_adjust_tail(ctx, delta))
-		return XDP_PASS; /* the kernel answers then, from the macvlan */
-	data = (void *)(long)ctx->data;
-	data_end = (void *)(long)ctx->data_end;
-	if (data + ND_REPLY_LEN > data_end)
-		return XDP_DROP;
-	eth = data;
-	ip6h = (void *)(eth + 1);
-	nd = (void *)(ip6h + 1);
-	opt = (__u8 *)(nd + 1);
-
-	if (dad) {
-		/* To all nodes, 33:33:00:00:00:01 (RFC 2464 7), ff02::1. */
-		__builtin_memset(eth->h_dest, 0, ETH_ALEN);
-		eth->h_dest[0] = 0x33;
-		eth->h_dest[1] = 0x33;
-		eth->h_dest[5] = 1;
-		__builtin_memset(&ip6h->daddr, 0, sizeof(ip6h->daddr));
-		ip6h->daddr.in6_u.u6_addr8[0] = 0xff;
-		ip6h->daddr.in6_u.u6_addr8[1] = 0x02;
-		ip6h->daddr.in6_u.u6_addr8[15] = 1;
-	} else {
-		__builtin_memcpy(eth->h_dest, asker_mac, ETH_ALEN);
-		ip6h->daddr = asker;
-	}
-	__builtin_memcpy(eth->h_source, cfg->vmac, ETH_ALEN);
-	eth->h_proto = bpf_htons(ETH_P_IPV6);
-	*(__be32 *)ip6h = bpf_htonl(0x60000000); /* version 6, class 0, flow 0 */
-	ip6h->payload_len = bpf_htons(sizeof(*nd) + 8);
-	ip6h->nexthdr = IPPROTO_ICMPV6;
-	ip6h->hop_limit = 255;
-	ip6h->saddr = target;
-	nd->type = ND_NA;
-	nd->code = 0;
-	nd->csum = 0;
-	nd->flags = ND_NA_ROUTER | ND_NA_OVERRIDE | (dad ? 0 : ND_NA_SOLICITED);
-	__builtin_memset(nd->reserved, 0, sizeof(nd->reserved));
-	nd->target = target;
-	opt[0] = ND_OPT_TLLA;
-	opt[1] = 1; /* in units of 8 bytes */
-	__builtin_memcpy(opt + 2, cfg->vmac, ETH_ALEN);
-	sum = (__u64)(__u32)bpf_csum_diff(0, 0, (__be32 *)nd, sizeof(*nd) + 8, 0);
-	sum += pseudo6(ip6h, sizeof(*nd) + 8, IPPROTO_ICMPV6);
-	nd->csum = ~csum_fold(sum);
-	if (st)
+	ret = ns6_answer(ctx, cfg, &asker, &target, dad);
+	if (ret == XDP_TX && st)
 		st->nd_replies++;
-	return XDP_TX;
+	return ret;
 }
 
 struct arp_eth4 {
