@@ -68,6 +68,15 @@ $(BUILD)/tests/old_layout.bpf.o: tests/bpf/old_layout.bpf.c include/vrrp_abi.h |
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# vrrpd_stats as a newer build (one more counter: accepted) or a broken one (refused) left it.
+STATS_LAYOUTS := $(BUILD)/tests/stats_newer.bpf.o $(BUILD)/tests/stats_swapped.bpf.o
+$(BUILD)/tests/stats_newer.bpf.o: tests/bpf/stats_layout.bpf.c include/vrrp_abi.h | build-deps
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -DLAYOUT_NEWER -c $< -o $@
+$(BUILD)/tests/stats_swapped.bpf.o: tests/bpf/stats_layout.bpf.c include/vrrp_abi.h | build-deps
+	@mkdir -p $(dir $@)
+	$(CLANG) $(BPF_CFLAGS) -DLAYOUT_SWAPPED -c $< -o $@
+
 # The same program built another way (other instructions, the same maps): what a vrrpd of another
 # version leaves attached (tests/netns/test_hardening.sh), and the tool that attaches it.
 $(BUILD)/tests/variant.bpf.o: bpf/vrrpd.bpf.c bpf/parse.h include/vrrp_abi.h | build-deps
@@ -174,14 +183,14 @@ check: deps
 
 # What make check runs, built.
 check-build: all $(UNIT_TESTS) $(FUZZ_BINS) $(BPF_TESTS) $(BENCH_BINS) \
-	$(BUILD)/tests/old_layout.bpf.o $(BUILD)/tests/variant.bpf.o $(BUILD)/tests/attach_variant \
-	$(SAN_BINS)
+	$(BUILD)/tests/old_layout.bpf.o $(STATS_LAYOUTS) $(BUILD)/tests/variant.bpf.o \
+	$(BUILD)/tests/attach_variant $(SAN_BINS)
 
 # The second test lane: the bpf and netns tests again, plus those that need 802.1Q devices and
 # netem, inside a VM that boots Debian 12's kernel (tools/vm.sh; README). KERNEL=DIR boots
 # another unpacked kernel package instead of the one tools/vm.sh fetches into $(BUILD)/vm.
 check-vm: deps
-	@$(SUBMAKE) all $(BPF_TESTS) $(BUILD)/tests/old_layout.bpf.o
+	@$(SUBMAKE) all $(BPF_TESTS) $(BUILD)/tests/old_layout.bpf.o $(STATS_LAYOUTS)
 	@VM_DIR=$(BUILD)/vm VM_TIMEOUT=$${VM_TIMEOUT:-900} VM_ENV="NETNS_TIMEOUT UNIT_TIMEOUT STRICT_SKIPS" \
 		bash tools/vm.sh run $(if $(KERNEL),--kernel "$(KERNEL)") tests/vm/guest.sh
 

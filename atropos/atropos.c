@@ -89,8 +89,7 @@ static const struct {
 	const char *name;
 	size_t off;
 } stat_fields[] = { VRRPD_STATS_FIELDS(STAT) };
-_Static_assert(sizeof(stat_fields) / sizeof(stat_fields[0]) ==
-		       sizeof(struct vrrpd_stats) / sizeof(__u64),
+_Static_assert(sizeof(stat_fields) / sizeof(stat_fields[0]) == VRRPD_STATS_COUNT,
 	       "every counter has a name");
 
 static const char *state_name(__u8 s)

@@ -189,6 +189,28 @@ struct vrrpd_peer_key {
 _Static_assert(sizeof(struct vrrpd_peer_key) == 24, "vrrpd_peer_key size");
 
 /*
+ * Every counter of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
+ * tests name the counters from. Append-only: a new counter goes at the end, here and in the
+ * struct, and takes one of the spare slots, so the value keeps its size and a pin directory
+ * made by an older build stays usable (xdp.c accepts a layout whose counters are a prefix of
+ * ours, or ours of its; an older program leaves the newer counters at 0).
+ */
+/* clang-format off */
+#define VRRPD_STATS_FIELDS(X) \
+	X(adverts_rcvd) X(pri_zero_rcvd) X(fast_path) X(events) X(events_lost) X(events_held) \
+	X(ip_ttl_errors) X(version_errors) X(invalid_type) X(length_errors) \
+	X(checksum_errors) X(vrid_errors) X(invalid_count) X(address_list_errors) \
+	X(auth_errors) X(adver_interval_errors) X(reserved_set) X(interval_differs) \
+	X(owner_adverts) X(csum_rfc9568) X(csum_legacy) X(arp_replies) X(arp_dropped) \
+	X(vmac_dropped) X(accept_mode_dropped) X(peer_errors) X(nd_replies) X(nd_dropped) \
+	X(ip_header_errors) X(ip_fragments) X(arp_invalid)
+/* clang-format on */
+#define VRRPD_STATS_ONE(field) +1
+/* How many counters there are; the value has room for VRRPD_STATS_SLOTS. */
+#define VRRPD_STATS_COUNT (0 VRRPD_STATS_FIELDS(VRRPD_STATS_ONE))
+#define VRRPD_STATS_SLOTS 40
+
+/*
  * vrrpd_stats: per-CPU counters per instance, named after RFC 6527 and keepalived. Drops that
  * cannot be tied to a configured instance are counted under the key with vrid 0 (and vlan 0) of
  * the receiving interface and family: one entry per interface and family, whatever VLAN tags a
@@ -227,25 +249,11 @@ struct vrrpd_stats {
 	__u64 ip_fragments; /* IPv4 VRRP fragments (an advert is never fragmented) */
 	__u64 arp_invalid; /* ARP requests for a VIP not answered: the sender's hardware address is
 			    * not the frame's source, or not a unicast one (a reply would go astray) */
+	/* A new counter goes above this line (and at the end of VRRPD_STATS_FIELDS). */
+	__u64 spare[VRRPD_STATS_SLOTS - VRRPD_STATS_COUNT];
 };
-_Static_assert(sizeof(struct vrrpd_stats) == 31 * 8, "vrrpd_stats size");
-
-/*
- * Every field of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
- * tests name the counters from (each checks that it has as many as the struct).
- */
-/* clang-format off */
-#define VRRPD_STATS_FIELDS(X) \
-	X(adverts_rcvd) X(pri_zero_rcvd) X(fast_path) X(events) X(events_lost) X(events_held) \
-	X(ip_ttl_errors) X(version_errors) X(invalid_type) X(length_errors) \
-	X(checksum_errors) X(vrid_errors) X(invalid_count) X(address_list_errors) \
-	X(auth_errors) X(adver_interval_errors) X(reserved_set) X(interval_differs) \
-	X(owner_adverts) X(csum_rfc9568) X(csum_legacy) X(arp_replies) X(arp_dropped) \
-	X(vmac_dropped) X(accept_mode_dropped) X(peer_errors) X(nd_replies) X(nd_dropped) \
-	X(ip_header_errors) X(ip_fragments) X(arp_invalid)
-/* clang-format on */
-#define VRRPD_STATS_ONE(field) +1
-_Static_assert(0 VRRPD_STATS_FIELDS(VRRPD_STATS_ONE) == sizeof(struct vrrpd_stats) / 8,
+_Static_assert(sizeof(struct vrrpd_stats) == VRRPD_STATS_SLOTS * 8, "vrrpd_stats size");
+_Static_assert(__builtin_offsetof(struct vrrpd_stats, spare) == VRRPD_STATS_COUNT * 8,
 	       "VRRPD_STATS_FIELDS names every counter");
 
 /* Why an instance changed state; published in vrrpd_cfg.reason. */

@@ -149,9 +149,39 @@ static bool btf_same(const struct btf *ba, __u32 a, const struct btf *bb, __u32 
 }
 
 /*
+ * vrrpd_stats grows at its end (vrrp_abi.h): two layouts agree when they are the same size,
+ * both end in the spare slots, and the shorter list of counters is the start of the longer.
+ */
+static bool btf_counters_agree(const struct btf *ba, __u32 a, const struct btf *bb, __u32 b)
+{
+	const struct btf_type *ta = btf__type_by_id(ba, (__u32)btf__resolve_type(ba, a));
+	const struct btf_type *tb = btf__type_by_id(bb, (__u32)btf__resolve_type(bb, b));
+	const struct btf_member *ma, *mb;
+	int i, n;
+
+	if (!ta || !tb || !btf_is_struct(ta) || !btf_is_struct(tb) || ta->size != tb->size ||
+	    !btf_vlen(ta) || !btf_vlen(tb))
+		return false;
+	ma = btf_members(ta);
+	mb = btf_members(tb);
+	if (strcmp(btf__name_by_offset(ba, ma[btf_vlen(ta) - 1].name_off), "spare") ||
+	    strcmp(btf__name_by_offset(bb, mb[btf_vlen(tb) - 1].name_off), "spare"))
+		return false;
+	n = (btf_vlen(ta) < btf_vlen(tb) ? btf_vlen(ta) : btf_vlen(tb)) - 1;
+	for (i = 0; i < n; i++)
+		if (ma[i].offset != mb[i].offset ||
+		    strcmp(btf__name_by_offset(ba, ma[i].name_off),
+			   btf__name_by_offset(bb, mb[i].name_off)) ||
+		    !btf_same(ba, ma[i].type, bb, mb[i].type, 1))
+			return false;
+	return true;
+}
+
+/*
  * A map pinned by an older (or newer) vrrpd with another layout would be reused by libbpf only
  * if its sizes happen to match, and then misread. Each pinned map must have this build's type,
- * sizes, flags and, when both carry BTF, the same key and value layout.
+ * sizes, flags and, when both carry BTF, the same key and value layout (vrrpd_stats: one that
+ * agrees, btf_counters_agree).
  */
 static int check_pinned(struct bpf_object *obj, const char *pin_dir, char *err, size_t errlen)
 {
@@ -197,8 +227,11 @@ static int check_pinned(struct bpf_object *obj, const char *pin_dir, char *err, 
 			else if (!btf_same(theirs, info.btf_key_type_id, ours,
 					   bpf_map__btf_key_type_id(map), 0))
 				why = "key layout";
-			else if (!btf_same(theirs, info.btf_value_type_id, ours,
-					   bpf_map__btf_value_type_id(map), 0))
+			else if (!strcmp(bpf_map__name(map), VRRPD_MAP_STATS) ?
+					 !btf_counters_agree(theirs, info.btf_value_type_id, ours,
+							     bpf_map__btf_value_type_id(map)) :
+					 !btf_same(theirs, info.btf_value_type_id, ours,
+						   bpf_map__btf_value_type_id(map), 0))
 				why = "value layout";
 			btf__free(theirs);
 		}

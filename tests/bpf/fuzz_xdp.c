@@ -179,7 +179,9 @@ static int snap_take(struct snap *s)
 		for (f = 0; f < MODEL_NSTATS; f++) {
 			s->v[i][f] = 0;
 			for (cpu = 0; cpu < fz.h.ncpus; cpu++)
-				s->v[i][f] += v[(size_t)cpu * MODEL_NSTATS + f];
+				s->v[i][f] +=
+					v[(size_t)cpu * (sizeof(struct vrrpd_stats) / sizeof(__u64)) +
+					  f];
 		}
 	}
 	return 0;

@@ -35,7 +35,7 @@ static const uint8_t txdp_our6[16] = { 0xfe, 0x80, [15] = 0x10 };
 
 /* ---- counters ---- */
 
-#define NSTATS (sizeof(struct vrrpd_stats) / sizeof(__u64))
+#define NSTATS VRRPD_STATS_COUNT
 /* A set of counters, one bit per field; the bit number is the field's offsetof() in words. */
 #define CNT(field) (1u << (offsetof(struct vrrpd_stats, field) / sizeof(__u64)))
 

@@ -13,7 +13,7 @@
 #include "vrrp_abi.h"
 #include "xdp_harness.h"
 
-#define MODEL_NSTATS (sizeof(struct vrrpd_stats) / sizeof(__u64))
+#define MODEL_NSTATS VRRPD_STATS_COUNT
 /* A set of counters, one bit per field; the bit number is the field's offsetof() in words. */
 #define MODEL_CNT(field) (1u << (offsetof(struct vrrpd_stats, field) / sizeof(__u64)))
 #define MODEL_FAMILY_IPV4 2 /* AF_INET, as struct vrrpd_key stores it */

@@ -267,6 +267,35 @@ if bpftool prog loadall "$OLD_LAYOUT" "$OLDPIN-prog" pinmaps "$OLDPIN"; then
 else
 	t_fail faults_old_layout_refused "bpftool could not load $OLD_LAYOUT"
 fi
+# vrrpd_stats grows at its end: one left by a build with one more counter is reused as it is;
+# one whose counters moved is refused like any other layout.
+for layout in newer swapped; do
+	rm -rf "$OLDPIN" "$OLDPIN-prog"
+	mkdir -p "$OLDPIN"
+	if ! bpftool prog loadall "$LAB_ROOT/build/tests/stats_$layout.bpf.o" "$OLDPIN-prog" \
+		pinmaps "$OLDPIN"; then
+		t_fail "faults_stats_${layout}_loaded" "bpftool could not load stats_$layout.bpf.o"
+		continue
+	fi
+	ID=$(bpftool -j map show pinned "$OLDPIN/vrrpd_stats" | jq .id)
+	nsenter --net="/run/netns/$(lab_ns r1)" "$VRRPD" --foreground --pin-dir "$OLDPIN" \
+		-f "$LAB_DIR/r1" -i eth0 -v 54 "$VIP" >"$LAB_DIR/stats_$layout.log" 2>&1 &
+	PID=$!
+	if [ "$layout" = newer ]; then
+		t_check faults_stats_newer_started t_wait_ms 30000 \
+			grep -q "VRRP ID 54 on eth0: started," "$LAB_DIR/stats_newer.log"
+		t_eq faults_stats_newer_map_reused \
+			"$(bpftool -j map show pinned "$OLDPIN/vrrpd_stats" | jq .id)" "$ID"
+		kill "$PID"
+	else
+		t_wait_ms 30000 eval '! t_running "$PID"'
+		t_check faults_stats_swapped_refused grep -q \
+			"(value layout of vrrpd_stats differs)" "$LAB_DIR/stats_swapped.log"
+	fi
+	wait "$PID" 2>/dev/null
+	rm -rf "$OLDPIN" "$OLDPIN-prog"
+done
+
 # Sizes that differ too (a map made by hand): vrrpd and atropos both refuse.
 mkdir -p "$OLDPIN"
 bpftool map create "$OLDPIN/vrrpd_cfg" type hash key 8 value 16 entries 16 name vrrpd_cfg

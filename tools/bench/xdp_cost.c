@@ -121,7 +121,7 @@ static const uint8_t vmac[6] = { 0x00, 0x00, 0x5e, 0x00, 0x01, VRID };
 
 /* ---- counters ---- */
 
-#define NSTATS (sizeof(struct vrrpd_stats) / sizeof(__u64))
+#define NSTATS VRRPD_STATS_COUNT
 #define CNT(field) (1u << (offsetof(struct vrrpd_stats, field) / sizeof(__u64)))
 #define STAT_NAME(field) [offsetof(struct vrrpd_stats, field) / sizeof(__u64)] = #field,
 #define STAT_IDX(field) (offsetof(struct vrrpd_stats, field) / sizeof(__u64))
