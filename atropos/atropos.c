@@ -801,7 +801,7 @@ static int cmd_reload(const struct args *a, const struct maps *m)
 		if (j < i)
 			continue;
 		done++;
-		if (request(a, &in[i], "reload", reply, sizeof(reply))) {
+		if (request(a, &in[i], ctl_req_word(CTL_REQ_RELOAD), reply, sizeof(reply))) {
 			failed++;
 			continue;
 		}
@@ -822,18 +822,18 @@ static int cmd_reload(const struct args *a, const struct maps *m)
 
 static int cmd_change(const struct args *a, const struct maps *m)
 {
-	static const char *const reqs[] = {
-		[CMD_BACKUP] = "backup", [CMD_MASTER] = "master",     [CMD_RESUME] = "resume",
-		[CMD_REDUCE] = "reduce", [CMD_INCREASE] = "increase", [CMD_GARP] = "garp",
+	/* The control request (ctl.h) of each command that changes an instance. */
+	static const enum ctl_req reqs[] = {
+		[CMD_BACKUP] = CTL_REQ_BACKUP,	   [CMD_MASTER] = CTL_REQ_MASTER,
+		[CMD_RESUME] = CTL_REQ_RESUME,	   [CMD_REDUCE] = CTL_REQ_REDUCE,
+		[CMD_INCREASE] = CTL_REQ_INCREASE, [CMD_PRIORITY] = CTL_REQ_PRIORITY,
+		[CMD_GARP] = CTL_REQ_GARP,
 	};
 	static struct pinned_inst in[MAX_INST];
 	int n = load(a, m, in, MAX_INST), i, failed = 0, done = 0, shown = 0;
 	char req[64], reply[CTL_MSG_MAX];
 
-	if (a->cmd == CMD_PRIORITY)
-		snprintf(req, sizeof(req), "priority %d", a->priority);
-	else
-		snprintf(req, sizeof(req), "%s", reqs[a->cmd]);
+	ctl_req_format(req, sizeof(req), reqs[a->cmd], a->priority);
 	for (i = 0; i < n; i++) {
 		struct vrrpd_cfg cfg;
 		char state[16];

@@ -12,6 +12,42 @@
 #include "ctl.h"
 #include "log.h"
 
+#define CTL_REQ_WORD(name, word) [CTL_REQ_##name] = word,
+static const char *const ctl_req_words[CTL_REQ_COUNT] = { CTL_REQUESTS(CTL_REQ_WORD) };
+
+const char *ctl_req_word(enum ctl_req req)
+{
+	return (unsigned int)req < CTL_REQ_COUNT ? ctl_req_words[req] : "?";
+}
+
+int ctl_req_parse(const char *line, int *arg)
+{
+	int i, n = 0;
+
+	*arg = 0;
+	for (i = 0; i < CTL_REQ_COUNT; i++) {
+		size_t w = strlen(ctl_req_words[i]);
+
+		if (strncmp(line, ctl_req_words[i], w))
+			continue;
+		if (i != CTL_REQ_PRIORITY)
+			return line[w] ? -1 : i;
+		/* "priority N": a number, nothing after it. */
+		if (sscanf(line + w, " %d%n", arg, &n) == 1 && line[w] == ' ' && !line[w + n])
+			return i;
+		return -1;
+	}
+	return -1;
+}
+
+int ctl_req_format(char *buf, size_t len, enum ctl_req req, int arg)
+{
+	int n = req == CTL_REQ_PRIORITY ? snprintf(buf, len, "%s %d", ctl_req_word(req), arg) :
+					  snprintf(buf, len, "%s", ctl_req_word(req));
+
+	return n < 0 || (size_t)n >= len ? -ENOSPC : 0;
+}
+
 int ctl_path(char *buf, size_t len, const char *run_dir, const char *ifname, int vrid)
 {
 	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The control socket: RUN_DIR/vrrpd-IFACE-VRID.sock, a root-only (0600) SOCK_SEQPACKET unix
- * socket. One request per connection, one line each way (the client has CTL_CLIENT_NS to send it):
+ * socket. One request per connection, one line each way (the client has CTL_CLIENT_NS to send
+ * it), a word of CTL_REQUESTS:
  *   backup | master | resume | reduce | increase | priority N | garp
- *   -> "ok STATE PRIORITY" or "error MESSAGE"
+ *       -> "ok STATE PRIORITY" (the instance's, once the request is carried out)
+ *   reload (the daemon's -c file, for all its instances)
+ *       -> "ok MESSAGE"
+ *   and "error MESSAGE" for anything that failed or that the daemon does not know.
  * atropos is the client; it never signals a pid read from a file.
  */
 #ifndef VRRPD_CTL_H
@@ -26,6 +30,31 @@ struct ctl {
 	int cl[CTL_CLIENTS]; /* waiting clients, -1: none */
 	uint64_t cl_until[CTL_CLIENTS]; /* when each is dropped */
 };
+
+/*
+ * The requests: the one vocabulary of the daemon (main.c's on_request) and atropos. A new one
+ * goes here, then in inst_command() (or on_request, for the daemon's own) and atropos.
+ */
+/* clang-format off */
+#define CTL_REQUESTS(X) \
+	X(BACKUP, "backup") /* step down and stay Backup */ \
+	X(MASTER, "master") /* take over now, at priority 254 (unless higher) */ \
+	X(RESUME, "resume") /* back to the configured priority, no hold */ \
+	X(REDUCE, "reduce") /* -z, or -10 */ \
+	X(INCREASE, "increase") /* -x, or +10 */ \
+	X(PRIORITY, "priority") /* "priority N", N 1..254 */ \
+	X(GARP, "garp") /* gratuitous ARPs again (Master only) */ \
+	X(RELOAD, "reload") /* the daemon reads its -c file again */
+/* clang-format on */
+#define CTL_REQ_ENUM(name, word) CTL_REQ_##name,
+enum ctl_req { CTL_REQUESTS(CTL_REQ_ENUM) CTL_REQ_COUNT };
+
+/* The word of a request. */
+const char *ctl_req_word(enum ctl_req req);
+/* A request line: its request (and *arg, for priority N), or -1 if it is none. */
+int ctl_req_parse(const char *line, int *arg);
+/* The line of a request (arg: priority N's), or -ENOSPC. */
+int ctl_req_format(char *buf, size_t len, enum ctl_req req, int arg);
 
 typedef void (*ctl_handler)(void *arg, const char *req, char *reply, size_t len);
 

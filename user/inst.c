@@ -1313,8 +1313,7 @@ static int inst_set_priority(struct inst *in, int prio, uint64_t now_ns)
 	return 0;
 }
 
-int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, char *msg,
-		 size_t len)
+int inst_command(struct inst *in, enum ctl_req cmd, int arg, uint64_t now_ns, char *msg, size_t len)
 {
 	struct fsm_input x = { .type = FSM_IN_TAKEOVER, .reason = VRRPD_R_ADMIN_MASTER };
 	struct fsm_out out;
@@ -1322,19 +1321,19 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 
 	msg[0] = '\0';
 	switch (cmd) {
-	case INST_CMD_BACKUP:
+	case CTL_REQ_BACKUP:
 		in->held = true;
 		inst_update_inhibit(in, now_ns);
 		inst_group_sync(in, now_ns);
 		break;
-	case INST_CMD_RESUME:
+	case CTL_REQ_RESUME:
 		in->held = false;
 		if (in->admin_prio != in->o->priority)
 			ret = inst_set_priority(in, in->o->priority, now_ns);
 		inst_update_inhibit(in, now_ns);
 		inst_group_sync(in, now_ns);
 		break;
-	case INST_CMD_MASTER:
+	case CTL_REQ_MASTER:
 		if (in->fsm.state == FSM_FAULT) {
 			snprintf(msg, len, "the link is down");
 			return -ENETDOWN;
@@ -1356,16 +1355,16 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 				inst_apply(in, &out, now_ns);
 		}
 		break;
-	case INST_CMD_REDUCE:
+	case CTL_REQ_REDUCE:
 		prio = in->o->reduce_prio >= 0 ? in->o->reduce_prio : inst_clamp_prio(prio - 10);
 		ret = inst_set_priority(in, prio, now_ns);
 		break;
-	case INST_CMD_INCREASE:
+	case CTL_REQ_INCREASE:
 		prio = in->o->increase_prio >= 0 ? in->o->increase_prio :
 						   inst_clamp_prio(prio + 10);
 		ret = inst_set_priority(in, prio, now_ns);
 		break;
-	case INST_CMD_PRIORITY:
+	case CTL_REQ_PRIORITY:
 		if (arg < 1 || arg > 254) {
 			snprintf(msg, len,
 				 "priority %d: must be 1..254 (255 is the owner's, -p 255)", arg);
@@ -1373,7 +1372,7 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 		}
 		ret = inst_set_priority(in, arg, now_ns);
 		break;
-	case INST_CMD_GARP:
+	case CTL_REQ_GARP:
 		if (in->fsm.state != FSM_MASTER) {
 			snprintf(msg, len, "not master");
 			return -EAGAIN;
@@ -1384,6 +1383,9 @@ int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, c
 			in->garp_next_ns = now_ns + inst_ms_ns(in->o->garp_interval_ms);
 		}
 		break;
+	default:
+		snprintf(msg, len, "%s: not a request for an instance", ctl_req_word(cmd));
+		return -EINVAL;
 	}
 	if (ret && !msg[0])
 		snprintf(msg, len, "%s", strerror(-ret));

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "ctl.h"
 #include "fsm.h"
 #include "group.h"
 #include "opts.h"
@@ -132,18 +133,11 @@ void inst_tick(struct inst *in, uint64_t now_ns);
 struct vipq_job;
 void inst_vipq_done(struct vipq_job *j);
 /* What atropos may ask for, through the control socket. */
-enum inst_cmd {
-	INST_CMD_BACKUP, /* step down and stay Backup */
-	INST_CMD_MASTER, /* take over now, at priority 254 (unless higher) */
-	INST_CMD_RESUME, /* back to the configured priority, no hold */
-	INST_CMD_REDUCE, /* -z, or -10 */
-	INST_CMD_INCREASE, /* -x, or +10 */
-	INST_CMD_PRIORITY, /* arg: 1..254 */
-	INST_CMD_GARP, /* gratuitous ARPs again (Master only) */
-};
-
-/* Carries out cmd; 0, or -errno with a message in msg. */
-int inst_command(struct inst *in, enum inst_cmd cmd, int arg, uint64_t now_ns, char *msg,
+/*
+ * Carries out an instance's request (ctl.h; not CTL_REQ_RELOAD, the daemon's); 0, or -errno with
+ * a message in msg.
+ */
+int inst_command(struct inst *in, enum ctl_req cmd, int arg, uint64_t now_ns, char *msg,
 		 size_t len);
 
 /* A link changed somewhere: look at ours (link supervision, -> FAULT and back). */

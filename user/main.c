@@ -548,37 +548,22 @@ static int reload(struct vrrpd *d, char *msg, size_t len);
 /* One request from atropos (ctl.h): carry it out, say the state it left. */
 static void on_request(void *arg, const char *req, char *reply, size_t len)
 {
-	static const struct {
-		const char *name;
-		enum inst_cmd cmd;
-	} cmds[] = {
-		{ "backup", INST_CMD_BACKUP },	   { "master", INST_CMD_MASTER },
-		{ "resume", INST_CMD_RESUME },	   { "reduce", INST_CMD_REDUCE },
-		{ "increase", INST_CMD_INCREASE }, { "garp", INST_CMD_GARP },
-	};
 	struct vinst *v = arg;
+	int arg_n, ret, r = ctl_req_parse(req, &arg_n);
 	char msg[160];
-	int i, prio = 0, ret;
 
-	if (!strcmp(req, "reload")) {
+	if (r < 0) {
+		snprintf(reply, len, "error unknown request '%.64s'", req);
+		return;
+	}
+	if (r == CTL_REQ_RELOAD) {
 		/* v may be stopped by it: nothing of v is used after. */
 		ret = reload(v->d, msg, sizeof(msg));
 		log_info("atropos: reload: %s", msg);
 		snprintf(reply, len, "%s %s", ret ? "error" : "ok", msg);
 		return;
 	}
-	for (i = 0; i < (int)(sizeof(cmds) / sizeof(cmds[0])); i++)
-		if (!strcmp(req, cmds[i].name))
-			break;
-	if (i < (int)(sizeof(cmds) / sizeof(cmds[0]))) {
-		ret = inst_command(&v->inst, cmds[i].cmd, 0, clock_now_ns(), msg, sizeof(msg));
-	} else if (sscanf(req, "priority %d", &prio) == 1) {
-		ret = inst_command(&v->inst, INST_CMD_PRIORITY, prio, clock_now_ns(), msg,
-				   sizeof(msg));
-	} else {
-		snprintf(reply, len, "error unknown request '%.64s'", req);
-		return;
-	}
+	ret = inst_command(&v->inst, (enum ctl_req)r, arg_n, clock_now_ns(), msg, sizeof(msg));
 	log_info(LOG_INST_FMT "atropos: %s: %s", LOG_INST_ARGS(&v->o), req, ret ? msg : "done");
 	if (ret)
 		snprintf(reply, len, "error %s", msg);
