@@ -26,7 +26,7 @@ SKEL := $(BUILD)/vrrpd.skel.h
 
 # The daemon's modules; the pure ones are also linked into the unit tests.
 PURE_SRCS := user/fsm.c user/pkt.c user/pkt6.c
-VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/log.c user/xdp.c user/net.c user/tx.c \
+VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/opts_arg.c user/log.c user/xdp.c user/net.c user/tx.c \
 	user/inst.c user/link.c user/hook.c user/group.c user/ctl.c user/conf.c user/mapdump.c \
 	user/vipq.c user/own.c user/priv.c
 ATROPOS_SRCS := atropos/atropos.c user/fsm.c user/ctl.c user/log.c user/mapdump.c user/own.c
@@ -137,9 +137,9 @@ $(BUILD)/tests/test_pkt6: tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(PARSE_
 	$(CC) $(SAN_CFLAGS) -Itests/unit -Itests/lib -o $@ tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(PARSE_LIB) \
 		$(PARSE6_LIB)
 
-$(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/log.c $(wildcard user/*.h include/*.h tests/unit/*.h)
+$(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/opts_arg.c user/log.c $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_opts.c user/opts.c user/log.c
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_opts.c user/opts.c user/opts_arg.c user/log.c
 
 # BPF_PROG_TEST_RUN tests: root.
 $(BUILD)/tests/test_xdp: tests/bpf/test_xdp.c tests/bpf/test_xdp6.c tests/bpf/test_xdp_nd6.c \
@@ -233,13 +233,13 @@ $(BUILD)/fuzz/fuzz_pkt: tests/fuzz/fuzz_pkt.c tests/fuzz/fuzz.h user/pkt.c $(PAR
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -Itests/lib -o $@ tests/fuzz/fuzz_pkt.c user/pkt.c $(PARSE_LIB)
 
-$(BUILD)/fuzz/fuzz_opts: tests/fuzz/fuzz_opts.c tests/fuzz/fuzz.h user/opts.c $(wildcard user/*.h include/*.h)
+$(BUILD)/fuzz/fuzz_opts: tests/fuzz/fuzz_opts.c tests/fuzz/fuzz.h user/opts.c user/opts_arg.c $(wildcard user/*.h include/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_opts.c user/opts.c
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_opts.c user/opts.c user/opts_arg.c
 
-$(BUILD)/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c tests/fuzz/fuzz.h user/conf.c user/opts.c $(wildcard user/*.h include/*.h)
+$(BUILD)/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c tests/fuzz/fuzz.h user/conf.c user/opts.c user/opts_arg.c $(wildcard user/*.h include/*.h)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c user/conf.c user/opts.c
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c user/conf.c user/opts.c user/opts_arg.c
 
 .PHONY: fuzz-lib
 fuzz-lib: $(FUZZ_BINS)

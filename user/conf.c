@@ -103,48 +103,6 @@ static int words_split(const char *text, struct conf_words *ws)
 	return 0;
 }
 
-/*
- * Options of the process, not of an instance: -c, -t, -h, -V nowhere in the file; --foreground,
- * -f, --pin-dir, --rt-priority and --no-kernel-timer outside the blocks only, as they are the
- * same for all instances.
- */
-static const char *conf_process_word(const char *w, bool *top_ok)
-{
-	static const struct {
-		const char *word;
-		bool top_ok;
-	} words[] = {
-		{ "-c", false },
-		{ "--config", false },
-		{ "-t", false },
-		{ "--test-config", false },
-		{ "-h", false },
-		{ "--help", false },
-		{ "-V", false },
-		{ "--version", false },
-		{ "--foreground", true },
-		{ "-f", true },
-		{ "--pin-dir", true },
-		{ "--rt-priority", true },
-		{ "--no-kernel-timer", true },
-	};
-	/* A long option as getopt reads it: abbreviated (--pin), or with =VALUE. */
-	const char *lo = opts_long_name(w);
-	size_t i;
-
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		const char *x = words[i].word;
-
-		/* A long option, or a short one, alone, with its value attached (-f/run/x) or in a
-		 * cluster (-nf/run/x). */
-		if ((lo && !strcmp(lo, x + 2)) || (x[1] != '-' && opts_short_gives(w, x[1]))) {
-			*top_ok = words[i].top_ok;
-			return x;
-		}
-	}
-	return NULL;
-}
-
 /* One instance: "vrrpd", the words outside the blocks, then the block's [from, to). */
 static int conf_inst_parse(const struct conf_words *top, const struct conf_words *ws, int from,
 			   int to, const char *name, int line, struct opts *o, char *err,
@@ -175,7 +133,7 @@ static int conf_inst_parse(const struct conf_words *top, const struct conf_words
 	if (ret)
 		ret = conf_err(err, errlen, name, "%d: %s%s", argi > 0 ? lines[argi] : line, msg,
 			       argi > 0 ? "" : " (in the vrrp block of this line)");
-	/* What conf_process_word() cannot see: a short option in a cluster, such as -sh. */
+	/* What opts_process_word() cannot see: a short option in a cluster, such as -sh. */
 	else if (o->show_help || o->show_version || o->config[0] || o->check_config)
 		ret = conf_err(
 			err, errlen, name,
@@ -233,7 +191,7 @@ int conf_parse(const char *text, const char *name, const struct opts *cmdline, s
 	}
 	/* First pass: the structure, the words outside the blocks, the number of blocks. */
 	for (i = 0; i < ws.n; i++) {
-		const char *w = ws.w[i].s, *p = conf_process_word(w, &top_ok);
+		const char *w = ws.w[i].s, *p = opts_process_word(w, &top_ok);
 		int line = ws.w[i].line;
 
 		if (!strcmp(w, "vrrp")) {

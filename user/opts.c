@@ -1,114 +1,393 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The vrrpd command line: the original Advanced Vrrpd options plus long options.
- * Pure: no logging, no system calls besides the string conversions; every error is one message
- * in the caller's buffer.
+ * The vrrpd command line: the original Advanced Vrrpd options plus long options, all in one table
+ * (opts_table) that getopt's strings, the parsing, the usage text and the configuration file's
+ * list of process-wide options are made from. The values are read by opts_arg.c. Pure: no
+ * logging, no system calls besides the string conversions; every error is one message in the
+ * caller's buffer.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
 #include "addr.h"
 #include "opts.h"
+#include "opts_arg.h"
 
-#define OPTS_INT_DFL_CS 100
 #define OPTS_MONITOR_MAX 32
-#define OPTS_V2_MAX_INT_CS (255 * 100) /* the larger range of the two versions */
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
-/* Long-only options: values outside the range of a short option character. */
-enum {
-	OPT_FOREGROUND = 256,
-	OPT_PIN_DIR,
-	OPT_VRRP_VERSION,
-	OPT_CHECKSUM,
-	OPT_OWNER_DROP,
-	OPT_GARP_COUNT,
-	OPT_GARP_INTERVAL,
-	OPT_GARP_REFRESH,
-	OPT_SCRIPT_TIMEOUT,
-	OPT_GROUP,
-	OPT_CONFIG_TEST,
-	OPT_PREEMPT_DELAY,
-	OPT_TRACK,
-	OPT_ACCEPT,
-	OPT_NO_ACCEPT,
-	OPT_PEER,
-	OPT_RT_PRIORITY,
-	OPT_NO_KERNEL_TIMER,
-	OPT_PASS_ADVERTS,
+struct opts_def;
+/* An option whose value needs more than a number or a path. */
+typedef int (*opts_fn)(struct opts *o, struct opts_pending *pd, const struct opts_def *d,
+		       const char *arg, char *err, size_t errlen);
+
+enum opts_kind {
+	OPTS_K_FN, /* fn reads the value */
+	OPTS_K_INT, /* an int field, min..max */
+	OPTS_K_PATH, /* a char[OPTS_PATH_MAX] field */
+	OPTS_K_SET, /* a bool field set to true */
+	OPTS_K_CLEAR, /* a bool field set to false */
+	OPTS_K_TOGGLE, /* a bool field flipped */
+	OPTS_K_STOP, /* a bool field set, and the rest of the line ignored (-h, -V) */
 };
 
-/*
- * A leading '-' returns every non-option argument in place (as option 1), so VIPs may appear
- * anywhere, as with the original, without permuting the caller's argv and whatever
- * POSIXLY_CORRECT says. ':' makes a missing argument distinguishable from an unknown option.
- */
-static const char opts_short[] = "-:i:v:p:d:sna:z:x:U:D:M:I:O:f:c:tVh";
-
-static const struct option opts_long[] = {
-	{ "interface", required_argument, NULL, 'i' },
-	{ "vrid", required_argument, NULL, 'v' },
-	{ "priority", required_argument, NULL, 'p' },
-	{ "interval", required_argument, NULL, 'd' },
-	{ "no-vmac", no_argument, NULL, 'n' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ "foreground", no_argument, NULL, OPT_FOREGROUND },
-	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
-	{ "rt-priority", required_argument, NULL, OPT_RT_PRIORITY },
-	{ "no-kernel-timer", no_argument, NULL, OPT_NO_KERNEL_TIMER },
-	{ "vrrp-version", required_argument, NULL, OPT_VRRP_VERSION },
-	{ "checksum", required_argument, NULL, OPT_CHECKSUM },
-	{ "owner-drop", no_argument, NULL, OPT_OWNER_DROP },
-	{ "pass-adverts", no_argument, NULL, OPT_PASS_ADVERTS },
-	{ "garp-count", required_argument, NULL, OPT_GARP_COUNT },
-	{ "garp-interval", required_argument, NULL, OPT_GARP_INTERVAL },
-	{ "garp-refresh", required_argument, NULL, OPT_GARP_REFRESH },
-	{ "script-timeout", required_argument, NULL, OPT_SCRIPT_TIMEOUT },
-	{ "group", required_argument, NULL, OPT_GROUP },
-	{ "config", required_argument, NULL, 'c' },
-	{ "preempt-delay", required_argument, NULL, OPT_PREEMPT_DELAY },
-	{ "track", required_argument, NULL, OPT_TRACK },
-	{ "accept", no_argument, NULL, OPT_ACCEPT },
-	{ "no-accept", no_argument, NULL, OPT_NO_ACCEPT },
-	{ "peer", required_argument, NULL, OPT_PEER },
-	{ "test-config", no_argument, NULL, 't' },
-	{ NULL, 0, NULL, 0 },
+/* One option: what getopt, the parser, the usage text and conf.c know of it. */
+struct opts_def {
+	char letter; /* the short option, 0 if none */
+	const char *name; /* the long option, NULL if none */
+	const char *arg; /* its value in the usage text, NULL: it takes none */
+	enum opts_kind kind;
+	enum opts_scope scope;
+	size_t off; /* the field of struct opts (all kinds but OPTS_K_FN) */
+	long min, max; /* OPTS_K_INT */
+	const char *what; /* OPTS_K_INT: the value in messages ("count"); OPTS_K_PATH: the path */
+	const char *unit; /* OPTS_K_INT: after the range in messages, "" or " s" */
+	bool zero_off; /* OPTS_K_INT: 0 means off, messages say "0 (off) or 1..max" */
+	opts_fn fn; /* OPTS_K_FN */
+	const char *help; /* the usage text; "\n" starts a line of its own */
 };
 
-/* What is only checked once every option is known (--vrrp-version may come last). */
-struct opts_pending {
-	const char *interval; /* -d as given, NULL: default */
-	long interval_cs; /* its value, capped at OPTS_V2_MAX_INT_CS + 1 */
-	const char *auth; /* -a pw/... as given */
-	const char *csum; /* --checksum as given */
-	const char *magic_src; /* -I as given */
-	const char *magic_dst; /* -O as given */
-	bool have_vrid;
-	const char *instance_opt; /* the first option (or VIP) given that belongs to an instance */
-};
+#define F(field) offsetof(struct opts, field)
+#define OPTS_FN(name)                                                                      \
+	static int name(struct opts *o __attribute__((unused)),                            \
+			struct opts_pending *pd __attribute__((unused)),                   \
+			const struct opts_def *d __attribute__((unused)), const char *arg, \
+			char *err, size_t errlen)
 
-/*
- * The message quotes the arguments, which may hold any byte: their control characters show as
- * '?', so that it stays one line on the terminal and in the log (a newline in an argument made
- * two; found by tests/fuzz/fuzz_opts).
- */
-__attribute__((format(printf, 3, 4))) static int opts_err(char *err, size_t errlen, const char *fmt,
-							  ...)
+/* The name of an option as messages give it: -X, or --NAME for a long-only one. */
+static const char *opts_def_name(const struct opts_def *d, char buf[40])
 {
-	va_list ap;
+	if (d->letter)
+		snprintf(buf, 40, "-%c", d->letter);
+	else
+		snprintf(buf, 40, "--%s", d->name);
+	return buf;
+}
 
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-		for (char *p = err; *p; p++)
-			if ((unsigned char)*p < 0x20 || *p == 0x7f)
-				*p = '?';
+OPTS_FN(opt_ifname)
+{
+	return opts_ifname(o, arg, err, errlen);
+}
+
+OPTS_FN(opt_vrid)
+{
+	long v;
+
+	if (opts_num(arg, 1, 255, &v))
+		return opts_err(err, errlen, "invalid VRID '%s' for -v: must be 1..255", arg);
+	o->vrid = (uint8_t)v;
+	pd->have_vrid = true;
+	return 0;
+}
+
+/* -p, -z, -x: a priority, into an uint8_t (-p) or an int field. */
+OPTS_FN(opt_prio)
+{
+	char name[40];
+	long v;
+	int ret = opts_prio(arg, opts_def_name(d, name), &v, err, errlen);
+
+	if (ret)
+		return ret;
+	if (d->letter == 'p')
+		o->priority = (uint8_t)v;
+	else
+		*(int *)((char *)o + d->off) = (int)v;
+	return 0;
+}
+
+OPTS_FN(opt_interval)
+{
+	long v = 0;
+	/* Only the syntax and 0 here; the range depends on --vrrp-version. */
+	int ret = opts_interval_cs(arg, OPTS_V2_MAX_INT_CS, &v);
+
+	if (ret == -ERANGE)
+		return opts_err(err, errlen,
+				"invalid interval '%s' for -d: the resolution is 0.01 s", arg);
+	if (ret)
+		return opts_err(err, errlen,
+				"invalid interval '%s' for -d: expected seconds such as 1 or 0.5",
+				arg);
+	if (v == 0)
+		return opts_err(err, errlen, "invalid interval '%s' for -d: must be greater than 0",
+				arg);
+	pd->interval = arg;
+	pd->interval_cs = v;
+	return 0;
+}
+
+OPTS_FN(opt_auth)
+{
+	return opts_auth(o, pd, arg, err, errlen);
+}
+
+/* -I, -O: the magic packet's addresses. */
+OPTS_FN(opt_magic)
+{
+	bool src = d->letter == 'I';
+
+	if (opts_ip4(arg, src ? &o->magic_src : &o->magic_dst))
+		return opts_err(err, errlen, "invalid IPv4 address '%s' for -%c: expected A.B.C.D",
+				arg, d->letter);
+	if (src)
+		pd->magic_src = arg;
+	else
+		pd->magic_dst = arg;
+	return 0;
+}
+
+OPTS_FN(opt_version)
+{
+	if (strcmp(arg, "2") && strcmp(arg, "3"))
+		return opts_err(err, errlen,
+				"invalid version '%s' for --vrrp-version: must be 2 or 3", arg);
+	o->version = (uint8_t)(arg[0] - '0');
+	return 0;
+}
+
+OPTS_FN(opt_checksum)
+{
+	if (!strcmp(arg, "auto"))
+		o->csum_mode = VRRPD_CSUM_AUTO;
+	else if (!strcmp(arg, "rfc9568"))
+		o->csum_mode = VRRPD_CSUM_RFC9568;
+	else if (!strcmp(arg, "legacy"))
+		o->csum_mode = VRRPD_CSUM_LEGACY;
+	else
+		return opts_err(
+			err, errlen,
+			"invalid checksum mode '%s' for --checksum: must be auto, rfc9568 or legacy",
+			arg);
+	pd->csum = arg;
+	return 0;
+}
+
+OPTS_FN(opt_group)
+{
+	if (!arg[0] || strlen(arg) >= sizeof(o->group) ||
+	    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+		    strlen(arg))
+		return opts_err(
+			err, errlen,
+			"invalid group name '%s' for --group: 1..%d letters, digits, '_', '.', '-'",
+			arg, (int)sizeof(o->group) - 1);
+	snprintf(o->group, sizeof(o->group), "%s", arg);
+	return 0;
+}
+
+OPTS_FN(opt_track)
+{
+	return opts_track(o, arg, err, errlen);
+}
+
+OPTS_FN(opt_peer)
+{
+	return opts_peer(o, arg, err, errlen);
+}
+
+/* The options, in the order of the usage text. */
+#define INT_OPT(l, n, a, sc, field, lo, hi, w, u)                                           \
+	.letter = l, .name = n, .arg = a, .kind = OPTS_K_INT, .scope = sc, .off = F(field), \
+	.min = lo, .max = hi, .what = w, .unit = u
+#define FN_OPT(l, n, a, sc, f) \
+	.letter = l, .name = n, .arg = a, .kind = OPTS_K_FN, .scope = sc, .fn = f
+#define PATH_OPT(l, n, a, sc, field, w)                                                      \
+	.letter = l, .name = n, .arg = a, .kind = OPTS_K_PATH, .scope = sc, .off = F(field), \
+	.what = w
+#define FLAG_OPT(l, n, k, sc, field) .letter = l, .name = n, .kind = k, .scope = sc, .off = F(field)
+
+/* clang-format off */
+static const struct opts_def opts_table[] = {
+	{ FN_OPT('i', "interface", "IFACE", OPTS_INSTANCE, opt_ifname),
+	  .help = "interface that carries the instance (required)" },
+	{ FN_OPT('v', "vrid", "VRID", OPTS_INSTANCE, opt_vrid),
+	  .help = "virtual router id 1..255; VMAC 00:00:5e:00:01:VRID (required)" },
+	{ FN_OPT('p', "priority", "PRIO", OPTS_INSTANCE, opt_prio),
+	  .help = "priority 1..255, 255 = address owner (default " STR(VRRP_PRIO_DFL) ")" },
+	{ FN_OPT('d', "interval", "SECS", OPTS_INSTANCE, opt_interval),
+	  .help = "advertisement interval: v3 0.01..40.95 s, v2 1..255 s (default 1)" },
+	{ FLAG_OPT('s', NULL, OPTS_K_TOGGLE, OPTS_INSTANCE, preempt),
+	  .help = "toggle preemption (default on)" },
+	{ FN_OPT(0, "track", "IFACE[:W]", OPTS_INSTANCE, opt_track),
+	  .help = "also depend on IFACE's link: while it is down, priority + W\n"
+		  "(-254..254), or FAULT without W; up to " STR(OPTS_MAX_TRACKS) },
+	{ INT_OPT(0, "preempt-delay", "S", OPTS_INSTANCE, preempt_delay_s, 0,
+		  OPTS_PREEMPT_DELAY_MAX_S, "delay", " s"),
+	  .help = "after start and link up, follow a lower priority master for\n"
+		  "S seconds before preempting it, 0.." STR(OPTS_PREEMPT_DELAY_MAX_S) " (default 0)" },
+	{ FLAG_OPT('n', "no-vmac", OPTS_K_CLEAR, OPTS_INSTANCE, vmac),
+	  .help = "no virtual MAC: the VIPs go on IFACE, its MAC answers (for VMs,\n"
+		  "switches with STP); default: a macvlan vr<VRID>-<IFACE> with the VMAC" },
+	{ FN_OPT('a', NULL, "none|pw/SECRET", OPTS_INSTANCE, opt_auth),
+	  .help = "VRRPv2 simple password of 1..8 characters (default none)" },
+	{ FN_OPT('z', NULL, "PRIO", OPTS_INSTANCE, opt_prio), .off = F(reduce_prio),
+	  .help = "priority to take on atropos --reduce (default priority - 10)" },
+	{ FN_OPT('x', NULL, "PRIO", OPTS_INSTANCE, opt_prio), .off = F(increase_prio),
+	  .help = "priority to take on atropos --increase (default priority + 10)" },
+	{ PATH_OPT('U', NULL, "FILE", OPTS_INSTANCE, up_script, "script path"),
+	  .help = "script run on becoming master, with IFACE VRID MASTER PRIO VIP..." },
+	{ PATH_OPT('D', NULL, "FILE", OPTS_INSTANCE, down_script, "script path"),
+	  .help = "script run on leaving master (to BACKUP, FAULT or STOP)" },
+	{ INT_OPT('M', NULL, "N", OPTS_INSTANCE, monitor, 1, OPTS_MONITOR_MAX, "group size", ""),
+	  .help = "N instances 1.." STR(OPTS_MONITOR_MAX) " go backup together (default off)" },
+	{ FN_OPT(0, "group", "NAME", OPTS_INSTANCE, opt_group),
+	  .help = "the -M group's name, for several groups (default \"default\")" },
+	{ FN_OPT('I', NULL, "IP", OPTS_INSTANCE, opt_magic),
+	  .help = "magic packet source (one of the VIPs), sent after a takeover so\n"
+		  "the gateway -O refreshes its ARP entry for it; meant for -n" },
+	{ FN_OPT('O', NULL, "IP", OPTS_INSTANCE, opt_magic),
+	  .help = "magic packet destination (the gateway); needs -I" },
+	{ PATH_OPT('f', NULL, "DIR", OPTS_PROCESS, run_dir, "run directory"),
+	  .help = "directory for pid and state files (default " VRRPD_RUN_DIR_DFL ")" },
+	{ FLAG_OPT(0, "foreground", OPTS_K_SET, OPTS_PROCESS, foreground),
+	  .help = "stay in the foreground, log to stderr" },
+	{ PATH_OPT(0, "pin-dir", "DIR", OPTS_PROCESS, pin_dir, "pin directory"),
+	  .help = "bpffs directory of the pinned maps (default " VRRPD_PIN_DIR_DFL ")" },
+	{ INT_OPT(0, "rt-priority", "N", OPTS_PROCESS, rt_priority, 0, OPTS_RT_PRIORITY_MAX,
+		  "priority", ""), .zero_off = true,
+	  .help = "real-time priority (SCHED_FIFO) 1.." STR(OPTS_RT_PRIORITY_MAX) ", memory locked, so that\n"
+		  "adverts leave on time on a busy machine (10 is a good value);\n"
+		  "0: off (default " STR(OPTS_RT_PRIORITY_DFL) ")" },
+	{ FLAG_OPT(0, "no-kernel-timer", OPTS_K_SET, OPTS_PROCESS, no_kernel_timer),
+	  .help = "a backup wakes to check its master's adverts itself instead of\n"
+		  "sleeping on a timer in the kernel (bpf_timer), as it must on\n"
+		  "kernels before 5.15)" },
+	{ FN_OPT(0, "vrrp-version", "2|3", OPTS_INSTANCE, opt_version),
+	  .help = "protocol version (default 3)" },
+	{ FN_OPT(0, "checksum", "MODE", OPTS_INSTANCE, opt_checksum),
+	  .help = "v3 checksum: auto, rfc9568 or legacy (default auto)" },
+	{ FLAG_OPT(0, "owner-drop", OPTS_K_SET, OPTS_INSTANCE, owner_drop),
+	  .help = "as the address owner, drop adverts instead of processing them" },
+	{ FLAG_OPT(0, "pass-adverts", OPTS_K_SET, OPTS_INSTANCE, pass_adverts),
+	  .help = "hand the valid adverts on to the kernel once recorded, so that\n"
+		  "tcpdump here shows them (default: they end in the XDP program)" },
+	{ FLAG_OPT(0, "no-accept", OPTS_K_SET, OPTS_INSTANCE, no_accept),
+	  .help = "as master (not owner), drop packets addressed to a VIP\n"
+		  "(Accept_Mode off); --accept: take them (the default)" },
+	{ FLAG_OPT(0, "accept", OPTS_K_CLEAR, OPTS_INSTANCE, no_accept) },
+	{ FN_OPT(0, "peer", "A.B.C.D", OPTS_INSTANCE, opt_peer),
+	  .help = "send adverts to this peer (unicast), hear only the peers;\n"
+		  "repeat for each peer, up to " STR(VRRPD_MAX_PEERS) " (default: multicast)" },
+	{ INT_OPT(0, "garp-count", "N", OPTS_INSTANCE, garp_count, 0, OPTS_GARP_COUNT_MAX,
+		  "count", ""),
+	  .help = "gratuitous ARPs per VIP on takeover, 0.." STR(OPTS_GARP_COUNT_MAX)
+		  " (default " STR(OPTS_GARP_COUNT_DFL) ")" },
+	{ INT_OPT(0, "garp-interval", "MS", OPTS_INSTANCE, garp_interval_ms, 1,
+		  OPTS_GARP_INTERVAL_MAX_MS, "interval", " ms"),
+	  .help = "time between them, 1.." STR(OPTS_GARP_INTERVAL_MAX_MS) " ms (default "
+		  STR(OPTS_GARP_INTERVAL_DFL_MS) ")" },
+	{ INT_OPT(0, "garp-refresh", "S", OPTS_INSTANCE, garp_refresh_s, 0,
+		  OPTS_GARP_REFRESH_MAX_S, "period", " s"), .zero_off = true,
+	  .help = "as master, send one more every S seconds (default 0: off)" },
+	{ INT_OPT(0, "script-timeout", "S", OPTS_INSTANCE, script_timeout_s, 1,
+		  OPTS_SCRIPT_TIMEOUT_MAX_S, "timeout", " s"),
+	  .help = "kill a -U/-D script still running after S seconds (default "
+		  STR(OPTS_SCRIPT_TIMEOUT_DFL_S) ")" },
+	{ PATH_OPT('c', "config", "FILE", OPTS_CMDLINE, config, "configuration file"),
+	  .help = "the instances are in FILE, one 'vrrp { OPTIONS }' block each" },
+	{ FLAG_OPT('t', "test-config", OPTS_K_SET, OPTS_CMDLINE, check_config),
+	  .help = "check the -c FILE, print its instances and exit" },
+	{ FLAG_OPT('V', "version", OPTS_K_STOP, OPTS_CMDLINE, show_version),
+	  .help = "print the version and exit" },
+	{ FLAG_OPT('h', "help", OPTS_K_STOP, OPTS_CMDLINE, show_help),
+	  .help = "print this help and exit" },
+};
+/* clang-format on */
+#define OPTS_N (sizeof(opts_table) / sizeof(opts_table[0]))
+/* getopt's value of a long-only option: past every character. */
+#define OPTS_LONG_ONLY 256
+
+/*
+ * getopt's strings, made from the table once. A leading '-' returns every non-option argument in
+ * place (as option 1), so VIPs may appear anywhere, as with the original, without permuting the
+ * caller's argv and whatever POSIXLY_CORRECT says. ':' makes a missing argument distinguishable
+ * from an unknown option.
+ */
+static char opts_short[2 + 2 * OPTS_N + 1];
+static struct option opts_long[OPTS_N + 1];
+
+static void opts_tables(void)
+{
+	size_t i, n = 0, s = 0;
+
+	if (opts_short[0])
+		return;
+	opts_short[s++] = '-';
+	opts_short[s++] = ':';
+	for (i = 0; i < OPTS_N; i++) {
+		const struct opts_def *d = &opts_table[i];
+
+		if (d->letter) {
+			opts_short[s++] = d->letter;
+			if (d->arg)
+				opts_short[s++] = ':';
+		}
+		if (d->name)
+			opts_long[n++] =
+				(struct option){ d->name, d->arg ? required_argument : no_argument,
+						 NULL,
+						 d->letter ? d->letter : OPTS_LONG_ONLY + (int)i };
+	}
+}
+
+/* The table's entry of getopt's value c, or NULL. */
+static const struct opts_def *opts_def_of(int c)
+{
+	size_t i;
+
+	if (c >= OPTS_LONG_ONLY)
+		return (size_t)(c - OPTS_LONG_ONLY) < OPTS_N ? &opts_table[c - OPTS_LONG_ONLY] :
+							       NULL;
+	for (i = 0; i < OPTS_N; i++)
+		if (c > 0 && opts_table[i].letter == c)
+			return &opts_table[i];
+	return NULL;
+}
+
+/* Reads one option's value (arg: NULL for one without) into o. */
+static int opts_apply(const struct opts_def *d, struct opts *o, struct opts_pending *pd,
+		      const char *arg, char *err, size_t errlen)
+{
+	bool *flag = (bool *)((char *)o + d->off);
+	char name[40];
+	long v;
+
+	switch (d->kind) {
+	case OPTS_K_FN:
+		return d->fn(o, pd, d, arg, err, errlen);
+	case OPTS_K_INT:
+		if (opts_num(arg, d->min, d->max, &v)) {
+			if (d->zero_off)
+				return opts_err(
+					err, errlen,
+					"invalid %s '%s' for %s: must be 0 (off) or 1..%ld%s",
+					d->what, arg, opts_def_name(d, name), d->max, d->unit);
+			return opts_err(err, errlen, "invalid %s '%s' for %s: must be %ld..%ld%s",
+					d->what, arg, opts_def_name(d, name), d->min, d->max,
+					d->unit);
+		}
+		*(int *)((char *)o + d->off) = (int)v;
+		return 0;
+	case OPTS_K_PATH:
+		return opts_path((char *)o + d->off, arg, opts_def_name(d, name), d->what, err,
+				 errlen);
+	case OPTS_K_SET:
+	case OPTS_K_STOP:
+		*flag = true;
+		return 0;
+	case OPTS_K_CLEAR:
+		*flag = false;
+		return 0;
+	case OPTS_K_TOGGLE:
+		*flag = !*flag;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -134,264 +413,6 @@ static void opts_defaults(struct opts *o)
 	o->rt_priority = OPTS_RT_PRIORITY_DFL;
 }
 
-/* Strict decimal: digits only (no sign, no blanks, no base prefix), the whole string, in range. */
-static int opts_num(const char *s, long min, long max, long *out)
-{
-	char *end;
-	long v;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || *end || v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-/*
- * "S", "S.F" in seconds -> centiseconds. The value must be an exact number of centiseconds
- * ("1.50" is fine, "0.015" is not). Anything above max_cs is reported as max_cs + 1.
- */
-static int opts_interval_cs(const char *s, long max_cs, long *out)
-{
-	const char *p = s;
-	long cs = 0;
-	int frac = 0;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++)
-		if (cs <= max_cs)
-			cs = cs * 10 + (*p - '0');
-	if (cs > max_cs / 100 + 1)
-		cs = max_cs / 100 + 1;
-	cs *= 100;
-	if (*p == '.') {
-		p++;
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		for (; isdigit((unsigned char)*p); p++, frac++) {
-			if (frac == 0)
-				cs += (*p - '0') * 10;
-			else if (frac == 1)
-				cs += *p - '0';
-			else if (*p != '0')
-				return -ERANGE; /* finer than a centisecond */
-		}
-	}
-	if (*p)
-		return -EINVAL;
-	*out = cs > max_cs ? max_cs + 1 : cs;
-	return 0;
-}
-
-/* What Linux's dev_valid_name() accepts; whether it exists is the caller's business. */
-static int opts_ifname(struct opts *o, const char *s, char *err, size_t errlen)
-{
-	if (!*s)
-		return opts_err(err, errlen, "invalid interface name '' for -i: empty");
-	if (strlen(s) >= IF_NAMESIZE)
-		return opts_err(err, errlen,
-				"interface name too long: '%s' for -i (at most %d characters)", s,
-				IF_NAMESIZE - 1);
-	if (!strcmp(s, ".") || !strcmp(s, ".."))
-		return opts_err(err, errlen, "invalid interface name '%s' for -i", s);
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-
-		if (c == '/' || c == ':' || c == ' ')
-			return opts_err(err, errlen,
-					"invalid interface name '%s' for -i: '%c' is not allowed",
-					s, c);
-		/* A tab or a newline, named: opts_err() would show it as '?'. */
-		if (isspace(c))
-			return opts_err(
-				err, errlen,
-				"invalid interface name '%s' for -i: '\\x%02x' is not allowed", s,
-				c);
-	}
-	snprintf(o->ifname, sizeof(o->ifname), "%s", s);
-	return 0;
-}
-
-static int opts_path(char *dst, const char *s, const char *opt, const char *what, char *err,
-		     size_t errlen)
-{
-	if (!*s)
-		return opts_err(err, errlen, "invalid %s '' for %s: empty", what, opt);
-	if (strlen(s) >= OPTS_PATH_MAX)
-		return opts_err(err, errlen, "%s too long for %s (at most %d characters)", what,
-				opt, OPTS_PATH_MAX - 1);
-	snprintf(dst, OPTS_PATH_MAX, "%s", s);
-	return 0;
-}
-
-static int opts_prio(const char *s, const char *opt, long *out, char *err, size_t errlen)
-{
-	if (opts_num(s, 1, 255, out) == 0)
-		return 0;
-	if (!strcmp(s, "0"))
-		return opts_err(
-			err, errlen,
-			"invalid priority '0' for %s: must be 1..255 (0 is reserved for a resigning master)",
-			opt);
-	return opts_err(err, errlen, "invalid priority '%s' for %s: must be 1..255", s, opt);
-}
-
-static int opts_ip4(const char *s, uint32_t *addr)
-{
-	struct in_addr a;
-
-	/* inet_pton() takes dotted decimal only: no "10.1", no hex, no octal. */
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return -EINVAL;
-	*addr = a.s_addr;
-	return 0;
-}
-
-/* fe80::/10 (RFC 4291 2.5.6). */
-static bool opts_link_local6(const union vrrpd_addr *a)
-{
-	return a->v6[0] == 0xfe && (a->v6[1] & 0xc0) == 0x80;
-}
-
-/* IPv4 A.B.C.D: one a host may have. 0 or an error. */
-static int opts_vip4(const char *arg, uint32_t addr, char *err, size_t errlen)
-{
-	uint32_t h = ntohl(addr);
-
-	if (h == 0)
-		return opts_err(err, errlen, "invalid virtual IP address '%s': 0.0.0.0", arg);
-	if (h == 0xffffffff)
-		return opts_err(err, errlen, "invalid virtual IP address '%s': broadcast", arg);
-	if ((h & 0xf0000000) == 0xe0000000)
-		return opts_err(err, errlen, "invalid virtual IP address '%s': multicast", arg);
-	return 0;
-}
-
-/* IPv6: unicast, not :: or ::1 (RFC 4291 2.5.2, 2.5.3, 2.7). */
-static int opts_vip6(const char *arg, const union vrrpd_addr *a, char *err, size_t errlen)
-{
-	static const union vrrpd_addr loopback = { .v6 = { [15] = 1 } };
-
-	if (addr_is_zero(a))
-		return opts_err(err, errlen, "invalid virtual IP address '%s': ::", arg);
-	if (addr_eq(a, &loopback))
-		return opts_err(err, errlen, "invalid virtual IP address '%s': loopback", arg);
-	if (a->v6[0] == 0xff)
-		return opts_err(err, errlen, "invalid virtual IP address '%s': multicast", arg);
-	return 0;
-}
-
-/* A positional argument: A.B.C.D[/LEN] or an IPv6 address X:X::X[/LEN]. */
-static int opts_vip(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	char buf[INET6_ADDRSTRLEN];
-	const char *slash = strchr(arg, '/');
-	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
-	union vrrpd_addr addr = { 0 };
-	int family = AF_INET, ret;
-	long plen;
-
-	if (len >= sizeof(buf))
-		goto bad_addr;
-	memcpy(buf, arg, len);
-	buf[len] = '\0';
-	if (strchr(buf, ':')) {
-		family = AF_INET6;
-		if (inet_pton(AF_INET6, buf, addr.v6) != 1)
-			goto bad_addr;
-	} else if (opts_ip4(buf, &addr.v4)) {
-		goto bad_addr;
-	}
-	plen = family == AF_INET6 ? 128 : 32;
-	if (slash && opts_num(slash + 1, 1, plen, &plen))
-		return opts_err(
-			err, errlen,
-			"invalid prefix length '%s' in virtual IP address '%s': must be 1..%d",
-			slash + 1, arg, family == AF_INET6 ? 128 : 32);
-	ret = family == AF_INET6 ? opts_vip6(arg, &addr, err, errlen) :
-				   opts_vip4(arg, addr.v4, err, errlen);
-	if (ret)
-		return ret;
-	/* RFC 9568 5.2.9: an advert carries addresses of one family, as its IP header. */
-	if (o->nvips && o->family != family)
-		return opts_err(
-			err, errlen,
-			"virtual IP address '%s' is %s, the ones before it %s: one family per instance (run another instance, with another VRID, for the other)",
-			arg, family == AF_INET6 ? "IPv6" : "IPv4",
-			o->family == AF_INET6 ? "IPv6" : "IPv4");
-	for (int i = 0; i < o->nvips; i++)
-		if (addr_eq(&o->vips[i].addr, &addr))
-			return opts_err(err, errlen, "duplicate virtual IP address '%s'", arg);
-	if (o->nvips >= OPTS_MAX_VIPS)
-		return opts_err(err, errlen, "too many virtual IP addresses at '%s': at most %d",
-				arg, OPTS_MAX_VIPS);
-	o->family = family;
-	o->vips[o->nvips].addr = addr;
-	o->vips[o->nvips].prefix_len = (uint8_t)plen;
-	o->nvips++;
-	return 0;
-
-bad_addr:
-	return opts_err(
-		err, errlen,
-		"invalid virtual IP address '%s': expected A.B.C.D[/LEN] or an IPv6 address[/LEN]",
-		arg);
-}
-
-/* --peer A.B.C.D: a unicast peer, one of at most VRRPD_MAX_PEERS. */
-static int opts_peer(struct opts *o, const char *arg, char *err, size_t errlen)
-{
-	uint32_t addr, h;
-
-	if (opts_ip4(arg, &addr))
-		return opts_err(err, errlen, "invalid address '%s' for --peer: expected A.B.C.D",
-				arg);
-	h = ntohl(addr);
-	if (h == 0 || h == 0xffffffff || (h & 0xf0000000) == 0xe0000000 || (h >> 24) == 127)
-		return opts_err(err, errlen,
-				"invalid address '%s' for --peer: a peer's own unicast address",
-				arg);
-	for (int i = 0; i < o->npeers; i++)
-		if (o->peers[i] == addr)
-			return opts_err(err, errlen, "duplicate --peer '%s'", arg);
-	if (o->npeers >= VRRPD_MAX_PEERS)
-		return opts_err(err, errlen, "too many peers at --peer '%s': at most %d", arg,
-				VRRPD_MAX_PEERS);
-	o->peers[o->npeers++] = addr;
-	return 0;
-}
-
-static int opts_auth(struct opts *o, struct opts_pending *pd, const char *s, char *err,
-		     size_t errlen)
-{
-	size_t len;
-
-	if (!strcmp(s, "none")) {
-		o->auth_type = VRRP_AUTH_NONE;
-		memset(o->auth_data, 0, sizeof(o->auth_data));
-		pd->auth = NULL;
-		return 0;
-	}
-	if (strncmp(s, "pw/", 3))
-		return opts_err(err, errlen,
-				"invalid authentication '%s' for -a: use none or pw/SECRET", s);
-	len = strlen(s + 3);
-	if (len < 1 || len > VRRP_V2_AUTH_LEN)
-		return opts_err(err, errlen,
-				"invalid password for -a: %zu characters, must be 1..%d", len,
-				VRRP_V2_AUTH_LEN);
-	/* RFC 2338 5.3.10: the password, zero padded to 8 octets. */
-	o->auth_type = VRRP_AUTH_PASS;
-	memset(o->auth_data, 0, sizeof(o->auth_data));
-	memcpy(o->auth_data, s + 3, len);
-	pd->auth = s;
-	return 0;
-}
-
 /* The long option an argument such as "--pri=3" names, if exactly one matches. */
 static const struct option *opts_long_find(const char *arg, int *nmatch)
 {
@@ -412,7 +433,7 @@ static const struct option *opts_long_find(const char *arg, int *nmatch)
 	return *nmatch == 1 ? found : NULL;
 }
 
-const char *opts_long_name(const char *word)
+static const char *opts_long_name(const char *word)
 {
 	const struct option *lo;
 	int n;
@@ -423,7 +444,7 @@ const char *opts_long_name(const char *word)
 	return lo ? lo->name : NULL;
 }
 
-bool opts_short_gives(const char *word, char letter)
+static bool opts_short_gives(const char *word, char letter)
 {
 	const char *p, *spec;
 
@@ -443,7 +464,7 @@ bool opts_short_gives(const char *word, char letter)
 /* Whether getopt's optopt is one of ours: a short option letter or a long-only value. */
 static bool opts_known(int c)
 {
-	return c >= OPT_FOREGROUND || (c > 0 && isalpha(c) && strchr(opts_short, c));
+	return opts_def_of(c) != NULL;
 }
 
 /*
@@ -480,35 +501,62 @@ static int opts_getopt_err(int c, char **argv, int ind, char *err, size_t errlen
 	return opts_err(err, errlen, "unknown option '%.*s'", len, arg);
 }
 
-/* --track IFACE[:WEIGHT] */
-static int opts_track(struct opts *o, const char *s, char *err, size_t errlen)
+/* What an IPv6 instance needs besides (RFC 9568 5.2.9: the link-local VIP first). */
+static int opts_finish6(struct opts *o, const struct opts_pending *pd, char *err, size_t errlen)
 {
-	const char *colon = strrchr(s, ':');
-	size_t len = colon ? (size_t)(colon - s) : strlen(s);
-	struct opts_track *t;
-	long w = 0;
 	int i;
 
-	if (o->ntracks == OPTS_MAX_TRACKS)
-		return opts_err(err, errlen, "too many --track: at most %d", OPTS_MAX_TRACKS);
-	if (!len || len >= IF_NAMESIZE || memchr(s, '/', len) || memchr(s, ' ', len))
-		return opts_err(err, errlen, "invalid interface '%s' for --track", s);
-	if (colon) {
-		const char *ws = colon + 1;
-		bool neg = *ws == '-';
+	if (o->version != 3)
+		return opts_err(
+			err, errlen,
+			"IPv6 virtual addresses need VRRPv3 (VRRPv2 is IPv4 only, RFC 3768)");
+	/* RFC 9568 5.2.9: the virtual router's link-local address is advertised first. */
+	for (i = 0; i < o->nvips && !opts_link_local6(&o->vips[i].addr); i++)
+		;
+	if (i == o->nvips)
+		return opts_err(
+			err, errlen,
+			"an IPv6 instance needs a link-local virtual address (fe80::/10), advertised first (RFC 9568 5.2.9)");
+	if (i) {
+		struct opts_vip ll = o->vips[i];
 
-		if (opts_num(neg || *ws == '+' ? ws + 1 : ws, 0, 254, &w))
-			return opts_err(err, errlen,
-					"invalid weight in '%s' for --track: must be -254..254", s);
-		w = neg ? -w : w;
+		memmove(&o->vips[1], &o->vips[0], (size_t)i * sizeof(o->vips[0]));
+		o->vips[0] = ll;
 	}
-	for (i = 0; i < o->ntracks; i++)
-		if (strlen(o->tracks[i].ifname) == len && !strncmp(o->tracks[i].ifname, s, len))
-			return opts_err(err, errlen, "--track '%.*s' given twice", (int)len, s);
-	t = &o->tracks[o->ntracks++];
-	memcpy(t->ifname, s, len);
-	t->ifname[len] = '\0';
-	t->weight = (int)w;
+	if (o->npeers)
+		return opts_err(err, errlen,
+				"--peer takes IPv4 peers: unicast IPv6 is not supported");
+	if (pd->magic_src)
+		return opts_err(err, errlen,
+				"the magic packet (-I, -O) is IPv4's: not with IPv6 addresses");
+	return 0;
+}
+
+/* The addresses of the peers and of the magic packet, against the VIPs. */
+static int opts_finish_addrs(const struct opts *o, const struct opts_pending *pd, char *err,
+			     size_t errlen)
+{
+	char buf[INET_ADDRSTRLEN];
+
+	/* A peer that is one of our VIPs would be ourselves, once master. */
+	for (int i = 0; i < o->npeers; i++)
+		for (int j = 0; j < o->nvips; j++)
+			if (o->peers[i] == o->vips[j].addr.v4)
+				return opts_err(
+					err, errlen,
+					"--peer %s is one of the virtual IPs: give the peers' own addresses",
+					inet_ntop(AF_INET, &o->peers[i], buf, sizeof(buf)));
+	if (pd->magic_src) {
+		int i;
+
+		for (i = 0; i < o->nvips && o->vips[i].addr.v4 != o->magic_src; i++)
+			;
+		if (i == o->nvips)
+			return opts_err(
+				err, errlen,
+				"the magic packet source '%s' for -I must be one of the virtual IPs",
+				pd->magic_src);
+	}
 	return 0;
 }
 
@@ -579,71 +627,22 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 		return opts_err(err, errlen, "--group '%s' needs -M N (the group's size)",
 				o->group);
 	if (o->family == AF_INET6) {
-		int i;
+		int ret = opts_finish6(o, pd, err, errlen);
 
-		if (o->version != 3)
-			return opts_err(
-				err, errlen,
-				"IPv6 virtual addresses need VRRPv3 (VRRPv2 is IPv4 only, RFC 3768)");
-		/* RFC 9568 5.2.9: the virtual router's link-local address is advertised first. */
-		for (i = 0; i < o->nvips && !opts_link_local6(&o->vips[i].addr); i++)
-			;
-		if (i == o->nvips)
-			return opts_err(
-				err, errlen,
-				"an IPv6 instance needs a link-local virtual address (fe80::/10), advertised first (RFC 9568 5.2.9)");
-		if (i) {
-			struct opts_vip ll = o->vips[i];
-
-			memmove(&o->vips[1], &o->vips[0], (size_t)i * sizeof(o->vips[0]));
-			o->vips[0] = ll;
-		}
-		if (o->npeers)
-			return opts_err(err, errlen,
-					"--peer takes IPv4 peers: unicast IPv6 is not supported");
-		if (pd->magic_src)
-			return opts_err(
-				err, errlen,
-				"the magic packet (-I, -O) is IPv4's: not with IPv6 addresses");
+		if (ret)
+			return ret;
 	}
-	/* A peer that is one of our VIPs would be ourselves, once master. */
-	char buf[INET_ADDRSTRLEN];
-
-	for (int i = 0; i < o->npeers; i++)
-		for (int j = 0; j < o->nvips; j++)
-			if (o->peers[i] == o->vips[j].addr.v4)
-				return opts_err(
-					err, errlen,
-					"--peer %s is one of the virtual IPs: give the peers' own addresses",
-					inet_ntop(AF_INET, &o->peers[i], buf, sizeof(buf)));
-	if (pd->magic_src) {
-		int i;
-
-		for (i = 0; i < o->nvips && o->vips[i].addr.v4 != o->magic_src; i++)
-			;
-		if (i == o->nvips)
-			return opts_err(
-				err, errlen,
-				"the magic packet source '%s' for -I must be one of the virtual IPs",
-				pd->magic_src);
-	}
-	return 0;
-}
-
-/* The options of the process rather than of an instance: allowed beside -c FILE. */
-static bool opts_process_opt(int c)
-{
-	return c == 'c' || c == 't' || c == 'f' || c == OPT_PIN_DIR || c == OPT_FOREGROUND ||
-	       c == OPT_RT_PRIORITY || c == OPT_NO_KERNEL_TIMER;
+	return opts_finish_addrs(o, pd, err, errlen);
 }
 
 int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errlen, int *argi)
 {
 	struct opts_pending pd = { 0 };
 	int saved_opterr = opterr;
-	long v = 0;
+	const struct opts_def *d;
 	int c, ret = 0;
 
+	opts_tables();
 	opts_defaults(o);
 	*argi = -1;
 	if (err && errlen)
@@ -652,247 +651,21 @@ int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errle
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, opts_short, opts_long, NULL)) != -1) {
-		const char *arg = optarg;
-
-		switch (c) {
-		case 1:
-			ret = opts_vip(o, arg, err, errlen);
-			break;
-		case 'i':
-			ret = opts_ifname(o, arg, err, errlen);
-			break;
-		case 'v':
-			if (opts_num(arg, 1, 255, &v)) {
-				ret = opts_err(err, errlen,
-					       "invalid VRID '%s' for -v: must be 1..255", arg);
-				break;
-			}
-			o->vrid = (uint8_t)v;
-			pd.have_vrid = true;
-			break;
-		case 'p':
-			ret = opts_prio(arg, "-p", &v, err, errlen);
-			if (!ret)
-				o->priority = (uint8_t)v;
-			break;
-		case 'd':
-			/* Only the syntax and 0 here; the range depends on --vrrp-version. */
-			ret = opts_interval_cs(arg, OPTS_V2_MAX_INT_CS, &v);
-			if (ret == -ERANGE)
-				ret = opts_err(
-					err, errlen,
-					"invalid interval '%s' for -d: the resolution is 0.01 s",
-					arg);
-			else if (ret)
-				ret = opts_err(
-					err, errlen,
-					"invalid interval '%s' for -d: expected seconds such as 1 or 0.5",
-					arg);
-			else if (v == 0)
-				ret = opts_err(
-					err, errlen,
-					"invalid interval '%s' for -d: must be greater than 0",
-					arg);
-			pd.interval = arg;
-			pd.interval_cs = v;
-			break;
-		case 's':
-			o->preempt = !o->preempt;
-			break;
-		case 'n':
-			o->vmac = false;
-			break;
-		case 'a':
-			ret = opts_auth(o, &pd, arg, err, errlen);
-			break;
-		case 'z':
-			ret = opts_prio(arg, "-z", &v, err, errlen);
-			if (!ret)
-				o->reduce_prio = (int)v;
-			break;
-		case 'x':
-			ret = opts_prio(arg, "-x", &v, err, errlen);
-			if (!ret)
-				o->increase_prio = (int)v;
-			break;
-		case 'U':
-			ret = opts_path(o->up_script, arg, "-U", "script path", err, errlen);
-			break;
-		case 'D':
-			ret = opts_path(o->down_script, arg, "-D", "script path", err, errlen);
-			break;
-		case 'M':
-			if (opts_num(arg, 1, OPTS_MONITOR_MAX, &v)) {
-				ret = opts_err(err, errlen,
-					       "invalid group size '%s' for -M: must be 1..%d", arg,
-					       OPTS_MONITOR_MAX);
-				break;
-			}
-			o->monitor = (int)v;
-			break;
-		case 'I':
-		case 'O':
-			if (opts_ip4(arg, c == 'I' ? &o->magic_src : &o->magic_dst)) {
-				ret = opts_err(
-					err, errlen,
-					"invalid IPv4 address '%s' for -%c: expected A.B.C.D", arg,
-					c);
-				break;
-			}
-			if (c == 'I')
-				pd.magic_src = arg;
-			else
-				pd.magic_dst = arg;
-			break;
-		case 'f':
-			ret = opts_path(o->run_dir, arg, "-f", "run directory", err, errlen);
-			break;
-		case OPT_PIN_DIR:
-			ret = opts_path(o->pin_dir, arg, "--pin-dir", "pin directory", err, errlen);
-			break;
-		case OPT_VRRP_VERSION:
-			if (strcmp(arg, "2") && strcmp(arg, "3")) {
-				ret = opts_err(
-					err, errlen,
-					"invalid version '%s' for --vrrp-version: must be 2 or 3",
-					arg);
-				break;
-			}
-			o->version = (uint8_t)(arg[0] - '0');
-			break;
-		case OPT_CHECKSUM:
-			if (!strcmp(arg, "auto")) {
-				o->csum_mode = VRRPD_CSUM_AUTO;
-			} else if (!strcmp(arg, "rfc9568")) {
-				o->csum_mode = VRRPD_CSUM_RFC9568;
-			} else if (!strcmp(arg, "legacy")) {
-				o->csum_mode = VRRPD_CSUM_LEGACY;
-			} else {
-				ret = opts_err(
-					err, errlen,
-					"invalid checksum mode '%s' for --checksum: must be auto, rfc9568 or legacy",
-					arg);
-				break;
-			}
-			pd.csum = arg;
-			break;
-		case OPT_GARP_COUNT:
-			if (opts_num(arg, 0, OPTS_GARP_COUNT_MAX, &v)) {
-				ret = opts_err(err, errlen,
-					       "invalid count '%s' for --garp-count: must be 0..%d",
-					       arg, OPTS_GARP_COUNT_MAX);
-				break;
-			}
-			o->garp_count = (int)v;
-			break;
-		case OPT_GARP_INTERVAL:
-			if (opts_num(arg, 1, OPTS_GARP_INTERVAL_MAX_MS, &v)) {
-				ret = opts_err(
-					err, errlen,
-					"invalid interval '%s' for --garp-interval: must be 1..%d ms",
-					arg, OPTS_GARP_INTERVAL_MAX_MS);
-				break;
-			}
-			o->garp_interval_ms = (int)v;
-			break;
-		case OPT_RT_PRIORITY:
-			if (opts_num(arg, 0, OPTS_RT_PRIORITY_MAX, &v)) {
-				ret = opts_err(
-					err, errlen,
-					"invalid priority '%s' for --rt-priority: must be 0 (off) or 1..%d",
-					arg, OPTS_RT_PRIORITY_MAX);
-				break;
-			}
-			o->rt_priority = (int)v;
-			break;
-		case OPT_NO_KERNEL_TIMER:
-			o->no_kernel_timer = true;
-			break;
-		case OPT_GARP_REFRESH:
-			if (opts_num(arg, 0, OPTS_GARP_REFRESH_MAX_S, &v)) {
-				ret = opts_err(
-					err, errlen,
-					"invalid period '%s' for --garp-refresh: must be 0 (off) or 1..%d s",
-					arg, OPTS_GARP_REFRESH_MAX_S);
-				break;
-			}
-			o->garp_refresh_s = (int)v;
-			break;
-		case OPT_GROUP:
-			if (!arg[0] || strlen(arg) >= sizeof(o->group) ||
-			    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					"0123456789_.-") != strlen(arg)) {
-				ret = opts_err(
-					err, errlen,
-					"invalid group name '%s' for --group: 1..%d letters, digits, '_', '.', '-'",
-					arg, (int)sizeof(o->group) - 1);
-				break;
-			}
-			snprintf(o->group, sizeof(o->group), "%s", arg);
-			break;
-		case OPT_TRACK:
-			ret = opts_track(o, arg, err, errlen);
-			break;
-		case OPT_PREEMPT_DELAY:
-			if (opts_num(arg, 0, OPTS_PREEMPT_DELAY_MAX_S, &v)) {
-				ret = opts_err(
-					err, errlen,
-					"invalid delay '%s' for --preempt-delay: must be 0..%d s",
-					arg, OPTS_PREEMPT_DELAY_MAX_S);
-				break;
-			}
-			o->preempt_delay_s = (int)v;
-			break;
-		case OPT_SCRIPT_TIMEOUT:
-			if (opts_num(arg, 1, OPTS_SCRIPT_TIMEOUT_MAX_S, &v)) {
-				ret = opts_err(
-					err, errlen,
-					"invalid timeout '%s' for --script-timeout: must be 1..%d s",
-					arg, OPTS_SCRIPT_TIMEOUT_MAX_S);
-				break;
-			}
-			o->script_timeout_s = (int)v;
-			break;
-		case OPT_FOREGROUND:
-			o->foreground = true;
-			break;
-		case OPT_OWNER_DROP:
-			o->owner_drop = true;
-			break;
-		case OPT_PASS_ADVERTS:
-			o->pass_adverts = true;
-			break;
-		case OPT_ACCEPT:
-			o->no_accept = false;
-			break;
-		case OPT_NO_ACCEPT:
-			o->no_accept = true;
-			break;
-		case OPT_PEER:
-			ret = opts_peer(o, arg, err, errlen);
-			break;
-		case 'c':
-			ret = opts_path(o->config, arg, "-c", "configuration file", err, errlen);
-			break;
-		case 't':
-			o->check_config = true;
-			break;
-		case 'h':
-			o->show_help = true;
-			goto out;
-		case 'V':
-			o->show_version = true;
-			goto out;
-		default: /* '?' or ':' */
+		d = c == 1 ? NULL : opts_def_of(c);
+		if (c == 1)
+			ret = opts_vip(o, optarg, err, errlen);
+		else if (d)
+			ret = opts_apply(d, o, &pd, optarg, err, errlen);
+		else /* '?' or ':' */
 			ret = opts_getopt_err(c, argv, optind, err, errlen);
-			break;
-		}
 		if (ret) {
 			*argi = optind - 1;
 			goto out;
 		}
+		if (d && d->kind == OPTS_K_STOP)
+			goto out;
 		/* The option's own word, not its argument, when that was a word of its own. */
-		if (!pd.instance_opt && !opts_process_opt(c)) {
+		if (!pd.instance_opt && (!d || d->scope == OPTS_INSTANCE)) {
 			bool own = c != 1 && optarg && optind >= 2 && optarg == argv[optind - 1];
 
 			pd.instance_opt = argv[optind - (own ? 2 : 1)];
@@ -921,66 +694,86 @@ int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen)
 	return opts_parse_at(o, argc, argv, err, errlen, &argi);
 }
 
+const char *opts_process_word(const char *word, bool *top_ok)
+{
+	/* A long option as getopt reads it: abbreviated (--pin), or with =VALUE. */
+	const char *lo = opts_long_name(word);
+	static char spelled[40];
+	size_t i;
+
+	for (i = 0; i < OPTS_N; i++) {
+		const struct opts_def *d = &opts_table[i];
+
+		if (d->scope == OPTS_INSTANCE)
+			continue;
+		*top_ok = d->scope == OPTS_PROCESS;
+		/* A long option, or a short one, alone, with its value attached (-f/run/x) or in a
+		 * cluster (-nf/run/x). */
+		if (lo && d->name && !strcmp(lo, d->name)) {
+			snprintf(spelled, sizeof(spelled), "--%s", d->name);
+			return spelled;
+		}
+		if (d->letter && opts_short_gives(word, d->letter)) {
+			snprintf(spelled, sizeof(spelled), "-%c", d->letter);
+			return spelled;
+		}
+	}
+	return NULL;
+}
+
+int opts_spellings(size_t i, char words[2][40])
+{
+	int n = 0;
+
+	if (i >= OPTS_N)
+		return -1;
+	if (opts_table[i].letter)
+		snprintf(words[n++], 40, "-%c", opts_table[i].letter);
+	if (opts_table[i].name)
+		snprintf(words[n++], 40, "--%s", opts_table[i].name);
+	return n;
+}
+
+/* One option's lines of the usage text: its words, then its help from column 25. */
+static void opts_usage_one(FILE *out, const struct opts_def *d)
+{
+	char left[64];
+	const char *h = d->help, *nl;
+	int n;
+
+	if (d->letter && d->name)
+		n = snprintf(left, sizeof(left), "  -%c, --%s", d->letter, d->name);
+	else if (d->letter)
+		n = snprintf(left, sizeof(left), "  -%c", d->letter);
+	else
+		n = snprintf(left, sizeof(left), "      --%s", d->name);
+	if (d->arg && n > 0 && (size_t)n < sizeof(left))
+		snprintf(left + n, sizeof(left) - (size_t)n, " %s", d->arg);
+	do {
+		nl = strchr(h, '\n');
+		fprintf(out, "%-24s %.*s\n", left, nl ? (int)(nl - h) : (int)strlen(h), h);
+		left[0] = '\0';
+		h = nl + 1;
+	} while (nl);
+}
+
 void opts_usage(FILE *out)
 {
+	size_t i;
+
+	opts_tables();
 	fprintf(out,
 		"usage: vrrpd -i IFACE -v VRID [options] A.B.C.D[/LEN]...\n"
 		"       vrrpd -c FILE [-t] [-f DIR] [--pin-dir DIR] [--rt-priority N] [--no-kernel-timer]\n"
 		"             [--foreground]\n"
 		"       vrrpd -h | -V\n"
-		"\n"
-		"  -i, --interface IFACE  interface that carries the instance (required)\n"
-		"  -v, --vrid VRID        virtual router id 1..255; VMAC 00:00:5e:00:01:VRID (required)\n"
-		"  -p, --priority PRIO    priority 1..255, 255 = address owner (default %d)\n"
-		"  -d, --interval SECS    advertisement interval: v3 0.01..40.95 s, v2 1..255 s (default 1)\n"
-		"  -s                     toggle preemption (default on)\n"
-		"      --track IFACE[:W]  also depend on IFACE's link: while it is down, priority + W\n"
-		"                         (-254..254), or FAULT without W; up to 8\n"
-		"      --preempt-delay S  after start and link up, follow a lower priority master for\n"
-		"                         S seconds before preempting it, 0..3600 (default 0)\n"
-		"  -n, --no-vmac          no virtual MAC: the VIPs go on IFACE, its MAC answers (for VMs,\n"
-		"                         switches with STP); default: a macvlan vr<VRID>-<IFACE> with the VMAC\n"
-		"  -a none|pw/SECRET      VRRPv2 simple password of 1..8 characters (default none)\n"
-		"  -z PRIO                priority to take on atropos --reduce (default priority - 10)\n"
-		"  -x PRIO                priority to take on atropos --increase (default priority + 10)\n"
-		"  -U FILE                script run on becoming master, with IFACE VRID MASTER PRIO VIP...\n"
-		"  -D FILE                script run on leaving master (to BACKUP, FAULT or STOP)\n"
-		"  -M N                   N instances 1..%d go backup together (default off)\n"
-		"      --group NAME       the -M group's name, for several groups (default \"default\")\n"
-		"  -I IP                  magic packet source (one of the VIPs), sent after a takeover so\n"
-		"                         the gateway -O refreshes its ARP entry for it; meant for -n\n"
-		"  -O IP                  magic packet destination (the gateway); needs -I\n"
-		"  -f DIR                 directory for pid and state files (default %s)\n"
-		"      --foreground       stay in the foreground, log to stderr\n"
-		"      --pin-dir DIR      bpffs directory of the pinned maps (default %s)\n"
-		"      --rt-priority N    real-time priority (SCHED_FIFO) 1..%d, memory locked, so that\n"
-		"                         adverts leave on time on a busy machine (10 is a good value);\n"
-		"                         0: off (default %d)\n"
-		"      --no-kernel-timer  a backup wakes to check its master's adverts itself instead of\n"
-		"                         sleeping on a timer in the kernel (bpf_timer), as it must on\n"
-		"                         kernels before 5.15)\n"
-		"      --vrrp-version 2|3 protocol version (default 3)\n"
-		"      --checksum MODE    v3 checksum: auto, rfc9568 or legacy (default auto)\n"
-		"      --owner-drop       as the address owner, drop adverts instead of processing them\n"
-		"      --pass-adverts     hand the valid adverts on to the kernel once recorded, so that\n"
-		"                         tcpdump here shows them (default: they end in the XDP program)\n"
-		"      --no-accept        as master (not owner), drop packets addressed to a VIP\n"
-		"                         (Accept_Mode off); --accept: take them (the default)\n"
-		"      --peer A.B.C.D     send adverts to this peer (unicast), hear only the peers;\n"
-		"                         repeat for each peer, up to %d (default: multicast)\n"
-		"      --garp-count N     gratuitous ARPs per VIP on takeover, 0..%d (default %d)\n"
-		"      --garp-interval MS time between them, 1..%d ms (default %d)\n"
-		"      --garp-refresh S   as master, send one more every S seconds (default 0: off)\n"
-		"      --script-timeout S kill a -U/-D script still running after S seconds (default %d)\n"
-		"  -c, --config FILE      the instances are in FILE, one 'vrrp { OPTIONS }' block each\n"
-		"  -t, --test-config      check the -c FILE, print its instances and exit\n"
-		"  -V, --version          print the version and exit\n"
-		"  -h, --help             print this help and exit\n"
+		"\n");
+	for (i = 0; i < OPTS_N; i++)
+		if (opts_table[i].help)
+			opts_usage_one(out, &opts_table[i]);
+	fprintf(out,
 		"  A.B.C.D[/LEN]          virtual IPv4 address, prefix length 1..32 (default 32), up to %d\n"
 		"  X:X::X[/LEN]           or IPv6 (VRRPv3), one of them link-local (fe80::/10), /128\n"
 		"\nSee the README, vrrpd(8) and atropos(8).\n",
-		VRRP_PRIO_DFL, OPTS_MONITOR_MAX, VRRPD_RUN_DIR_DFL, VRRPD_PIN_DIR_DFL,
-		OPTS_RT_PRIORITY_MAX, OPTS_RT_PRIORITY_DFL, VRRPD_MAX_PEERS, OPTS_GARP_COUNT_MAX,
-		OPTS_GARP_COUNT_DFL, OPTS_GARP_INTERVAL_MAX_MS, OPTS_GARP_INTERVAL_DFL_MS,
-		OPTS_SCRIPT_TIMEOUT_DFL_S, OPTS_MAX_VIPS);
+		OPTS_MAX_VIPS);
 }

@@ -98,12 +98,25 @@ int opts_parse(struct opts *o, int argc, char **argv, char *err, size_t errlen);
  */
 int opts_parse_at(struct opts *o, int argc, char **argv, char *err, size_t errlen, int *argi);
 void opts_usage(FILE *out);
-/* The long option that word (--NAME, --NAME=VALUE or an abbreviation) selects, or NULL. */
-const char *opts_long_name(const char *word);
+
+/* Where an option may be given. */
+enum opts_scope {
+	OPTS_INSTANCE, /* on the command line, and in a vrrp { } block of the -c file */
+	OPTS_PROCESS, /* the same for all instances: in the -c file, outside the blocks only */
+	OPTS_CMDLINE, /* on the command line only (-c, -t, -h, -V) */
+};
 /*
- * Whether word, as getopt reads a cluster of short options ("-nf/tmp": -n, then -f with
- * "/tmp"), gives the short option letter: up to the first letter that takes a value.
+ * Whether word, as getopt reads it (an abbreviated --NAME, --NAME=VALUE, a short option alone,
+ * with its value attached or in a cluster such as -nf/run/x), gives an option of the process or
+ * of the command line: its spelling ("--pin-dir", "-f"; valid until the next call), with
+ * *top_ok set when the -c file may give it outside the blocks. NULL for an instance's.
  */
-bool opts_short_gives(const char *word, char letter);
+const char *opts_process_word(const char *word, bool *top_ok);
+/*
+ * The spellings of the i-th option ("-i" and "--interface", or one of them) into words: how
+ * many, or -1 past the last option. For the tests that hold lists kept elsewhere (the fuzz
+ * dictionaries) to the table.
+ */
+int opts_spellings(size_t i, char words[2][40]);
 
 #endif /* VRRPD_OPTS_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* opts_parse(): the original vrrpd command lines, the new options, and one row per misuse. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -640,8 +641,52 @@ static void test_usage(void)
 	free(buf);
 }
 
-int main(void)
+/*
+ * The fuzz dictionary names every option of the table (a new option gets there too): each
+ * spelling, quoted, on a line of tests/fuzz/opts.dict.
+ */
+static const char *dict_path;
+
+static void test_fuzz_dict_has_every_option(void)
 {
+	char words[2][40], line[128], want[48];
+	FILE *f = fopen(dict_path, "r");
+	int i, n, found;
+	size_t k;
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	for (k = 0; (n = opts_spellings(k, words)) >= 0; k++) {
+		for (i = 0; i < n; i++) {
+			snprintf(want, sizeof(want), "\"%s\"\n", words[i]);
+			rewind(f);
+			found = 0;
+			while (!found && fgets(line, sizeof(line), f))
+				found = !strcmp(line, want);
+			if (!found)
+				fprintf(stderr, "%s: no line %s", dict_path, want);
+			CHECK(found);
+		}
+	}
+	CHECK(k > 30);
+	fclose(f);
+}
+
+int main(int argc, char **argv)
+{
+	/* The dictionary is ROOT/tests/fuzz/opts.dict, this program ROOT/build/tests/test_opts. */
+	static char path[4096];
+	char *slash;
+
+	if (argc < 1 || !realpath(argv[0], path))
+		path[0] = '\0';
+	for (int up = 0; up < 3 && (slash = strrchr(path, '/')); up++)
+		*slash = '\0';
+	if (strlen(path) + sizeof("/tests/fuzz/opts.dict") < sizeof(path))
+		strcat(path, "/tests/fuzz/opts.dict");
+	dict_path = getenv("OPTS_DICT") ? getenv("OPTS_DICT") : path;
+
 	test_misuse();
 	RUN(test_original_cmdline);
 	RUN(test_original_cmdline_second);
@@ -658,5 +703,6 @@ int main(void)
 	RUN(test_help_version);
 	RUN(test_err_buffer);
 	RUN(test_usage);
+	RUN(test_fuzz_dict_has_every_option);
 	CHECK_EXIT();
 }

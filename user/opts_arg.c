@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The values of vrrpd's options (opts_arg.h): numbers, intervals, names, paths, addresses. Pure,
+ * as opts.c: every error is one message in the caller's buffer.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "addr.h"
+#include "opts_arg.h"
+
+/*
+ * The message quotes the arguments, which may hold any byte: their control characters show as
+ * '?', so that it stays one line on the terminal and in the log (a newline in an argument made
+ * two; found by tests/fuzz/fuzz_opts).
+ */
+int opts_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+		for (char *p = err; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f)
+				*p = '?';
+	}
+	return -EINVAL;
+}
+
+/* Strict decimal: digits only (no sign, no blanks, no base prefix), the whole string, in range. */
+int opts_num(const char *s, long min, long max, long *out)
+{
+	char *end;
+	long v;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/*
+ * "S", "S.F" in seconds -> centiseconds. The value must be an exact number of centiseconds
+ * ("1.50" is fine, "0.015" is not). Anything above max_cs is reported as max_cs + 1.
+ */
+int opts_interval_cs(const char *s, long max_cs, long *out)
+{
+	const char *p = s;
+	long cs = 0;
+	int frac = 0;
+
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++)
+		if (cs <= max_cs)
+			cs = cs * 10 + (*p - '0');
+	if (cs > max_cs / 100 + 1)
+		cs = max_cs / 100 + 1;
+	cs *= 100;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++, frac++) {
+			if (frac == 0)
+				cs += (*p - '0') * 10;
+			else if (frac == 1)
+				cs += *p - '0';
+			else if (*p != '0')
+				return -ERANGE; /* finer than a centisecond */
+		}
+	}
+	if (*p)
+		return -EINVAL;
+	*out = cs > max_cs ? max_cs + 1 : cs;
+	return 0;
+}
+
+/* What Linux's dev_valid_name() accepts; whether it exists is the caller's business. */
+int opts_ifname(struct opts *o, const char *s, char *err, size_t errlen)
+{
+	if (!*s)
+		return opts_err(err, errlen, "invalid interface name '' for -i: empty");
+	if (strlen(s) >= IF_NAMESIZE)
+		return opts_err(err, errlen,
+				"interface name too long: '%s' for -i (at most %d characters)", s,
+				IF_NAMESIZE - 1);
+	if (!strcmp(s, ".") || !strcmp(s, ".."))
+		return opts_err(err, errlen, "invalid interface name '%s' for -i", s);
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '/' || c == ':' || c == ' ')
+			return opts_err(err, errlen,
+					"invalid interface name '%s' for -i: '%c' is not allowed",
+					s, c);
+		/* A tab or a newline, named: opts_err() would show it as '?'. */
+		if (isspace(c))
+			return opts_err(
+				err, errlen,
+				"invalid interface name '%s' for -i: '\\x%02x' is not allowed", s,
+				c);
+	}
+	snprintf(o->ifname, sizeof(o->ifname), "%s", s);
+	return 0;
+}
+
+int opts_path(char *dst, const char *s, const char *opt, const char *what, char *err, size_t errlen)
+{
+	if (!*s)
+		return opts_err(err, errlen, "invalid %s '' for %s: empty", what, opt);
+	if (strlen(s) >= OPTS_PATH_MAX)
+		return opts_err(err, errlen, "%s too long for %s (at most %d characters)", what,
+				opt, OPTS_PATH_MAX - 1);
+	snprintf(dst, OPTS_PATH_MAX, "%s", s);
+	return 0;
+}
+
+int opts_prio(const char *s, const char *opt, long *out, char *err, size_t errlen)
+{
+	if (opts_num(s, 1, 255, out) == 0)
+		return 0;
+	if (!strcmp(s, "0"))
+		return opts_err(
+			err, errlen,
+			"invalid priority '0' for %s: must be 1..255 (0 is reserved for a resigning master)",
+			opt);
+	return opts_err(err, errlen, "invalid priority '%s' for %s: must be 1..255", s, opt);
+}
+
+int opts_ip4(const char *s, uint32_t *addr)
+{
+	struct in_addr a;
+
+	/* inet_pton() takes dotted decimal only: no "10.1", no hex, no octal. */
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*addr = a.s_addr;
+	return 0;
+}
+
+/* fe80::/10 (RFC 4291 2.5.6). */
+bool opts_link_local6(const union vrrpd_addr *a)
+{
+	return a->v6[0] == 0xfe && (a->v6[1] & 0xc0) == 0x80;
+}
+
+/* IPv4 A.B.C.D: one a host may have. 0 or an error. */
+static int opts_vip4(const char *arg, uint32_t addr, char *err, size_t errlen)
+{
+	uint32_t h = ntohl(addr);
+
+	if (h == 0)
+		return opts_err(err, errlen, "invalid virtual IP address '%s': 0.0.0.0", arg);
+	if (h == 0xffffffff)
+		return opts_err(err, errlen, "invalid virtual IP address '%s': broadcast", arg);
+	if ((h & 0xf0000000) == 0xe0000000)
+		return opts_err(err, errlen, "invalid virtual IP address '%s': multicast", arg);
+	return 0;
+}
+
+/* IPv6: unicast, not :: or ::1 (RFC 4291 2.5.2, 2.5.3, 2.7). */
+static int opts_vip6(const char *arg, const union vrrpd_addr *a, char *err, size_t errlen)
+{
+	static const union vrrpd_addr loopback = { .v6 = { [15] = 1 } };
+
+	if (addr_is_zero(a))
+		return opts_err(err, errlen, "invalid virtual IP address '%s': ::", arg);
+	if (addr_eq(a, &loopback))
+		return opts_err(err, errlen, "invalid virtual IP address '%s': loopback", arg);
+	if (a->v6[0] == 0xff)
+		return opts_err(err, errlen, "invalid virtual IP address '%s': multicast", arg);
+	return 0;
+}
+
+/* A positional argument: A.B.C.D[/LEN] or an IPv6 address X:X::X[/LEN]. */
+int opts_vip(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = strchr(arg, '/');
+	size_t len = slash ? (size_t)(slash - arg) : strlen(arg);
+	union vrrpd_addr addr = { 0 };
+	int family = AF_INET, ret;
+	long plen;
+
+	if (len >= sizeof(buf))
+		goto bad_addr;
+	memcpy(buf, arg, len);
+	buf[len] = '\0';
+	if (strchr(buf, ':')) {
+		family = AF_INET6;
+		if (inet_pton(AF_INET6, buf, addr.v6) != 1)
+			goto bad_addr;
+	} else if (opts_ip4(buf, &addr.v4)) {
+		goto bad_addr;
+	}
+	plen = family == AF_INET6 ? 128 : 32;
+	if (slash && opts_num(slash + 1, 1, plen, &plen))
+		return opts_err(
+			err, errlen,
+			"invalid prefix length '%s' in virtual IP address '%s': must be 1..%d",
+			slash + 1, arg, family == AF_INET6 ? 128 : 32);
+	ret = family == AF_INET6 ? opts_vip6(arg, &addr, err, errlen) :
+				   opts_vip4(arg, addr.v4, err, errlen);
+	if (ret)
+		return ret;
+	/* RFC 9568 5.2.9: an advert carries addresses of one family, as its IP header. */
+	if (o->nvips && o->family != family)
+		return opts_err(
+			err, errlen,
+			"virtual IP address '%s' is %s, the ones before it %s: one family per instance (run another instance, with another VRID, for the other)",
+			arg, family == AF_INET6 ? "IPv6" : "IPv4",
+			o->family == AF_INET6 ? "IPv6" : "IPv4");
+	for (int i = 0; i < o->nvips; i++)
+		if (addr_eq(&o->vips[i].addr, &addr))
+			return opts_err(err, errlen, "duplicate virtual IP address '%s'", arg);
+	if (o->nvips >= OPTS_MAX_VIPS)
+		return opts_err(err, errlen, "too many virtual IP addresses at '%s': at most %d",
+				arg, OPTS_MAX_VIPS);
+	o->family = family;
+	o->vips[o->nvips].addr = addr;
+	o->vips[o->nvips].prefix_len = (uint8_t)plen;
+	o->nvips++;
+	return 0;
+
+bad_addr:
+	return opts_err(
+		err, errlen,
+		"invalid virtual IP address '%s': expected A.B.C.D[/LEN] or an IPv6 address[/LEN]",
+		arg);
+}
+
+/* --peer A.B.C.D: a unicast peer, one of at most VRRPD_MAX_PEERS. */
+int opts_peer(struct opts *o, const char *arg, char *err, size_t errlen)
+{
+	uint32_t addr, h;
+
+	if (opts_ip4(arg, &addr))
+		return opts_err(err, errlen, "invalid address '%s' for --peer: expected A.B.C.D",
+				arg);
+	h = ntohl(addr);
+	if (h == 0 || h == 0xffffffff || (h & 0xf0000000) == 0xe0000000 || (h >> 24) == 127)
+		return opts_err(err, errlen,
+				"invalid address '%s' for --peer: a peer's own unicast address",
+				arg);
+	for (int i = 0; i < o->npeers; i++)
+		if (o->peers[i] == addr)
+			return opts_err(err, errlen, "duplicate --peer '%s'", arg);
+	if (o->npeers >= VRRPD_MAX_PEERS)
+		return opts_err(err, errlen, "too many peers at --peer '%s': at most %d", arg,
+				VRRPD_MAX_PEERS);
+	o->peers[o->npeers++] = addr;
+	return 0;
+}
+
+int opts_auth(struct opts *o, struct opts_pending *pd, const char *s, char *err, size_t errlen)
+{
+	size_t len;
+
+	if (!strcmp(s, "none")) {
+		o->auth_type = VRRP_AUTH_NONE;
+		memset(o->auth_data, 0, sizeof(o->auth_data));
+		pd->auth = NULL;
+		return 0;
+	}
+	if (strncmp(s, "pw/", 3))
+		return opts_err(err, errlen,
+				"invalid authentication '%s' for -a: use none or pw/SECRET", s);
+	len = strlen(s + 3);
+	if (len < 1 || len > VRRP_V2_AUTH_LEN)
+		return opts_err(err, errlen,
+				"invalid password for -a: %zu characters, must be 1..%d", len,
+				VRRP_V2_AUTH_LEN);
+	/* RFC 2338 5.3.10: the password, zero padded to 8 octets. */
+	o->auth_type = VRRP_AUTH_PASS;
+	memset(o->auth_data, 0, sizeof(o->auth_data));
+	memcpy(o->auth_data, s + 3, len);
+	pd->auth = s;
+	return 0;
+}
+
+/* --track IFACE[:WEIGHT] */
+int opts_track(struct opts *o, const char *s, char *err, size_t errlen)
+{
+	const char *colon = strrchr(s, ':');
+	size_t len = colon ? (size_t)(colon - s) : strlen(s);
+	struct opts_track *t;
+	long w = 0;
+	int i;
+
+	if (o->ntracks == OPTS_MAX_TRACKS)
+		return opts_err(err, errlen, "too many --track: at most %d", OPTS_MAX_TRACKS);
+	if (!len || len >= IF_NAMESIZE || memchr(s, '/', len) || memchr(s, ' ', len))
+		return opts_err(err, errlen, "invalid interface '%s' for --track", s);
+	if (colon) {
+		const char *ws = colon + 1;
+		bool neg = *ws == '-';
+
+		if (opts_num(neg || *ws == '+' ? ws + 1 : ws, 0, 254, &w))
+			return opts_err(err, errlen,
+					"invalid weight in '%s' for --track: must be -254..254", s);
+		w = neg ? -w : w;
+	}
+	for (i = 0; i < o->ntracks; i++)
+		if (strlen(o->tracks[i].ifname) == len && !strncmp(o->tracks[i].ifname, s, len))
+			return opts_err(err, errlen, "--track '%.*s' given twice", (int)len, s);
+	t = &o->tracks[o->ntracks++];
+	memcpy(t->ifname, s, len);
+	t->ifname[len] = '\0';
+	t->weight = (int)w;
+	return 0;
+}
