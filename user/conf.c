@@ -175,12 +175,84 @@ static int conf_check_pairs(const struct conf *c, const char *name, char *err, s
 	return 0;
 }
 
+/*
+ * The first pass: the blocks' structure, and the words outside them into top (where only the
+ * options of the process may be, and those of instances that all blocks share). The number of
+ * blocks, or an error.
+ */
+static int conf_structure(const struct conf_words *ws, const char *name, struct conf_words *top,
+			  char *err, size_t errlen)
+{
+	int i, open = -1, nblocks = 0;
+	bool top_ok;
+
+	for (i = 0; i < ws->n; i++) {
+		const char *w = ws->w[i].s, *p = opts_process_word(w, &top_ok);
+		int line = ws->w[i].line;
+
+		if (!strcmp(w, "vrrp")) {
+			if (open >= 0)
+				return conf_err(
+					err, errlen, name,
+					"%d: 'vrrp' inside the block of line %d (missing '}'?)",
+					line, ws->w[open].line);
+			if (i + 1 >= ws->n || strcmp(ws->w[i + 1].s, "{") ||
+			    ws->w[i + 1].line != line)
+				return conf_err(err, errlen, name, "%d: expected 'vrrp {'", line);
+			open = i++;
+			nblocks++;
+		} else if (!strcmp(w, "{")) {
+			return conf_err(err, errlen, name, "%d: '{' without 'vrrp'", line);
+		} else if (!strcmp(w, "}")) {
+			if (open < 0)
+				return conf_err(err, errlen, name, "%d: '}' without 'vrrp {'",
+						line);
+			open = -1;
+		} else if (p && (!top_ok || open >= 0)) {
+			return conf_err(
+				err, errlen, name,
+				top_ok ?
+					"%d: '%s' is the same for all instances: give it outside the blocks" :
+					"%d: '%s' is an option of the command line, not of the file",
+				line, p);
+		} else if (open < 0 && words_add(top, w, strlen(w), line)) {
+			return conf_err(err, errlen, name, " out of memory");
+		}
+	}
+	if (open >= 0)
+		return conf_err(err, errlen, name, "%d: the vrrp block has no closing '}'",
+				ws->w[open].line);
+	if (!nblocks)
+		return conf_err(err, errlen, name,
+				" no instance: describe each in a 'vrrp { ... }' block");
+	if (nblocks > VRRPD_MAX_INSTANCES)
+		return conf_err(err, errlen, name, " %d instances: at most %d", nblocks,
+				VRRPD_MAX_INSTANCES);
+	return nblocks;
+}
+
+/* The command line's -f, --pin-dir, --rt-priority, --no-kernel-timer and --foreground win. */
+static void conf_cmdline_wins(struct conf *c, const struct opts *cmdline)
+{
+	for (int i = 0; i < c->n; i++) {
+		struct opts *o = &c->inst[i].o;
+
+		if (strcmp(cmdline->run_dir, VRRPD_RUN_DIR_DFL))
+			snprintf(o->run_dir, sizeof(o->run_dir), "%s", cmdline->run_dir);
+		if (strcmp(cmdline->pin_dir, VRRPD_PIN_DIR_DFL))
+			snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", cmdline->pin_dir);
+		if (cmdline->rt_priority != OPTS_RT_PRIORITY_DFL)
+			o->rt_priority = cmdline->rt_priority;
+		o->foreground = o->foreground || cmdline->foreground;
+		o->no_kernel_timer = o->no_kernel_timer || cmdline->no_kernel_timer;
+	}
+}
+
 int conf_parse(const char *text, const char *name, const struct opts *cmdline, struct conf *c,
 	       char *err, size_t errlen)
 {
 	struct conf_words ws = { 0 }, top = { 0 };
-	int i, ret, open = -1, nblocks = 0;
-	bool top_ok;
+	int i, ret, nblocks;
 
 	memset(c, 0, sizeof(*c));
 	ret = words_split(text, &ws);
@@ -189,66 +261,9 @@ int conf_parse(const char *text, const char *name, const struct opts *cmdline, s
 			       ret == -E2BIG ? "too many words" : "out of memory");
 		goto out;
 	}
-	/* First pass: the structure, the words outside the blocks, the number of blocks. */
-	for (i = 0; i < ws.n; i++) {
-		const char *w = ws.w[i].s, *p = opts_process_word(w, &top_ok);
-		int line = ws.w[i].line;
-
-		if (!strcmp(w, "vrrp")) {
-			if (open >= 0) {
-				ret = conf_err(
-					err, errlen, name,
-					"%d: 'vrrp' inside the block of line %d (missing '}'?)",
-					line, ws.w[open].line);
-				goto out;
-			}
-			if (i + 1 >= ws.n || strcmp(ws.w[i + 1].s, "{") ||
-			    ws.w[i + 1].line != line) {
-				ret = conf_err(err, errlen, name, "%d: expected 'vrrp {'", line);
-				goto out;
-			}
-			open = i++;
-			nblocks++;
-		} else if (!strcmp(w, "{")) {
-			ret = conf_err(err, errlen, name, "%d: '{' without 'vrrp'", line);
-			goto out;
-		} else if (!strcmp(w, "}")) {
-			if (open < 0) {
-				ret = conf_err(err, errlen, name, "%d: '}' without 'vrrp {'", line);
-				goto out;
-			}
-			open = -1;
-		} else if (p && (!top_ok || open >= 0)) {
-			ret = conf_err(
-				err, errlen, name,
-				top_ok ?
-					"%d: '%s' is the same for all instances: give it outside the blocks" :
-					"%d: '%s' is an option of the command line, not of the file",
-				line, p);
-			goto out;
-		} else if (open < 0) {
-			ret = words_add(&top, w, strlen(w), line);
-			if (ret) {
-				ret = conf_err(err, errlen, name, " out of memory");
-				goto out;
-			}
-		}
-	}
-	if (open >= 0) {
-		ret = conf_err(err, errlen, name, "%d: the vrrp block has no closing '}'",
-			       ws.w[open].line);
+	nblocks = ret = conf_structure(&ws, name, &top, err, errlen);
+	if (ret < 0)
 		goto out;
-	}
-	if (!nblocks) {
-		ret = conf_err(err, errlen, name,
-			       " no instance: describe each in a 'vrrp { ... }' block");
-		goto out;
-	}
-	if (nblocks > VRRPD_MAX_INSTANCES) {
-		ret = conf_err(err, errlen, name, " %d instances: at most %d", nblocks,
-			       VRRPD_MAX_INSTANCES);
-		goto out;
-	}
 	c->inst = calloc((size_t)nblocks, sizeof(*c->inst));
 	if (!c->inst) {
 		ret = conf_err(err, errlen, name, " out of memory");
@@ -270,22 +285,7 @@ int conf_parse(const char *text, const char *name, const struct opts *cmdline, s
 			goto out;
 		c->inst[c->n++].line = line;
 	}
-	for (i = 0; i < c->n; i++) {
-		struct opts *o = &c->inst[i].o;
-
-		/*
-		 * The command line's -f, --pin-dir, --rt-priority, --no-kernel-timer and
-		 * --foreground win.
-		 */
-		if (strcmp(cmdline->run_dir, VRRPD_RUN_DIR_DFL))
-			snprintf(o->run_dir, sizeof(o->run_dir), "%s", cmdline->run_dir);
-		if (strcmp(cmdline->pin_dir, VRRPD_PIN_DIR_DFL))
-			snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", cmdline->pin_dir);
-		if (cmdline->rt_priority != OPTS_RT_PRIORITY_DFL)
-			o->rt_priority = cmdline->rt_priority;
-		o->foreground = o->foreground || cmdline->foreground;
-		o->no_kernel_timer = o->no_kernel_timer || cmdline->no_kernel_timer;
-	}
+	conf_cmdline_wins(c, cmdline);
 	ret = conf_check_pairs(c, name, err, errlen);
 out:
 	words_free(&ws);
