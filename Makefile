@@ -26,8 +26,8 @@ SKEL := $(BUILD)/vrrpd.skel.h
 
 # The daemon's modules; the pure ones are also linked into the unit tests.
 PURE_SRCS := user/fsm.c user/pkt.c user/pkt6.c
-VRRPD_SRCS := $(PURE_SRCS) user/main.c user/opts.c user/opts_arg.c user/log.c user/xdp.c user/net.c user/tx.c \
-	user/inst.c user/link.c user/hook.c user/group.c user/ctl.c user/conf.c user/mapdump.c \
+VRRPD_SRCS := $(PURE_SRCS) user/main.c user/daemon.c user/loop.c user/opts.c user/opts_arg.c user/log.c user/xdp.c user/net.c user/tx.c \
+	user/inst.c user/inst_apply.c user/inst_tx.c user/inst_life.c user/host.c user/link.c user/hook.c user/group.c user/ctl.c user/conf.c user/mapdump.c \
 	user/vipq.c user/own.c user/priv.c
 ATROPOS_SRCS := atropos/atropos.c user/fsm.c user/ctl.c user/log.c user/mapdump.c user/own.c
 
@@ -37,7 +37,8 @@ ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 # The tests' frame parsers: the reference of the XDP program's receive rules, not in vrrpd.
 PARSE_LIB := tests/lib/pkt_parse.c
 PARSE6_LIB := tests/lib/pkt6_parse.c
-UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts $(BUILD)/tests/test_pkt6
+UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts $(BUILD)/tests/test_pkt6 \
+	$(BUILD)/tests/test_inst_apply
 BPF_TESTS := $(BUILD)/tests/test_xdp $(BUILD)/tests/fuzz_xdp
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts $(BUILD)/fuzz/fuzz_conf
 BENCH_BINS := $(BUILD)/bench/xdp_cost $(BUILD)/bench/prober
@@ -136,6 +137,13 @@ $(BUILD)/tests/test_pkt6: tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(PARSE_
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/unit -Itests/lib -o $@ tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(PARSE_LIB) \
 		$(PARSE6_LIB)
+
+# inst_apply() with fake effects: only the election and the log besides.
+$(BUILD)/tests/test_inst_apply: tests/unit/test_inst_apply.c user/inst_apply.c user/fsm.c user/log.c \
+		$(wildcard user/*.h include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_inst_apply.c user/inst_apply.c \
+		user/fsm.c user/log.c
 
 $(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/opts_arg.c user/log.c $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)

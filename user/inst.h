@@ -31,8 +31,11 @@ enum inst_warn {
 
 #define INST_WARN_GAP_NS (60 * 1000000000ull)
 
+struct inst_fx;
+
 struct inst {
 	const struct opts *o;
+	const struct inst_fx *fx; /* what inst_apply() acts through (inst_int.h) */
 	struct xdp_ctx *x;
 	struct nl_sock *nl;
 	struct hook *hook;
@@ -75,7 +78,6 @@ struct inst {
 	uint64_t down_woken_from; /* down_from_ns of the timer that last woke us */
 	uint64_t warned_ns[INST_WARN_MAX]; /* rate limit of the log lines below, per reason */
 	struct group group; /* -M; group.fd < 0 without */
-	bool group_busy; /* inside inst_group_sync: no recursion through inst_feed */
 	bool group_ok; /* the group allows Master (always true without -M) */
 	bool held; /* atropos --backup: Backup until --master or --resume */
 	bool link_ok; /* admin up, carrier, and the driver agrees (ethtool) */
