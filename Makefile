@@ -61,7 +61,7 @@ deps:
 build-deps:
 	@bash tools/install-deps.sh --check-build
 
-$(BPF_OBJ): bpf/vrrpd.bpf.c bpf/parse.h include/vrrp_abi.h | build-deps $(BUILD)
+$(BPF_OBJ): bpf/vrrpd.bpf.c $(wildcard bpf/*.h) include/vrrp_abi.h | build-deps $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 # Maps with another layout, as an older vrrpd would have left them (tests/netns/test_faults.sh).
@@ -80,7 +80,7 @@ $(BUILD)/tests/stats_swapped.bpf.o: tests/bpf/stats_layout.bpf.c include/vrrp_ab
 
 # The same program built another way (other instructions, the same maps): what a vrrpd of another
 # version leaves attached (tests/netns/test_hardening.sh), and the tool that attaches it.
-$(BUILD)/tests/variant.bpf.o: bpf/vrrpd.bpf.c bpf/parse.h include/vrrp_abi.h | build-deps
+$(BUILD)/tests/variant.bpf.o: bpf/vrrpd.bpf.c $(wildcard bpf/*.h) include/vrrp_abi.h | build-deps
 	@mkdir -p $(dir $@)
 	$(CLANG) $(BPF_CFLAGS) -mcpu=v2 -c $< -o $@
 
