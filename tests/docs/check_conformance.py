@@ -12,6 +12,7 @@ Checks, without root:
                               file of the repository, and the name (a function, a test row, a
                               check) is a word of that file;
   conformance_rules_tested    every rule section names at least one test (a `tests/...` path);
+  hacking_refs_exist          the same as conformance_refs_exist, for HACKING.md;
   conformance_self_contained  no file refers to working notes kept outside the repository (the
                               checklist, design, original-tool and style notes the project was
                               started from): what the code needs is written in docs/.
@@ -27,6 +28,7 @@ import sys
 import tempfile
 
 DOC = "docs/CONFORMANCE.md"
+HACKING = "HACKING.md"
 # An id: one of the rule letters and a number, not part of a longer word, not a shell variable
 # being set or expanded, not a command-line option (-D24).
 ID_RE = re.compile(r"(?<![\w$\{.-])([RCDST][0-9]{1,2})(?![\w=])")
@@ -62,10 +64,22 @@ def read_text(path):
     return data.decode("utf-8", "replace")
 
 
+def refs_exist(root, docname, doc, findings):
+    """Every `path` and `path:name` of doc names a file, and a word of it."""
+    for path, name in REF_RE.findall(doc):
+        full = os.path.join(root, path)
+        text = read_text(full) if os.path.isfile(full) else None
+        if not os.path.exists(full):
+            findings.append(f"{docname} names {path}, which does not exist")
+        elif name and (text is None or not re.search(rf"\b{re.escape(name)}\b", text)):
+            findings.append(f"{docname} names {path}:{name}, not in that file")
+
+
 def check(root):
     """Returns {check name: [findings]} for the tree at root."""
     found = {"conformance_ids_documented": [], "conformance_refs_exist": [],
-             "conformance_rules_tested": [], "conformance_self_contained": []}
+             "conformance_rules_tested": [], "conformance_self_contained": [],
+             "hacking_refs_exist": []}
     doc = read_text(os.path.join(root, DOC))
     if doc is None:
         found["conformance_ids_documented"].append(f"{DOC} is missing")
@@ -87,13 +101,12 @@ def check(root):
                     found["conformance_ids_documented"].append(
                         f"{rel}:{n} cites {rid}, which {DOC} does not define")
 
-    for path, name in REF_RE.findall(doc):
-        text = read_text(os.path.join(root, path)) if os.path.isfile(
-            os.path.join(root, path)) else None
-        if not os.path.exists(os.path.join(root, path)):
-            found["conformance_refs_exist"].append(f"{DOC} names {path}, which does not exist")
-        elif name and (text is None or not re.search(rf"\b{re.escape(name)}\b", text)):
-            found["conformance_refs_exist"].append(f"{DOC} names {path}:{name}, not in that file")
+    refs_exist(root, DOC, doc, found["conformance_refs_exist"])
+    hacking = read_text(os.path.join(root, HACKING))
+    if hacking is None:
+        found["hacking_refs_exist"].append(f"{HACKING} is missing")
+    else:
+        refs_exist(root, HACKING, hacking, found["hacking_refs_exist"])
 
     sections = re.split(r"^(?=#{2,3} )", doc, flags=re.M)
     for sec in sections:
@@ -111,12 +124,15 @@ def self_test():
         with open(os.path.join(t, DOC), "w") as f:
             f.write("### R1\n\nTests: `tests/a.sh:one`.\n\n### R2\n\nUntested.\n\n"
                     "### S1\n\n`tests/a.sh:missing`, `tests/gone.sh`.\n")
+        with open(os.path.join(t, HACKING), "w") as f:
+            f.write("See `tests/a.sh:one` and `tests/a.sh:gone`.\n")
         with open(os.path.join(t, "tests/a.sh"), "w") as f:
             f.write("# R1 and R2, then R" "13\nT0=1; echo $T0 ${R1}\nrun -D24 one\n# see " + "STYLE" +
                     ".md, not CONFORMANCE.md\n")
         got = check(t)
     want = {"conformance_ids_documented": 1, "conformance_refs_exist": 2,
-            "conformance_rules_tested": 1, "conformance_self_contained": 1}
+            "conformance_rules_tested": 1, "conformance_self_contained": 1,
+            "hacking_refs_exist": 1}
     return {k: len(v) for k, v in got.items()} == want, got
 
 
