@@ -32,7 +32,7 @@ struct ctl {
 };
 
 /*
- * The requests: the one vocabulary of the daemon (main.c's on_request) and atropos. A new one
+ * The requests: the one vocabulary of the daemon (loop.c's on_request) and atropos. A new one
  * goes here, then in inst_command() (or on_request, for the daemon's own) and atropos.
  */
 /* clang-format off */

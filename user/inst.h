@@ -153,7 +153,7 @@ bool inst_iface_back(struct inst *in);
 uint64_t inst_deadline(const struct inst *in);
 /*
  * The Master_Down deadline this Backup keeps on its own timer (after a priority 0, without the
- * kernel's timer), 0 if none: the event loop wakes a little ahead of it (see main.c).
+ * kernel's timer), 0 if none: the event loop wakes a little ahead of it (see loop.c).
  */
 uint64_t inst_down_deadline(const struct inst *in);
 
