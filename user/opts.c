@@ -54,6 +54,12 @@ struct opts_def {
 };
 
 #define F(field) offsetof(struct opts, field)
+/* The offset of field, which must be of type t: a row of the wrong kind does not compile. */
+#define FT(field, t)                                                                              \
+	(F(field) +                                                                               \
+	 0 * sizeof(char[__builtin_types_compatible_p(__typeof__(((struct opts *)0)->field), t) ? \
+				 1 :                                                              \
+				 -1]))
 #define OPTS_FN(name)                                                                      \
 	static int name(struct opts *o __attribute__((unused)),                            \
 			struct opts_pending *pd __attribute__((unused)),                   \
@@ -193,15 +199,16 @@ OPTS_FN(opt_peer)
 }
 
 /* The options, in the order of the usage text. */
-#define INT_OPT(l, n, a, sc, field, lo, hi, w, u)                                           \
-	.letter = l, .name = n, .arg = a, .kind = OPTS_K_INT, .scope = sc, .off = F(field), \
+#define INT_OPT(l, n, a, sc, field, lo, hi, w, u)                                                 \
+	.letter = l, .name = n, .arg = a, .kind = OPTS_K_INT, .scope = sc, .off = FT(field, int), \
 	.min = lo, .max = hi, .what = w, .unit = u
 #define FN_OPT(l, n, a, sc, f) \
 	.letter = l, .name = n, .arg = a, .kind = OPTS_K_FN, .scope = sc, .fn = f
-#define PATH_OPT(l, n, a, sc, field, w)                                                      \
-	.letter = l, .name = n, .arg = a, .kind = OPTS_K_PATH, .scope = sc, .off = F(field), \
-	.what = w
-#define FLAG_OPT(l, n, k, sc, field) .letter = l, .name = n, .kind = k, .scope = sc, .off = F(field)
+#define PATH_OPT(l, n, a, sc, field, w)                                     \
+	.letter = l, .name = n, .arg = a, .kind = OPTS_K_PATH, .scope = sc, \
+	.off = FT(field, char[OPTS_PATH_MAX]), .what = w
+#define FLAG_OPT(l, n, k, sc, field) \
+	.letter = l, .name = n, .kind = k, .scope = sc, .off = FT(field, bool)
 
 /* clang-format off */
 static const struct opts_def opts_table[] = {
