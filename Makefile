@@ -263,8 +263,9 @@ fuzz-lib: $(FUZZ_BINS)
 $(BUILD):
 	@mkdir -p $@
 
-FORMAT_SRCS = $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h atropos/*.c \
-	tests/unit/*.c tests/unit/*.h tests/bpf/*.c tests/bpf/*.h tools/bench/*.c tests/fuzz/*.c tests/fuzz/*.h)
+FORMAT_SRCS = $(wildcard bpf/*.c bpf/*.h user/*.c user/*.h include/*.h atropos/*.c atropos/*.h \
+	tests/unit/*.c tests/unit/*.h tests/bpf/*.c tests/bpf/*.h tools/bench/*.c tests/fuzz/*.c tests/fuzz/*.h \
+	tests/lib/*.c tests/lib/*.h)
 
 format:
 	clang-format -i $(FORMAT_SRCS)

@@ -152,8 +152,9 @@ int pkt_parse_advert(const uint8_t *frame, size_t len, struct pkt_advert *a, int
 	} else if (!pkt_csum_fold(pkt_csum_add(0, vrrp, vrrp_len))) {
 		/* C3: RFC 9568 5.2.8, no pseudo-header. Tried first: it is what the RFC says. */
 		csum_form = VRRPD_CSUM_RFC9568;
-	} else if (!pkt_csum_fold(pkt_csum_add(pkt_csum_pseudo4(ip + 12, ip + 16, (uint16_t)vrrp_len),
-					       vrrp, vrrp_len))) {
+	} else if (!pkt_csum_fold(
+			   pkt_csum_add(pkt_csum_pseudo4(ip + 12, ip + 16, (uint16_t)vrrp_len),
+					vrrp, vrrp_len))) {
 		/* C4: RFC 5798 5.2.8, with the IPv4 pseudo-header. */
 		csum_form = VRRPD_CSUM_LEGACY;
 	} else {
