@@ -38,7 +38,7 @@ ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
 PARSE_LIB := tests/lib/pkt_parse.c
 PARSE6_LIB := tests/lib/pkt6_parse.c
 UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts $(BUILD)/tests/test_pkt6 \
-	$(BUILD)/tests/test_inst_apply
+	$(BUILD)/tests/test_inst_apply $(BUILD)/tests/test_ctl
 BPF_TESTS := $(BUILD)/tests/test_xdp $(BUILD)/tests/fuzz_xdp
 FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts $(BUILD)/fuzz/fuzz_conf
 BENCH_BINS := $(BUILD)/bench/xdp_cost $(BUILD)/bench/prober
@@ -137,6 +137,11 @@ $(BUILD)/tests/test_pkt6: tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(PARSE_
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/unit -Itests/lib -o $@ tests/unit/test_pkt6.c user/pkt6.c user/pkt.c $(PARSE_LIB) \
 		$(PARSE6_LIB)
+
+$(BUILD)/tests/test_ctl: tests/unit/test_ctl.c user/ctl.c user/log.c \
+		$(wildcard user/*.h include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_ctl.c user/ctl.c user/log.c
 
 # inst_apply() with fake effects: only the election and the log besides.
 $(BUILD)/tests/test_inst_apply: tests/unit/test_inst_apply.c user/inst_apply.c user/fsm.c user/log.c \

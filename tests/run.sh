@@ -5,8 +5,8 @@
 #   deps   tests/deps/check_deps.py: every program the scripts run comes from a package that
 #          tools/install-deps.sh installs; tests/docs/check_conformance.py: every rule id cited
 #          is defined in docs/CONFORMANCE.md, and every file and test it names exists (no root)
-#   unit   build/tests/test_fsm, test_pkt, test_pkt6, test_opts, test_inst_apply (no root;
-#          ASan/UBSan builds);
+#   unit   build/tests/test_fsm, test_pkt, test_pkt6, test_opts, test_inst_apply, test_ctl (no
+#          root; ASan/UBSan builds);
 #          tests/unit/check_symbols.sh: no function of vrrpd or atropos is named like a library's
 #   fuzz   tests/fuzz/run.sh: the libFuzzer harnesses of build/fuzz/, bounded (no root)
 #   bpf    build/tests/test_xdp, fuzz_xdp (BPF_PROG_TEST_RUN: root)
@@ -287,7 +287,7 @@ suite_deps() {
 suite_unit() {
 	local t
 
-	for t in test_fsm test_pkt test_pkt6 test_opts test_inst_apply; do
+	for t in test_fsm test_pkt test_pkt6 test_opts test_inst_apply test_ctl; do
 		run_bin unit "$t"
 	done
 	run_prog unit/check_symbols "$UNIT_TIMEOUT" bash "$ROOT/tests/unit/check_symbols.sh" \

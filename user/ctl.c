@@ -30,12 +30,12 @@ int ctl_req_parse(const char *line, int *arg)
 
 		if (strncmp(line, ctl_req_words[i], w))
 			continue;
-		if (i != CTL_REQ_PRIORITY)
-			return line[w] ? -1 : i;
-		/* "priority N": a number, nothing after it. */
-		if (sscanf(line + w, " %d%n", arg, &n) == 1 && line[w] == ' ' && !line[w + n])
+		if (i != CTL_REQ_PRIORITY && !line[w])
 			return i;
-		return -1;
+		/* "priority N": a number, nothing after it. */
+		if (i == CTL_REQ_PRIORITY && line[w] == ' ' &&
+		    sscanf(line + w + 1, "%d%n", arg, &n) == 1 && !line[w + 1 + n])
+			return i;
 	}
 	return -1;
 }

@@ -5,7 +5,6 @@
  * burst, the magic packet, the scripts). Every effect goes through in->fx, so that
  * tests/unit/test_inst_apply.c checks the order without root.
  */
-
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
