@@ -8,17 +8,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
@@ -30,7 +24,6 @@ extern char **environ;
 
 #define HOOK_ARGS (5 + OPTS_MAX_VIPS + 1)
 #define HOOK_ENV_OURS 7 /* VRRPD_IFNAME ... VRRPD_REASON, then VRRPD_VIPS */
-#define HOOK_MAX_LINES 100
 
 static const char *hook_name(const char *path)
 {
@@ -39,12 +32,13 @@ static const char *hook_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+static void hook_on_line(void *ctx, const char *line, int n);
+
 void hook_init(struct hook *h, const struct opts *o, int epfd)
 {
 	memset(h, 0, sizeof(*h));
 	h->o = o;
-	h->epfd = epfd;
-	h->pidfd = h->out_fd = -1;
+	child_init(&h->c, epfd, hook_on_line, h);
 }
 
 /*
@@ -94,61 +88,18 @@ int hook_check(struct opts *o, char *err, size_t errlen)
 	return ret ? ret : hook_check_one(o->down_script, "-D", err, errlen);
 }
 
-/* A script's output, a line at a time, up to HOOK_MAX_LINES a run: a chatty one cannot flood. */
-static void hook_log_line(struct hook *h, const char *line)
+/* A script's output, a line at a time, up to CHILD_MAX_LINES a run: a chatty one cannot flood. */
+static void hook_on_line(void *ctx, const char *line, int n)
 {
+	struct hook *h = ctx;
 	const struct hook_job *j = &h->q[h->head];
 
-	if (h->lines++ < HOOK_MAX_LINES)
+	if (n <= CHILD_MAX_LINES)
 		log_info(LOG_INST_FMT "%s: %s", LOG_INST_ARGS(h->o), hook_name(j->path), line);
-	else if (h->lines == HOOK_MAX_LINES + 1)
+	else if (n == CHILD_MAX_LINES + 1)
 		log_warnx(LOG_INST_FMT
 			  "%s %s: more than %d lines of output: the rest is not logged",
-			  LOG_INST_ARGS(h->o), hook_name(j->path), j->state, HOOK_MAX_LINES);
-}
-
-/*
- * Reads what the script wrote, a line at a time; at the end the rest is a line too. Returns
- * true at end of file (every writer closed it).
- */
-static bool hook_read(struct hook *h, bool last)
-{
-	bool eof = false;
-	char buf[1024];
-	ssize_t n;
-
-	for (;;) {
-		n = read(h->out_fd, buf, sizeof(buf));
-		if (n <= 0) {
-			eof = n == 0;
-			break;
-		}
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\n' || h->line_len == sizeof(h->line) - 1) {
-				h->line[h->line_len] = '\0';
-				hook_log_line(h, h->line);
-				h->line_len = 0;
-				if (buf[i] == '\n')
-					continue;
-			}
-			h->line[h->line_len++] = buf[i];
-		}
-	}
-	if ((eof || last) && h->line_len) {
-		h->line[h->line_len] = '\0';
-		hook_log_line(h, h->line);
-		h->line_len = 0;
-	}
-	return eof;
-}
-
-static void hook_close_fd(struct hook *h, int *fd)
-{
-	if (*fd < 0)
-		return;
-	epoll_ctl(h->epfd, EPOLL_CTL_DEL, *fd, NULL);
-	close(*fd);
-	*fd = -1;
+			  LOG_INST_ARGS(h->o), hook_name(j->path), j->state, CHILD_MAX_LINES);
 }
 
 static void hook_start(struct hook *h, uint64_t now_ns);
@@ -157,15 +108,12 @@ static void hook_start(struct hook *h, uint64_t now_ns);
 static void hook_reap(struct hook *h, uint64_t now_ns)
 {
 	const struct hook_job *j = &h->q[h->head];
+	bool killed = h->c.killed;
 	int status = 0;
 
-	if (waitpid(h->pid, &status, WNOHANG) != h->pid)
+	if (!child_reap(&h->c, &status))
 		return;
-	if (h->out_fd >= 0)
-		hook_read(h, true);
-	hook_close_fd(h, &h->out_fd);
-	hook_close_fd(h, &h->pidfd);
-	if (h->killed) /* said when it was killed */
+	if (killed) /* said when it was killed */
 		log_info(LOG_INST_FMT "%s %s is gone", LOG_INST_ARGS(h->o), hook_name(j->path),
 			 j->state);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -177,9 +125,7 @@ static void hook_reap(struct hook *h, uint64_t now_ns)
 	else
 		log_warnx(LOG_INST_FMT "%s %s was killed by signal %d", LOG_INST_ARGS(h->o),
 			  hook_name(j->path), j->state, WTERMSIG(status));
-	h->pid = 0;
 	h->deadline_ns = 0;
-	h->killed = false;
 	h->head = (h->head + 1) % HOOK_QUEUE;
 	h->len--;
 	if (h->len)
@@ -198,28 +144,6 @@ static void hook_vip_str(int family, const struct opts_vip *v, char *buf, size_t
 		snprintf(buf, len, "%s/%d", a, v->prefix_len);
 }
 
-/* Child side, between fork and exec: only async-signal-safe calls. */
-static __attribute__((noreturn)) void hook_exec(const char *path, char **argv, char **envp,
-						int out_fd)
-{
-	sigset_t all;
-	int null_fd;
-
-	setpgid(0, 0);
-	sigemptyset(&all);
-	sigprocmask(SIG_SETMASK, &all, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	null_fd = open("/dev/null", O_RDONLY);
-	if (null_fd < 0 || dup2(null_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
-	    dup2(out_fd, STDERR_FILENO) < 0)
-		_exit(126);
-	syscall(SYS_close_range, 3u, ~0u, 0u);
-	execve(path, argv, envp);
-	/* vrrpd has one thread: strerror() is safe in its child. Logged as the script's output. */
-	dprintf(STDERR_FILENO, "cannot execute %s: %s\n", path, strerror(errno));
-	_exit(127);
-}
-
 static void hook_start(struct hook *h, uint64_t now_ns)
 {
 	const struct hook_job *j = &h->q[h->head];
@@ -227,9 +151,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	char vips[OPTS_MAX_VIPS][INET6_ADDRSTRLEN + 8], vrid[4], prio[4];
 	char env[HOOK_ENV_OURS - 1][64], env_vips[OPTS_MAX_VIPS * (INET6_ADDRSTRLEN + 9) + 16];
 	char *argv[HOOK_ARGS], **envp;
-	struct epoll_event ev = { .events = EPOLLIN };
-	int pfd[2], i, n = 0, nenv = 0, off;
-	pid_t pid;
+	int i, n = 0, nenv = 0, off, ret;
 
 	snprintf(vrid, sizeof(vrid), "%d", o->vrid);
 	snprintf(prio, sizeof(prio), "%d", j->priority);
@@ -275,37 +197,16 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 		free(envp);
 		goto skip;
 	}
-	if (pipe2(pfd, O_CLOEXEC)) {
-		log_warn(LOG_INST_FMT "cannot run %s", LOG_INST_ARGS(o), j->path);
-		free(envp);
-		goto skip;
-	}
-	pid = fork();
-	if (pid == 0)
-		hook_exec(j->path, argv, envp, pfd[1]);
+	ret = child_start(&h->c, j->path, argv, envp);
 	free(envp);
-	close(pfd[1]);
-	if (pid < 0) {
+	if (ret) {
+		errno = -ret;
 		log_warn(LOG_INST_FMT "cannot run %s", LOG_INST_ARGS(o), j->path);
-		close(pfd[0]);
 		goto skip;
 	}
-	h->pid = pid;
-	h->out_fd = pfd[0];
-	fcntl(h->out_fd, F_SETFL, O_NONBLOCK);
-	h->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (h->pidfd < 0) /* before Linux 5.3: reaped at the end of its output, or at a tick */
-		log_warn(LOG_INST_FMT "pidfd_open", LOG_INST_ARGS(o));
 	h->deadline_ns = now_ns + (uint64_t)o->script_timeout_s * 1000000000ull;
-	h->line_len = 0;
-	h->lines = 0;
-	log_info(LOG_INST_FMT "running %s %s (pid %d)", LOG_INST_ARGS(o), j->path, j->state, pid);
-	ev.data.fd = h->out_fd;
-	epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->out_fd, &ev);
-	if (h->pidfd >= 0) {
-		ev.data.fd = h->pidfd;
-		epoll_ctl(h->epfd, EPOLL_CTL_ADD, h->pidfd, &ev);
-	}
+	log_info(LOG_INST_FMT "running %s %s (pid %d)", LOG_INST_ARGS(o), j->path, j->state,
+		 h->c.pid);
 	return;
 skip:
 	h->head = (h->head + 1) % HOOK_QUEUE;
@@ -351,21 +252,10 @@ void hook_queue(struct hook *h, bool up, const char *state, const char *prev, co
 
 int hook_on_fd(struct hook *h, int fd, uint64_t now_ns)
 {
-	if (fd < 0)
+	if (!child_on_fd(&h->c, fd))
 		return 0;
-	if (fd == h->out_fd) {
-		/* At eof (the script, and whatever it started, closed it), stop watching it. */
-		if (hook_read(h, false))
-			hook_close_fd(h, &h->out_fd);
-		if (h->pidfd < 0)
-			hook_reap(h, now_ns);
-		return 1;
-	}
-	if (fd == h->pidfd) {
-		hook_reap(h, now_ns);
-		return 1;
-	}
-	return 0;
+	hook_reap(h, now_ns);
+	return 1;
 }
 
 bool hook_idle(const struct hook *h)
@@ -375,38 +265,29 @@ bool hook_idle(const struct hook *h)
 
 uint64_t hook_deadline(const struct hook *h)
 {
-	return h->pid > 0 && !h->killed ? h->deadline_ns : 0;
+	return h->c.pid > 0 && !h->c.killed ? h->deadline_ns : 0;
 }
 
 void hook_tick(struct hook *h, uint64_t now_ns)
 {
 	const struct hook_job *j = &h->q[h->head];
 
-	if (h->pid > 0 && h->pidfd < 0)
+	if (h->c.pid > 0 && h->c.pidfd < 0)
 		hook_reap(h, now_ns); /* no pidfd: look at every tick */
-	if (h->pid <= 0 || h->killed || now_ns < h->deadline_ns)
+	if (h->c.pid <= 0 || h->c.killed || now_ns < h->deadline_ns)
 		return;
 	log_warnx(LOG_INST_FMT "%s %s still running after %d s: killed", LOG_INST_ARGS(h->o),
 		  hook_name(j->path), j->state, h->o->script_timeout_s);
-	kill(-h->pid, SIGKILL);
-	kill(h->pid, SIGKILL);
-	h->killed = true;
+	child_kill(&h->c);
 }
 
 void hook_drain(struct hook *h)
 {
-	while (h->pid > 0) {
-		struct pollfd p[2] = { { .fd = h->pidfd, .events = POLLIN },
-				       { .fd = h->out_fd, .events = POLLIN } };
-		uint64_t now = clock_now_ns(),
-			 dl = h->killed ? now + 1000000000ull : h->deadline_ns;
-		int ms = dl > now ? (int)((dl - now) / 1000000ull) + 1 : 0;
+	while (h->c.pid > 0) {
+		uint64_t now = clock_now_ns();
 
-		if (poll(p, 2, h->pidfd < 0 ? (ms < 100 ? ms : 100) : ms) < 0 && errno != EINTR)
-			break;
+		child_wait(&h->c, h->c.killed ? now + 1000000000ull : h->deadline_ns);
 		now = clock_now_ns();
-		if (p[1].revents && hook_read(h, false))
-			hook_close_fd(h, &h->out_fd);
 		hook_tick(h, now);
 		hook_reap(h, now);
 	}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "child.h"
 #include "opts.h"
 
 #define HOOK_QUEUE 16
@@ -24,16 +25,10 @@ struct hook_job {
 
 struct hook {
 	const struct opts *o;
-	int epfd; /* the event loop's: the running script's pidfd and output are registered */
 	struct hook_job q[HOOK_QUEUE];
-	int head, len; /* the queue; q[head] runs while pid > 0 */
-	pid_t pid;
-	int pidfd, out_fd;
+	int head, len; /* the queue; q[head] runs while c.pid > 0 */
+	struct child c; /* the running script */
 	uint64_t deadline_ns; /* kill it then */
-	bool killed;
-	char line[512]; /* the output line being read */
-	int lines; /* output lines of the running script so far */
-	size_t line_len;
 };
 
 void hook_init(struct hook *h, const struct opts *o, int epfd);
