@@ -73,9 +73,10 @@ static void words_free(struct conf_words *ws)
 }
 
 /* Splits text into words with their line numbers; '#' at the start of a word ends the line. */
-static int words_split(const char *text, struct conf_words *ws)
+static int words_split(const char *text, struct conf_words *ws, int *bad_line)
 {
 	const char *p = text;
+	char word[4096];
 	int line = 1, ret;
 
 	while (*p) {
@@ -94,11 +95,23 @@ static int words_split(const char *text, struct conf_words *ws)
 			p += strcspn(p, "\n");
 			continue;
 		}
-		len = strcspn(p, " \t\r\v\f\n");
-		ret = words_add(ws, p, len, line);
+		/* A word; '...' and "..." in it keep their blanks (a command and its arguments). */
+		len = 0;
+		while (*p && !strchr(" \t\r\v\f\n", *p)) {
+			char q = *p == '\'' || *p == '"' ? *p++ : 0;
+
+			for (; *p && *p != '\n' && (q ? *p != q : !strchr(" \t\r\v\f'\"", *p)); p++)
+				if (len < sizeof(word) - 1)
+					word[len++] = *p;
+			if (q && *p != q) {
+				*bad_line = line;
+				return -EBADMSG;
+			}
+			p += q != 0;
+		}
+		ret = words_add(ws, word, len, line);
 		if (ret)
 			return ret;
-		p += len;
 	}
 	return 0;
 }
@@ -255,7 +268,12 @@ int conf_parse(const char *text, const char *name, const struct opts *cmdline, s
 	int i, ret, nblocks;
 
 	memset(c, 0, sizeof(*c));
-	ret = words_split(text, &ws);
+	ret = words_split(text, &ws, &i);
+	if (ret == -EBADMSG) {
+		ret = conf_err(err, errlen, name, "%d: a quote (' or \") is not closed on its line",
+			       i);
+		goto out;
+	}
 	if (ret) {
 		ret = conf_err(err, errlen, name, " %s",
 			       ret == -E2BIG ? "too many words" : "out of memory");

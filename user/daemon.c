@@ -148,6 +148,8 @@ static int vinst_open_ctl(struct vrrpd *d, struct vinst *v, char *err, size_t er
  * 0), the program is detached if no instance is left on the interface, the socket and pid file
  * go. Its stop script may still run: the instance waits in d->retiring until it has.
  */
+static void vinst_untrack(struct vrrpd *d, struct vinst *v);
+
 static void vinst_retire(struct vrrpd *d, struct vinst *v)
 {
 	struct vinst **r;
@@ -155,6 +157,7 @@ static void vinst_retire(struct vrrpd *d, struct vinst *v)
 	if (v->started)
 		inst_stop(&v->inst, clock_now_ns());
 	v->started = false;
+	vinst_untrack(d, v);
 	if (v->attached_ifindex)
 		xdp_detach_if_unused(&d->x, v->attached_ifindex);
 	v->attached_ifindex = 0;
@@ -206,6 +209,21 @@ static int vinst_attach(struct vrrpd *d, struct vinst *v, const char **mode, cha
 	return ret;
 }
 
+/* What inst_start cleared: the queue and the health checks, the process's. */
+static void vinst_tracks(struct vrrpd *d, struct vinst *v)
+{
+	v->inst.q = d->q;
+	v->inst.ts = &d->tracks;
+	v->inst.track_idx = v->track_idx;
+}
+
+/* An instance gone: the checks it alone used stop. */
+static void vinst_untrack(struct vrrpd *d, struct vinst *v)
+{
+	while (v->ntracks > 0)
+		track_release(&d->tracks, v->track_idx[--v->ntracks]);
+}
+
 /* Starts one instance: its scripts checked, claimed in the maps, the program attached. */
 static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errlen)
 {
@@ -216,10 +234,19 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 	if (ret)
 		return ret;
 	hook_init(&v->hook, &v->o, d->epfd);
+	for (; v->ntracks < v->o.nscripts; v->ntracks++) {
+		ret = track_add(&d->tracks, &v->o.scripts[v->ntracks], clock_now_ns());
+		if (ret < 0) {
+			snprintf(err, errlen, "too many different --track-scripts: at most %d",
+				 TRACK_MAX);
+			return ret;
+		}
+		v->track_idx[v->ntracks] = ret;
+	}
 	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, clock_now_ns(), err, errlen);
 	if (ret)
 		return ret;
-	v->inst.q = d->q;
+	vinst_tracks(d, v);
 	v->started = true;
 	ret = vinst_attach(d, v, &mode, err, errlen);
 	if (ret)
@@ -281,6 +308,7 @@ int daemon_setup(struct vrrpd *d, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set up the event loop: %s", strerror(errno));
 		return -errno;
 	}
+	track_init(&d->tracks, d->epfd);
 	/* Before the instance looks at its link, so that no change falls in between. */
 	d->link_watch = net_link_watch_open();
 	if (!d->link_watch) {
@@ -374,6 +402,7 @@ void daemon_teardown(struct vrrpd *d)
 		if (d->vi[i]->started)
 			inst_stop_end(&d->vi[i]->inst, clock_now_ns(), removed);
 	vipq_close(d->q); /* empty: inst_stop_begin waited for each instance's jobs */
+	track_stop(&d->tracks);
 	/* The down scripts of the stop, and whatever was still waiting, run to the end. */
 	for (i = 0; i < d->nvi; i++)
 		hook_drain(&d->vi[i]->hook);
@@ -417,7 +446,7 @@ int daemon_reopen(struct vrrpd *d, struct vinst *v)
 	v->attached_ifindex = 0;
 	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, clock_now_ns(), err, sizeof(err));
 	if (!ret) {
-		v->inst.q = d->q;
+		vinst_tracks(d, v);
 		v->started = true;
 		ret = vinst_attach(d, v, &mode, err, sizeof(err));
 	}

@@ -13,6 +13,7 @@
 #include "hook.h"
 #include "inst.h"
 #include "opts.h"
+#include "track.h"
 #include "xdp.h"
 
 struct vrrpd;
@@ -26,6 +27,8 @@ struct vinst {
 	struct ctl ctl; /* atropos's requests */
 	bool started;
 	int attached_ifindex;
+	int track_idx[OPTS_MAX_SCRIPTS]; /* its --track-scripts in d->tracks */
+	int ntracks; /* of them, added */
 	char pidfile[OPTS_PATH_MAX + 64];
 };
 
@@ -48,6 +51,7 @@ struct vrrpd {
 	int sigfd;
 	int ring_budget; /* events this turn of the event loop may still take (RING_BATCH) */
 	struct vipq *q; /* -c: the VIPs' netlink requests on a thread of their own (vipq.h) */
+	struct track_set tracks; /* the health checks of every instance (--track-script) */
 	/* With -c FILE: RUN_DIR/FILE's name.pid, the process's own (for init scripts). */
 	char pidfile[2 * OPTS_PATH_MAX + 8];
 };

@@ -13,6 +13,7 @@
 #include "link.h"
 #include "log.h"
 #include "net.h"
+#include "track.h"
 #include "vipq.h"
 #include "xdp.h"
 
@@ -146,24 +147,52 @@ static void inst_apply_prio(struct inst *in, uint64_t now_ns)
 	if (prio == in->fsm.priority || fsm_step(&in->fsm, now_ns, &x, &out))
 		return;
 	if (in->track_delta)
-		snprintf(tracked, sizeof(tracked), ", %+d from tracked interfaces",
-			 in->track_delta);
+		snprintf(tracked, sizeof(tracked), ", %+d from tracking", in->track_delta);
 	log_info(LOG_INST_FMT "priority %d (configured %d%s)", LOG_INST_ARGS(in->o), prio,
 		 in->o->priority, tracked);
 	inst_apply(in, &out, now_ns);
 }
 
+/* --track-script: the health checks (track.c) this instance depends on, as last decided. */
+static int inst_script_check(struct inst *in)
+{
+	int i, delta = 0;
+
+	for (i = 0; in->ts && i < in->o->nscripts; i++) {
+		const struct opts_script *sc = &in->o->scripts[i];
+		const struct track_check *t = track_get(in->ts, in->track_idx[i]);
+		bool down = !track_healthy(in->ts, in->track_idx[i]);
+
+		if (down && !in->script_down[i] && sc->weighted)
+			log_warnx(LOG_INST_FMT "tracked script '%s' is failing (%s): priority %+d",
+				  LOG_INST_ARGS(in->o), sc->cmd, t ? t->last : "", sc->weight);
+		else if (down && !in->script_down[i])
+			log_warnx(LOG_INST_FMT "tracked script '%s' is failing (%s): FAULT",
+				  LOG_INST_ARGS(in->o), sc->cmd, t ? t->last : "");
+		else if (!down && in->script_down[i])
+			log_info(LOG_INST_FMT "tracked script '%s' is healthy again",
+				 LOG_INST_ARGS(in->o), sc->cmd);
+		in->script_down[i] = down;
+		if (down && !sc->weighted && !in->track_fault[0])
+			snprintf(in->track_fault, sizeof(in->track_fault),
+				 "tracked script '%.200s' failing", sc->cmd);
+		if (down && sc->weighted)
+			delta += sc->weight;
+	}
+	return delta;
+}
+
 /*
- * --track: the links of the other interfaces. One without a weight that is down makes the
- * instance FAULT (track_fault, seen by inst_link_check); the weights of those with one that
- * are down are added to the priority.
+ * --track and --track-script: the links of the other interfaces and the health checks. One
+ * without a weight that is down (failing) makes the instance FAULT (track_fault, seen by
+ * inst_link_check); the weights of those with one are added to the priority.
  */
 static void inst_track_check(struct inst *in, uint64_t now_ns)
 {
 	struct net_link_info li;
 	int i, delta = 0;
 
-	in->track_fault = NULL;
+	in->track_fault[0] = '\0';
 	for (i = 0; i < in->o->ntracks; i++) {
 		const struct opts_track *t = &in->o->tracks[i];
 		bool down = link_get(in->nl, t->ifname, now_ns, &li) || !li.up || !li.carrier;
@@ -175,11 +204,13 @@ static void inst_track_check(struct inst *in, uint64_t now_ns)
 			log_info(LOG_INST_FMT "tracked interface %s is up", LOG_INST_ARGS(in->o),
 				 t->ifname);
 		in->track_down[i] = down;
-		if (down && !t->weight && !in->track_fault)
-			in->track_fault = t->ifname;
+		if (down && !t->weight && !in->track_fault[0])
+			snprintf(in->track_fault, sizeof(in->track_fault),
+				 "tracked interface %s down", t->ifname);
 		if (down)
 			delta += t->weight;
 	}
+	delta += inst_script_check(in);
 	if (delta != in->track_delta) {
 		in->track_delta = delta;
 		inst_apply_prio(in, now_ns);
@@ -191,14 +222,11 @@ void inst_link_check(struct inst *in, uint64_t now_ns)
 	struct fsm_input l = { .type = FSM_IN_LINK_DOWN };
 	const char *why;
 	bool ok = inst_link_query(in, now_ns, &why);
-	char track_why[IF_NAMESIZE + 32];
 
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
 	inst_track_check(in, now_ns);
-	if (ok && in->track_fault) {
-		snprintf(track_why, sizeof(track_why), "tracked interface %s down",
-			 in->track_fault);
-		why = track_why;
+	if (ok && in->track_fault[0]) {
+		why = in->track_fault;
 		ok = false;
 	}
 	if (ok == in->link_ok)
@@ -227,7 +255,6 @@ bool inst_iface_back(struct inst *in)
 void inst_begin(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input start = { .type = FSM_IN_STARTUP };
-	char track_why[IF_NAMESIZE + 32];
 	const char *why;
 
 	in->link_ok = inst_link_query(in, now_ns, &why);
@@ -235,10 +262,8 @@ void inst_begin(struct inst *in, uint64_t now_ns)
 	/* The tracked interfaces as they are now: the priority to start with, or FAULT. */
 	in->admin_prio = in->o->priority;
 	inst_track_check(in, now_ns);
-	if (in->link_ok && in->track_fault) {
-		snprintf(track_why, sizeof(track_why), "tracked interface %s down",
-			 in->track_fault);
-		why = track_why;
+	if (in->link_ok && in->track_fault[0]) {
+		why = in->track_fault;
 		in->link_ok = false;
 	}
 	if (!in->link_ok) {

@@ -84,7 +84,12 @@ struct inst {
 	bool gone; /* the interface was deleted: so were its addresses and our macvlan */
 	/* --track: the other interfaces the instance depends on, as last seen. */
 	bool track_down[OPTS_MAX_TRACKS];
-	const char *track_fault; /* the first tracked interface without a weight that is down */
+	/* The first tracked interface or script without a weight that is down, as a reason. */
+	char track_fault[IF_NAMESIZE + 256];
+	/* --track-script: the process's checks (track.h) and this instance's among them. */
+	const struct track_set *ts;
+	const int *track_idx;
+	bool script_down[OPTS_MAX_SCRIPTS];
 	int track_delta; /* the weights of the tracked interfaces that are down, summed */
 	int admin_prio; /* the priority tracking adds to: -p, or what atropos set */
 	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */

@@ -120,7 +120,20 @@ static uint64_t next_deadline(const struct vrrpd *d)
 		if (t && (!dl || t < dl))
 			dl = t;
 	}
+	t = track_deadline(&d->tracks);
+	if (t && (!dl || t < dl))
+		dl = t;
 	return dl;
+}
+
+/* A health check's verdict changed: the instances look at what they track at once. */
+static void tracks_changed(struct vrrpd *d, uint64_t now_ns)
+{
+	if (!track_changed(&d->tracks))
+		return;
+	for (int i = 0; i < d->nvi; i++)
+		if (d->vi[i]->started && d->vi[i]->o.nscripts)
+			inst_link_check(&d->vi[i]->inst, now_ns);
 }
 
 /* The earliest Master_Down deadline a Backup keeps on its own timer, 0: none. */
@@ -158,6 +171,10 @@ static bool vinst_fd(struct vrrpd *d, int fd)
 	for (i = 0; i < d->nretiring; i++)
 		if (hook_on_fd(&d->retiring[i]->hook, fd, clock_now_ns()))
 			return true;
+	if (track_on_fd(&d->tracks, fd, clock_now_ns())) {
+		tracks_changed(d, clock_now_ns());
+		return true;
+	}
 	return false;
 }
 
@@ -230,6 +247,8 @@ int loop_run(struct vrrpd *d)
 		 * turn may tick hundreds): what comes due meanwhile is done on the next turn.
 		 */
 		now = clock_now_ns();
+		track_tick(&d->tracks, now);
+		tracks_changed(d, now);
 		for (j = 0; j < d->nvi; j++)
 			if (d->vi[j]->started)
 				inst_tick(&d->vi[j]->inst, now);

@@ -22,37 +22,6 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
-struct opts_def;
-/* An option whose value needs more than a number or a path. */
-typedef int (*opts_fn)(struct opts *o, struct opts_pending *pd, const struct opts_def *d,
-		       const char *arg, char *err, size_t errlen);
-
-enum opts_kind {
-	OPTS_K_FN, /* fn reads the value */
-	OPTS_K_INT, /* an int field, min..max */
-	OPTS_K_PATH, /* a char[OPTS_PATH_MAX] field */
-	OPTS_K_SET, /* a bool field set to true */
-	OPTS_K_CLEAR, /* a bool field set to false */
-	OPTS_K_TOGGLE, /* a bool field flipped */
-	OPTS_K_STOP, /* a bool field set, and the rest of the line ignored (-h, -V) */
-};
-
-/* One option: what getopt, the parser, the usage text and conf.c know of it. */
-struct opts_def {
-	char letter; /* the short option, 0 if none */
-	const char *name; /* the long option, NULL if none */
-	const char *arg; /* its value in the usage text, NULL: it takes none */
-	enum opts_kind kind;
-	enum opts_scope scope;
-	size_t off; /* the field of struct opts (all kinds but OPTS_K_FN) */
-	long min, max; /* OPTS_K_INT */
-	const char *what; /* OPTS_K_INT: the value in messages ("count"); OPTS_K_PATH: the path */
-	const char *unit; /* OPTS_K_INT: after the range in messages, "" or " s" */
-	bool zero_off; /* OPTS_K_INT: 0 means off, messages say "0 (off) or 1..max" */
-	opts_fn fn; /* OPTS_K_FN */
-	const char *help; /* the usage text; "\n" starts a line of its own */
-};
-
 #define F(field) offsetof(struct opts, field)
 /* The offset of field, which must be of type t: a row of the wrong kind does not compile. */
 #define FT(field, t)                                                                              \
@@ -60,143 +29,6 @@ struct opts_def {
 	 0 * sizeof(char[__builtin_types_compatible_p(__typeof__(((struct opts *)0)->field), t) ? \
 				 1 :                                                              \
 				 -1]))
-#define OPTS_FN(name)                                                                      \
-	static int name(struct opts *o __attribute__((unused)),                            \
-			struct opts_pending *pd __attribute__((unused)),                   \
-			const struct opts_def *d __attribute__((unused)), const char *arg, \
-			char *err, size_t errlen)
-
-/* The name of an option as messages give it: -X, or --NAME for a long-only one. */
-static const char *opts_def_name(const struct opts_def *d, char buf[40])
-{
-	if (d->letter)
-		snprintf(buf, 40, "-%c", d->letter);
-	else
-		snprintf(buf, 40, "--%s", d->name);
-	return buf;
-}
-
-OPTS_FN(opt_ifname)
-{
-	return opts_ifname(o, arg, err, errlen);
-}
-
-OPTS_FN(opt_vrid)
-{
-	long v;
-
-	if (opts_num(arg, 1, 255, &v))
-		return opts_err(err, errlen, "invalid VRID '%s' for -v: must be 1..255", arg);
-	o->vrid = (uint8_t)v;
-	pd->have_vrid = true;
-	return 0;
-}
-
-/* -p, -z, -x: a priority, into an uint8_t (-p) or an int field. */
-OPTS_FN(opt_prio)
-{
-	char name[40];
-	long v;
-	int ret = opts_prio(arg, opts_def_name(d, name), &v, err, errlen);
-
-	if (ret)
-		return ret;
-	if (d->letter == 'p')
-		o->priority = (uint8_t)v;
-	else
-		*(int *)((char *)o + d->off) = (int)v;
-	return 0;
-}
-
-OPTS_FN(opt_interval)
-{
-	long v = 0;
-	/* Only the syntax and 0 here; the range depends on --vrrp-version. */
-	int ret = opts_interval_cs(arg, OPTS_V2_MAX_INT_CS, &v);
-
-	if (ret == -ERANGE)
-		return opts_err(err, errlen,
-				"invalid interval '%s' for -d: the resolution is 0.01 s", arg);
-	if (ret)
-		return opts_err(err, errlen,
-				"invalid interval '%s' for -d: expected seconds such as 1 or 0.5",
-				arg);
-	if (v == 0)
-		return opts_err(err, errlen, "invalid interval '%s' for -d: must be greater than 0",
-				arg);
-	pd->interval = arg;
-	pd->interval_cs = v;
-	return 0;
-}
-
-OPTS_FN(opt_auth)
-{
-	return opts_auth(o, pd, arg, err, errlen);
-}
-
-/* -I, -O: the magic packet's addresses. */
-OPTS_FN(opt_magic)
-{
-	bool src = d->letter == 'I';
-
-	if (opts_ip4(arg, src ? &o->magic_src : &o->magic_dst))
-		return opts_err(err, errlen, "invalid IPv4 address '%s' for -%c: expected A.B.C.D",
-				arg, d->letter);
-	if (src)
-		pd->magic_src = arg;
-	else
-		pd->magic_dst = arg;
-	return 0;
-}
-
-OPTS_FN(opt_version)
-{
-	if (strcmp(arg, "2") && strcmp(arg, "3"))
-		return opts_err(err, errlen,
-				"invalid version '%s' for --vrrp-version: must be 2 or 3", arg);
-	o->version = (uint8_t)(arg[0] - '0');
-	return 0;
-}
-
-OPTS_FN(opt_checksum)
-{
-	if (!strcmp(arg, "auto"))
-		o->csum_mode = VRRPD_CSUM_AUTO;
-	else if (!strcmp(arg, "rfc9568"))
-		o->csum_mode = VRRPD_CSUM_RFC9568;
-	else if (!strcmp(arg, "legacy"))
-		o->csum_mode = VRRPD_CSUM_LEGACY;
-	else
-		return opts_err(
-			err, errlen,
-			"invalid checksum mode '%s' for --checksum: must be auto, rfc9568 or legacy",
-			arg);
-	pd->csum = arg;
-	return 0;
-}
-
-OPTS_FN(opt_group)
-{
-	if (!arg[0] || strlen(arg) >= sizeof(o->group) ||
-	    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
-		    strlen(arg))
-		return opts_err(
-			err, errlen,
-			"invalid group name '%s' for --group: 1..%d letters, digits, '_', '.', '-'",
-			arg, (int)sizeof(o->group) - 1);
-	snprintf(o->group, sizeof(o->group), "%s", arg);
-	return 0;
-}
-
-OPTS_FN(opt_track)
-{
-	return opts_track(o, arg, err, errlen);
-}
-
-OPTS_FN(opt_peer)
-{
-	return opts_peer(o, arg, err, errlen);
-}
 
 /* The options, in the order of the usage text. */
 #define INT_OPT(l, n, a, sc, field, lo, hi, w, u)                                                 \
@@ -212,19 +44,32 @@ OPTS_FN(opt_peer)
 
 /* clang-format off */
 static const struct opts_def opts_table[] = {
-	{ FN_OPT('i', "interface", "IFACE", OPTS_INSTANCE, opt_ifname),
+	{ FN_OPT('i', "interface", "IFACE", OPTS_INSTANCE, opts_v_ifname),
 	  .help = "interface that carries the instance (required)" },
-	{ FN_OPT('v', "vrid", "VRID", OPTS_INSTANCE, opt_vrid),
+	{ FN_OPT('v', "vrid", "VRID", OPTS_INSTANCE, opts_v_vrid),
 	  .help = "virtual router id 1..255; VMAC 00:00:5e:00:01:VRID (required)" },
-	{ FN_OPT('p', "priority", "PRIO", OPTS_INSTANCE, opt_prio),
+	{ FN_OPT('p', "priority", "PRIO", OPTS_INSTANCE, opts_v_prio),
 	  .help = "priority 1..255, 255 = address owner (default " STR(VRRP_PRIO_DFL) ")" },
-	{ FN_OPT('d', "interval", "SECS", OPTS_INSTANCE, opt_interval),
+	{ FN_OPT('d', "interval", "SECS", OPTS_INSTANCE, opts_v_interval),
 	  .help = "advertisement interval: v3 0.01..40.95 s, v2 1..255 s (default 1)" },
 	{ FLAG_OPT('s', NULL, OPTS_K_TOGGLE, OPTS_INSTANCE, preempt),
 	  .help = "toggle preemption (default on)" },
-	{ FN_OPT(0, "track", "IFACE[:W]", OPTS_INSTANCE, opt_track),
+	{ FN_OPT(0, "track", "IFACE[:W]", OPTS_INSTANCE, opts_v_track),
 	  .help = "also depend on IFACE's link: while it is down, priority + W\n"
 		  "(-254..254), or FAULT without W; up to " STR(OPTS_MAX_TRACKS) },
+	{ FN_OPT(0, "track-script", "'CMD ARGS'[:+W|:-W]", OPTS_INSTANCE, opts_v_track_script),
+	  .help = "also depend on a health check (exit 0: healthy): after --fall\n"
+		  "failures, W (-254..+254, its sign required) is added to the\n"
+		  "priority, or FAULT without W; healthy after --rise successes;\n"
+		  "up to " STR(OPTS_MAX_SCRIPTS) },
+	{ FN_OPT(0, "track-interval", "S", OPTS_INSTANCE, opts_v_script_setting),
+	  .help = "the --track-scripts after it run every S seconds (default 1)" },
+	{ FN_OPT(0, "track-timeout", "S", OPTS_INSTANCE, opts_v_script_setting),
+	  .help = "... and are killed, a failure, after S seconds (default: the interval)" },
+	{ FN_OPT(0, "rise", "N", OPTS_INSTANCE, opts_v_script_setting),
+	  .help = "... are healthy again after N successes in a row (default 1)" },
+	{ FN_OPT(0, "fall", "N", OPTS_INSTANCE, opts_v_script_setting),
+	  .help = "... are failing after N failures in a row (default 1)" },
 	{ INT_OPT(0, "preempt-delay", "S", OPTS_INSTANCE, preempt_delay_s, 0,
 		  OPTS_PREEMPT_DELAY_MAX_S, "delay", " s"),
 	  .help = "after start and link up, follow a lower priority master for\n"
@@ -232,11 +77,11 @@ static const struct opts_def opts_table[] = {
 	{ FLAG_OPT('n', "no-vmac", OPTS_K_CLEAR, OPTS_INSTANCE, vmac),
 	  .help = "no virtual MAC: the VIPs go on IFACE, its MAC answers (for VMs,\n"
 		  "switches with STP); default: a macvlan vr<VRID>-<IFACE> with the VMAC" },
-	{ FN_OPT('a', NULL, "none|pw/SECRET", OPTS_INSTANCE, opt_auth),
+	{ FN_OPT('a', NULL, "none|pw/SECRET", OPTS_INSTANCE, opts_v_auth),
 	  .help = "VRRPv2 simple password of 1..8 characters (default none)" },
-	{ FN_OPT('z', NULL, "PRIO", OPTS_INSTANCE, opt_prio), .off = F(reduce_prio),
+	{ FN_OPT('z', NULL, "PRIO", OPTS_INSTANCE, opts_v_prio), .off = F(reduce_prio),
 	  .help = "priority to take on atropos --reduce (default priority - 10)" },
-	{ FN_OPT('x', NULL, "PRIO", OPTS_INSTANCE, opt_prio), .off = F(increase_prio),
+	{ FN_OPT('x', NULL, "PRIO", OPTS_INSTANCE, opts_v_prio), .off = F(increase_prio),
 	  .help = "priority to take on atropos --increase (default priority + 10)" },
 	{ PATH_OPT('U', NULL, "FILE", OPTS_INSTANCE, up_script, "script path"),
 	  .help = "script run on becoming master, with IFACE VRID MASTER PRIO VIP..." },
@@ -244,12 +89,12 @@ static const struct opts_def opts_table[] = {
 	  .help = "script run on leaving master (to BACKUP, FAULT or STOP)" },
 	{ INT_OPT('M', NULL, "N", OPTS_INSTANCE, monitor, 1, OPTS_MONITOR_MAX, "group size", ""),
 	  .help = "N instances 1.." STR(OPTS_MONITOR_MAX) " go backup together (default off)" },
-	{ FN_OPT(0, "group", "NAME", OPTS_INSTANCE, opt_group),
+	{ FN_OPT(0, "group", "NAME", OPTS_INSTANCE, opts_v_group),
 	  .help = "the -M group's name, for several groups (default \"default\")" },
-	{ FN_OPT('I', NULL, "IP", OPTS_INSTANCE, opt_magic),
+	{ FN_OPT('I', NULL, "IP", OPTS_INSTANCE, opts_v_magic),
 	  .help = "magic packet source (one of the VIPs), sent after a takeover so\n"
 		  "the gateway -O refreshes its ARP entry for it; meant for -n" },
-	{ FN_OPT('O', NULL, "IP", OPTS_INSTANCE, opt_magic),
+	{ FN_OPT('O', NULL, "IP", OPTS_INSTANCE, opts_v_magic),
 	  .help = "magic packet destination (the gateway); needs -I" },
 	{ PATH_OPT('f', NULL, "DIR", OPTS_PROCESS, run_dir, "run directory"),
 	  .help = "directory for pid and state files (default " VRRPD_RUN_DIR_DFL ")" },
@@ -266,9 +111,9 @@ static const struct opts_def opts_table[] = {
 	  .help = "a backup wakes to check its master's adverts itself instead of\n"
 		  "sleeping on a timer in the kernel (bpf_timer), as it must on\n"
 		  "kernels before 5.15)" },
-	{ FN_OPT(0, "vrrp-version", "2|3", OPTS_INSTANCE, opt_version),
+	{ FN_OPT(0, "vrrp-version", "2|3", OPTS_INSTANCE, opts_v_version),
 	  .help = "protocol version (default 3)" },
-	{ FN_OPT(0, "checksum", "MODE", OPTS_INSTANCE, opt_checksum),
+	{ FN_OPT(0, "checksum", "MODE", OPTS_INSTANCE, opts_v_checksum),
 	  .help = "v3 checksum: auto, rfc9568 or legacy (default auto)" },
 	{ FLAG_OPT(0, "owner-drop", OPTS_K_SET, OPTS_INSTANCE, owner_drop),
 	  .help = "as the address owner, drop adverts instead of processing them" },
@@ -279,7 +124,7 @@ static const struct opts_def opts_table[] = {
 	  .help = "as master (not owner), drop packets addressed to a VIP\n"
 		  "(Accept_Mode off); --accept: take them (the default)" },
 	{ FLAG_OPT(0, "accept", OPTS_K_CLEAR, OPTS_INSTANCE, no_accept) },
-	{ FN_OPT(0, "peer", "A.B.C.D", OPTS_INSTANCE, opt_peer),
+	{ FN_OPT(0, "peer", "A.B.C.D", OPTS_INSTANCE, opts_v_peer),
 	  .help = "send adverts to this peer (unicast), hear only the peers;\n"
 		  "repeat for each peer, up to " STR(VRRPD_MAX_PEERS) " (default: multicast)" },
 	{ INT_OPT(0, "garp-count", "N", OPTS_INSTANCE, garp_count, 0, OPTS_GARP_COUNT_MAX,
@@ -619,6 +464,18 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 				pd->magic_src ? pd->magic_src : pd->magic_dst);
 	if (!o->nvips)
 		return opts_err(err, errlen, "no virtual IP address given");
+	if (pd->script_setting)
+		return opts_err(
+			err, errlen,
+			"--%s comes after the last --track-script: give it before the scripts it is for",
+			pd->script_setting);
+	for (int i = 0; i < o->nscripts; i++)
+		if (o->priority == VRRP_PRIO_OWNER && o->scripts[i].weighted &&
+		    o->scripts[i].weight)
+			return opts_err(
+				err, errlen,
+				"--track-script %s: the owner's priority (255) is fixed; give no weight (FAULT) or another priority",
+				o->scripts[i].cmd);
 	for (int i = 0; i < o->ntracks; i++)
 		if (o->priority == VRRP_PRIO_OWNER && o->tracks[i].weight)
 			return opts_err(
@@ -756,6 +613,11 @@ static void opts_usage_one(FILE *out, const struct opts_def *d)
 		n = snprintf(left, sizeof(left), "      --%s", d->name);
 	if (d->arg && n > 0 && (size_t)n < sizeof(left))
 		snprintf(left + n, sizeof(left) - (size_t)n, " %s", d->arg);
+	/* Words too long for the column: on a line of their own, the help under them. */
+	if (strlen(left) > 24) {
+		fprintf(out, "%s\n", left);
+		left[0] = '\0';
+	}
 	do {
 		nl = strchr(h, '\n');
 		fprintf(out, "%-24s %.*s\n", left, nl ? (int)(nl - h) : (int)strlen(h), h);

@@ -41,6 +41,20 @@ struct opts_track {
 	int weight; /* added to the priority while IFACE is down, -254..254; 0: FAULT instead */
 };
 
+/* --track-script 'CMD ARGS'[:+W|:-W]: a health check the instance depends on. */
+#define OPTS_MAX_SCRIPTS 8
+#define OPTS_TRACK_INTERVAL_DFL_S 1
+#define OPTS_TRACK_MAX_S 3600
+#define OPTS_TRACK_STREAK_MAX 100
+struct opts_script {
+	char cmd[OPTS_PATH_MAX]; /* the command and its arguments, as given */
+	bool weighted; /* W given: added to the priority while failing; else FAULT */
+	int weight; /* -254..254 */
+	int interval_s; /* --track-interval before it: run every S seconds */
+	int timeout_s; /* --track-timeout before it (default: the interval): killed, a failure */
+	int rise, fall; /* --rise, --fall before it: successes (failures) in a row to change */
+};
+
 struct opts {
 	char ifname[IF_NAMESIZE]; /* -i */
 	uint8_t vrid; /* -v, 1..255 */
@@ -78,6 +92,8 @@ struct opts {
 	struct opts_vip vips[OPTS_MAX_VIPS];
 	int ntracks;
 	struct opts_track tracks[OPTS_MAX_TRACKS];
+	int nscripts;
+	struct opts_script scripts[OPTS_MAX_SCRIPTS];
 	int npeers; /* --peer: unicast adverts to these, and only theirs heard; 0: multicast */
 	uint32_t peers[VRRPD_MAX_PEERS]; /* network order */
 	bool show_version; /* -V */

@@ -321,3 +321,207 @@ int opts_track(struct opts *o, const char *s, char *err, size_t errlen)
 	t->weight = (int)w;
 	return 0;
 }
+
+/*
+ * The weight of a --track-script: a colon, a sign and digits at the very end ("check.sh:-20",
+ * "check.sh:+10"), so that a command's own colons never pass for one: a port or a URL has no
+ * sign before its digits ("curl -f http://127.0.0.1:8080/health", "nc -z gw:80"). A command
+ * whose last word does end in ":-N" gives a weight after it ("cmd x:-5:+0").
+ */
+int opts_track_script(struct opts *o, struct opts_pending *pd, const char *s, char *err,
+		      size_t errlen)
+{
+	const char *colon = strrchr(s, ':');
+	struct opts_script *sc;
+	size_t len = strlen(s);
+	long w = 0;
+
+	if (o->nscripts == OPTS_MAX_SCRIPTS)
+		return opts_err(err, errlen, "too many --track-script: at most %d",
+				OPTS_MAX_SCRIPTS);
+	sc = &o->scripts[o->nscripts];
+	memset(sc, 0, sizeof(*sc));
+	if (colon && (colon[1] == '+' || colon[1] == '-') && isdigit((unsigned char)colon[2]) &&
+	    strspn(colon + 2, "0123456789") == strlen(colon + 2)) {
+		if (opts_num(colon + 2, 0, 254, &w))
+			return opts_err(
+				err, errlen,
+				"invalid weight in '%s' for --track-script: must be -254..+254", s);
+		sc->weighted = true;
+		sc->weight = colon[1] == '-' ? -(int)w : (int)w;
+		len = (size_t)(colon - s);
+	}
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (!len || isspace((unsigned char)s[0]))
+		return opts_err(err, errlen,
+				"invalid --track-script '%s': a command, then its arguments", s);
+	if (len >= sizeof(sc->cmd))
+		return opts_err(err, errlen, "--track-script too long (at most %d characters)",
+				(int)sizeof(sc->cmd) - 1);
+	memcpy(sc->cmd, s, len);
+	sc->cmd[len] = '\0';
+	sc->interval_s = pd->script_interval_s ? pd->script_interval_s : OPTS_TRACK_INTERVAL_DFL_S;
+	sc->timeout_s = pd->script_timeout_s ? pd->script_timeout_s : sc->interval_s;
+	sc->rise = pd->script_rise ? pd->script_rise : 1;
+	sc->fall = pd->script_fall ? pd->script_fall : 1;
+	pd->script_setting = NULL;
+	o->nscripts++;
+	return 0;
+}
+
+/* The name of an option as messages give it: -X, or --NAME for a long-only one. */
+const char *opts_def_name(const struct opts_def *d, char buf[40])
+{
+	if (d->letter)
+		snprintf(buf, 40, "-%c", d->letter);
+	else
+		snprintf(buf, 40, "--%s", d->name);
+	return buf;
+}
+
+OPTS_FN(opts_v_ifname)
+{
+	return opts_ifname(o, arg, err, errlen);
+}
+
+OPTS_FN(opts_v_vrid)
+{
+	long v;
+
+	if (opts_num(arg, 1, 255, &v))
+		return opts_err(err, errlen, "invalid VRID '%s' for -v: must be 1..255", arg);
+	o->vrid = (uint8_t)v;
+	pd->have_vrid = true;
+	return 0;
+}
+
+/* -p, -z, -x: a priority, into an uint8_t (-p) or an int field. */
+OPTS_FN(opts_v_prio)
+{
+	char name[40];
+	long v;
+	int ret = opts_prio(arg, opts_def_name(d, name), &v, err, errlen);
+
+	if (ret)
+		return ret;
+	if (d->letter == 'p')
+		o->priority = (uint8_t)v;
+	else
+		*(int *)((char *)o + d->off) = (int)v;
+	return 0;
+}
+
+OPTS_FN(opts_v_interval)
+{
+	long v = 0;
+	/* Only the syntax and 0 here; the range depends on --vrrp-version. */
+	int ret = opts_interval_cs(arg, OPTS_V2_MAX_INT_CS, &v);
+
+	if (ret == -ERANGE)
+		return opts_err(err, errlen,
+				"invalid interval '%s' for -d: the resolution is 0.01 s", arg);
+	if (ret)
+		return opts_err(err, errlen,
+				"invalid interval '%s' for -d: expected seconds such as 1 or 0.5",
+				arg);
+	if (v == 0)
+		return opts_err(err, errlen, "invalid interval '%s' for -d: must be greater than 0",
+				arg);
+	pd->interval = arg;
+	pd->interval_cs = v;
+	return 0;
+}
+
+OPTS_FN(opts_v_auth)
+{
+	return opts_auth(o, pd, arg, err, errlen);
+}
+
+/* -I, -O: the magic packet's addresses. */
+OPTS_FN(opts_v_magic)
+{
+	bool src = d->letter == 'I';
+
+	if (opts_ip4(arg, src ? &o->magic_src : &o->magic_dst))
+		return opts_err(err, errlen, "invalid IPv4 address '%s' for -%c: expected A.B.C.D",
+				arg, d->letter);
+	if (src)
+		pd->magic_src = arg;
+	else
+		pd->magic_dst = arg;
+	return 0;
+}
+
+OPTS_FN(opts_v_version)
+{
+	if (strcmp(arg, "2") && strcmp(arg, "3"))
+		return opts_err(err, errlen,
+				"invalid version '%s' for --vrrp-version: must be 2 or 3", arg);
+	o->version = (uint8_t)(arg[0] - '0');
+	return 0;
+}
+
+OPTS_FN(opts_v_checksum)
+{
+	if (!strcmp(arg, "auto"))
+		o->csum_mode = VRRPD_CSUM_AUTO;
+	else if (!strcmp(arg, "rfc9568"))
+		o->csum_mode = VRRPD_CSUM_RFC9568;
+	else if (!strcmp(arg, "legacy"))
+		o->csum_mode = VRRPD_CSUM_LEGACY;
+	else
+		return opts_err(
+			err, errlen,
+			"invalid checksum mode '%s' for --checksum: must be auto, rfc9568 or legacy",
+			arg);
+	pd->csum = arg;
+	return 0;
+}
+
+OPTS_FN(opts_v_group)
+{
+	if (!arg[0] || strlen(arg) >= sizeof(o->group) ||
+	    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+		    strlen(arg))
+		return opts_err(
+			err, errlen,
+			"invalid group name '%s' for --group: 1..%d letters, digits, '_', '.', '-'",
+			arg, (int)sizeof(o->group) - 1);
+	snprintf(o->group, sizeof(o->group), "%s", arg);
+	return 0;
+}
+
+OPTS_FN(opts_v_track)
+{
+	return opts_track(o, arg, err, errlen);
+}
+
+OPTS_FN(opts_v_peer)
+{
+	return opts_peer(o, arg, err, errlen);
+}
+
+OPTS_FN(opts_v_track_script)
+{
+	return opts_track_script(o, pd, arg, err, errlen);
+}
+
+/* --track-interval, --track-timeout, --rise, --fall: for the --track-scripts after them. */
+OPTS_FN(opts_v_script_setting)
+{
+	bool streak = !strcmp(d->name, "rise") || !strcmp(d->name, "fall");
+	long max = streak ? OPTS_TRACK_STREAK_MAX : OPTS_TRACK_MAX_S, v;
+	int *to = !strcmp(d->name, "rise")	     ? &pd->script_rise :
+		  !strcmp(d->name, "fall")	     ? &pd->script_fall :
+		  !strcmp(d->name, "track-interval") ? &pd->script_interval_s :
+						       &pd->script_timeout_s;
+
+	(void)o;
+	if (opts_num(arg, 1, max, &v))
+		return opts_err(err, errlen, "invalid %s '%s' for --%s: must be 1..%ld%s",
+				streak ? "count" : "time", arg, d->name, max, streak ? "" : " s");
+	*to = (int)v;
+	pd->script_setting = d->name;
+	return 0;
+}

@@ -79,6 +79,7 @@ rt_priority_in_block|vrrp {\n -i eth0 -v 51 --rt-priority 5 10.0.0.1\n}\n|2: '--
 no_kernel_timer_in_block|vrrp {\n -i eth0 -v 51 --no-kernel-timer 10.0.0.1\n}\n|2: '--no-kernel-timer' is the same for all instances: give it outside the blocks
 pin_dir_abbreviated|vrrp {\n -i eth0 -v 51 --pin /x 10.0.0.1\n}\n|2: '--pin-dir' is the same for all instances: give it outside the blocks
 empty|# nothing\n| no instance: describe each in a 'vrrp { ... }' block
+unclosed_quote|vrrp {\n -i eth0 -v 51 --track-script "x y\n 10.0.0.1\n}\n|2: a quote (' or ") is not closed on its line
 EOF
 OUT=$("$VRRPD" -t -c "$LAB_DIR/missing.conf" 2>&1)
 t_eq config_check_missing_file "$OUT" \

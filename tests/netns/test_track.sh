@@ -31,7 +31,7 @@ t_check track_weight_logged t_wait_ms 2000 t_log_has r1 \
 	"VRRP ID 51 on eth0: tracked interface eth1 is down$"
 t_check track_weight_priority t_wait_ms 2000 eval '[ "$(cfg r1 51 priority)" = 50 ]'
 t_check track_weight_priority_logged t_log_has r1 \
-	"VRRP ID 51 on eth0: priority 50 \(configured 200, -150 from tracked interfaces\)"
+	"VRRP ID 51 on eth0: priority 50 \(configured 200, -150 from tracking\)"
 t_check track_weight_peer_takes_over t_wait_ms $((3 * MDI)) t_only r2 "$VIP"
 t_eq track_weight_not_fault "$(cfg r1 51 state)" 1
 lab_exec r1 ip link set eth1 up

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The health checks (track.h). */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "log.h"
+#include "track.h"
+
+#define TRACK_ARGS 32
+#define NS_PER_S 1000000000ull
+
+void track_init(struct track_set *ts, int epfd)
+{
+	memset(ts, 0, sizeof(*ts));
+	ts->epfd = epfd;
+}
+
+static bool track_same(const struct opts_script *a, const struct opts_script *b)
+{
+	return !strcmp(a->cmd, b->cmd) && a->interval_s == b->interval_s &&
+	       a->timeout_s == b->timeout_s && a->rise == b->rise && a->fall == b->fall;
+}
+
+static void track_on_line(void *ctx, const char *line, int n)
+{
+	struct track_check *t = ctx;
+
+	if (n <= CHILD_MAX_LINES)
+		log_info("track-script '%s': %s", t->s.cmd, line);
+	else if (n == CHILD_MAX_LINES + 1)
+		log_warnx("track-script '%s': more than %d lines of output: the rest is not logged",
+			  t->s.cmd, CHILD_MAX_LINES);
+}
+
+int track_add(struct track_set *ts, const struct opts_script *s, uint64_t now_ns)
+{
+	struct track_check *free_slot = NULL;
+
+	for (int i = 0; i < TRACK_MAX; i++) {
+		struct track_check *t = &ts->t[i];
+
+		if (t->users && track_same(&t->s, s)) {
+			t->users++;
+			return i;
+		}
+		if (!t->users && !free_slot && t->c.pid <= 0)
+			free_slot = t;
+	}
+	if (!free_slot)
+		return -ENOSPC;
+	memset(free_slot, 0, sizeof(*free_slot));
+	free_slot->s = *s;
+	free_slot->users = 1;
+	/* Healthy until it fails: an instance does not start in FAULT for its checks' sake. */
+	free_slot->healthy = true;
+	free_slot->since_ns = now_ns;
+	free_slot->next_ns = now_ns;
+	snprintf(free_slot->last, sizeof(free_slot->last), "not run yet");
+	child_init(&free_slot->c, ts->epfd, track_on_line, free_slot);
+	return (int)(free_slot - ts->t);
+}
+
+void track_release(struct track_set *ts, int i)
+{
+	struct track_check *t = &ts->t[i];
+
+	if (i < 0 || i >= TRACK_MAX || !t->users || --t->users)
+		return;
+	child_kill(&t->c); /* reaped by track_tick or track_stop */
+}
+
+bool track_healthy(const struct track_set *ts, int i)
+{
+	return i < 0 || i >= TRACK_MAX || ts->t[i].healthy;
+}
+
+const struct track_check *track_get(const struct track_set *ts, int i)
+{
+	return i >= 0 && i < TRACK_MAX ? &ts->t[i] : NULL;
+}
+
+/*
+ * The command's words: split at blanks, '...' and "..." each one word (or part of one) as in a
+ * shell, without escapes. argv[0] is looked up in PATH if it has no '/'. 0, or -EINVAL.
+ */
+static int track_argv(const char *cmd, char *buf, size_t len, char **argv, char *path, size_t plen)
+{
+	const char *p = cmd;
+	size_t o = 0;
+	int n = 0;
+
+	while (*p) {
+		char q = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (n == TRACK_ARGS - 1)
+			return -EINVAL;
+		argv[n++] = buf + o;
+		for (; *p && (q || (*p != ' ' && *p != '\t')); p++) {
+			if (!q && (*p == '\'' || *p == '"'))
+				q = *p;
+			else if (q && *p == q)
+				q = 0;
+			else if (o < len - 1)
+				buf[o++] = *p;
+		}
+		if (q || o >= len - 1)
+			return -EINVAL;
+		buf[o++] = '\0';
+	}
+	argv[n] = NULL;
+	if (!n)
+		return -EINVAL;
+	if (strchr(argv[0], '/')) {
+		snprintf(path, plen, "%s", argv[0]);
+		return 0;
+	}
+	/* As execvp(3) would, with a default PATH when there is none. */
+	const char *dirs = getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin";
+
+	while (*dirs) {
+		size_t dl = strcspn(dirs, ":");
+
+		snprintf(path, plen, "%.*s/%s", (int)dl, dirs, argv[0]);
+		if (dl && !access(path, X_OK))
+			return 0;
+		dirs += dl + (dirs[dl] == ':');
+	}
+	snprintf(path, plen, "%s", argv[0]);
+	return 0;
+}
+
+/* One result: the streak, and the health it decides after rise (fall) in a row. */
+static void track_result(struct track_set *ts, struct track_check *t, bool ok, uint64_t now_ns)
+{
+	if (ok == t->healthy) {
+		t->streak = 0;
+		return;
+	}
+	if (++t->streak < (ok ? t->s.rise : t->s.fall))
+		return;
+	t->healthy = ok;
+	t->streak = 0;
+	t->since_ns = now_ns;
+	ts->changed = true;
+	if (ok)
+		log_info("track-script '%s': healthy after %d success%s in a row (%s)", t->s.cmd,
+			 t->s.rise, t->s.rise > 1 ? "es" : "", t->last);
+	else
+		log_warnx("track-script '%s': failing after %d failure%s in a row (%s)", t->s.cmd,
+			  t->s.fall, t->s.fall > 1 ? "s" : "", t->last);
+}
+
+static void track_start(struct track_set *ts, struct track_check *t, uint64_t now_ns)
+{
+	char words[OPTS_PATH_MAX], path[2 * OPTS_PATH_MAX];
+	char *argv[TRACK_ARGS];
+	int ret;
+
+	/* The next run is due an interval after this one started, whatever it takes. */
+	t->next_ns = now_ns + (uint64_t)t->s.interval_s * NS_PER_S;
+	if (track_argv(t->s.cmd, words, sizeof(words), argv, path, sizeof(path)))
+		ret = -EINVAL;
+	else if (access(path, X_OK))
+		ret = -errno;
+	else
+		ret = child_start(&t->c, path, argv, NULL);
+	if (ret) {
+		snprintf(t->last, sizeof(t->last), "cannot be run: %s", strerror(-ret));
+		track_result(ts, t, false, now_ns);
+		return;
+	}
+	t->deadline_ns = now_ns + (uint64_t)t->s.timeout_s * NS_PER_S;
+}
+
+static void track_reap(struct track_set *ts, struct track_check *t, uint64_t now_ns)
+{
+	bool killed = t->c.killed;
+	int status;
+
+	if (!child_reap(&t->c, &status) || !t->users)
+		return;
+	if (killed)
+		snprintf(t->last, sizeof(t->last), "timed out after %d s: killed", t->s.timeout_s);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		snprintf(t->last, sizeof(t->last), "cannot be run (exit 127)");
+	else if (WIFEXITED(status))
+		snprintf(t->last, sizeof(t->last), "exit %d", WEXITSTATUS(status));
+	else
+		snprintf(t->last, sizeof(t->last), "killed by signal %d", WTERMSIG(status));
+	track_result(ts, t, !killed && WIFEXITED(status) && WEXITSTATUS(status) == 0, now_ns);
+}
+
+uint64_t track_deadline(const struct track_set *ts)
+{
+	uint64_t d = 0, x;
+
+	for (int i = 0; i < TRACK_MAX; i++) {
+		const struct track_check *t = &ts->t[i];
+
+		if (!t->users && t->c.pid <= 0)
+			continue;
+		x = t->c.pid > 0 ? (t->c.killed ? 0 : t->deadline_ns) : t->next_ns;
+		if (x && (!d || x < d))
+			d = x;
+	}
+	return d;
+}
+
+void track_tick(struct track_set *ts, uint64_t now_ns)
+{
+	for (int i = 0; i < TRACK_MAX; i++) {
+		struct track_check *t = &ts->t[i];
+
+		if (t->c.pid > 0) {
+			track_reap(ts, t, now_ns);
+			if (t->c.pid > 0 && !t->c.killed && now_ns >= t->deadline_ns) {
+				log_warnx("track-script '%s': still running after %d s: killed",
+					  t->s.cmd, t->s.timeout_s);
+				child_kill(&t->c);
+			}
+			continue;
+		}
+		if (t->users && now_ns >= t->next_ns)
+			track_start(ts, t, now_ns);
+	}
+}
+
+bool track_on_fd(struct track_set *ts, int fd, uint64_t now_ns)
+{
+	for (int i = 0; i < TRACK_MAX; i++) {
+		if (!child_on_fd(&ts->t[i].c, fd))
+			continue;
+		track_reap(ts, &ts->t[i], now_ns);
+		return true;
+	}
+	return false;
+}
+
+bool track_changed(struct track_set *ts)
+{
+	bool c = ts->changed;
+
+	ts->changed = false;
+	return c;
+}
+
+void track_stop(struct track_set *ts)
+{
+	for (int i = 0; i < TRACK_MAX; i++) {
+		struct track_check *t = &ts->t[i];
+		int status;
+
+		if (t->c.pid <= 0)
+			continue;
+		child_kill(&t->c);
+		while (t->c.pid > 0 && !child_reap(&t->c, &status))
+			child_wait(&t->c, clock_now_ns() + NS_PER_S);
+	}
+}

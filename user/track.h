@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The health checks of --track-script, run for the whole process: the instances that give the
+ * same check (command, interval, timeout, rise, fall) share one, which runs once per interval
+ * however many they are. A check runs on its own (child.c): it never delays an advert.
+ */
+#ifndef VRRPD_TRACK_H
+#define VRRPD_TRACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "child.h"
+#include "opts.h"
+
+#define TRACK_MAX 64 /* distinct checks in a process */
+
+struct track_check {
+	struct opts_script s; /* the check as given (its weight is each instance's own) */
+	int users; /* instances that depend on it; 0: a free slot */
+	struct child c;
+	uint64_t next_ns; /* the next run */
+	uint64_t deadline_ns; /* the running one is killed then */
+	bool healthy; /* as decided: healthy until fall failures in a row, then until rise */
+	int streak; /* results in a row against healthy */
+	uint64_t since_ns; /* healthy (or not) since */
+	char last[96]; /* what the last run said: "exit 0", "exit 2", "timed out after 1 s"... */
+};
+
+struct track_set {
+	int epfd;
+	struct track_check t[TRACK_MAX];
+	bool changed; /* a check's health changed: the instances look again */
+};
+
+void track_init(struct track_set *ts, int epfd);
+/* The check of s (shared with those alike, started if new): its index, or -ENOSPC. */
+int track_add(struct track_set *ts, const struct opts_script *s, uint64_t now_ns);
+/* An instance no longer depends on check i: the last one gone stops it. */
+void track_release(struct track_set *ts, int i);
+bool track_healthy(const struct track_set *ts, int i);
+const struct track_check *track_get(const struct track_set *ts, int i);
+/* The next time track_tick has work. */
+uint64_t track_deadline(const struct track_set *ts);
+/* Runs the checks that are due, kills those past their timeout. */
+void track_tick(struct track_set *ts, uint64_t now_ns);
+/* An event loop fd: true if a check's. */
+bool track_on_fd(struct track_set *ts, int fd, uint64_t now_ns);
+/* Whether a check's health changed since the last call. */
+bool track_changed(struct track_set *ts);
+/* At exit: every check killed and reaped. */
+void track_stop(struct track_set *ts);
+
+#endif /* VRRPD_TRACK_H */
