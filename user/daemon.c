@@ -215,6 +215,7 @@ static void vinst_tracks(struct vrrpd *d, struct vinst *v)
 	v->inst.q = d->q;
 	v->inst.ts = &d->tracks;
 	v->inst.track_idx = v->track_idx;
+	v->inst.file_idx = v->file_idx;
 }
 
 /* An instance gone: the checks it alone used stop. */
@@ -222,6 +223,8 @@ static void vinst_untrack(struct vrrpd *d, struct vinst *v)
 {
 	while (v->ntracks > 0)
 		track_release(&d->tracks, v->track_idx[--v->ntracks]);
+	while (v->nfiles > 0)
+		track_file_release(&d->tracks, v->file_idx[--v->nfiles]);
 }
 
 /* Starts one instance: its scripts checked, claimed in the maps, the program attached. */
@@ -242,6 +245,15 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 			return ret;
 		}
 		v->track_idx[v->ntracks] = ret;
+	}
+	for (; v->nfiles < v->o.nfiles; v->nfiles++) {
+		ret = track_file_add(&d->tracks, v->o.files[v->nfiles].path);
+		if (ret < 0) {
+			snprintf(err, errlen, "cannot watch --track-file %s: %s",
+				 v->o.files[v->nfiles].path, strerror(-ret));
+			return ret;
+		}
+		v->file_idx[v->nfiles] = ret;
 	}
 	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, clock_now_ns(), err, errlen);
 	if (ret)

@@ -29,6 +29,8 @@ struct vinst {
 	int attached_ifindex;
 	int track_idx[OPTS_MAX_SCRIPTS]; /* its --track-scripts in d->tracks */
 	int ntracks; /* of them, added */
+	int file_idx[OPTS_MAX_FILES]; /* its --track-files in d->tracks */
+	int nfiles; /* of them, added */
 	char pidfile[OPTS_PATH_MAX + 64];
 };
 

@@ -182,6 +182,33 @@ static int inst_script_check(struct inst *in)
 	return delta;
 }
 
+/* --track-file: the numbers (times their weights) this instance adds, or a FAULT. */
+static int inst_file_check(struct inst *in)
+{
+	int i, delta = 0;
+
+	for (i = 0; in->ts && in->file_idx && i < in->o->nfiles; i++) {
+		const struct opts_file *of = &in->o->files[i];
+		const struct track_file *f = track_file_get(in->ts, in->file_idx[i]);
+		bool bad = f && !f->ok;
+		int add = f && f->ok ? f->value * of->weight : 0;
+
+		if (bad && !in->file_bad[i])
+			log_warnx(LOG_INST_FMT "tracked file %s is %s: FAULT", LOG_INST_ARGS(in->o),
+				  of->path, f->last);
+		else if (!bad && (in->file_bad[i] || add != in->file_delta[i]))
+			log_info(LOG_INST_FMT "tracked file %s %s: priority %+d",
+				 LOG_INST_ARGS(in->o), of->path, f ? f->last : "", add);
+		in->file_bad[i] = bad;
+		in->file_delta[i] = add;
+		if (bad && !in->track_fault[0])
+			snprintf(in->track_fault, sizeof(in->track_fault),
+				 "tracked file %.150s %.95s", of->path, f->last);
+		delta += add;
+	}
+	return delta;
+}
+
 /*
  * --track and --track-script: the links of the other interfaces and the health checks. One
  * without a weight that is down (failing) makes the instance FAULT (track_fault, seen by
@@ -210,11 +237,46 @@ static void inst_track_check(struct inst *in, uint64_t now_ns)
 		if (down)
 			delta += t->weight;
 	}
-	delta += inst_script_check(in);
+	delta += inst_script_check(in) + inst_file_check(in);
 	if (delta != in->track_delta) {
 		in->track_delta = delta;
 		inst_apply_prio(in, now_ns);
 	}
+}
+
+/*
+ * --link-delay: the link counts as up (down) once it has stayed so the delay; until then it is
+ * what it was. *poll_ns gets when to look again (the delay's end) if one is running.
+ */
+static bool inst_link_stable(struct inst *in, bool ok, uint64_t now_ns, uint64_t *poll_ns)
+{
+	uint64_t delay_ns;
+
+	delay_ns = (uint64_t)(ok ? in->o->link_up_delay_cs : in->o->link_down_delay_cs) *
+		   FSM_NS_PER_CS;
+	if (ok != in->link_raw) {
+		in->link_raw = ok;
+		in->link_raw_ns = now_ns;
+		/* Said as a flapping port's lines are: limited (log_info_net). */
+		if (ok != in->link_stable && delay_ns)
+			log_info_net(
+				LOG_INST_FMT "link %s: counted once it stays so %d.%02d s",
+				LOG_INST_ARGS(in->o), ok ? "up" : "down",
+				(ok ? in->o->link_up_delay_cs : in->o->link_down_delay_cs) / 100,
+				(ok ? in->o->link_up_delay_cs : in->o->link_down_delay_cs) % 100);
+		else if (ok == in->link_stable &&
+			 in->o->link_down_delay_cs + in->o->link_up_delay_cs)
+			log_info_net(LOG_INST_FMT "link %s again within --link-delay: no change",
+				     LOG_INST_ARGS(in->o), ok ? "up" : "down");
+	}
+	if (ok != in->link_stable && now_ns - in->link_raw_ns < delay_ns) {
+		/* Looked at again when the delay ends (a tick that early is still in time). */
+		if (in->link_raw_ns + delay_ns + INST_LINK_POLL_SLACK_NS < *poll_ns)
+			*poll_ns = in->link_raw_ns + delay_ns + INST_LINK_POLL_SLACK_NS;
+		return in->link_stable;
+	}
+	in->link_stable = ok;
+	return ok;
 }
 
 void inst_link_check(struct inst *in, uint64_t now_ns)
@@ -224,6 +286,7 @@ void inst_link_check(struct inst *in, uint64_t now_ns)
 	bool ok = inst_link_query(in, now_ns, &why);
 
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
+	ok = inst_link_stable(in, ok, now_ns, &in->link_poll_ns);
 	inst_track_check(in, now_ns);
 	if (ok && in->track_fault[0]) {
 		why = in->track_fault;
@@ -258,6 +321,9 @@ void inst_begin(struct inst *in, uint64_t now_ns)
 	const char *why;
 
 	in->link_ok = inst_link_query(in, now_ns, &why);
+	/* At start the link counts as it is: --link-delay is for changes. */
+	in->link_raw = in->link_stable = in->link_ok;
+	in->link_raw_ns = now_ns;
 	in->link_poll_ns = now_ns + INST_LINK_POLL_NS;
 	/* The tracked interfaces as they are now: the priority to start with, or FAULT. */
 	in->admin_prio = in->o->priority;

@@ -81,6 +81,9 @@ struct inst {
 	bool group_ok; /* the group allows Master (always true without -M) */
 	bool held; /* atropos --backup: Backup until --master or --resume */
 	bool link_ok; /* admin up, carrier, and the driver agrees (ethtool) */
+	/* --link-delay: the link as last queried, since when, and as it counts (once stable). */
+	bool link_raw, link_stable;
+	uint64_t link_raw_ns;
 	bool gone; /* the interface was deleted: so were its addresses and our macvlan */
 	/* --track: the other interfaces the instance depends on, as last seen. */
 	bool track_down[OPTS_MAX_TRACKS];
@@ -90,6 +93,10 @@ struct inst {
 	const struct track_set *ts;
 	const int *track_idx;
 	bool script_down[OPTS_MAX_SCRIPTS];
+	/* --track-file: this instance's files among the process's, and what each last added. */
+	const int *file_idx;
+	int file_delta[OPTS_MAX_FILES];
+	bool file_bad[OPTS_MAX_FILES];
 	int track_delta; /* the weights of the tracked interfaces that are down, summed */
 	int admin_prio; /* the priority tracking adds to: -p, or what atropos set */
 	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */

@@ -132,7 +132,7 @@ static void tracks_changed(struct vrrpd *d, uint64_t now_ns)
 	if (!track_changed(&d->tracks))
 		return;
 	for (int i = 0; i < d->nvi; i++)
-		if (d->vi[i]->started && d->vi[i]->o.nscripts)
+		if (d->vi[i]->started && (d->vi[i]->o.nscripts || d->vi[i]->o.nfiles))
 			inst_link_check(&d->vi[i]->inst, now_ns);
 }
 

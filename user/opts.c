@@ -63,13 +63,20 @@ static const struct opts_def opts_table[] = {
 		  "priority, or FAULT without W; healthy after --rise successes;\n"
 		  "up to " STR(OPTS_MAX_SCRIPTS) },
 	{ FN_OPT(0, "track-interval", "S", OPTS_INSTANCE, opts_v_script_setting),
-	  .help = "the --track-scripts after it run every S seconds (default 1)" },
+	  .help = "every --track-script after it runs every S seconds (default 1)" },
 	{ FN_OPT(0, "track-timeout", "S", OPTS_INSTANCE, opts_v_script_setting),
 	  .help = "... and are killed, a failure, after S seconds (default: the interval)" },
 	{ FN_OPT(0, "rise", "N", OPTS_INSTANCE, opts_v_script_setting),
 	  .help = "... are healthy again after N successes in a row (default 1)" },
 	{ FN_OPT(0, "fall", "N", OPTS_INSTANCE, opts_v_script_setting),
 	  .help = "... are failing after N failures in a row (default 1)" },
+	{ FN_OPT(0, "track-file", "PATH[:+W|:-W]", OPTS_INSTANCE, opts_v_track_file),
+	  .help = "the number in PATH (-254..254), times W (default +1), is added to\n"
+		  "the priority, at once on every write; missing: 0; not a number:\n"
+		  "FAULT; up to " STR(OPTS_MAX_FILES) },
+	{ FN_OPT(0, "link-delay", "UP[:DOWN]", OPTS_INSTANCE, opts_v_link_delay),
+	  .help = "the link (up, down) must stay so this long, in seconds, before\n"
+		  "it counts: a flapping port does not flap the master (default 0)" },
 	{ INT_OPT(0, "preempt-delay", "S", OPTS_INSTANCE, preempt_delay_s, 0,
 		  OPTS_PREEMPT_DELAY_MAX_S, "delay", " s"),
 	  .help = "after start and link up, follow a lower priority master for\n"

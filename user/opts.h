@@ -55,6 +55,13 @@ struct opts_script {
 	int rise, fall; /* --rise, --fall before it: successes (failures) in a row to change */
 };
 
+/* --track-file PATH[:+W|:-W]: a number in a file, times W, added to the priority. */
+#define OPTS_MAX_FILES 8
+struct opts_file {
+	char path[OPTS_PATH_MAX]; /* absolute */
+	int weight; /* -254..254, default 1 */
+};
+
 struct opts {
 	char ifname[IF_NAMESIZE]; /* -i */
 	uint8_t vrid; /* -v, 1..255 */
@@ -62,6 +69,8 @@ struct opts {
 	uint16_t adver_int_cs; /* -d SECS (fractional in v3), default 100 cs */
 	bool preempt; /* -s toggles; default on */
 	int preempt_delay_s; /* --preempt-delay: follow a lower master this long after start */
+	int link_up_delay_cs; /* --link-delay UP[:DOWN]: the link must stay up this long to count */
+	int link_down_delay_cs; /* ... and down this long */
 	bool vmac; /* -n turns it off; default on */
 	uint8_t version; /* --vrrp-version 2|3, default 3 */
 	uint8_t csum_mode; /* --checksum auto|rfc9568|legacy: enum vrrpd_csum */
@@ -94,6 +103,8 @@ struct opts {
 	struct opts_track tracks[OPTS_MAX_TRACKS];
 	int nscripts;
 	struct opts_script scripts[OPTS_MAX_SCRIPTS];
+	int nfiles;
+	struct opts_file files[OPTS_MAX_FILES];
 	int npeers; /* --peer: unicast adverts to these, and only theirs heard; 0: multicast */
 	uint32_t peers[VRRPD_MAX_PEERS]; /* network order */
 	bool show_version; /* -V */

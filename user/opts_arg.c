@@ -328,29 +328,40 @@ int opts_track(struct opts *o, const char *s, char *err, size_t errlen)
  * sign before its digits ("curl -f http://127.0.0.1:8080/health", "nc -z gw:80"). A command
  * whose last word does end in ":-N" gives a weight after it ("cmd x:-5:+0").
  */
+int opts_signed_weight(const char *s, bool *weighted, int *w)
+{
+	const char *colon = strrchr(s, ':');
+	long v;
+
+	*weighted = false;
+	*w = 0;
+	if (!colon || (colon[1] != '+' && colon[1] != '-') || !isdigit((unsigned char)colon[2]) ||
+	    strspn(colon + 2, "0123456789") != strlen(colon + 2))
+		return (int)strlen(s);
+	if (opts_num(colon + 2, 0, 254, &v))
+		return -EINVAL;
+	*weighted = true;
+	*w = colon[1] == '-' ? -(int)v : (int)v;
+	return (int)(colon - s);
+}
+
 int opts_track_script(struct opts *o, struct opts_pending *pd, const char *s, char *err,
 		      size_t errlen)
 {
-	const char *colon = strrchr(s, ':');
 	struct opts_script *sc;
-	size_t len = strlen(s);
-	long w = 0;
+	size_t len;
+	int n;
 
 	if (o->nscripts == OPTS_MAX_SCRIPTS)
 		return opts_err(err, errlen, "too many --track-script: at most %d",
 				OPTS_MAX_SCRIPTS);
 	sc = &o->scripts[o->nscripts];
 	memset(sc, 0, sizeof(*sc));
-	if (colon && (colon[1] == '+' || colon[1] == '-') && isdigit((unsigned char)colon[2]) &&
-	    strspn(colon + 2, "0123456789") == strlen(colon + 2)) {
-		if (opts_num(colon + 2, 0, 254, &w))
-			return opts_err(
-				err, errlen,
+	n = opts_signed_weight(s, &sc->weighted, &sc->weight);
+	if (n < 0)
+		return opts_err(err, errlen,
 				"invalid weight in '%s' for --track-script: must be -254..+254", s);
-		sc->weighted = true;
-		sc->weight = colon[1] == '-' ? -(int)w : (int)w;
-		len = (size_t)(colon - s);
-	}
+	len = (size_t)n;
 	while (len && isspace((unsigned char)s[len - 1]))
 		len--;
 	if (!len || isspace((unsigned char)s[0]))
@@ -523,5 +534,52 @@ OPTS_FN(opts_v_script_setting)
 				streak ? "count" : "time", arg, d->name, max, streak ? "" : " s");
 	*to = (int)v;
 	pd->script_setting = d->name;
+	return 0;
+}
+
+/* --link-delay UP[:DOWN], seconds with centiseconds at most (DOWN: UP when not given). */
+OPTS_FN(opts_v_link_delay)
+{
+	const char *colon = strchr(arg, ':');
+	char up[32];
+	long u, dn;
+
+	(void)pd;
+	(void)d;
+	snprintf(up, sizeof(up), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+	if (opts_interval_cs(up, 3600 * 100, &u) || u > 3600 * 100 ||
+	    (colon && (opts_interval_cs(colon + 1, 3600 * 100, &dn) || dn > 3600 * 100)))
+		return opts_err(
+			err, errlen,
+			"invalid delays '%s' for --link-delay: UP[:DOWN], seconds 0..3600 such as 2 or 0.5:3",
+			arg);
+	o->link_up_delay_cs = (int)u;
+	o->link_down_delay_cs = colon ? (int)dn : (int)u;
+	return 0;
+}
+
+/* --track-file PATH[:+W|:-W]: absolute, W 1 when not given. */
+OPTS_FN(opts_v_track_file)
+{
+	struct opts_file *f;
+	bool weighted;
+	int n, w;
+
+	(void)pd;
+	(void)d;
+	if (o->nfiles == OPTS_MAX_FILES)
+		return opts_err(err, errlen, "too many --track-file: at most %d", OPTS_MAX_FILES);
+	n = opts_signed_weight(arg, &weighted, &w);
+	if (n < 0)
+		return opts_err(err, errlen,
+				"invalid weight in '%s' for --track-file: must be -254..+254", arg);
+	if (arg[0] != '/' || n >= OPTS_PATH_MAX)
+		return opts_err(
+			err, errlen,
+			"invalid path in '%s' for --track-file: an absolute path, shorter than %d characters",
+			arg, OPTS_PATH_MAX);
+	f = &o->files[o->nfiles++];
+	snprintf(f->path, sizeof(f->path), "%.*s", n, arg);
+	f->weight = weighted ? w : 1;
 	return 0;
 }

@@ -79,6 +79,8 @@ OPTS_FN(opts_v_group);
 OPTS_FN(opts_v_track);
 OPTS_FN(opts_v_peer);
 OPTS_FN(opts_v_track_script);
+OPTS_FN(opts_v_link_delay);
+OPTS_FN(opts_v_track_file);
 OPTS_FN(opts_v_script_setting);
 
 /* The name of an option as messages give it: -X, or --NAME for a long-only one. */
@@ -110,6 +112,11 @@ int opts_vip(struct opts *o, const char *arg, char *err, size_t errlen);
 int opts_peer(struct opts *o, const char *arg, char *err, size_t errlen);
 /* -a none | pw/SECRET */
 int opts_auth(struct opts *o, struct opts_pending *pd, const char *s, char *err, size_t errlen);
+/*
+ * A weight at the very end of s: a colon, a sign and digits (-254..+254). The length of what
+ * comes before it (the whole of s without one), or -EINVAL with *w out of range.
+ */
+int opts_signed_weight(const char *s, bool *weighted, int *w);
 /* --track-script 'CMD ARGS'[:+W|:-W], with the settings given before it (pd). */
 int opts_track_script(struct opts *o, struct opts_pending *pd, const char *s, char *err,
 		      size_t errlen);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The health checks (track.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +22,9 @@ void track_init(struct track_set *ts, int epfd)
 {
 	memset(ts, 0, sizeof(*ts));
 	ts->epfd = epfd;
+	ts->ino_fd = -1;
+	for (int i = 0; i < TRACK_FILES_MAX; i++)
+		ts->f[i].wd = -1;
 }
 
 static bool track_same(const struct opts_script *a, const struct opts_script *b)
@@ -216,8 +222,16 @@ uint64_t track_deadline(const struct track_set *ts)
 	return d;
 }
 
+static void track_file_read(struct track_set *ts, struct track_file *f);
+
 void track_tick(struct track_set *ts, uint64_t now_ns)
 {
+	if (now_ns - ts->files_read_ns >= NS_PER_S) {
+		ts->files_read_ns = now_ns;
+		for (int i = 0; i < TRACK_FILES_MAX; i++)
+			if (ts->f[i].users && ts->f[i].wd < 0)
+				track_file_read(ts, &ts->f[i]);
+	}
 	for (int i = 0; i < TRACK_MAX; i++) {
 		struct track_check *t = &ts->t[i];
 
@@ -235,8 +249,136 @@ void track_tick(struct track_set *ts, uint64_t now_ns)
 	}
 }
 
+/* Reads a --track-file: a number, -254..254 (clamped), blanks around it; missing is 0. */
+static void track_file_read(struct track_set *ts, struct track_file *f)
+{
+	int value = 0, n = 0, fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	bool ok = true;
+	char buf[64];
+	ssize_t len;
+	long v;
+
+	if (fd < 0 && errno == ENOENT) {
+		snprintf(buf, sizeof(buf), "missing: 0");
+	} else if (fd < 0) {
+		ok = false;
+		snprintf(buf, sizeof(buf), "unreadable: %s", strerror(errno));
+	} else {
+		len = read(fd, buf, sizeof(buf) - 1);
+		buf[len > 0 ? len : 0] = '\0';
+		if (len < 0 || sscanf(buf, " %ld %n", &v, &n) != 1 || buf[n]) {
+			ok = false;
+			snprintf(buf, sizeof(buf), "not a number");
+		} else {
+			value = v < -254 ? -254 : v > 254 ? 254 : (int)v;
+			snprintf(buf, sizeof(buf), "holds %d", value);
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (ok != f->ok || value != f->value || strcmp(buf, f->last)) {
+		if (ok != f->ok || value != f->value)
+			ts->changed = true;
+		f->ok = ok;
+		f->value = value;
+		snprintf(f->last, sizeof(f->last), "%s", buf);
+		(ok ? log_info : log_warnx)("track-file %s: %s", f->path, f->last);
+	}
+}
+
+int track_file_add(struct track_set *ts, const char *path)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct track_file *free_slot = NULL;
+	char dir[OPTS_PATH_MAX];
+	const char *slash;
+
+	for (int i = 0; i < TRACK_FILES_MAX; i++) {
+		if (ts->f[i].users && !strcmp(ts->f[i].path, path)) {
+			ts->f[i].users++;
+			return i;
+		}
+		if (!ts->f[i].users && !free_slot)
+			free_slot = &ts->f[i];
+	}
+	if (!free_slot)
+		return -ENOSPC;
+	if (ts->ino_fd < 0) {
+		ts->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (ts->ino_fd < 0)
+			return -errno;
+		ev.data.fd = ts->ino_fd;
+		if (ts->epfd >= 0)
+			epoll_ctl(ts->epfd, EPOLL_CTL_ADD, ts->ino_fd, &ev);
+	}
+	memset(free_slot, 0, sizeof(*free_slot));
+	snprintf(free_slot->path, sizeof(free_slot->path), "%s", path);
+	slash = strrchr(path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	/* The directory: the file may be created, replaced (rename) or removed later. */
+	free_slot->wd = inotify_add_watch(ts->ino_fd, dir,
+					  IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE |
+						  IN_MOVED_TO | IN_MOVED_FROM);
+	if (free_slot->wd < 0)
+		log_warn("track-file %s: cannot watch %s: read once a second instead", path, dir);
+	free_slot->users = 1;
+	free_slot->ok = true;
+	track_file_read(ts, free_slot);
+	return (int)(free_slot - ts->f);
+}
+
+void track_file_release(struct track_set *ts, int i)
+{
+	struct track_file *f = &ts->f[i];
+	int j;
+
+	if (i < 0 || i >= TRACK_FILES_MAX || !f->users || --f->users)
+		return;
+	/* The watch is the directory's: others in it may still need it. */
+	for (j = 0; j < TRACK_FILES_MAX; j++)
+		if (j != i && ts->f[j].users && ts->f[j].wd == f->wd)
+			break;
+	if (f->wd >= 0 && j == TRACK_FILES_MAX)
+		inotify_rm_watch(ts->ino_fd, f->wd);
+	f->wd = -1;
+}
+
+const struct track_file *track_file_get(const struct track_set *ts, int i)
+{
+	return i >= 0 && i < TRACK_FILES_MAX ? &ts->f[i] : NULL;
+}
+
+/* What inotify says changed in the directories: the files named there, read again. */
+static void track_files_changed(struct track_set *ts)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t len;
+
+	while ((len = read(ts->ino_fd, buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + len;) {
+			const struct inotify_event *e = (const struct inotify_event *)p;
+
+			for (int i = 0; i < TRACK_FILES_MAX; i++) {
+				struct track_file *f = &ts->f[i];
+
+				/* Overflow (wd -1): events were lost, every file is read again. */
+				if (!f->users || (f->wd != e->wd && !(e->mask & IN_Q_OVERFLOW)))
+					continue;
+				if (e->mask & IN_Q_OVERFLOW ||
+				    (e->len && !strcmp(e->name, strrchr(f->path, '/') + 1)))
+					track_file_read(ts, f);
+			}
+			p += sizeof(*e) + e->len;
+		}
+	}
+}
+
 bool track_on_fd(struct track_set *ts, int fd, uint64_t now_ns)
 {
+	if (fd >= 0 && fd == ts->ino_fd) {
+		track_files_changed(ts);
+		return true;
+	}
 	for (int i = 0; i < TRACK_MAX; i++) {
 		if (!child_on_fd(&ts->t[i].c, fd))
 			continue;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The health checks of --track-script, run for the whole process: the instances that give the
+ * The health checks of --track-script and the files of --track-file, for the whole process: the
+ * instances that give the
  * same check (command, interval, timeout, rise, fall) share one, which runs once per interval
- * however many they are. A check runs on its own (child.c): it never delays an advert.
+ * however many they are. A check runs on its own (child.c): it never delays an advert. A file
+ * is read again as soon as it is written (inotify on its directory).
  */
 #ifndef VRRPD_TRACK_H
 #define VRRPD_TRACK_H
@@ -27,10 +29,25 @@ struct track_check {
 	char last[96]; /* what the last run said: "exit 0", "exit 2", "timed out after 1 s"... */
 };
 
+#define TRACK_FILES_MAX 64 /* distinct --track-files in a process */
+
+/* A --track-file: watched through its directory (inotify), read again on every change. */
+struct track_file {
+	char path[OPTS_PATH_MAX];
+	int users; /* 0: a free slot */
+	int wd; /* the inotify watch of its directory, -1: none */
+	bool ok; /* missing (0), or a number: ok; unreadable or not a number: not */
+	int value; /* the number, -254..254 */
+	char last[96]; /* what the last read found, for the log and atropos */
+};
+
 struct track_set {
 	int epfd;
 	struct track_check t[TRACK_MAX];
-	bool changed; /* a check's health changed: the instances look again */
+	int ino_fd; /* inotify, for the --track-files; -1: none yet */
+	struct track_file f[TRACK_FILES_MAX];
+	uint64_t files_read_ns; /* the unwatched files (no inotify) were last read then */
+	bool changed; /* a check's health or a file's number changed: the instances look again */
 };
 
 void track_init(struct track_set *ts, int epfd);
@@ -48,6 +65,10 @@ void track_tick(struct track_set *ts, uint64_t now_ns);
 bool track_on_fd(struct track_set *ts, int fd, uint64_t now_ns);
 /* Whether a check's health changed since the last call. */
 bool track_changed(struct track_set *ts);
+/* The --track-file at path (shared, watched if new): its index, or -errno. */
+int track_file_add(struct track_set *ts, const char *path);
+void track_file_release(struct track_set *ts, int i);
+const struct track_file *track_file_get(const struct track_set *ts, int i);
 /* At exit: every check killed and reaped. */
 void track_stop(struct track_set *ts);
 

@@ -10,6 +10,8 @@
 #   4. The command's own colons are its own: a URL argument reaches the check whole, and a
 #      weight needs its sign.
 #   5. One check given alike by two instances of a -c process runs once per interval.
+#   6. --track-file: a number times its weight, acted on as soon as the file is written; not a
+#      number is FAULT; a missing file is 0.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -128,6 +130,28 @@ END_MS=$(t_now_ms)
 t_check track_shared_runs_once_an_interval eval \
 	"[ $N -ge 2 ] && [ $N -le $(((END_MS - START_MS) / 1000 + 2)) ]"
 echo "# track_shared_runs_once_an_interval: $N runs in $((END_MS - START_MS)) ms"
+t_stop r1
+
+# --- 6. --track-file: a number, times its weight, read at once on every write -------------------
+t_phase
+FILE=$LAB_DIR/prio
+rm -f "$FILE"
+t_start r1 main -i eth0 -v 51 -p 200 -d 0.5 --track-file "$FILE:-2" "$VIP"
+t_start r2 main -i eth0 -v 51 -p 100 -d 0.5 "$VIP"
+t_check track_file_missing_is_zero t_log_has r1 "track-file $FILE: missing: 0"
+t_check track_file_setup_r1_master t_wait_ms 4000 t_only r1 "$VIP"
+echo 60 >"$FILE"
+t_check track_file_write_read_at_once t_wait_ms 500 t_log_has r1 \
+	"VRRP ID 51 on eth0: tracked file $FILE holds 60: priority -120"
+t_check track_file_moves_vip t_wait_ms $((2 * MDI2)) t_only r2 "$VIP"
+echo "sixty" >"$FILE"
+t_check track_file_not_a_number_is_fault t_wait_ms 1000 t_log_has r1 \
+	"VRRP ID 51 on eth0: link down \(tracked file $FILE not a number\)"
+echo 0 >"$FILE"
+t_check track_file_back t_wait_ms $((2000 + 2 * MDI2)) t_only r1 "$VIP"
+OUT=$("$VRRPD" -i eth0 -v 51 --track-file prio "$VIP" 2>&1)
+t_check track_file_relative_refused grep -q "invalid path in 'prio' for --track-file" <<<"$OUT"
+t_stop r2
 t_stop r1
 
 t_done
