@@ -11,20 +11,11 @@
 #include <string.h>
 
 #include "pkt.h"
+#include "pkt_wire.h"
 
-#define ETH_P_IP 0x0800
-#define ETH_P_ARP 0x0806
-#define ETH_P_8021Q 0x8100
-#define ETH_P_8021AD 0x88a8
-#define VLAN_HLEN 4
-#define VLAN_VID_MASK 0x0fff
-#define VLAN_VID_MAX 4094 /* IEEE 802.1Q: 4095 is reserved */
 #define ETH_ZLEN 60 /* IEEE 802.3 minimum frame, without the FCS */
 #define ARP_PLEN 28
 #define IP4_TOS_NETCTL 0xc0 /* network control, as keepalived and FRR send */
-#define IP4_PROTO_OFF 9
-#define VRRP_HLEN 8
-#define VRRP_CSUM_OFF 6
 
 static const uint8_t vrrp_mcast_mac[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x12 };
 static const uint8_t bcast_mac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };

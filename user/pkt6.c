@@ -9,26 +9,10 @@
 #include <string.h>
 
 #include "pkt6.h"
+#include "pkt_wire.h"
 
-#define ETH_P_IPV6 0x86dd
-#define ETH_P_8021Q 0x8100
-#define VLAN_HLEN 4
-#define VLAN_VID_MAX 4094 /* IEEE 802.1Q: 4095 is reserved */
 #define IP6_TCLASS_NETCTL 0xc0 /* network control, as pkt.c's IPv4 TOS */
-#define IP6_HLIM 255
-#define IP6_NEXT_OFF 6
-#define IP6_HLIM_OFF 7
-#define IP6_SRC_OFF 8
-#define IP6_DST_OFF 24
-#define NH_ICMPV6 58
-#define VRRP_CSUM_OFF 6
 #define ICMP6_CSUM_OFF 2
-#define ND_NS 135
-#define ND_NA 136
-#define ND_HLEN 24 /* type, code, checksum, 4 bytes of flags/reserved, target (4.3, 4.4) */
-#define ND_TARGET_OFF 8
-#define ND_OPT_SLL 1
-#define ND_OPT_TLL 2
 #define ND_OPT_ETH_LEN 8 /* type, length 1 (in 8-byte units), the MAC: RFC 2464 8 */
 #define NA_FLAGS (PKT6_NA_ROUTER | PKT6_NA_SOLICITED | PKT6_NA_OVERRIDE)
 

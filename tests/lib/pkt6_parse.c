@@ -5,18 +5,7 @@
 #include <string.h>
 
 #include "pkt_parse.h"
-
-#define ETH_P_IPV6 0x86dd
-#define IP6_HLIM 255
-#define IP6_NEXT_OFF 6
-#define IP6_HLIM_OFF 7
-#define IP6_SRC_OFF 8
-#define IP6_DST_OFF 24
-#define NH_ICMPV6 58
-#define ND_NS 135
-#define ND_HLEN 24 /* type, code, checksum, 4 bytes of flags/reserved, target (4.3, 4.4) */
-#define ND_TARGET_OFF 8
-#define ND_OPT_SLL 1
+#include "pkt_wire.h"
 
 static const uint8_t sol_node_prefix[13] = { 0xff, 0x02, [11] = 0x01, [12] = 0xff };
 

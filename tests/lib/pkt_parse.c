@@ -8,14 +8,7 @@
 #include <string.h>
 
 #include "pkt_parse.h"
-
-#define ETH_P_IP 0x0800
-#define ETH_P_8021Q 0x8100
-#define ETH_P_8021AD 0x88a8
-#define VLAN_HLEN 4
-#define VLAN_VID_MASK 0x0fff
-#define IP4_PROTO_OFF 9
-#define VRRP_HLEN 8
+#include "pkt_wire.h"
 
 int pkt_parse_eth(const uint8_t *frame, size_t len, uint16_t *proto, uint16_t *vlan)
 {
