@@ -16,7 +16,6 @@
 #include "track.h"
 
 #define TRACK_ARGS 32
-#define NS_PER_S 1000000000ull
 
 void track_init(struct track_set *ts, int epfd)
 {
@@ -173,7 +172,7 @@ static void track_start(struct track_set *ts, struct track_check *t, uint64_t no
 	int ret;
 
 	/* The next run is due an interval after this one started, whatever it takes. */
-	t->next_ns = now_ns + (uint64_t)t->s.interval_s * NS_PER_S;
+	t->next_ns = now_ns + (uint64_t)t->s.interval_s * CLOCK_NS_PER_S;
 	if (track_argv(t->s.cmd, words, sizeof(words), argv, path, sizeof(path)))
 		ret = -EINVAL;
 	else if (access(path, X_OK))
@@ -185,7 +184,7 @@ static void track_start(struct track_set *ts, struct track_check *t, uint64_t no
 		track_result(ts, t, false, now_ns);
 		return;
 	}
-	t->deadline_ns = now_ns + (uint64_t)t->s.timeout_s * NS_PER_S;
+	t->deadline_ns = now_ns + (uint64_t)t->s.timeout_s * CLOCK_NS_PER_S;
 }
 
 static void track_reap(struct track_set *ts, struct track_check *t, uint64_t now_ns)
@@ -226,7 +225,7 @@ static void track_file_read(struct track_set *ts, struct track_file *f);
 
 void track_tick(struct track_set *ts, uint64_t now_ns)
 {
-	if (now_ns - ts->files_read_ns >= NS_PER_S) {
+	if (now_ns - ts->files_read_ns >= CLOCK_NS_PER_S) {
 		ts->files_read_ns = now_ns;
 		for (int i = 0; i < TRACK_FILES_MAX; i++)
 			if (ts->f[i].users && ts->f[i].wd < 0)
@@ -406,6 +405,6 @@ void track_stop(struct track_set *ts)
 			continue;
 		child_kill(&t->c);
 		while (t->c.pid > 0 && !child_reap(&t->c, &status))
-			child_wait(&t->c, clock_now_ns() + NS_PER_S);
+			child_wait(&t->c, clock_now_ns() + CLOCK_NS_PER_S);
 	}
 }
