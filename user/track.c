@@ -59,6 +59,7 @@ int track_add(struct track_set *ts, const struct opts_script *s, uint64_t now_ns
 	}
 	if (!free_slot)
 		return -ENOSPC;
+	ts->used = true;
 	memset(free_slot, 0, sizeof(*free_slot));
 	free_slot->s = *s;
 	free_slot->users = 1;
@@ -209,6 +210,8 @@ uint64_t track_deadline(const struct track_set *ts)
 {
 	uint64_t d = 0, x;
 
+	if (!ts->used)
+		return 0;
 	for (int i = 0; i < TRACK_MAX; i++) {
 		const struct track_check *t = &ts->t[i];
 
@@ -225,6 +228,8 @@ static void track_file_read(struct track_set *ts, struct track_file *f);
 
 void track_tick(struct track_set *ts, uint64_t now_ns)
 {
+	if (!ts->used)
+		return;
 	if (now_ns - ts->files_read_ns >= CLOCK_NS_PER_S) {
 		ts->files_read_ns = now_ns;
 		for (int i = 0; i < TRACK_FILES_MAX; i++)
@@ -310,6 +315,7 @@ int track_file_add(struct track_set *ts, const char *path)
 		if (ts->epfd >= 0)
 			epoll_ctl(ts->epfd, EPOLL_CTL_ADD, ts->ino_fd, &ev);
 	}
+	ts->used = true;
 	memset(free_slot, 0, sizeof(*free_slot));
 	snprintf(free_slot->path, sizeof(free_slot->path), "%s", path);
 	slash = strrchr(path, '/');

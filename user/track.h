@@ -48,6 +48,7 @@ struct track_set {
 	struct track_file f[TRACK_FILES_MAX];
 	uint64_t files_read_ns; /* the unwatched files (no inotify) were last read then */
 	bool changed; /* a check's health or a file's number changed: the instances look again */
+	bool used; /* a check or a file was ever added: else the loop's calls cost nothing */
 };
 
 void track_init(struct track_set *ts, int epfd);
