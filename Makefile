@@ -28,8 +28,8 @@ SKEL := $(BUILD)/vrrpd.skel.h
 PURE_SRCS := user/fsm.c user/pkt.c user/pkt6.c
 VRRPD_SRCS := $(PURE_SRCS) user/main.c user/daemon.c user/loop.c user/opts.c user/opts_arg.c user/log.c user/xdp.c user/pindir.c user/net.c user/tx.c \
 	user/inst.c user/inst_apply.c user/inst_tx.c user/inst_life.c user/host.c user/link.c user/hook.c user/child.c user/track.c user/group.c user/ctl.c user/conf.c user/mapdump.c \
-	user/vipq.c user/own.c user/priv.c
-ATROPOS_SRCS := atropos/atropos.c atropos/maps.c atropos/show.c atropos/change.c user/fsm.c user/ctl.c user/log.c user/mapdump.c user/own.c
+	user/event.c user/vipq.c user/own.c user/priv.c
+ATROPOS_SRCS := atropos/atropos.c atropos/maps.c atropos/show.c atropos/change.c atropos/watch.c user/fsm.c user/ctl.c user/log.c user/mapdump.c user/own.c
 
 VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
 ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
@@ -144,11 +144,11 @@ $(BUILD)/tests/test_ctl: tests/unit/test_ctl.c user/ctl.c user/log.c \
 	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_ctl.c user/ctl.c user/log.c
 
 # inst_apply() with fake effects: only the election and the log besides.
-$(BUILD)/tests/test_inst_apply: tests/unit/test_inst_apply.c user/inst_apply.c user/fsm.c user/log.c \
+$(BUILD)/tests/test_inst_apply: tests/unit/test_inst_apply.c user/inst_apply.c user/fsm.c user/log.c user/event.c \
 		$(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(SAN_CFLAGS) -Itests/unit -o $@ tests/unit/test_inst_apply.c user/inst_apply.c \
-		user/fsm.c user/log.c
+		user/fsm.c user/log.c user/event.c
 
 $(BUILD)/tests/test_opts: tests/unit/test_opts.c user/opts.c user/opts_arg.c user/log.c $(wildcard user/*.h include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * atropos's parts: atropos.c reads the command line, maps.c reads the pinned maps, show.c
- * prints what they hold (--state, --check, --watch, --prometheus), change.c asks the daemons
- * for changes through their control sockets.
+ * prints what they hold (--state, --check, --prometheus), change.c asks the daemons for changes
+ * through their control sockets, watch.c follows their event streams there (--watch).
  */
 #ifndef ATROPOS_H
 #define ATROPOS_H
@@ -84,11 +84,18 @@ const char *show_state_name(__u8 s);
 void show_json(const struct maps *m, const struct pinned_inst *in);
 int cmd_state(const struct args *a, const struct maps *m);
 int cmd_check(const struct args *a, const struct maps *m);
-int cmd_watch(const struct args *a, const struct maps *m);
 int cmd_prometheus(const struct args *a, const struct maps *m);
 
 /* change.c */
+/*
+ * A connection to the control socket of in's daemon, checked to be served by it (SO_PEERCRED):
+ * the socket, or -errno with a message printed.
+ */
+int daemon_connect(const struct args *a, const struct pinned_inst *in);
 int cmd_reload(const struct args *a, const struct maps *m);
 int cmd_change(const struct args *a, const struct maps *m);
+
+/* watch.c */
+int cmd_watch(const struct args *a, const struct maps *m);
 
 #endif /* ATROPOS_H */

@@ -14,9 +14,7 @@
 #include "clock.h"
 #include "ctl.h"
 
-/* Sends req to one daemon; reply gets its answer. 0, or -errno with a message printed. */
-static int request(const struct args *a, const struct pinned_inst *in, const char *req, char *reply,
-		   size_t len)
+int daemon_connect(const struct args *a, const struct pinned_inst *in)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct timeval tv = { .tv_sec = 2 };
@@ -24,7 +22,6 @@ static int request(const struct args *a, const struct pinned_inst *in, const cha
 	socklen_t clen = sizeof(struct ucred);
 	struct ucred cred = { 0 };
 	struct stat st;
-	ssize_t n;
 	int fd, ret;
 
 	if (ctl_path(path, sizeof(path), a->run_dir, in->ifname, in->key.vrid)) {
@@ -64,6 +61,18 @@ static int request(const struct args *a, const struct pinned_inst *in, const cha
 		close(fd);
 		return -EPERM;
 	}
+	return fd;
+}
+
+/* Sends req to one daemon; reply gets its answer. 0, or -errno with a message printed. */
+static int request(const struct args *a, const struct pinned_inst *in, const char *req, char *reply,
+		   size_t len)
+{
+	int fd = daemon_connect(a, in), ret;
+	ssize_t n;
+
+	if (fd < 0)
+		return fd;
 	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0 ||
 	    (n = recv(fd, reply, len - 1, 0)) <= 0) {
 		ret = errno ? -errno : -EIO;

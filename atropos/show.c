@@ -286,8 +286,6 @@ int cmd_state(const struct args *a, const struct maps *m)
 	return 0;
 }
 
-static volatile sig_atomic_t stop_watch;
-
 /* Nagios-style: 0 all master, 1 some backup, 2 some fault or not running (or none). */
 int cmd_check(const struct args *a, const struct maps *m)
 {
@@ -328,60 +326,4 @@ int cmd_check(const struct args *a, const struct maps *m)
 	else
 		printf("%s\n", line);
 	return worst;
-}
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_watch = 1;
-}
-
-/*
- * Transitions as they happen: the maps are read every 20 ms; since_ns changes with every
- * transition, so none is missed unless two fall within one poll (then the count of
- * master_transitions says so).
- */
-int cmd_watch(const struct args *a, const struct maps *m)
-{
-	static struct pinned_inst prev[MAX_INST], cur[MAX_INST];
-	struct timespec tick = { .tv_nsec = 20000000 };
-	int np, nc, i, j, seq = 0;
-
-	signal(SIGINT, on_stop);
-	signal(SIGTERM, on_stop);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	np = maps_load(a, m, prev, MAX_INST);
-	while (!stop_watch && (!a->count || seq < a->count)) {
-		nanosleep(&tick, NULL);
-		nc = maps_load(a, m, cur, MAX_INST);
-		for (i = 0; i < nc && (!a->count || seq < a->count); i++) {
-			const struct pinned_inst *o = NULL;
-
-			for (j = 0; j < np; j++)
-				if (maps_key_eq(&prev[j].key, &cur[i].key))
-					o = &prev[j];
-			if (o && o->cfg.since_ns == cur[i].cfg.since_ns)
-				continue;
-			seq++;
-			if (a->json) {
-				printf("{\"seq\":%d,\"ifname\":\"%s\",\"vrid\":%u,\"from\":\"%s\","
-				       "\"to\":\"%s\",\"reason\":\"%s\",\"priority\":%u}\n",
-				       seq, cur[i].ifname, cur[i].key.vrid,
-				       o ? show_state_name(o->cfg.state) : "NONE",
-				       show_state_name(cur[i].cfg.state),
-				       fsm_reason_name((enum vrrpd_reason)cur[i].cfg.reason),
-				       cur[i].cfg.priority);
-			} else {
-				printf("%d %s vrid %u: %s -> %s (%s), priority %u\n", seq,
-				       cur[i].ifname, cur[i].key.vrid,
-				       o ? show_state_name(o->cfg.state) : "NONE",
-				       show_state_name(cur[i].cfg.state),
-				       fsm_reason_name((enum vrrpd_reason)cur[i].cfg.reason),
-				       cur[i].cfg.priority);
-			}
-		}
-		memcpy(prev, cur, sizeof(prev[0]) * (size_t)nc);
-		np = nc;
-	}
-	return 0;
 }

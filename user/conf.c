@@ -244,7 +244,10 @@ static int conf_structure(const struct conf_words *ws, const char *name, struct 
 	return nblocks;
 }
 
-/* The command line's -f, --pin-dir, --rt-priority, --no-kernel-timer and --foreground win. */
+/*
+ * The command line's -f, --pin-dir, --rt-priority, --notify-fifo, --no-kernel-timer and
+ * --foreground win.
+ */
 static void conf_cmdline_wins(struct conf *c, const struct opts *cmdline)
 {
 	for (int i = 0; i < c->n; i++) {
@@ -256,6 +259,9 @@ static void conf_cmdline_wins(struct conf *c, const struct opts *cmdline)
 			snprintf(o->pin_dir, sizeof(o->pin_dir), "%s", cmdline->pin_dir);
 		if (cmdline->rt_priority != OPTS_RT_PRIORITY_DFL)
 			o->rt_priority = cmdline->rt_priority;
+		if (cmdline->notify_fifo[0])
+			snprintf(o->notify_fifo, sizeof(o->notify_fifo), "%s",
+				 cmdline->notify_fifo);
 		o->foreground = o->foreground || cmdline->foreground;
 		o->no_kernel_timer = o->no_kernel_timer || cmdline->no_kernel_timer;
 	}

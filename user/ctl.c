@@ -32,6 +32,10 @@ int ctl_req_parse(const char *line, int *arg)
 			continue;
 		if (i != CTL_REQ_PRIORITY && !line[w])
 			return i;
+		/* "watch SEQ": digits only. */
+		if (i == CTL_REQ_WATCH && line[w] == ' ' && line[w + 1] &&
+		    strspn(line + w + 1, "0123456789") == strlen(line + w + 1))
+			return i;
 		/* "priority N": a number, nothing after it. */
 		if (i == CTL_REQ_PRIORITY && line[w] == ' ' &&
 		    sscanf(line + w + 1, "%d%n", arg, &n) == 1 && !line[w + 1 + n])
@@ -134,7 +138,8 @@ static int ctl_read(int fd, ctl_handler handle, void *arg)
 	}
 	req[n] = '\0';
 	req[strcspn(req, "\r\n")] = '\0';
-	handle(arg, req, reply, sizeof(reply));
+	if (handle(arg, req, fd, reply, sizeof(reply)))
+		return 1; /* the handler's now */
 	ctl_reply(fd, reply);
 	return 1;
 }

@@ -7,6 +7,8 @@
  *       -> "ok STATE PRIORITY" (the instance's, once the request is carried out)
  *   reload (the daemon's -c file, for all its instances)
  *       -> "ok MESSAGE"
+ *   watch [SEQ] (the process's events, event.h)
+ *       -> "ok watching SEQ", then one message per event for as long as the client stays
  *   and "error MESSAGE" for anything that failed or that the daemon does not know.
  * atropos is the client; it never signals a pid read from a file.
  */
@@ -44,7 +46,8 @@ struct ctl {
 	X(INCREASE, "increase") /* -x, or +10 */ \
 	X(PRIORITY, "priority") /* "priority N", N 1..254 */ \
 	X(GARP, "garp") /* gratuitous ARPs again (Master only) */ \
-	X(RELOAD, "reload") /* the daemon reads its -c file again */
+	X(RELOAD, "reload") /* the daemon reads its -c file again */ \
+	X(WATCH, "watch") /* "watch [SEQ]": the events, as they come (event.h) */
 /* clang-format on */
 #define CTL_REQ_ENUM(name, word) CTL_REQ_##name,
 enum ctl_req { CTL_REQUESTS(CTL_REQ_ENUM) CTL_REQ_COUNT };
@@ -56,7 +59,11 @@ int ctl_req_parse(const char *line, int *arg);
 /* The line of a request (arg: priority N's), or -ENOSPC. */
 int ctl_req_format(char *buf, size_t len, enum ctl_req req, int arg);
 
-typedef void (*ctl_handler)(void *arg, const char *req, char *reply, size_t len);
+/*
+ * Answers req (from the client on fd) in reply; or keeps fd (a subscriber: true), which is then
+ * the handler's, and nothing is replied.
+ */
+typedef bool (*ctl_handler)(void *arg, const char *req, int fd, char *reply, size_t len);
 
 /* No socket, no client: what ctl_close may be given before ctl_open. */
 void ctl_init(struct ctl *c);

@@ -321,6 +321,12 @@ int daemon_setup(struct vrrpd *d, char *err, size_t errlen)
 		return -errno;
 	}
 	track_init(&d->tracks, d->epfd);
+	event_init(&d->ev, d->epfd);
+	if (d->vi[0]->o.notify_fifo[0]) {
+		ret = event_fifo_open(&d->ev, d->vi[0]->o.notify_fifo, err, errlen);
+		if (ret)
+			return ret;
+	}
 	/* Before the instance looks at its link, so that no change falls in between. */
 	d->link_watch = net_link_watch_open();
 	if (!d->link_watch) {
@@ -433,6 +439,7 @@ void daemon_teardown(struct vrrpd *d)
 			unlink(d->vi[i]->pidfile);
 		ctl_close(&d->vi[i]->ctl);
 	}
+	event_close(&d->ev);
 	if (d->epfd >= 0)
 		close(d->epfd);
 	if (d->timerfd >= 0)
@@ -522,10 +529,11 @@ int daemon_reload(struct vrrpd *d, char *msg, size_t len)
 		if (!ret && (strcmp(nv[i]->o.run_dir, d->vi[0]->o.run_dir) ||
 			     strcmp(nv[i]->o.pin_dir, d->vi[0]->o.pin_dir) ||
 			     nv[i]->o.rt_priority != d->vi[0]->o.rt_priority ||
+			     strcmp(nv[i]->o.notify_fifo, d->vi[0]->o.notify_fifo) ||
 			     nv[i]->o.no_kernel_timer != d->vi[0]->o.no_kernel_timer)) {
 			snprintf(
 				msg, len,
-				"-f, --pin-dir, --rt-priority and --no-kernel-timer cannot change on a reload: restart vrrpd");
+				"-f, --pin-dir, --rt-priority, --notify-fifo and --no-kernel-timer cannot change on a reload: restart vrrpd");
 			ret = -EINVAL;
 		}
 		if (ret) {

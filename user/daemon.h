@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "ctl.h"
+#include "event.h"
 #include "hook.h"
 #include "inst.h"
 #include "opts.h"
@@ -54,6 +55,7 @@ struct vrrpd {
 	int ring_budget; /* events this turn of the event loop may still take (RING_BATCH) */
 	struct vipq *q; /* -c: the VIPs' netlink requests on a thread of their own (vipq.h) */
 	struct track_set tracks; /* the health checks of every instance (--track-script) */
+	struct event_bus ev; /* the ordered events: watchers, --notify-fifo */
 	/* With -c FILE: RUN_DIR/FILE's name.pid, the process's own (for init scripts). */
 	char pidfile[2 * OPTS_PATH_MAX + 8];
 };

@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "clock.h"
+#include "event.h"
 #include "inst_int.h"
 #include "link.h"
 #include "log.h"
@@ -31,6 +32,14 @@ static void inst_group_verdict(struct inst *in, uint64_t now_ns)
 	group_write(&in->group, (uint8_t)in->fsm.state, in->link_ok,
 		    fsm_ready(&in->fsm) && !in->held, now_ns);
 	allows = group_allows(&in->group, now_ns);
+	if (allows != in->group_ok) {
+		char why[160];
+
+		event_emit(in->o, "group", "group=%s state=%s size=%d why=%s", in->group.key.name,
+			   allows ? "ready" : "hold", in->group.size,
+			   event_quote(why, sizeof(why),
+				       allows ? "all members can be master" : in->group.why));
+	}
 	/* A member's state follows its adverts: limited as they are (log_info_net). */
 	if (allows && !in->group_ok)
 		log_info_net(LOG_INST_FMT "group %s: all %d members can be master",
@@ -148,9 +157,31 @@ static void inst_apply_prio(struct inst *in, uint64_t now_ns)
 		return;
 	if (in->track_delta)
 		snprintf(tracked, sizeof(tracked), ", %+d from tracking", in->track_delta);
+	event_emit(in->o, "priority", "priority=%d configured=%d admin=%d tracking=%d", prio,
+		   in->o->priority, in->admin_prio, in->track_delta);
+	if (in->fsm.state == FSM_MASTER || in->fsm.state == FSM_BACKUP)
+		event_fifo_instance(
+			in->o, in->fsm.state == FSM_MASTER ? "MASTER_PRIORITY" : "BACKUP_PRIORITY",
+			prio);
 	log_info(LOG_INST_FMT "priority %d (configured %d%s)", LOG_INST_ARGS(in->o), prio,
 		 in->o->priority, tracked);
 	inst_apply(in, &out, now_ns);
+}
+
+/*
+ * A tracked object's change to the event stream: kind (interface, script, file, process), what
+ * (its name), its new state, the weight it adds while down (weighted; else it FAULTs), detail.
+ */
+static void inst_event_track(const struct inst *in, const char *kind, const char *what,
+			     const char *state, bool weighted, int weight, const char *detail)
+{
+	char qw[2 * OPTS_PATH_MAX], qd[200], w[16] = "fault";
+
+	if (weighted)
+		snprintf(w, sizeof(w), "%d", weight);
+	event_emit(in->o, "track", "kind=%s object=%s state=%s weight=%s detail=%s", kind,
+		   event_quote(qw, sizeof(qw), what), state, w,
+		   event_quote(qd, sizeof(qd), detail));
 }
 
 /* --track-script: the health checks (track.c) this instance depends on, as last decided. */
@@ -172,6 +203,9 @@ static int inst_script_check(struct inst *in)
 		else if (!down && in->script_down[i])
 			log_info(LOG_INST_FMT "tracked script '%s' is healthy again",
 				 LOG_INST_ARGS(in->o), sc->cmd);
+		if (down != in->script_down[i])
+			inst_event_track(in, "script", sc->cmd, down ? "failing" : "healthy",
+					 sc->weighted, sc->weight, t ? t->last : "");
 		in->script_down[i] = down;
 		if (down && !sc->weighted && !in->track_fault[0])
 			snprintf(in->track_fault, sizeof(in->track_fault),
@@ -199,6 +233,9 @@ static int inst_file_check(struct inst *in)
 		else if (!bad && (in->file_bad[i] || add != in->file_delta[i]))
 			log_info(LOG_INST_FMT "tracked file %s %s: priority %+d",
 				 LOG_INST_ARGS(in->o), of->path, f ? f->last : "", add);
+		if (bad != in->file_bad[i] || (!bad && add != in->file_delta[i]))
+			inst_event_track(in, "file", of->path, bad ? "bad" : "ok", !bad, add,
+					 f ? f->last : "");
 		in->file_bad[i] = bad;
 		in->file_delta[i] = add;
 		if (bad && !in->track_fault[0])
@@ -230,6 +267,9 @@ static void inst_track_check(struct inst *in, uint64_t now_ns)
 		else if (!down && in->track_down[i])
 			log_info(LOG_INST_FMT "tracked interface %s is up", LOG_INST_ARGS(in->o),
 				 t->ifname);
+		if (down != in->track_down[i])
+			inst_event_track(in, "interface", t->ifname, down ? "down" : "up",
+					 t->weight, t->weight, "");
 		in->track_down[i] = down;
 		if (down && !t->weight && !in->track_fault[0])
 			snprintf(in->track_fault, sizeof(in->track_fault),
@@ -282,6 +322,7 @@ static bool inst_link_stable(struct inst *in, bool ok, uint64_t now_ns, uint64_t
 void inst_link_check(struct inst *in, uint64_t now_ns)
 {
 	struct fsm_input l = { .type = FSM_IN_LINK_DOWN };
+	char q[sizeof(in->track_fault) + 8];
 	const char *why;
 	bool ok = inst_link_query(in, now_ns, &why);
 
@@ -295,6 +336,8 @@ void inst_link_check(struct inst *in, uint64_t now_ns)
 	if (ok == in->link_ok)
 		return;
 	in->link_ok = ok;
+	event_emit(in->o, "link", "state=%s why=%s", ok ? "up" : "down",
+		   event_quote(q, sizeof(q), ok ? "" : why));
 	if (ok) {
 		log_info(LOG_INST_FMT "link up", LOG_INST_ARGS(in->o));
 		l.type = FSM_IN_LINK_UP;

@@ -11,6 +11,7 @@
 
 #include "addr.h"
 #include "clock.h"
+#include "event.h"
 #include "inst_int.h"
 #include "log.h"
 #include "vipq.h"
@@ -126,6 +127,24 @@ static bool inst_reason_net(enum vrrpd_reason r)
 	       r == VRRPD_R_PRIO_ZERO;
 }
 
+/*
+ * A transition to the event stream and the --notify-fifo (event.h), in the order of the
+ * transitions. Adverts cause them at the pace of the protocol's timers at most (a Backup takes
+ * over only when its Master_Down_Timer expires), so a flood cannot make more of them.
+ */
+static void inst_event_state(const struct inst *in, const struct fsm_out *out)
+{
+	char why[128];
+
+	event_emit(in->o, "state", "from=%s to=%s reason=%s priority=%d",
+		   fsm_state_name(out->old_state), fsm_state_name(out->new_state),
+		   event_quote(why, sizeof(why), fsm_reason_name(out->reason)), in->fsm.priority);
+	/* keepalived's words: STOP for the end of the instance. */
+	event_fifo_instance(in->o,
+			    out->new_state == FSM_INIT ? "STOP" : fsm_state_name(out->new_state),
+			    in->fsm.priority);
+}
+
 void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
 {
 	enum vipq_op op = VIPQ_NONE;
@@ -142,6 +161,8 @@ void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
 	if (act & FSM_ACT_STATE) {
 		void (*say)(const char *, ...) = inst_reason_net(out->reason) ? log_info_net :
 										log_info;
+
+		inst_event_state(in, out);
 
 		in->cfg.since_ns = now_ns;
 		in->cfg.reason = (uint8_t)out->reason;

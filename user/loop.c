@@ -15,6 +15,7 @@
 #include "addr.h"
 #include "clock.h"
 #include "daemon.h"
+#include "event.h"
 #include "log.h"
 #include "net.h"
 #include "vipq.h"
@@ -54,7 +55,7 @@ int loop_ring_event(void *ctx, void *data, size_t len)
 }
 
 /* One request from atropos (ctl.h): carry it out, say the state it left. */
-static void on_request(void *arg, const char *req, char *reply, size_t len)
+static bool on_request(void *arg, const char *req, int fd, char *reply, size_t len)
 {
 	struct vinst *v = arg;
 	int arg_n, ret, r = ctl_req_parse(req, &arg_n);
@@ -62,14 +63,17 @@ static void on_request(void *arg, const char *req, char *reply, size_t len)
 
 	if (r < 0) {
 		snprintf(reply, len, "error unknown request '%.64s'", req);
-		return;
+		return false;
 	}
+	if (r == CTL_REQ_WATCH) /* the process's events, whichever instance's socket */
+		return event_subscribe(&v->d->ev, fd, strchr(req, ' ') ? strchr(req, ' ') + 1 : "",
+				       reply, len);
 	if (r == CTL_REQ_RELOAD) {
 		/* v may be stopped by it: nothing of v is used after. */
 		ret = daemon_reload(v->d, msg, sizeof(msg));
 		log_info("atropos: reload: %s", msg);
 		snprintf(reply, len, "%s %s", ret ? "error" : "ok", msg);
-		return;
+		return false;
 	}
 	ret = inst_command(&v->inst, (enum ctl_req)r, arg_n, clock_now_ns(), msg, sizeof(msg));
 	log_info(LOG_INST_FMT "atropos: %s: %s", LOG_INST_ARGS(&v->o), req, ret ? msg : "done");
@@ -78,6 +82,7 @@ static void on_request(void *arg, const char *req, char *reply, size_t len)
 	else
 		snprintf(reply, len, "ok %s %d", fsm_state_name(v->inst.fsm.state),
 			 v->inst.fsm.priority);
+	return false;
 }
 
 static void arm_timer(struct vrrpd *d, uint64_t deadline_ns)
@@ -157,11 +162,13 @@ static uint64_t next_down_deadline(const struct vrrpd *d)
  */
 #define PRE_WAKE_NS 1000000ull
 
-/* Which instance, if any, has fd as its control socket or one of its script's fds. */
-static bool vinst_fd(struct vrrpd *d, int fd)
+/* Whether fd is a watcher's, or which instance's control socket or script's fd it is. */
+static bool vinst_fd(struct vrrpd *d, int fd, uint32_t events)
 {
 	int i;
 
+	if (event_on_fd(&d->ev, fd, events))
+		return true;
 	for (i = 0; i < d->nvi; i++) {
 		if (ctl_on_fd(&d->vi[i]->ctl, fd, clock_now_ns(), on_request, d->vi[i]))
 			return true;
@@ -239,7 +246,7 @@ int loop_run(struct vrrpd *d)
 					if (d->vi[j]->started)
 						inst_link_check(&d->vi[j]->inst, now);
 			} else {
-				vinst_fd(d, evs[i].data.fd);
+				vinst_fd(d, evs[i].data.fd, evs[i].events);
 			}
 		}
 		/*

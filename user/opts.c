@@ -48,6 +48,9 @@ static const struct opts_def opts_table[] = {
 	  .help = "interface that carries the instance (required)" },
 	{ FN_OPT('v', "vrid", "VRID", OPTS_INSTANCE, opts_v_vrid),
 	  .help = "virtual router id 1..255; VMAC 00:00:5e:00:01:VRID (required)" },
+	{ FN_OPT(0, "name", "NAME", OPTS_INSTANCE, opts_v_name),
+	  .help = "the instance's name in the events and --notify-fifo's lines\n"
+		  "(default IFACE-VRID, IPv6 IFACE-VRID-6)" },
 	{ FN_OPT('p', "priority", "PRIO", OPTS_INSTANCE, opts_v_prio),
 	  .help = "priority 1..255, 255 = address owner (default " STR(VRRP_PRIO_DFL) ")" },
 	{ FN_OPT('d', "interval", "SECS", OPTS_INSTANCE, opts_v_interval),
@@ -107,6 +110,9 @@ static const struct opts_def opts_table[] = {
 	  .help = "directory for pid and state files (default " VRRPD_RUN_DIR_DFL ")" },
 	{ FLAG_OPT(0, "foreground", OPTS_K_SET, OPTS_PROCESS, foreground),
 	  .help = "stay in the foreground, log to stderr" },
+	{ PATH_OPT(0, "notify-fifo", "PATH", OPTS_PROCESS, notify_fifo, "FIFO path"),
+	  .help = "write every transition (and priority change) to the FIFO PATH\n"
+		  "as keepalived's notify_fifo does: INSTANCE \"NAME\" MASTER 100" },
 	{ PATH_OPT(0, "pin-dir", "DIR", OPTS_PROCESS, pin_dir, "pin directory"),
 	  .help = "bpffs directory of the pinned maps (default " VRRPD_PIN_DIR_DFL ")" },
 	{ INT_OPT(0, "rt-priority", "N", OPTS_PROCESS, rt_priority, 0, OPTS_RT_PRIORITY_MAX,
@@ -497,6 +503,9 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 	if (o->group[0] && !o->monitor)
 		return opts_err(err, errlen, "--group '%s' needs -M N (the group's size)",
 				o->group);
+	if (!o->name[0])
+		snprintf(o->name, sizeof(o->name), "%s-%d%s", o->ifname, o->vrid,
+			 o->family == AF_INET6 ? "-6" : "");
 	if (o->family == AF_INET6) {
 		int ret = opts_finish6(o, pd, err, errlen);
 

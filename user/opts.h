@@ -12,6 +12,7 @@
 
 #define OPTS_MAX_VIPS 32
 #define OPTS_PATH_MAX 256
+#define OPTS_NAME_MAX 64 /* --name, with its NUL */
 #define OPTS_GARP_COUNT_DFL 5
 #define OPTS_GARP_COUNT_MAX 100
 #define OPTS_GARP_INTERVAL_DFL_MS 100
@@ -64,6 +65,8 @@ struct opts_file {
 
 struct opts {
 	char ifname[IF_NAMESIZE]; /* -i */
+	/* --name: in the events and the --notify-fifo; default IFACE-VRID (IPv6: IFACE-VRID-6) */
+	char name[OPTS_NAME_MAX];
 	uint8_t vrid; /* -v, 1..255 */
 	uint8_t priority; /* -p, 1..255, default 100 */
 	uint16_t adver_int_cs; /* -d SECS (fractional in v3), default 100 cs */
@@ -90,6 +93,7 @@ struct opts {
 	int garp_refresh_s; /* --garp-refresh: one more every S seconds while master, 0: off */
 	char run_dir[OPTS_PATH_MAX]; /* -f, default /run/vrrpd */
 	char pin_dir[OPTS_PATH_MAX]; /* --pin-dir, default /sys/fs/bpf/vrrpd */
+	char notify_fifo[OPTS_PATH_MAX]; /* --notify-fifo: events, keepalived's FIFO lines */
 	bool foreground; /* --foreground */
 	int rt_priority; /* --rt-priority: the process's SCHED_FIFO priority, 0: none */
 	bool no_kernel_timer; /* --no-kernel-timer: Master_Down_Timers in vrrpd, not in XDP */

@@ -503,6 +503,20 @@ OPTS_FN(opts_v_group)
 	return 0;
 }
 
+/* A name a FIFO line quotes ("NAME") and a consumer's shell takes as one word. */
+OPTS_FN(opts_v_name)
+{
+	if (!arg[0] || strlen(arg) >= sizeof(o->name) ||
+	    strspn(arg, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.:@+-") !=
+		    strlen(arg))
+		return opts_err(
+			err, errlen,
+			"invalid name '%s' for --name: 1..%d letters, digits, '_', '.', ':', '@', '+', '-'",
+			arg, (int)sizeof(o->name) - 1);
+	snprintf(o->name, sizeof(o->name), "%s", arg);
+	return 0;
+}
+
 OPTS_FN(opts_v_track)
 {
 	return opts_track(o, arg, err, errlen);

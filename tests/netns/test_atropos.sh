@@ -81,9 +81,12 @@ t_eq atropos_bpftool_stats_fields \
 
 # --- Changing, watched --------------------------------------------------------------------------------
 t_phase
+# Subscribed once r1's socket holds the watcher's connection (no time to guess).
+conns() { lab_exec r1 ss -xH state connected | grep -c "$LAB_DIR/r1/vrrpd-eth0-51.sock"; }
+N0=$(conns)
 A r1 --watch --count 2 -v 51 >"$LAB_DIR/watch" &
 WATCH=$!
-sleep 0.3
+t_check atropos_watch_subscribed t_wait_ms 5000 eval '[ "$(conns)" -gt "$N0" ]'
 OUT=$(A r1 -b -v 51)
 t_eq atropos_backup_returns_backup "$OUT" "eth0 vrid 51: BACKUP, priority 200 (configured 200)"
 t_check atropos_backup_peer_takes_over t_wait_ms 2000 t_only r2 "$VIP"
@@ -92,7 +95,7 @@ t_eq atropos_backup_reason "$(J r1 .reason)" "atropos --backup"
 A r1 --resume -v 51 >/dev/null
 t_check atropos_resume_preempts t_wait_ms 3000 t_only r1 "$VIP"
 wait "$WATCH"
-t_eq atropos_watch_numbered_in_order "$(cut -d' ' -f1-7 "$LAB_DIR/watch")" \
+t_eq atropos_watch_numbered_in_order "$(cut -d' ' -f1,3-8 "$LAB_DIR/watch")" \
 	"1 eth0 vrid 51: MASTER -> BACKUP
 2 eth0 vrid 51: BACKUP -> MASTER"
 t_check atropos_watch_reason grep -q "(atropos --backup)" "$LAB_DIR/watch"

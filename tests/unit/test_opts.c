@@ -220,6 +220,9 @@ static const struct misuse misuses[] = {
 	  "the magic packet (-I, -O) is IPv4's: not with IPv6 addresses" },
 	{ "no_accept_without_vmac", "-i eth0 -v 1 -n --no-accept 10.0.0.1",
 	  "--no-accept needs the VMAC: it drops what comes to a VIP at the VMAC (remove -n)" },
+	{ "name_blank", "-i eth0 -v 1 --name a\"b 10.0.0.1",
+	  "invalid name 'a\"b' for --name: 1..63 letters, digits" },
+	{ "name_empty", "-i eth0 -v 1 --name '' 10.0.0.1", "invalid name '' for --name" },
 	{ "group_without_M", "-i eth0 -v 1 --group lan 10.0.0.1",
 	  "--group 'lan' needs -M N (the group's size)" },
 	{ "group_name_long", "-i eth0 -v 1 -M 2 --group abcdefghijklmnop 10.0.0.1",
@@ -522,6 +525,15 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -M 2 --group dmz-1 10.1.1.1"), 0);
 	CHECK(!strcmp(o.group, "dmz-1"));
 	CHECK_EQ(o.monitor, 2);
+	/* --name: keepalived's instance names; default IFACE-VRID, -6 for IPv6. */
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 51 --name VI_1 10.1.1.1"), 0);
+	CHECK(!strcmp(o.name, "VI_1"));
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 51 10.1.1.1"), 0);
+	CHECK(!strcmp(o.name, "eth0-51"));
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 51 fe80::1"), 0);
+	CHECK(!strcmp(o.name, "eth0-51-6"));
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --notify-fifo /run/vrrp.fifo 10.1.1.1"), 0);
+	CHECK(!strcmp(o.notify_fifo, "/run/vrrp.fifo"));
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --checksum rfc9568 10.1.1.1"), 0);
 	CHECK_EQ(o.csum_mode, VRRPD_CSUM_RFC9568);
 	/* Fifteen characters is the most Linux takes. */
