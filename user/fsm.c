@@ -114,6 +114,8 @@ static void fsm_enter_master(struct fsm *f, uint64_t now_ns, struct fsm_out *out
 	f->adver_deadline_ns = fsm_adver_next_ns(f, now_ns);
 	f->down_deadline_ns = 0;
 	f->answered_ns = 0;
+	/* The takeover's burst: another master met within fsm_regarp's bound adds none. */
+	f->regarp_ns = now_ns;
 	f->prio0_seen = false;
 	f->preempting = false;
 }
@@ -135,6 +137,39 @@ static void fsm_answer(struct fsm *f, uint64_t now_ns, struct fsm_out *out)
 	 * (on the grid the two alternated: 165 adverts/s at 10 ms in make bench, not 100).
 	 */
 	f->adver_deadline_ns = now_ns + fsm_adver_ns(f);
+}
+
+/*
+ * At most one burst of gratuitous ARPs per Advertisement_Interval, and per second under one
+ * (the burst itself takes 0.5 s at the defaults, 5 x 100 ms).
+ */
+#define FSM_REGARP_MIN_NS FSM_NS_PER_S
+
+/*
+ * D6: S8 met another master, and we stay (keepalived's garp_lower_prio_repeat): the network
+ * between us was cut, the other took over, and it now hears us again. While it was master, the
+ * switches learned the VMAC on its port, and the hosts (-n) its MAC for the VIPs. It gives the
+ * addresses up, but nothing it does moves those back; nor does our advert where it does not
+ * leave from the VMAC (--peer: through the kernel's IP path, from the interface's MAC), and never
+ * for the hosts' neighbour caches (-n). So the takeover's burst again, but once per
+ * Advertisement_Interval (FSM_REGARP_MIN_NS at least), and not within one of our takeover's
+ * burst: VRRPv3 has no authentication, and a host that floods lower priority adverts (the XDP
+ * program already passes one an interval) gets one burst an interval from us, not one per
+ * advert.
+ */
+static void fsm_regarp(struct fsm *f, uint64_t now_ns, const struct fsm_advert *adv,
+		       struct fsm_out *out)
+{
+	uint64_t gap = fsm_adver_ns(f) > FSM_REGARP_MIN_NS ? fsm_adver_ns(f) : FSM_REGARP_MIN_NS;
+
+	if (f->regarp_ns && now_ns - f->regarp_ns < gap)
+		return;
+	f->regarp_ns = now_ns;
+	out->actions |= FSM_ACT_GARP;
+	out->met_ip = adv->saddr;
+	out->met_priority = adv->priority;
+	out->met_prev_ns = f->met_ns;
+	f->met_ns = now_ns;
 }
 
 /*
@@ -227,9 +262,11 @@ static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_a
 		return;
 	/*
 	 * RFC 9568 6.4.3 (S8): discard a lower priority advert but send ours at once, so the other
-	 * router (which may have just come up as Master) steps down without waiting an interval.
+	 * router (which may have just come up as Master) steps down without waiting an interval;
+	 * and, another master met, our gratuitous ARPs again.
 	 */
 	fsm_answer(f, now_ns, out);
+	fsm_regarp(f, now_ns, adv, out);
 }
 
 /*

@@ -77,7 +77,11 @@ enum fsm_action {
 	FSM_ACT_SEND_ADVERT = 1u << 0, /* an advert with the current priority */
 	FSM_ACT_SEND_PRIO0 = 1u << 1, /* an advert with priority 0 (S9) */
 	FSM_ACT_ADD_VIPS = 1u << 2,
-	FSM_ACT_GARP = 1u << 3, /* gratuitous ARP burst for every VIP, after ADD_VIPS */
+	/*
+	 * Gratuitous ARP burst for every VIP, after ADD_VIPS. Without FSM_ACT_STATE: a Master met
+	 * another master and stays (S8, out.met_*), and announces itself again.
+	 */
+	FSM_ACT_GARP = 1u << 3,
 	FSM_ACT_DEL_VIPS = 1u << 4,
 	FSM_ACT_HOOK_UP = 1u << 5, /* entered Master */
 	FSM_ACT_HOOK_DOWN = 1u << 6, /* left Master */
@@ -98,6 +102,13 @@ struct fsm_out {
 	 * instances share a wake-up; FSM_IN_TIMER never acts on a Backup before deadline_ns.
 	 */
 	uint64_t due_ns;
+	/*
+	 * FSM_ACT_GARP without FSM_ACT_STATE: the other master, whose advert was S8's, and when
+	 * the previous one was met (0: never), for the caller's log: a flood meets one an interval.
+	 */
+	union vrrpd_addr met_ip;
+	uint8_t met_priority;
+	uint64_t met_prev_ns;
 };
 
 struct fsm {
@@ -107,6 +118,8 @@ struct fsm {
 	uint16_t master_adver_int_cs; /* learned (v3 Backup), else ours */
 	uint64_t adver_deadline_ns; /* Master: next advert */
 	uint64_t answered_ns; /* Master: the last advert sent at once in answer (S6, S8); 0: none */
+	uint64_t regarp_ns; /* Master: the last burst of gratuitous ARPs (takeover, another master) */
+	uint64_t met_ns; /* the last burst for another master (D6); 0: none */
 	uint64_t down_deadline_ns; /* Backup: Master_Down_Timer */
 	uint64_t last_rx_ns; /* arrival of the newest advert seen, from anyone */
 	uint64_t master_rx_ns; /* arrival of the newest advert accepted from the master we follow */

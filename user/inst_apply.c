@@ -145,6 +145,25 @@ static void inst_event_state(const struct inst *in, const struct fsm_out *out)
 			    in->fsm.priority);
 }
 
+/*
+ * D6, S8 with another master (fsm.c fsm_regarp): the split brain heals. A host flooding low
+ * priority adverts meets us once an interval: one line, then none until a meeting comes a minute
+ * after the one before (as the warnings about adverts, INST_WARN_GAP_NS), and limited as the rest
+ * besides (log_info_net).
+ */
+static void inst_say_met(const struct inst *in, const struct fsm_out *out, uint64_t now_ns)
+{
+	const char *again = inst_v6(in) ? ", unsolicited NAs again" : ", gratuitous ARPs again";
+	char buf[INET6_ADDRSTRLEN];
+
+	if (!(out->actions & FSM_ACT_GARP) || (out->actions & FSM_ACT_STATE) ||
+	    (out->met_prev_ns && now_ns - out->met_prev_ns < INST_WARN_GAP_NS))
+		return;
+	log_info_net(LOG_INST_FMT "another master (%s, priority %d) met: we stay master%s",
+		     LOG_INST_ARGS(in->o), addr_str(in->key.family, &out->met_ip, buf),
+		     out->met_priority, in->o->garp_count > 0 ? again : "");
+}
+
 void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
 {
 	enum vipq_op op = VIPQ_NONE;
@@ -179,6 +198,7 @@ void inst_apply(struct inst *in, const struct fsm_out *out, uint64_t now_ns)
 				 out->old_state == FSM_MASTER ? ", addresses removed" : "");
 		}
 	}
+	inst_say_met(in, out, now_ns);
 	/* Also after S7, which follows the new master without a separate MASTER_CHANGED. */
 	if ((act & (FSM_ACT_MASTER_CHANGED | FSM_ACT_STATE)) && in->fsm.state == FSM_BACKUP &&
 	    !addr_is_zero(&in->fsm.master_ip))

@@ -625,10 +625,13 @@ static void test_s7_master_equal_higher_addr(void)
 	CHECK_EQ(fake_advert(&k, ip4(9, 0, 0, 3), 100, 100), 0);
 	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
-	/* 10.0.0.1 < 10.0.0.2: stay Master (an interval later: answered again). */
+	/*
+	 * 10.0.0.1 < 10.0.0.2: stay Master (an interval later: answered again, and, an interval
+	 * after the takeover's, the gratuitous ARPs again).
+	 */
 	k.now_ns += 1 * S;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 100, 100), 0);
-	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT | FSM_ACT_GARP);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	/* Our own advert echoed back: no step down, no answer. */
 	k.now_ns += 10 * MS;
@@ -668,6 +671,72 @@ static void test_s8_master_lower_prio(void)
 }
 
 /*
+ * S8 with another master (the split brain heals, fsm.c fsm_regarp): a Master that has been one
+ * for an interval and hears a lower priority advert sends its gratuitous ARPs again, with its
+ * answer; not again within an interval (1 s at least), however many adverts come; never for a
+ * resignation (S6), our own advert echoed, or within an interval of our takeover's burst.
+ */
+static void test_s8_another_master_garps_again(void)
+{
+	struct fake k;
+	uint64_t t;
+	int i;
+
+	fake_init(&k, 3, 200, true, 300);
+	fake_to_master(&k);
+	/* Within an interval of the takeover: its burst is still the last word. */
+	k.now_ns += 2 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 100, 300), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	/* Split brain: the other router took over, then hears us again. */
+	k.now_ns += 60 * S;
+	t = k.now_ns;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 100, 300), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT | FSM_ACT_GARP);
+	CHECK_EQ(k.out.new_state, FSM_MASTER);
+	CHECK_EQ(k.out.reason, VRRPD_R_NONE);
+	CHECK_EQ(k.out.met_ip.v4, ip4(10, 0, 0, 9));
+	CHECK_EQ(k.out.met_priority, 100);
+	CHECK_EQ(k.out.met_prev_ns, 0); /* the first meeting (the caller logs it) */
+	/* A flood of them (and resignations) within the interval: no second burst. */
+	for (i = 1; i < 300; i++) {
+		k.now_ns = t + (uint64_t)i * 10 * MS;
+		CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 7 + i % 3), i % 5 ? 50 : 0, 300), 0);
+		CHECK(!(k.out.actions & FSM_ACT_GARP));
+		CHECK_EQ(k.f.state, FSM_MASTER);
+	}
+	/* One interval on: again. An equal priority from a lower address is another master too. */
+	k.now_ns = t + 3 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 1), 200, 300), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT | FSM_ACT_GARP);
+	CHECK_EQ(k.out.met_priority, 200);
+	CHECK_EQ(k.out.met_prev_ns, t);
+	/* A resignation (S6) and our own advert echoed never are. */
+	k.now_ns = t + 7 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 0, 300), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	k.now_ns += 1 * MS;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 2), 200, 300), 0);
+	CHECK_EQ(k.out.actions, 0);
+
+	/* At 10 ms, once a second at most, not once an interval. */
+	fake_init(&k, 3, 200, true, 1);
+	fake_to_master(&k);
+	k.now_ns += 5 * S;
+	t = k.now_ns;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 100, 1), 0);
+	CHECK(k.out.actions & FSM_ACT_GARP);
+	for (i = 1; i < 100; i++) {
+		k.now_ns = t + (uint64_t)i * 10 * MS;
+		CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 100, 1), 0);
+		CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	}
+	k.now_ns = t + 1 * S;
+	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 100, 1), 0);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT | FSM_ACT_GARP);
+}
+
+/*
  * S6, S8 under a flood: a Master answers at once, but once an Advertisement_Interval at most;
  * the routine adverts keep their rhythm; a new term as Master answers at once again.
  */
@@ -679,10 +748,11 @@ static void test_s8_answer_once_an_interval(void)
 
 	fake_init(&k, 3, 200, true, 100);
 	fake_to_master(&k);
-	k.now_ns += 300 * MS;
+	/* An interval after the takeover: the gratuitous ARPs again too (S8, fsm_regarp). */
+	k.now_ns += 1300 * MS;
 	t = k.now_ns;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
-	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT | FSM_ACT_GARP);
 	CHECK_EQ(k.out.deadline_ns, t + 1 * S);
 	/* 99 more within the interval, lower priority and priority 0: no answer, same deadline. */
 	for (i = 1; i < 100; i++) {
@@ -700,7 +770,7 @@ static void test_s8_answer_once_an_interval(void)
 	CHECK_EQ(k.out.deadline_ns, NEXT(&k, t + 1 * S));
 	k.now_ns = t + 1 * S + 1 * MS;
 	CHECK_EQ(fake_advert(&k, ip4(10, 0, 0, 9), 1, 100), 0);
-	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT | FSM_ACT_GARP);
 	CHECK_EQ(k.out.deadline_ns, t + 2 * S + 1 * MS);
 	/* S7 is never held back: a higher priority within the interval still wins. */
 	k.now_ns += 5 * MS;
@@ -1261,6 +1331,7 @@ int main(void)
 	RUN(test_s7_ipv6_addresses);
 	RUN(test_s8_master_lower_prio);
 	RUN(test_s8_answer_once_an_interval);
+	RUN(test_s8_another_master_garps_again);
 	RUN(test_s9_shutdown_master);
 	RUN(test_s9_shutdown_backup);
 	RUN(test_link_down_master_to_fault_and_back);

@@ -231,6 +231,41 @@ static void test_step_down(void)
 	CHECK_EQ(in.cfg.lease_until_ns, 0);
 }
 
+/*
+ * S8, another master met (D6, the split brain heals): the answer, then the takeover's burst again,
+ * first GARP at once; no addresses to add, no script, no state.
+ */
+static void test_another_master(void)
+{
+	struct fsm_input adv = { .type = FSM_IN_ADVERT };
+
+	setup(true, false);
+	takeover();
+	in.garp_left = 0;
+	nseen = 0;
+	adv.adv.rx_ns = T_START + 15 * S;
+	inet_pton(AF_INET, "10.0.0.3", &adv.adv.saddr.v4);
+	adv.adv.priority = 50;
+	adv.adv.adver_int_cs = 100;
+	step(&adv, T_START + 15 * S);
+	CHECK_EQ(in.fsm.state, FSM_MASTER);
+	CHECK_EQ(at(E_ADVERT), 0);
+	CHECK_EQ(at(E_GARPS), 1);
+	CHECK(at(E_PUBLISH) > at(E_GARPS));
+	CHECK(at(E_MAGIC) > at(E_PUBLISH));
+	CHECK_EQ(at(E_VIPS_ADD), -1);
+	CHECK_EQ(at(E_HOOK_UP), -1);
+	CHECK_EQ(at(E_HOOK_DOWN), -1);
+	CHECK_EQ(in.garp_left, 2);
+	/* Within the interval, another: the answer is held back, and so is the burst. */
+	nseen = 0;
+	in.garp_left = 0;
+	adv.adv.rx_ns += S / 2;
+	step(&adv, adv.adv.rx_ns);
+	CHECK_EQ(at(E_GARPS), -1);
+	CHECK_EQ(in.garp_left, 0);
+}
+
 /* S9 as Master: priority 0 first, then the addresses, then the STOP script. */
 static void test_shutdown_as_master(void)
 {
@@ -305,6 +340,7 @@ int main(void)
 	RUN(test_takeover_with_vmac);
 	RUN(test_takeover_without_vmac);
 	RUN(test_step_down);
+	RUN(test_another_master);
 	RUN(test_shutdown_as_master);
 	RUN(test_resign_leaves_the_rest);
 	RUN(test_takeover_queued);
