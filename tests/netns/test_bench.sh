@@ -3,7 +3,8 @@
 # every part against vrrpd and keepalived and writes results.json, the report and the plots.
 # Nothing here is about speed; what is checked is that each part measured what it claims: the
 # XDP cases took their path, every failover run had a takeover with its times in the capture,
-# the floods and starvation ran on both implementations, idle rows came with both roles.
+# the floods and starvation ran on both implementations, idle rows came with both roles, the
+# shared health check ran under both with every instance master.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -26,7 +27,7 @@ else
 fi
 q() { jq -r "$1" "$R" 2>/dev/null; }
 
-t_eq bench_results_all_parts "$(q '[.xdp, .failover, .flood, .starve, .idle] | map(. != null) | all')" true
+t_eq bench_results_all_parts "$(q '[.xdp, .failover, .flood, .starve, .idle, .track] | map(. != null) | all')" true
 t_eq bench_machine_recorded "$(q '.machine | (.cpu | length > 0) and (.kernel | length > 0)')" true
 # xdp_cost exits non-zero when a case does not take its path, so rows mean checked verdicts.
 t_eq bench_xdp_cases "$(q '[.xdp.rows[] | select(.mode == "repeat") | .name] | sort | join(" ")')" \
@@ -61,6 +62,11 @@ t_eq bench_idle_roles "$(q '[.idle.rows[] | "\(.impl):\(.role)"] | unique | join
 t_eq bench_idle_in_role "$(q '[.idle.rows[] | select(.all_in_role != true)] | length')" 0
 t_eq bench_idle_machine_busy \
 	"$(q '[.idle.rows[] | select((.machine_busy_pct | type) != "number" or .machine_busy_pct <= 0 or (.transitions | type) != "number")] | length')" 0
+# The check ran during the window (its runs counted) under both, every instance master, the
+# daemon's CPU measured.
+t_eq bench_track_both \
+	"$(q '[.track.rows[] | select(.check == "script" and .runs >= 1 and .all_master and .cpu_ms_per_s > 0) | .impl] | sort | join(" ")')" \
+	"keepalived vrrpd" "$(q '.track.rows | map(tostring) | join("; ")')"
 t_check bench_report_targets grep -q '^## Targets' "$OUT/report.md"
 # What this kernel could not run is in the report with a reason (on this machine: nothing).
 t_eq bench_unmeasurable_reasons "$(q '[.not_measurable[] | select((.reason | length) == 0)] | length')" 0
@@ -97,5 +103,5 @@ t_eq bench_nolab_succeeds "$RC" 0 "exit status $RC: $(tail -n 5 "$OUT/nolab.log"
 t_eq bench_nolab_whole_part "$(q '.not_measurable[] | "\(.part): \(.what)"')" "starve: the whole part"
 t_check bench_nolab_in_report grep -q '^Not measurable here: cannot make the lab here .*unshare' \
 	"$OUT/nolab/report.md"
-t_eq bench_no_namespace_left "$(ip netns list | grep -cE '^(b[0-9]+n|bfl|bst|vbi|vbx)[0-9]')" 0
+t_eq bench_no_namespace_left "$(ip netns list | grep -cE '^(b[0-9]+n|bfl|bst|vbi|vbt|vbx)[0-9]')" 0
 t_done

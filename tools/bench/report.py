@@ -190,6 +190,47 @@ def idle_section(idle):
     return out
 
 
+def track_section(tr):
+    if not tr or "rows" not in tr:
+        return "Not run."
+    rows = tr["rows"]
+    base = {r["impl"]: r for r in rows if r["check"] == "none"}
+
+    def share(r):
+        b = base.get(r["impl"])
+        if r["check"] == "none" or not b:
+            return None
+        return round(r["cpu_ms_per_s"] - b["cpu_ms_per_s"], 3)
+    table_rows = [[r["impl"], r["check"], r["instances"], r["window_s"], r["cpu_ms_per_s"],
+                   r["daemon_ms_per_s"], r["children_ms_per_s"], share(r), r["runs"],
+                   r["runs_per_s"], r["transitions"], r["settled_ms"], r["all_master"]]
+                  for r in rows]
+    out = (f"{tr['instances']} instances in one process, alone on their LAN (all master), "
+           f"adverts every {tr['interval_s']} s; \"script\": every instance tracks the same "
+           f"health check, run every {tr['interval_s']} s (vrrpd: `--track-script` on the -c "
+           "file's defaults line; keepalived: one `vrrp_script` that every `vrrp_instance` "
+           "tracks), a /bin/sh script that appends a line to a file and exits 0; \"none\": the "
+           "same instances without it. CPU ms/s = daemon (schedstat of its processes' threads, "
+           "ns) + children (the check's runs: cutime + cstime of the processes that reaped them, "
+           "in clock ticks of 10 ms), per second of the window; \"check's share\": CPU ms/s with "
+           "the check minus without it; runs = lines the check appended during the window.\n\n"
+           + table(["impl", "check", "instances", "window s", "CPU ms/s", "daemon ms/s",
+                    "children ms/s", "check's share ms/s", "runs", "runs/s", "transitions",
+                    "settled ms", "all master"], table_rows))
+    notes = []
+    for r in rows:
+        if r["check"] != "script" or r["runs"] is None:
+            continue
+        # Once per interval: at most one run more than the window holds intervals.
+        once = r["runs"] <= int(r["window_s"] / tr["interval_s"]) + 1
+        notes.append(f"{r['impl']} ran the check {r['runs']} times in {r['window_s']} s for "
+                     f"{r['instances']} instances: "
+                     + ("once per interval." if once else "**more than once per interval**."))
+    if notes:
+        out += "\n\n" + " ".join(notes)
+    return out
+
+
 def find(seq, **kw):
     return next((r for r in seq if all(r.get(k) == v for k, v in kw.items())), None)
 
@@ -448,6 +489,7 @@ def main():
         ("3. Floods", flood_section(res.get("flood"))),
         ("4. Starvation", starve_section(res.get("starve"))),
         ("5. Idle cost and scale", idle_section(res.get("idle"))),
+        ("6. A health check shared by many instances", track_section(res.get("track"))),
     ]
     tg = targets(res, xby)
     made = plots(res, outdir)
@@ -471,7 +513,8 @@ def main():
                "run measured as usual.", ""]
         md += [f"- {u['part']}, {u['what']}: {u['reason']}" for u in unmeasurable]
     for title, body in sections:
-        part = {"1": "xdp", "2": "failover", "3": "flood", "4": "starve", "5": "idle"}[title[0]]
+        part = {"1": "xdp", "2": "failover", "3": "flood", "4": "starve", "5": "idle",
+                "6": "track"}[title[0]]
         if part in whole:
             body = f"Not measurable here: {whole[part]}"
         md += ["", f"## {title}", "", body]

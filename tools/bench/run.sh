@@ -5,6 +5,8 @@
 #   3. flood     spurious transitions under floods (flood.sh, trafgen)
 #   4. starve    false takeovers with the backup's controller stopped or at 1 % CPU (starve.sh)
 #   5. idle      CPU, wakeups, memory, machine busy time for 1 to 255 instances (idle.sh)
+#   6. track     CPU and runs of one health check shared by 255 instances in one process
+#                (track.sh)
 # Writes BENCH_OUT (default build/bench)/results.json, report.md and plots/*.png, and prints the
 # report. BENCH_QUICK=1 runs a small version of each (for make check: it keeps the harness
 # working and measures nothing worth reading); BENCH_PARTS="xdp flood" runs only those;
@@ -19,7 +21,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH=$ROOT/tools/bench
 OUT=${BENCH_OUT:-$ROOT/build/bench}
 QUICK=${BENCH_QUICK:-0}
-PARTS=${BENCH_PARTS:-xdp failover flood starve idle}
+PARTS=${BENCH_PARTS:-xdp failover flood starve idle track}
 PY=/usr/bin/python3
 Q=()
 [ "$QUICK" = 1 ] && Q=(--quick)
@@ -64,13 +66,14 @@ failover() {
 		"$PY" "$BENCH/analyze.py" failover "$OUT/failover" >"$OUT/failover.json"
 }
 
-rm -f "$OUT"/{xdp,failover,flood,starve,idle}.json
+rm -f "$OUT"/{xdp,failover,flood,starve,idle,track}.json
 # shellcheck disable=SC2086 # BENCH_XDP_ARGS: options, split on spaces
 part xdp bash "$BENCH/xdp_cost.sh" "${Q[@]}" ${BENCH_XDP_ARGS:-} --json "$OUT/xdp.json"
 part failover failover
 part flood bash "$BENCH/flood.sh" "${Q[@]}" --json "$OUT/flood.json"
 part starve bash "$BENCH/starve.sh" "${Q[@]}" --json "$OUT/starve.json"
 part idle bash "$BENCH/idle.sh" "${Q[@]}" --json "$OUT/idle.json"
+part track bash "$BENCH/track.sh" "${Q[@]}" --json "$OUT/track.json"
 
 # One results.json: the machine, each part's own JSON (null if not run), the time each took.
 # shellcheck source=tools/bench/lib.sh
@@ -90,16 +93,16 @@ unmeasurable=$({
 } | jq -s -c 'map(select(. != null))')
 # Each part's JSON by file: an argument is limited to 128 KiB and failover.json is larger.
 load() { if [ -s "$OUT/$1.json" ]; then cat "$OUT/$1.json"; else echo null; fi; }
-for p in xdp failover flood starve idle; do load $p >"$OUT/.$p.part"; done
+for p in xdp failover flood starve idle track; do load $p >"$OUT/.$p.part"; done
 jq -n --argjson machine "$machine" --argjson quick "$([ "$QUICK" = 1 ] && echo true || echo false)" \
 	--argjson secs "$secs" --argjson errors "$errors" --argjson findings "$findings" \
 	--argjson unmeasurable "$unmeasurable" \
 	--slurpfile xdp "$OUT/.xdp.part" --slurpfile failover "$OUT/.failover.part" \
 	--slurpfile flood "$OUT/.flood.part" --slurpfile starve "$OUT/.starve.part" \
-	--slurpfile idle "$OUT/.idle.part" \
+	--slurpfile idle "$OUT/.idle.part" --slurpfile track "$OUT/.track.part" \
 	'{machine: $machine, quick: $quick, seconds: $secs, errors: $errors, findings: $findings,
 	  not_measurable: $unmeasurable, xdp: $xdp[0], failover: $failover[0], flood: $flood[0],
-	  starve: $starve[0], idle: $idle[0]}' >"$OUT/results.json" || exit 1
+	  starve: $starve[0], idle: $idle[0], track: $track[0]}' >"$OUT/results.json" || exit 1
 rm -f "$OUT"/.*.part
 "$PY" "$BENCH/report.py" "$OUT/results.json" "$OUT" "$BENCH/notes.md" || exit 1
 [ ${#ERRORS[@]} -eq 0 ]
