@@ -216,6 +216,7 @@ static void vinst_tracks(struct vrrpd *d, struct vinst *v)
 	v->inst.ts = &d->tracks;
 	v->inst.track_idx = v->track_idx;
 	v->inst.file_idx = v->file_idx;
+	v->inst.proc_idx = v->proc_idx;
 }
 
 /* An instance gone: the checks it alone used stop. */
@@ -225,6 +226,8 @@ static void vinst_untrack(struct vrrpd *d, struct vinst *v)
 		track_release(&d->tracks, v->track_idx[--v->ntracks]);
 	while (v->nfiles > 0)
 		track_file_release(&d->tracks, v->file_idx[--v->nfiles]);
+	while (v->nprocs > 0)
+		track_proc_release(&d->tracks, v->proc_idx[--v->nprocs]);
 }
 
 /* Starts one instance: its scripts checked, claimed in the maps, the program attached. */
@@ -254,6 +257,16 @@ static int vinst_start(struct vrrpd *d, struct vinst *v, char *err, size_t errle
 			return ret;
 		}
 		v->file_idx[v->nfiles] = ret;
+	}
+	for (; v->nprocs < v->o.nprocs; v->nprocs++) {
+		ret = track_proc_add(&d->tracks, &v->o.procs[v->nprocs], clock_now_ns());
+		if (ret < 0) {
+			snprintf(err, errlen,
+				 "too many different --track-process names: at most %d",
+				 TRACK_PROCS_MAX);
+			return ret;
+		}
+		v->proc_idx[v->nprocs] = ret;
 	}
 	ret = inst_start(&v->inst, &v->o, &d->x, d->nl, &v->hook, clock_now_ns(), err, errlen);
 	if (ret)

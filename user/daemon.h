@@ -32,6 +32,8 @@ struct vinst {
 	int ntracks; /* of them, added */
 	int file_idx[OPTS_MAX_FILES]; /* its --track-files in d->tracks */
 	int nfiles; /* of them, added */
+	int proc_idx[OPTS_MAX_PROCS]; /* its --track-processes in d->tracks */
+	int nprocs; /* of them, added */
 	char pidfile[OPTS_PATH_MAX + 64];
 };
 

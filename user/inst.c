@@ -216,6 +216,41 @@ static int inst_script_check(struct inst *in)
 	return delta;
 }
 
+/* --track-process: too few of a name run, a weight or a FAULT. */
+static int inst_proc_check(struct inst *in)
+{
+	int i, delta = 0;
+
+	for (i = 0; in->ts && in->proc_idx && i < in->o->nprocs; i++) {
+		const struct opts_proc *op = &in->o->procs[i];
+		const struct track_proc *p = track_proc_get(in->ts, in->proc_idx[i]);
+		bool down = !p || p->n < op->min;
+		char detail[48];
+
+		snprintf(detail, sizeof(detail), "%d running, %d needed", p ? p->n : 0, op->min);
+		if (down != in->proc_down[i]) {
+			if (down && op->weighted)
+				log_warnx(LOG_INST_FMT "tracked process %s: %s: priority %+d",
+					  LOG_INST_ARGS(in->o), op->name, detail, op->weight);
+			else if (down)
+				log_warnx(LOG_INST_FMT "tracked process %s: %s: FAULT",
+					  LOG_INST_ARGS(in->o), op->name, detail);
+			else
+				log_info(LOG_INST_FMT "tracked process %s: %s: healthy again",
+					 LOG_INST_ARGS(in->o), op->name, detail);
+			inst_event_track(in, "process", op->name, down ? "missing" : "running",
+					 op->weighted, op->weight, detail);
+		}
+		in->proc_down[i] = down;
+		if (down && !op->weighted && !in->track_fault[0])
+			snprintf(in->track_fault, sizeof(in->track_fault), "tracked process %s: %s",
+				 op->name, detail);
+		if (down && op->weighted)
+			delta += op->weight;
+	}
+	return delta;
+}
+
 /* --track-file: the numbers (times their weights) this instance adds, or a FAULT. */
 static int inst_file_check(struct inst *in)
 {
@@ -277,7 +312,7 @@ static void inst_track_check(struct inst *in, uint64_t now_ns)
 		if (down)
 			delta += t->weight;
 	}
-	delta += inst_script_check(in) + inst_file_check(in);
+	delta += inst_script_check(in) + inst_file_check(in) + inst_proc_check(in);
 	if (delta != in->track_delta) {
 		in->track_delta = delta;
 		inst_apply_prio(in, now_ns);

@@ -97,6 +97,9 @@ struct inst {
 	const int *file_idx;
 	int file_delta[OPTS_MAX_FILES];
 	bool file_bad[OPTS_MAX_FILES];
+	/* --track-process: this instance's names among the process's, and which are short. */
+	const int *proc_idx;
+	bool proc_down[OPTS_MAX_PROCS];
 	int track_delta; /* the weights of the tracked interfaces that are down, summed */
 	int admin_prio; /* the priority tracking adds to: -p, or what atropos set */
 	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */

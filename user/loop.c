@@ -137,7 +137,8 @@ static void tracks_changed(struct vrrpd *d, uint64_t now_ns)
 	if (!track_changed(&d->tracks))
 		return;
 	for (int i = 0; i < d->nvi; i++)
-		if (d->vi[i]->started && (d->vi[i]->o.nscripts || d->vi[i]->o.nfiles))
+		if (d->vi[i]->started &&
+		    (d->vi[i]->o.nscripts || d->vi[i]->o.nfiles || d->vi[i]->o.nprocs))
 			inst_link_check(&d->vi[i]->inst, now_ns);
 }
 

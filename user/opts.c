@@ -73,6 +73,10 @@ static const struct opts_def opts_table[] = {
 	  .help = "... are healthy again after N successes in a row (default 1)" },
 	{ FN_OPT(0, "fall", "N", OPTS_INSTANCE, opts_v_script_setting),
 	  .help = "... are failing after N failures in a row (default 1)" },
+	{ FN_OPT(0, "track-process", "NAME[:W[:N]]", OPTS_INSTANCE, opts_v_track_process),
+	  .help = "also depend on a process: while fewer than N (default 1) of\n"
+		  "that name run, W is added to the priority, or FAULT without W;\n"
+		  "noticed within 100 ms; up to " STR(OPTS_MAX_PROCS) },
 	{ FN_OPT(0, "track-file", "PATH[:+W|:-W]", OPTS_INSTANCE, opts_v_track_file),
 	  .help = "the number in PATH (-254..254), times W (default +1), is added to\n"
 		  "the priority, at once on every write; missing: 0; not a number:\n"
@@ -489,6 +493,12 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 				err, errlen,
 				"--track-script %s: the owner's priority (255) is fixed; give no weight (FAULT) or another priority",
 				o->scripts[i].cmd);
+	for (int i = 0; i < o->nprocs; i++)
+		if (o->priority == VRRP_PRIO_OWNER && o->procs[i].weighted && o->procs[i].weight)
+			return opts_err(
+				err, errlen,
+				"--track-process %s: the owner's priority (255) is fixed; give no weight (FAULT) or another priority",
+				o->procs[i].name);
 	for (int i = 0; i < o->ntracks; i++)
 		if (o->priority == VRRP_PRIO_OWNER && o->tracks[i].weight)
 			return opts_err(

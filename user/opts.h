@@ -56,6 +56,16 @@ struct opts_script {
 	int rise, fall; /* --rise, --fall before it: successes (failures) in a row to change */
 };
 
+/* --track-process NAME[:W[:N]]: healthy while at least N processes of that name run. */
+#define OPTS_MAX_PROCS 8
+#define OPTS_PROC_MIN_MAX 64 /* N, and the processes of a name that are counted */
+struct opts_proc {
+	char name[OPTS_NAME_MAX]; /* /proc/PID/comm (15 characters), or argv[0]'s base name */
+	bool weighted; /* W given: added to the priority while too few run; else FAULT */
+	int weight; /* -254..254 */
+	int min; /* N, default 1 */
+};
+
 /* --track-file PATH[:+W|:-W]: a number in a file, times W, added to the priority. */
 #define OPTS_MAX_FILES 8
 struct opts_file {
@@ -109,6 +119,8 @@ struct opts {
 	struct opts_script scripts[OPTS_MAX_SCRIPTS];
 	int nfiles;
 	struct opts_file files[OPTS_MAX_FILES];
+	int nprocs;
+	struct opts_proc procs[OPTS_MAX_PROCS];
 	int npeers; /* --peer: unicast adverts to these, and only theirs heard; 0: multicast */
 	uint32_t peers[VRRPD_MAX_PEERS]; /* network order */
 	bool show_version; /* -V */

@@ -573,6 +573,53 @@ OPTS_FN(opts_v_link_delay)
 }
 
 /* --track-file PATH[:+W|:-W]: absolute, W 1 when not given. */
+/*
+ * NAME[:W[:N]]: a process name has no colon, so the first one ends it; W may be empty (FAULT)
+ * when N is given ("haproxy::2").
+ */
+OPTS_FN(opts_v_track_process)
+{
+	const char *c1 = strchr(arg, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	size_t len = c1 ? (size_t)(c1 - arg) : strlen(arg);
+	struct opts_proc *p;
+	char num[16];
+	long v;
+
+	(void)pd;
+	(void)d;
+	if (o->nprocs == OPTS_MAX_PROCS)
+		return opts_err(err, errlen, "too many --track-process: at most %d",
+				OPTS_MAX_PROCS);
+	p = &o->procs[o->nprocs];
+	memset(p, 0, sizeof(*p));
+	p->min = 1;
+	if (!len || len >= sizeof(p->name) || memchr(arg, '/', len))
+		return opts_err(
+			err, errlen,
+			"invalid process name in '%s' for --track-process: 1..%d characters, no '/'",
+			arg, (int)sizeof(p->name) - 1);
+	memcpy(p->name, arg, len);
+	if (c1 && (c2 ? c2 > c1 + 1 : c1[1])) {
+		snprintf(num, sizeof(num), "%.*s", (int)(c2 ? c2 - c1 - 1 : (long)strlen(c1 + 1)),
+			 c1 + 1);
+		if (opts_num(num + (num[0] == '+' || num[0] == '-'), 0, 254, &v))
+			return opts_err(
+				err, errlen,
+				"invalid weight in '%s' for --track-process: must be -254..254",
+				arg);
+		p->weighted = true;
+		p->weight = num[0] == '-' ? -(int)v : (int)v;
+	}
+	if (c2 && (opts_num(c2 + 1, 1, OPTS_PROC_MIN_MAX, &v)))
+		return opts_err(err, errlen,
+				"invalid count in '%s' for --track-process: must be 1..%d", arg,
+				OPTS_PROC_MIN_MAX);
+	if (c2)
+		p->min = (int)v;
+	o->nprocs++;
+	return 0;
+}
+
 OPTS_FN(opts_v_track_file)
 {
 	struct opts_file *f;

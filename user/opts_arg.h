@@ -82,6 +82,7 @@ OPTS_FN(opts_v_peer);
 OPTS_FN(opts_v_track_script);
 OPTS_FN(opts_v_link_delay);
 OPTS_FN(opts_v_track_file);
+OPTS_FN(opts_v_track_process);
 OPTS_FN(opts_v_script_setting);
 
 /* The name of an option as messages give it: -X, or --NAME for a long-only one. */

@@ -221,6 +221,9 @@ uint64_t track_deadline(const struct track_set *ts)
 		if (x && (!d || x < d))
 			d = x;
 	}
+	x = track_proc_deadline(ts);
+	if (x && (!d || x < d))
+		d = x;
 	return d;
 }
 
@@ -230,6 +233,7 @@ void track_tick(struct track_set *ts, uint64_t now_ns)
 {
 	if (!ts->used)
 		return;
+	track_proc_tick(ts, now_ns);
 	if (now_ns - ts->files_read_ns >= CLOCK_NS_PER_S) {
 		ts->files_read_ns = now_ns;
 		for (int i = 0; i < TRACK_FILES_MAX; i++)
@@ -384,6 +388,8 @@ bool track_on_fd(struct track_set *ts, int fd, uint64_t now_ns)
 		track_files_changed(ts);
 		return true;
 	}
+	if (track_proc_on_fd(ts, fd, now_ns))
+		return true;
 	for (int i = 0; i < TRACK_MAX; i++) {
 		if (!child_on_fd(&ts->t[i].c, fd))
 			continue;
@@ -403,6 +409,7 @@ bool track_changed(struct track_set *ts)
 
 void track_stop(struct track_set *ts)
 {
+	track_proc_stop(ts);
 	for (int i = 0; i < TRACK_MAX; i++) {
 		struct track_check *t = &ts->t[i];
 		int status;

@@ -412,6 +412,9 @@ t_xdp_progs() {
 	grep -c 'prog/xdp' <<<"$out"
 }
 
+# t_jq FILTER FILE: whether jq's FILTER, over FILE's JSON values as one array, is true.
+t_jq() { jq -se "$1" "$2" >/dev/null 2>&1; }
+
 # t_count REGEX CMD...: how many lines of CMD's output match REGEX; if CMD fails, "error: ..."
 # and status 1 (not 0: an absence must be seen by a probe that works).
 t_count() {

@@ -79,7 +79,7 @@ t_eq events_watch_instances "$(jq -s '[.[] | select(.type == "state") | .vrid] |
 t_eq events_watch_fields "$(jq -s -r '[.[] | select(.type == "state")][0] |
 	[(.time | type), .iface, .family, (.priority | type), (.reason | type), (.pid | type)] | join(",")' \
 	"$LAB_DIR/watch.json")" "number,eth0,inet,number,string,number"
-t_check events_watch_named jq -se >/dev/null 'any(.[]; .name == "VI_1" and .vrid == 1)' "$LAB_DIR/watch.json"
+t_check events_watch_named t_jq 'any(.[]; .name == "VI_1" and .vrid == 1)' "$LAB_DIR/watch.json"
 # The FIFO: the same transitions, as keepalived writes them, in the same order.
 t_check events_fifo_has_200 t_wait_ms 5000 eval '[ "$(grep -c "^INSTANCE " "$LAB_DIR/fifo.out")" -ge $((2 * N)) ]'
 t_eq events_fifo_same_order_as_stream \
@@ -101,9 +101,9 @@ t_check events_text_priority grep -Eq \
 t_check events_text_track grep -Eq \
 	"^2 [0-9:.]+ eth0 vrid 1: file $LAB_DIR/weight ok \(weight -20\): holds 20$" "$LAB_DIR/watch.txt"
 t_check events_fifo_priority t_wait_ms 3000 grep -qx 'INSTANCE "VI_1" MASTER_PRIORITY 150' "$LAB_DIR/fifo.out"
-t_check events_track_file_event t_wait_ms 3000 jq -se >/dev/null \
+t_check events_track_file_event t_wait_ms 3000 t_jq \
 	'any(.[]; .type == "track" and .kind == "file" and .vrid == 1 and .weight == -20)' "$LAB_DIR/watch.json"
-t_check events_priority_after_file t_wait_ms 3000 jq -se >/dev/null \
+t_check events_priority_after_file t_wait_ms 3000 t_jq \
 	'any(.[]; .type == "priority" and .vrid == 1 and .priority == 130 and .tracking == -20)' \
 	"$LAB_DIR/watch.json"
 # "watch 0": what the daemon still keeps, from its first event (its ring holds 512).

@@ -28,8 +28,8 @@ printf '#!/bin/sh\nh=$(cat "%s/health")\necho "run $* h=$h" >>"%s/runs"\nexit "$
 chmod +x "$CHECK"
 healthy() { echo 0 >"$LAB_DIR/health"; }
 failing() { echo 1 >"$LAB_DIR/health"; }
-runs() { grep -c . "$LAB_DIR/runs" 2>/dev/null || echo 0; }
-fails() { grep -c "h=1$" "$LAB_DIR/runs" 2>/dev/null || echo 0; }
+runs() { cat "$LAB_DIR/runs" 2>/dev/null | grep -c .; }
+fails() { cat "$LAB_DIR/runs" 2>/dev/null | grep -c "h=1$"; }
 # -d 0.5: r2's Master_Down_Interval is 1.80 s.
 MDI2=$(t_mdi_ms 50 100)
 

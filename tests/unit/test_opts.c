@@ -220,6 +220,14 @@ static const struct misuse misuses[] = {
 	  "the magic packet (-I, -O) is IPv4's: not with IPv6 addresses" },
 	{ "no_accept_without_vmac", "-i eth0 -v 1 -n --no-accept 10.0.0.1",
 	  "--no-accept needs the VMAC: it drops what comes to a VIP at the VMAC (remove -n)" },
+	{ "track_process_count_0", "-i eth0 -v 1 --track-process bird::0 10.0.0.1",
+	  "invalid count in 'bird::0' for --track-process: must be 1..64" },
+	{ "track_process_weight", "-i eth0 -v 1 --track-process bird:300 10.0.0.1",
+	  "invalid weight in 'bird:300' for --track-process: must be -254..254" },
+	{ "track_process_slash", "-i eth0 -v 1 --track-process /usr/sbin/bird 10.0.0.1",
+	  "invalid process name in '/usr/sbin/bird' for --track-process" },
+	{ "track_process_owner_weight", "-i eth0 -v 1 -p 255 --track-process bird:-5 10.0.0.1",
+	  "--track-process bird: the owner's priority (255) is fixed" },
 	{ "name_blank", "-i eth0 -v 1 --name a\"b 10.0.0.1",
 	  "invalid name 'a\"b' for --name: 1..63 letters, digits" },
 	{ "name_empty", "-i eth0 -v 1 --name '' 10.0.0.1", "invalid name '' for --name" },
@@ -525,6 +533,15 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -M 2 --group dmz-1 10.1.1.1"), 0);
 	CHECK(!strcmp(o.group, "dmz-1"));
 	CHECK_EQ(o.monitor, 2);
+	/* --track-process NAME[:W[:N]]: W's sign optional, N without W. */
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --track-process haproxy:-100 --track-process bird::2 "
+			      "--track-process x:+7:3 10.1.1.1"),
+		 0);
+	CHECK_EQ(o.nprocs, 3);
+	CHECK(!strcmp(o.procs[0].name, "haproxy") && o.procs[0].weighted &&
+	      o.procs[0].weight == -100 && o.procs[0].min == 1);
+	CHECK(!strcmp(o.procs[1].name, "bird") && !o.procs[1].weighted && o.procs[1].min == 2);
+	CHECK(o.procs[2].weighted && o.procs[2].weight == 7 && o.procs[2].min == 3);
 	/* --name: keepalived's instance names; default IFACE-VRID, -6 for IPv6. */
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 51 --name VI_1 10.1.1.1"), 0);
 	CHECK(!strcmp(o.name, "VI_1"));
