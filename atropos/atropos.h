@@ -15,6 +15,7 @@
 
 #define MAX_INST 256
 #define MAX_VIPS 32
+#define MAX_TRACKED (VRRPD_TRACK_PER_KIND * (VRRPD_TK_MAX - 1))
 
 enum cmd {
 	CMD_NONE,
@@ -59,10 +60,14 @@ struct pinned_inst {
 	int group_size;
 	__be32 peers[VRRPD_MAX_PEERS]; /* --peer */
 	int npeers;
+	/* What it tracks (vrrpd_track), in the order of the options: interfaces, scripts, ... */
+	struct vrrpd_track tracks[MAX_TRACKED];
+	int ntracks;
 };
 
 struct maps {
 	int cfg, stats, vip, group, peer;
+	int track; /* -1: none (a pin directory of an older vrrpd) */
 	int owners; /* PIN_DIR/owners: who holds each instance's claim (own.h) */
 };
 
@@ -81,6 +86,8 @@ bool maps_lease_expired(const struct pinned_inst *in);
 
 /* show.c: each returns atropos's exit status. */
 const char *show_state_name(__u8 s);
+/* s as a JSON string, quoted and escaped. */
+void show_json_string(const char *s);
 void show_json(const struct maps *m, const struct pinned_inst *in);
 int cmd_state(const struct args *a, const struct maps *m);
 int cmd_check(const struct args *a, const struct maps *m);

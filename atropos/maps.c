@@ -81,7 +81,9 @@ int maps_open(const struct args *a, struct maps *m)
 			    sizeof(struct vrrpd_group_slot), true);
 	m->peer = open_map(a->pin_dir, VRRPD_MAP_PEER, sizeof(struct vrrpd_peer_key), sizeof(__u32),
 			   true);
-	if (m->stats == -2 || m->vip == -2 || m->group == -2 || m->peer == -2)
+	m->track = open_map(a->pin_dir, VRRPD_MAP_TRACK, sizeof(struct vrrpd_track_key),
+			    sizeof(struct vrrpd_track), true);
+	if (m->stats == -2 || m->vip == -2 || m->group == -2 || m->peer == -2 || m->track == -2)
 		return -EPROTO;
 	/* Missing (no vrrpd of this version made it): every instance shows as stale. */
 	m->owners = own_dir_open(a->pin_dir, false);
@@ -166,10 +168,36 @@ static void inst_extras(const struct dump *vip, const struct dump *group, const 
 			memcpy(&in->peers[in->npeers++], pk[i].addr, 4);
 }
 
+/* What an instance tracks, from vrrpd_track, in the order of its key (kind, then place). */
+static void inst_tracks(const struct dump *track, struct pinned_inst *in)
+{
+	const struct vrrpd_track_key *tk = track->keys;
+	const struct vrrpd_track *tv = track->vals;
+	bool have[MAX_TRACKED] = { false };
+	struct vrrpd_track all[MAX_TRACKED];
+	uint32_t i, slot;
+
+	for (i = 0; i < track->n; i++) {
+		slot = tk[i].idx - VRRPD_TRACK_PER_KIND;
+		if (!maps_key_eq(&tk[i].key, &in->key) || tk[i].idx < VRRPD_TRACK_PER_KIND ||
+		    slot >= MAX_TRACKED)
+			continue;
+		all[slot] = tv[i];
+		/* Names as the daemon cut them, and NUL-terminated whatever the map holds. */
+		all[slot].name[sizeof(all[slot].name) - 1] = '\0';
+		all[slot].state[sizeof(all[slot].state) - 1] = '\0';
+		all[slot].detail[sizeof(all[slot].detail) - 1] = '\0';
+		have[slot] = true;
+	}
+	for (slot = 0; slot < MAX_TRACKED; slot++)
+		if (have[slot])
+			in->tracks[in->ntracks++] = all[slot];
+}
+
 /* The instances the selectors select, sorted by interface and VRID. */
 int maps_load(const struct args *a, const struct maps *m, struct pinned_inst *out, int max)
 {
-	struct dump cfg, vip, group, peer;
+	struct dump cfg, vip, group, peer, track;
 	const struct vrrpd_key *keys;
 	const struct vrrpd_cfg *vals;
 	int n = 0, i, j;
@@ -180,6 +208,7 @@ int maps_load(const struct args *a, const struct maps *m, struct pinned_inst *ou
 	dump_read(m->group, sizeof(struct vrrpd_group_key), sizeof(struct vrrpd_group_slot),
 		  &group);
 	dump_read(m->peer, sizeof(struct vrrpd_peer_key), sizeof(__u32), &peer);
+	dump_read(m->track, sizeof(struct vrrpd_track_key), sizeof(struct vrrpd_track), &track);
 	keys = cfg.keys;
 	vals = cfg.vals;
 	for (e = 0; e < cfg.n && n < max; e++) {
@@ -196,12 +225,14 @@ int maps_load(const struct args *a, const struct maps *m, struct pinned_inst *ou
 			continue;
 		in->stale = m->owners < 0 || !own_held(m->owners, &in->key);
 		inst_extras(&vip, &group, &peer, in);
+		inst_tracks(&track, in);
 		n++;
 	}
 	dump_free(&cfg);
 	dump_free(&vip);
 	dump_free(&group);
 	dump_free(&peer);
+	dump_free(&track);
 	for (i = 1; i < n; i++)
 		for (j = i; j > 0; j--) {
 			int c = strcmp(out[j - 1].ifname, out[j].ifname);

@@ -36,6 +36,50 @@ static void mac_str(const __u8 *m, char *buf, size_t len)
 	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
+static const char *const track_kinds[VRRPD_TK_MAX] = {
+	[VRRPD_TK_INTERFACE] = "interface",
+	[VRRPD_TK_SCRIPT] = "script",
+	[VRRPD_TK_FILE] = "file",
+	[VRRPD_TK_PROCESS] = "process",
+};
+
+static const char *track_kind(__u8 k)
+{
+	return k < VRRPD_TK_MAX && track_kinds[k] ? track_kinds[k] : "unknown";
+}
+
+void show_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < ' ')
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+/* What the instance tracks, a line each: kind, name, state since when, weight, detail. */
+static void print_tracks(const struct pinned_inst *in)
+{
+	for (int i = 0; i < in->ntracks; i++) {
+		const struct vrrpd_track *t = &in->tracks[i];
+
+		printf("  tracked %s %s: %s for %.1fs", track_kind(t->kind), t->name, t->state,
+		       ago_s(t->since_ns));
+		if (t->kind == VRRPD_TK_FILE)
+			printf(" (adds %+d)", t->weight);
+		else if (t->fault)
+			printf(" (FAULT while down)");
+		else
+			printf(" (weight %+d while down)", t->weight);
+		printf("%s%s\n", t->detail[0] ? ": " : "", t->detail);
+	}
+}
+
 static void print_text(const struct maps *m, const struct pinned_inst *in)
 {
 	const struct vrrpd_cfg *cfg = &in->cfg;
@@ -74,6 +118,7 @@ static void print_text(const struct maps *m, const struct pinned_inst *in)
 	}
 	if (in->group[0])
 		printf("  group %s of %d (-M)\n", in->group, in->group_size);
+	print_tracks(in);
 	printf("  XDP: %s on %s\n", maps_xdp_mode(in->key.ifindex), in->ifname);
 	mac_str(cfg->vmac, mac, sizeof(mac));
 	if (cfg->flags & VRRPD_F_VMAC)
@@ -158,6 +203,21 @@ void show_json(const struct maps *m, const struct pinned_inst *in)
 		printf("\"group\":\"%s\",\"group_size\":%d,", in->group, in->group_size);
 	else
 		printf("\"group\":null,\"group_size\":0,");
+	printf("\"tracked\":[");
+	for (i = 0; i < (size_t)in->ntracks; i++) {
+		const struct vrrpd_track *t = &in->tracks[i];
+
+		printf("%s{\"kind\":\"%s\",\"name\":", i ? "," : "", track_kind(t->kind));
+		show_json_string(t->name);
+		printf(",\"state\":");
+		show_json_string(t->state);
+		printf(",\"down\":%s,\"fault\":%s,\"weight\":%d,\"since\":%.3f,\"detail\":",
+		       t->down ? "true" : "false", t->fault ? "true" : "false", t->weight,
+		       ago_s(t->since_ns));
+		show_json_string(t->detail);
+		printf("}");
+	}
+	printf("],");
 	printf("\"xdp_mode\":\"%s\",\"pid\":%u,\"stale\":%s,\"lease_expired\":%s,"
 	       "\"master_transitions\":%llu,\"adverts_sent\":%llu,\"pri_zero_sent\":%llu,"
 	       "\"counters\":{",
@@ -198,6 +258,38 @@ static void prom_sample(const char *name, const struct pinned_inst *in, unsigned
 		printf("%.3f\n", secs);
 	else
 		printf("%llu\n", v);
+}
+
+/* The tracked objects: down (0/1), the weight, since when; labelled kind and name too. */
+static void prom_tracks(const struct pinned_inst *in, int n)
+{
+	static const char *const names[3] = { "vrrpd_track_down", "vrrpd_track_weight",
+					      "vrrpd_track_state_since_seconds" };
+	static const char *const help[3] = {
+		"1 while the tracked object is down (failing, missing, not a number)",
+		"what it adds to the priority while down (a file: now); 0 with fault",
+		"how long it has been in its state",
+	};
+	char lbl[2 * IF_NAMESIZE], obj[2 * sizeof(in->tracks[0].name)];
+
+	for (int f = 0; f < 3; f++) {
+		printf("# HELP %s %s\n# TYPE %s gauge\n", names[f], help[f], names[f]);
+		for (int i = 0; i < n; i++)
+			for (int j = 0; j < in[i].ntracks; j++) {
+				const struct vrrpd_track *t = &in[i].tracks[j];
+
+				printf("%s{interface=\"%s\",vrid=\"%u\",kind=\"%s\",name=\"%s\"} ",
+				       names[f], prom_label(in[i].ifname, lbl, sizeof(lbl)),
+				       in[i].key.vrid, track_kind(t->kind),
+				       prom_label(t->name, obj, sizeof(obj)));
+				if (f == 0)
+					printf("%d\n", t->down);
+				else if (f == 1)
+					printf("%d\n", t->weight);
+				else
+					printf("%.3f\n", ago_s(t->since_ns));
+			}
+	}
 }
 
 int cmd_prometheus(const struct args *a, const struct maps *m)
@@ -252,6 +344,7 @@ int cmd_prometheus(const struct args *a, const struct maps *m)
 				prom_sample(fam[f].name, &in[i], v[f], 0, false);
 		}
 	}
+	prom_tracks(in, n);
 	/* The XDP program's counters, named as in RFC 6527 and vrrpd_stats. */
 	for (f = 0; f < (int)(sizeof(stat_fields) / sizeof(stat_fields[0])); f++) {
 		printf("# HELP vrrpd_%s_total XDP counter %s (vrrpd_stats)\n"

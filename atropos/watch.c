@@ -114,20 +114,6 @@ static bool is_number(const char *s)
 	return s[0] != '0' || !s[1] || s[1] == '.';
 }
 
-static void print_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < ' ')
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void print_json(const struct event *ev, uint32_t pid)
 {
 	printf("{\"pid\":%u", pid);
@@ -136,7 +122,7 @@ static void print_json(const struct event *ev, uint32_t pid)
 		if (is_number(ev->f[i].val))
 			printf("%s", ev->f[i].val);
 		else
-			print_json_string(ev->f[i].val);
+			show_json_string(ev->f[i].val);
 	}
 	printf("}\n");
 }

@@ -64,6 +64,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } vrrpd_peer SEC(".maps");
 
+/* What each instance tracks: written by the controllers, read by atropos (vrrp_abi.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, VRRPD_MAX_INSTANCES *VRRPD_TRACK_PER_KIND *(VRRPD_TK_MAX - 1));
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct vrrpd_track_key);
+	__type(value, struct vrrpd_track);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} vrrpd_track SEC(".maps");
+
 /* -M groups: written and read by the controllers only; here so that it is pinned with the rest. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);

@@ -189,6 +189,39 @@ struct vrrpd_peer_key {
 _Static_assert(sizeof(struct vrrpd_peer_key) == 24, "vrrpd_peer_key size");
 
 /*
+ * vrrpd_track: what an instance tracks (--track, --track-script, --track-file,
+ * --track-process), each object as its daemon last decided, written when it changes; for
+ * atropos and bpftool. Not read by the XDP program. Key: the instance and
+ * kind * VRRPD_TRACK_PER_KIND + the object's place among those of its kind.
+ */
+#define VRRPD_TRACK_PER_KIND 8
+enum vrrpd_track_kind {
+	VRRPD_TK_INTERFACE = 1, /* --track */
+	VRRPD_TK_SCRIPT = 2, /* --track-script */
+	VRRPD_TK_FILE = 3, /* --track-file */
+	VRRPD_TK_PROCESS = 4, /* --track-process */
+	VRRPD_TK_MAX,
+};
+struct vrrpd_track_key {
+	struct vrrpd_key key;
+	__u32 idx;
+};
+_Static_assert(sizeof(struct vrrpd_track_key) == 12, "vrrpd_track_key size");
+
+struct vrrpd_track {
+	__u64 since_ns; /* CLOCK_MONOTONIC: in this state since */
+	__s32 weight; /* added to the priority while down (a file: what it adds now) */
+	__u8 kind; /* enum vrrpd_track_kind */
+	__u8 down; /* down, failing, missing, not a number: 1 */
+	__u8 fault; /* no weight: the instance is in FAULT while it is down */
+	__u8 pad;
+	char name[128]; /* the interface, command, path or process name (cut to fit) */
+	char state[16]; /* up, down; healthy, failing; ok, bad; running, missing */
+	char detail[64]; /* "exit 1", "holds 20", "2 running, 1 needed" */
+};
+_Static_assert(sizeof(struct vrrpd_track) == 224, "vrrpd_track size");
+
+/*
  * Every counter of struct vrrpd_stats, in its order, as X(field): the one list atropos and the
  * tests name the counters from. Append-only: a new counter goes at the end, here and in the
  * struct, and takes one of the spare slots, so the value keeps its size and a pin directory
@@ -339,6 +372,7 @@ _Static_assert(sizeof(struct vrrpd_group_slot) == 24, "vrrpd_group_slot size");
 #define VRRPD_MAP_GROUP "vrrpd_group"
 #define VRRPD_MAP_PEER "vrrpd_peer"
 #define VRRPD_MAP_DOWN "vrrpd_down"
+#define VRRPD_MAP_TRACK "vrrpd_track"
 #define VRRPD_MAX_PEERS 8 /* per instance */
 #define VRRPD_MAX_INSTANCES 1024
 #define VRRPD_MAX_PROCS 256

@@ -101,6 +101,7 @@ struct inst {
 	const int *proc_idx;
 	bool proc_down[OPTS_MAX_PROCS];
 	int track_delta; /* the weights of the tracked interfaces that are down, summed */
+	bool tracks_published; /* every tracked object written to vrrpd_track once */
 	int admin_prio; /* the priority tracking adds to: -p, or what atropos set */
 	uint64_t link_poll_ns; /* next ethtool check, for drivers that report no carrier change */
 };

@@ -53,6 +53,16 @@ extern const struct inst_fx inst_fx_system;
 
 /* inst.c: one input to the election, and what follows from it (inst_apply, the group). */
 void inst_feed(struct inst *in, const struct fsm_input *inp, uint64_t now_ns);
+/* The effective priority (admin_prio and track_delta) to the election, if it changed. */
+void inst_apply_prio(struct inst *in, uint64_t now_ns);
+
+/*
+ * inst_track.c: the links of the tracked interfaces, the health checks, files and processes.
+ * One without a weight that is down makes the instance FAULT (track_fault, which
+ * inst_link_check sees); the weights of those with one are added to the priority (track_delta,
+ * applied at once).
+ */
+void inst_track_check(struct inst *in, uint64_t now_ns);
 
 /* inst_tx.c */
 void inst_publish(struct inst *in);

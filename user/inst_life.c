@@ -297,6 +297,7 @@ static int inst_open_kernel(struct inst *in, const union vrrpd_addr *primary, ui
 	/* The XDP program answers ARP for the VIPs with this MAC. */
 	memcpy(in->cfg.vmac, in->src_mac, 6);
 	xdp_rx_init(in->x, &in->key);
+	xdp_tracks_clear(in->x, &in->key);
 	ret = xdp_peers_set(in->x, &in->key, o->peers, o->npeers);
 	if (ret) {
 		snprintf(err, errlen, "cannot register the peers in the kernel: %s",

@@ -249,6 +249,7 @@ int xdp_open(struct xdp_ctx *x, const char *pin_dir, bool no_down_timer, char *e
 	x->stats_fd = bpf_map__fd(x->skel->maps.vrrpd_stats);
 	x->group_fd = bpf_map__fd(x->skel->maps.vrrpd_group);
 	x->peer_fd = bpf_map__fd(x->skel->maps.vrrpd_peer);
+	x->track_fd = bpf_map__fd(x->skel->maps.vrrpd_track);
 	x->events_fd = bpf_map__fd(x->skel->maps.vrrpd_events);
 	x->down_fd = bpf_map__fd(x->skel->maps.vrrpd_down);
 	return 0;
@@ -543,7 +544,31 @@ void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key)
 	bpf_map_delete_elem(x->down_fd, key); /* cancels its timer */
 	bpf_map_delete_elem(x->stats_fd, key);
 	xdp_peers_set(x, key, NULL, 0);
+	xdp_tracks_clear(x, key);
 	xdp_unclaim(x, key);
+}
+
+static struct vrrpd_track_key xdp_track_key(const struct vrrpd_key *key, int kind, int i)
+{
+	return (struct vrrpd_track_key){ .key = *key,
+					 .idx = (__u32)(kind * VRRPD_TRACK_PER_KIND + i) };
+}
+
+int xdp_track_set(struct xdp_ctx *x, const struct vrrpd_key *key, int kind, int i,
+		  const struct vrrpd_track *t)
+{
+	struct vrrpd_track_key k = xdp_track_key(key, kind, i);
+
+	if (!t)
+		return bpf_map_delete_elem(x->track_fd, &k) && errno != ENOENT ? -errno : 0;
+	return bpf_map_update_elem(x->track_fd, &k, t, BPF_ANY) ? -errno : 0;
+}
+
+void xdp_tracks_clear(struct xdp_ctx *x, const struct vrrpd_key *key)
+{
+	for (int kind = VRRPD_TK_INTERFACE; kind < VRRPD_TK_MAX; kind++)
+		for (int i = 0; i < VRRPD_TRACK_PER_KIND; i++)
+			xdp_track_set(x, key, kind, i, NULL);
 }
 
 int xdp_peers_set(struct xdp_ctx *x, const struct vrrpd_key *key, const uint32_t *addrs, int n)

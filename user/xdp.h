@@ -52,6 +52,7 @@ struct xdp_ctx {
 	int events_fd;
 	int group_fd;
 	int peer_fd;
+	int track_fd;
 	int down_fd;
 	bool down_timer; /* our program starts Master_Down_Timers in vrrpd_down */
 	int ring_fd; /* this process's ring buffer, in vrrpd_events under our pid */
@@ -125,5 +126,10 @@ void xdp_release(struct xdp_ctx *x, const struct vrrpd_key *key);
  * entries of a vrrpd that died with this key go first. 0 or -errno.
  */
 int xdp_peers_set(struct xdp_ctx *x, const struct vrrpd_key *key, const uint32_t *addrs, int n);
+/* A tracked object of key's (vrrpd_track): t, or gone (t NULL). 0 or -errno. */
+int xdp_track_set(struct xdp_ctx *x, const struct vrrpd_key *key, int kind, int i,
+		  const struct vrrpd_track *t);
+/* Every tracked object of key's gone (those a vrrpd that died with this key left too). */
+void xdp_tracks_clear(struct xdp_ctx *x, const struct vrrpd_key *key);
 
 #endif /* VRRPD_XDP_H */

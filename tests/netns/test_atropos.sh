@@ -150,10 +150,11 @@ t_eq atropos_prometheus_priority "$(prom vrrpd_configured_priority "$PROM")" 100
 t_eq atropos_prometheus_interval "$(prom vrrpd_advert_interval_seconds "$PROM")" 0.200
 V=$(prom vrrpd_adverts_rcvd_total "$PROM")
 t_check atropos_prometheus_counter_is_the_maps eval '[ "$V" -ge "$B0" ] && [ "$V" -le "$B1" ] && [ "$V" -gt 0 ]'
-# Nine families of state, and one per counter of vrrpd_stats (as bpftool names them).
+# Nine families of state, three of tracked objects, and one per counter of vrrpd_stats (as
+# bpftool names them).
 NSTATS=$(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-r2/vrrpd_stats" |
 	jq '[.[0].formatted.values[0].value | keys[] | select(. != "spare")] | length')
-t_eq atropos_prometheus_families "$(grep -c '^# TYPE' <<<"$PROM")" $((9 + NSTATS))
+t_eq atropos_prometheus_families "$(grep -c '^# TYPE' <<<"$PROM")" $((9 + 3 + NSTATS))
 
 # --- Safety -------------------------------------------------------------------------------------------
 t_phase

@@ -54,8 +54,22 @@ N0=$(lab_exec r1 ss -xH state connected | grep -c "$LAB_DIR/r1/")
 A r1 --watch --json >"$LAB_DIR/events.json" &
 LAB_PID[cap.watch]=$!
 t_wait_ms 5000 eval '[ "$(lab_exec r1 ss -xH state connected | grep -c "$LAB_DIR/r1/")" -gt "$N0" ]'
+# atropos shows what is tracked, from the pinned map vrrpd_track (bpftool too).
+J() { A r1 --json -s -v 51 | jq -r ".instances[0].tracked[0] | $1"; }
+# shows ARG REGEX: a line of atropos ARG -v 51 (in r1) matches REGEX.
+shows() { A r1 "$1" -v 51 | grep -Eq -- "$2"; }
+t_eq proc_atropos_json_running "$(J '[.kind, .name, .state, .down, .weight, .fault] | join(" ")')" \
+	"process vtp-svc running false -150 false"
+t_check proc_bpftool_named t_jq '.[0][] | select(.formatted.value.name == "vtp-svc") |
+	.formatted.value.state == "running"' <(bpftool -j map dump pinned "/sys/fs/bpf/$LAB_PREFIX-r1/vrrpd_track")
 T=$(now_s)
 svc_stop vtp-svc
+t_check proc_atropos_json_missing t_wait_ms 2000 eval \
+	'[ "$(J "[.state, .down, .detail] | join(\",\")")" = "missing,true,0 running, 1 needed" ]'
+t_check proc_atropos_text shows -s \
+	'^  tracked process vtp-svc: missing for [0-9.]+s \(weight -150 while down\): 0 running, 1 needed$'
+t_check proc_prometheus shows --prometheus \
+	'^vrrpd_track_down\{interface="eth0",vrid="51",kind="process",name="vtp-svc"\} 1$'
 t_check proc_exit_moves_vip t_wait_ms $((2000 + 2 * MDI2)) t_only r2 "$VIP"
 t_check proc_exit_logged t_log_has r1 \
 	"VRRP ID 51 on eth0: tracked process vtp-svc: 0 running, 1 needed: priority -150"

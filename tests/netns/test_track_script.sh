@@ -53,6 +53,9 @@ t_check track_fall_priority_logged t_log_has r1 \
 	"VRRP ID 51 on eth0: tracked script '$CHECK' is failing \(exit 1\): priority -150"
 t_check track_fall_priority_50 t_log_has r1 "VRRP ID 51 on eth0: priority 50 \(configured 200"
 t_eq track_fall_after_two_failures "$(($(fails) >= 2))" 1
+t_eq track_atropos_shows_failing \
+	"$(t_atropos r1 --json -s -v 51 | jq -r '.instances[0].tracked[0] | [.kind, .name, .state, .weight, .detail] | join(",")')" \
+	"script,$CHECK,failing,-150,exit 1"
 healthy
 t_check track_rise_takes_back t_wait_ms $((5000 + 2 * MDI2)) t_only r1 "$VIP"
 t_check track_rise_logged t_log_has r1 \

@@ -38,6 +38,7 @@ export NETNS_JOBS=${NETNS_JOBS:-2}
 # this VM, where the host sends 470,000 a second), and 255 instances in one process (the event
 # loop's work, userspace, which TCG makes several times slower than any real machine), and the
 # hardening of the daemon's own work (silent control clients at -d 0.01, slow scripts, file
-# permissions, log limits: test_ownership has the sections where the kernel's part matters).
-export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_keepalived6 test_frr test_decode test_conformance test_accept test_bench test_cli test_privilege test_soak test_service test_flood test_scale test_hardening}
+# permissions, log limits: test_ownership has the sections where the kernel's part matters), the
+# event stream and its FIFO (userspace, 200 instances) and the tracked processes (/proc, pidfd).
+export NETNS_EXCLUDE=${NETNS_EXCLUDE-test_install test_hooks test_atropos test_group test_keepalived test_keepalived6 test_frr test_decode test_conformance test_accept test_bench test_cli test_privilege test_soak test_service test_flood test_scale test_hardening test_events test_track_process}
 exec bash tests/run.sh bpf netns
