@@ -79,7 +79,7 @@ static const struct opts_def opts_table[] = {
 		  "noticed within 100 ms; up to " STR(OPTS_MAX_PROCS) },
 	{ FN_OPT(0, "track-file", "PATH[:+W|:-W]", OPTS_INSTANCE, opts_v_track_file),
 	  .help = "the number in PATH (-254..254), times W (default +1), is added to\n"
-		  "the priority, at once on every write; missing: 0; not a number:\n"
+		  "the priority, at once on every write (close); missing: 0; not a number:\n"
 		  "FAULT; up to " STR(OPTS_MAX_FILES) },
 	{ FN_OPT(0, "link-delay", "UP[:DOWN]", OPTS_INSTANCE, opts_v_link_delay),
 	  .help = "the link (up, down) must stay so this long, in seconds, before\n"

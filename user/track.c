@@ -324,10 +324,13 @@ int track_file_add(struct track_set *ts, const char *path)
 	snprintf(free_slot->path, sizeof(free_slot->path), "%s", path);
 	slash = strrchr(path, '/');
 	snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
-	/* The directory: the file may be created, replaced (rename) or removed later. */
+	/*
+	 * The directory: the file may be created, replaced (rename) or removed later. Read once
+	 * its writer closed it, not on each write: "echo 20 > FILE" truncates first, and an empty
+	 * file read then would be a FAULT for a moment.
+	 */
 	free_slot->wd = inotify_add_watch(ts->ino_fd, dir,
-					  IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE |
-						  IN_MOVED_TO | IN_MOVED_FROM);
+					  IN_CLOSE_WRITE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM);
 	if (free_slot->wd < 0)
 		log_warn("track-file %s: cannot watch %s: read once a second instead", path, dir);
 	free_slot->users = 1;

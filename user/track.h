@@ -3,7 +3,7 @@
  * The health checks of --track-script, the files of --track-file and the processes of
  * --track-process, for the whole process: the instances that give the same check (command,
  * interval, timeout, rise, fall) share one, which runs once per interval however many they are. A check runs on its own (child.c): it never delays an advert. A file
- * is read again as soon as it is written (inotify on its directory).
+ * is read again as soon as its writer closes it (inotify on its directory).
  */
 #ifndef VRRPD_TRACK_H
 #define VRRPD_TRACK_H

@@ -8,7 +8,8 @@
 #      each instance's in order; the FIFO has the same 200 lines, INSTANCE "NAME" STATE PRIO,
 #      in the same order.
 #   3. A priority change and a tracked file's number are events too (and the FIFO's
-#      MASTER_PRIORITY line); text --watch numbers and times each line; "watch SEQ" replays.
+#      MASTER_PRIORITY line); text --watch numbers and times each line; "watch SEQ" replays;
+#      a link going down is an event before the FAULT it causes.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -123,6 +124,15 @@ import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 s.connect(sys.argv[1]); s.send(b"watch x"); print(s.recv(512).decode())' "$LAB_DIR/r1/vrrpd-eth0-1.sock")" \
 	"error unknown request 'watch x'"
+# A link change: an event, then the transition it causes, in that order; FAULT on the FIFO.
+lab_exec r1 ip link set eth0 down
+t_check events_link_down t_wait_ms 5000 t_jq \
+	'[.[] | select(.vrid == 1 and (.type == "link" or .type == "state"))] | .[-2:] |
+	(.[0].type == "link" and .[0].state == "down" and .[1].to == "FAULT")' "$LAB_DIR/watch.json"
+t_check events_fifo_fault t_wait_ms 3000 grep -Eq '^INSTANCE "VI_1" FAULT [0-9]+$' "$LAB_DIR/fifo.out"
+lab_exec r1 ip link set eth0 up
+t_check events_link_up t_wait_ms 5000 t_jq \
+	'any(.[]; .vrid == 1 and .type == "link" and .state == "up")' "$LAB_DIR/watch.json"
 t_stop cap watch
 t_stop r1
 t_check events_fifo_stop t_wait_ms 3000 grep -Eq '^INSTANCE "VI_1" STOP [0-9]+$' "$LAB_DIR/fifo.out"
