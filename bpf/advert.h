@@ -356,7 +356,12 @@ static __noinline int handle_vrrp4(struct xdp_md *ctx, struct iphdr *iph, __u16 
 		if (bad)
 			return drop(&key, bad);
 	}
-	return record_advert(cfg, &key, vh, &(union vrrpd_addr){ .v4 = saddr }, int_cs, form);
+	/*
+	 * Through w, the whole array: an initializer of .v4 alone leaves the union's other 12
+	 * bytes unspecified, and clang left stack bytes there, which addr_gt and addr_eq compared
+	 * (an equal-priority advert from our own address was taken for a higher one; fuzz_xdp).
+	 */
+	return record_advert(cfg, &key, vh, &(union vrrpd_addr){ .w = { saddr } }, int_cs, form);
 }
 
 /* The one's complement sum of the IPv6 pseudo-header (RFC 8200 8.1), raw memory order. */

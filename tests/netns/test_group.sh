@@ -7,6 +7,7 @@
 #   1. r1 masters both VIPs.
 #   2. Link down on r1's eth1: both of r1's instances go backup, r2 masters both, within a
 #      bound of Master_Down_Intervals (measured and printed); link back: r1 masters both again.
+#      The eth0 member's event stream has the group's hold before its step down, then ready.
 #   3. kill -9 of r1's eth1 member: its partner notices (the pid is gone) and steps down; r2
 #      masters both (the killed member's VIP stays configured on r1, silenced by its lease). The restarted member rejoins and r1 masters both again: no stale veto.
 #   3b. SIGSTOP of a member: its heartbeat stops, the group moves; SIGCONT: it comes back.
@@ -73,6 +74,12 @@ t_check group_r1_both_steady t_holds_ms 1500 both r1
 # --- 2. Link down on one member's interface moves the whole group ------------------------------
 t_phase
 : >"$REC"
+# The eth0 member's events: the group's hold, then the step down it causes; ready again after.
+conns() { lab_exec r1 ss -xH state connected | grep -c "$LAB_DIR/r1/vrrpd-eth0-51.sock"; }
+N0=$(conns)
+t_atropos r1 --watch --json -v 51 >"$LAB_DIR/group.events" &
+LAB_PID[cap.watch]=$!
+t_check group_watch_subscribed t_wait_ms 5000 eval '[ "$(conns)" -gt "$N0" ]'
 START_MS=$(t_now_ms)
 lab_exec r1 ip link set eth1 down
 moves "$START_MS" group_link_down_moves_both_to_r2
@@ -87,6 +94,13 @@ t_check group_link_down_partner_resigned t_log_has r1 \
 	"VRRP ID 51 on eth0: we are now a backup router \(group member not ready\)"
 lab_exec r1 ip link set eth1 up
 back group_link_up_r1_masters_both_again $((4 * MDI2))
+t_check group_event_hold_then_backup t_jq '[.[] | select(.type == "group" or .type == "state")] |
+	(map(.type == "group" and .state == "hold" and .group == "default") | index(true)) as $h |
+	(map(.type == "state" and .to == "BACKUP") | index(true)) as $b |
+	$h != null and $b != null and $h < $b' "$LAB_DIR/group.events"
+t_check group_event_ready t_wait_ms 3000 t_jq \
+	'any(.[]; .type == "group" and .state == "ready" and .size == 2)' "$LAB_DIR/group.events"
+t_stop cap watch
 
 # --- 3. kill -9 of one member ---------------------------------------------------------------------
 t_phase

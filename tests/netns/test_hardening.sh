@@ -58,7 +58,10 @@ t_stop r1
 
 # --- 5. A full script queue keeps the last transition --------------------------------------------
 t_phase
-printf '#!/bin/sh\nsleep 0.5\necho "$3" >>"%s/scripts.log"\n' "$LAB_DIR" >"$LAB_DIR/slow.sh"
+# Each script waits for $LAB_DIR/go: the queue fills however fast or slow this machine runs the
+# rounds below (a script of 0.5 s let a loaded CI drain it as fast as the rounds filled it).
+printf '#!/bin/sh\nwhile [ ! -e "%s/go" ]; do sleep 0.05; done\necho "$3" >>"%s/scripts.log"\n' \
+	"$LAB_DIR" "$LAB_DIR" >"$LAB_DIR/slow.sh"
 chmod 755 "$LAB_DIR/slow.sh"
 : >"$LAB_DIR/scripts.log"
 t_start r1 main -i eth0 -v 55 -p 200 -d 0.01 -U "$LAB_DIR/slow.sh" -D "$LAB_DIR/slow.sh" 10.99.0.155
@@ -70,6 +73,7 @@ for i in $(seq 1 20); do
 	t_wait_ms 3000 is_master
 done
 t_atropos r1 -i eth0 -v 55 --backup >/dev/null
+touch "$LAB_DIR/go"
 # Every script that was started has written its line, and none starts or ends within 1 s (a
 # queued script starts and ends within a second, so the counts alone could match again).
 runs() { t_log_since r1 | grep -c "VRRP ID 55 on eth0: running $LAB_DIR/slow.sh"; }
