@@ -27,7 +27,7 @@ SKEL := $(BUILD)/vrrpd.skel.h
 # The daemon's modules; the pure ones are also linked into the unit tests.
 PURE_SRCS := user/fsm.c user/pkt.c user/pkt6.c
 VRRPD_SRCS := $(PURE_SRCS) user/main.c user/daemon.c user/loop.c user/opts.c user/opts_arg.c user/log.c user/xdp.c user/pindir.c user/net.c user/tx.c \
-	user/inst.c user/inst_track.c user/inst_apply.c user/inst_tx.c user/inst_life.c user/host.c user/link.c user/hook.c user/child.c user/track.c user/track_proc.c user/group.c user/ctl.c user/conf.c user/mapdump.c \
+	user/inst.c user/inst_track.c user/inst_apply.c user/inst_tx.c user/inst_life.c user/host.c user/link.c user/hook.c user/child.c user/track.c user/track_proc.c user/group.c user/ctl.c user/conf.c user/kconf.c user/mapdump.c \
 	user/event.c user/vipq.c user/own.c user/priv.c
 ATROPOS_SRCS := atropos/atropos.c atropos/maps.c atropos/show.c atropos/change.c atropos/watch.c user/fsm.c user/ctl.c user/log.c user/mapdump.c user/own.c
 

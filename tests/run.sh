@@ -8,6 +8,7 @@
 #   unit   build/tests/test_fsm, test_pkt, test_pkt6, test_opts, test_inst_apply, test_ctl (no
 #          root; ASan/UBSan builds);
 #          tests/unit/check_symbols.sh: no function of vrrpd or atropos is named like a library's
+#          tests/unit/test_kconf.sh: keepalived.conf read by vrrpd --keepalived (no root)
 #   fuzz   tests/fuzz/run.sh: the libFuzzer harnesses of build/fuzz/, bounded (no root)
 #   bpf    build/tests/test_xdp, fuzz_xdp (BPF_PROG_TEST_RUN: root)
 #   netns  every tests/netns/test_*.sh, run with bash (root and network namespaces)
@@ -292,6 +293,7 @@ suite_unit() {
 	done
 	run_prog unit/check_symbols "$UNIT_TIMEOUT" bash "$ROOT/tests/unit/check_symbols.sh" \
 		"$ROOT/build/vrrpd" "$ROOT/build/atropos"
+	run_prog unit/test_kconf "$UNIT_TIMEOUT" bash "$ROOT/tests/unit/test_kconf.sh" "$ROOT/build/vrrpd"
 }
 
 # The libFuzzer harnesses (tests/fuzz/), a bounded run each (FUZZ_SECS, 10 s): no root.

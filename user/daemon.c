@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "conf.h"
 #include "daemon.h"
+#include "kconf.h"
 #include "log.h"
 #include "net.h"
 #include "vipq.h"
@@ -85,7 +86,18 @@ static int instances_load(struct vrrpd *d, struct vinst ***vi, int *n, char *err
 	struct conf c;
 	int i, ret;
 
-	ret = conf_load(d->o.config, &d->o, &c, err, errlen);
+	char *notes = NULL, *line, *save = NULL;
+
+	if (d->o.config_keepalived) {
+		ret = kconf_load(d->o.config, &d->o, &c, &notes, err, errlen);
+		/* What was left out, a line each: on every load, as a reload may change it. */
+		for (line = notes ? strtok_r(notes, "\n", &save) : NULL; line;
+		     line = strtok_r(NULL, "\n", &save))
+			log_info("keepalived: %s", line);
+		free(notes);
+	} else {
+		ret = conf_load(d->o.config, &d->o, &c, err, errlen);
+	}
 	if (ret)
 		return ret;
 	*vi = calloc((size_t)c.n, sizeof(**vi));

@@ -19,6 +19,7 @@
 
 #include "addr.h"
 #include "daemon.h"
+#include "kconf.h"
 #include "log.h"
 #include "priv.h"
 
@@ -182,6 +183,22 @@ static void daemonize_end(int report_fd, char status)
 }
 
 /* vrrpd -t -c FILE: what the file holds, one line per instance. */
+/* --print-conf: the keepalived.conf's translation, its notes on stderr. */
+static int print_conf(const char *path)
+{
+	char err[1024];
+	struct kconf k;
+
+	if (kconf_translate(path, &k, err, sizeof(err))) {
+		fprintf(stderr, "vrrpd: %s\n", err);
+		return 2;
+	}
+	fputs(k.notes, stderr);
+	fputs(k.text, stdout);
+	kconf_free(&k);
+	return 0;
+}
+
 static void check_report(const struct vrrpd *d)
 {
 	char a[INET6_ADDRSTRLEN];
@@ -217,6 +234,8 @@ int main(int argc, char **argv)
 		       VRRPD_VERSION);
 		return 0;
 	}
+	if (d.o.print_conf)
+		return print_conf(d.o.config);
 	ret = daemon_instances(&d, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "vrrpd: %s\n", err);

@@ -159,8 +159,14 @@ static const struct opts_def opts_table[] = {
 		  OPTS_SCRIPT_TIMEOUT_MAX_S, "timeout", " s"),
 	  .help = "kill a -U/-D script still running after S seconds (default "
 		  STR(OPTS_SCRIPT_TIMEOUT_DFL_S) ")" },
-	{ PATH_OPT('c', "config", "FILE", OPTS_CMDLINE, config, "configuration file"),
+	{ FN_OPT('c', "config", "FILE", OPTS_CMDLINE, opts_v_config),
 	  .help = "the instances are in FILE, one 'vrrp { OPTIONS }' block each" },
+	{ FN_OPT(0, "keepalived", "FILE", OPTS_CMDLINE, opts_v_keepalived),
+	  .help = "the instances are the vrrp_instances of a keepalived.conf: its\n"
+		  "VRRP part, read as keepalived does (see vrrpd(8))" },
+	{ FLAG_OPT(0, "print-conf", OPTS_K_SET, OPTS_CMDLINE, print_conf),
+	  .help = "with --keepalived: print it as a configuration file of vrrpd's\n"
+		  "own (for -c) and exit" },
 	{ FLAG_OPT('t', "test-config", OPTS_K_SET, OPTS_CMDLINE, check_config),
 	  .help = "check the -c FILE, print its instances and exit" },
 	{ FLAG_OPT('V', "version", OPTS_K_STOP, OPTS_CMDLINE, show_version),
@@ -435,8 +441,13 @@ static int opts_finish(struct opts *o, const struct opts_pending *pd, char *err,
 	long cs = OPTS_INT_DFL_CS;
 
 	if (o->check_config && !o->config[0])
-		return opts_err(err, errlen,
-				"-t checks a configuration file: give it with -c FILE");
+		return opts_err(
+			err, errlen,
+			"-t checks a configuration file: give it with -c FILE or --keepalived FILE");
+	if (o->print_conf && !o->config_keepalived)
+		return opts_err(
+			err, errlen,
+			"--print-conf prints a keepalived.conf as vrrpd's: give it with --keepalived FILE");
 	if (o->config[0]) {
 		if (pd->instance_opt)
 			return opts_err(

@@ -126,6 +126,8 @@ struct opts {
 	bool show_version; /* -V */
 	bool show_help; /* -h */
 	char config[OPTS_PATH_MAX]; /* -c FILE: the instances are in FILE (conf.h) */
+	bool config_keepalived; /* --keepalived FILE: ... a keepalived.conf (kconf.h) */
+	bool print_conf; /* --print-conf: the keepalived.conf as a vrrpd -c file, and exit */
 	bool check_config; /* -t: check the -c FILE, say what it holds, and exit */
 };
 

@@ -503,6 +503,27 @@ OPTS_FN(opts_v_group)
 	return 0;
 }
 
+/* -c FILE and --keepalived FILE: the same place (the last given wins), two formats. */
+OPTS_FN(opts_v_config)
+{
+	int ret = opts_path(o->config, arg, "-c", "configuration file", err, errlen);
+
+	(void)pd;
+	(void)d;
+	o->config_keepalived = false;
+	return ret;
+}
+
+OPTS_FN(opts_v_keepalived)
+{
+	int ret = opts_path(o->config, arg, "--keepalived", "configuration file", err, errlen);
+
+	(void)pd;
+	(void)d;
+	o->config_keepalived = !ret;
+	return ret;
+}
+
 /* A name a FIFO line quotes ("NAME") and a consumer's shell takes as one word. */
 OPTS_FN(opts_v_name)
 {

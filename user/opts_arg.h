@@ -77,6 +77,8 @@ OPTS_FN(opts_v_version);
 OPTS_FN(opts_v_checksum);
 OPTS_FN(opts_v_group);
 OPTS_FN(opts_v_name);
+OPTS_FN(opts_v_keepalived);
+OPTS_FN(opts_v_config);
 OPTS_FN(opts_v_track);
 OPTS_FN(opts_v_peer);
 OPTS_FN(opts_v_track_script);

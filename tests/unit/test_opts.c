@@ -151,6 +151,8 @@ static const struct misuse misuses[] = {
 	{ "config_with_priority_attached", "-c /etc/vrrpd.conf -p200",
 	  "'-p200' describes an instance" },
 	{ "test_without_config", "-t", "-t checks a configuration file: give it with -c FILE" },
+	{ "print_conf_without_keepalived", "--print-conf -c /etc/vrrpd.conf",
+	  "--print-conf prints a keepalived.conf as vrrpd's: give it with --keepalived FILE" },
 	{ "config_empty", "-c ''", "invalid configuration file '' for -c: empty" },
 	{ "auth_in_v3", "-i eth0 -v 1 -a pw/secret 10.0.0.1",
 	  "-a needs --vrrp-version 2 (VRRPv3 has no authentication)" },
@@ -533,6 +535,13 @@ static void test_long_aliases_and_rest(void)
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -M 2 --group dmz-1 10.1.1.1"), 0);
 	CHECK(!strcmp(o.group, "dmz-1"));
 	CHECK_EQ(o.monitor, 2);
+	/* -c and --keepalived name the same file: the last one given, in its format. */
+	CHECK_EQ(parse_ok(&o, "-c /etc/vrrpd.conf --keepalived /etc/keepalived/keepalived.conf"),
+		 0);
+	CHECK(o.config_keepalived && !strcmp(o.config, "/etc/keepalived/keepalived.conf"));
+	CHECK_EQ(parse_ok(&o, "--keepalived /etc/keepalived/keepalived.conf -c /etc/vrrpd.conf"),
+		 0);
+	CHECK(!o.config_keepalived && !strcmp(o.config, "/etc/vrrpd.conf"));
 	/* --track-process NAME[:W[:N]]: W's sign optional, N without W. */
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --track-process haproxy:-100 --track-process bird::2 "
 			      "--track-process x:+7:3 10.1.1.1"),
