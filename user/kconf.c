@@ -827,8 +827,13 @@ static int kc_instance(struct kc *c, const struct kc_stmt *inst)
 		} else if (!strcmp(kw, "track_interface") || !strcmp(kw, "track_script") ||
 			   !strcmp(kw, "track_process") || !strcmp(kw, "track_file"))
 			ret = kc_tracks(c, &st, kw, &up_bonus);
-		else if (!strcmp(kw, "notify_master") && st.nargs == 1)
+		else if (!strcmp(kw, "notify_master") && st.nargs == 1 && !strpbrk(a, " \t"))
 			ret = kc_out(c, st.kw, "-U %s", a);
+		else if (!strcmp(kw, "notify_master"))
+			return kc_err(
+				c, st.kw,
+				"notify_master %s: vrrpd runs its -U script with its own arguments (IFACE VRID MASTER PRIO VIP...): give the script's path alone",
+				a);
 		else if (!strncmp(kw, "notify", 6))
 			return kc_err(c, st.kw, "%s: %s", kw, kc_notify_why);
 		else if (kc_in(kc_inst_ignored, kw))
@@ -896,7 +901,7 @@ static int kc_globals(struct kc *c, const struct kc_stmt *g)
 		if (ret)
 			return ret;
 	}
-	return 0;
+	return ret < 0 ? ret : 0;
 }
 
 /* Top-level keywords that are not VRRP's: left out, a line each. */
