@@ -40,7 +40,7 @@ PARSE6_LIB := tests/lib/pkt6_parse.c
 UNIT_TESTS := $(BUILD)/tests/test_fsm $(BUILD)/tests/test_pkt $(BUILD)/tests/test_opts $(BUILD)/tests/test_pkt6 \
 	$(BUILD)/tests/test_inst_apply $(BUILD)/tests/test_ctl
 BPF_TESTS := $(BUILD)/tests/test_xdp $(BUILD)/tests/fuzz_xdp
-FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts $(BUILD)/fuzz/fuzz_conf
+FUZZ_BINS := $(BUILD)/fuzz/fuzz_pkt $(BUILD)/fuzz/fuzz_opts $(BUILD)/fuzz/fuzz_conf $(BUILD)/fuzz/fuzz_kconf
 BENCH_BINS := $(BUILD)/bench/xdp_cost $(BUILD)/bench/prober
 
 .PHONY: all deps build-deps bench check check-build check-unit check-vm demo clean format \
@@ -253,6 +253,11 @@ $(BUILD)/fuzz/fuzz_opts: tests/fuzz/fuzz_opts.c tests/fuzz/fuzz.h user/opts.c us
 $(BUILD)/fuzz/fuzz_conf: tests/fuzz/fuzz_conf.c tests/fuzz/fuzz.h user/conf.c user/opts.c user/opts_arg.c $(wildcard user/*.h include/*.h)
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_conf.c user/conf.c user/opts.c user/opts_arg.c
+
+$(BUILD)/fuzz/fuzz_kconf: tests/fuzz/fuzz_kconf.c tests/fuzz/fuzz.h user/kconf.c user/conf.c user/opts.c user/opts_arg.c $(wildcard user/*.h include/*.h)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ tests/fuzz/fuzz_kconf.c user/kconf.c user/conf.c user/opts.c \
+		user/opts_arg.c
 
 .PHONY: fuzz-lib
 fuzz-lib: $(FUZZ_BINS)

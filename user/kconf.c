@@ -49,6 +49,14 @@ struct kc {
 	int version; /* global_defs vrrp_version, 0: keepalived's default (2) */
 };
 
+/* A message quotes the file: its control characters become '?', so that it stays one line. */
+static void kc_one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			*s = '?';
+}
+
 /* An error at a file's line (file < 0: none), "FILE:LINE: what"; -EINVAL. */
 __attribute__((format(printf, 4, 0))) static int kc_verr(struct kc *c, int file, int line,
 							 const char *fmt, va_list ap)
@@ -60,6 +68,7 @@ __attribute__((format(printf, 4, 0))) static int kc_verr(struct kc *c, int file,
 	if (n < 0 || (size_t)n >= c->errlen)
 		return -EINVAL;
 	vsnprintf(c->err + n, c->errlen - (size_t)n, fmt, ap);
+	kc_one_line(c->err);
 	return -EINVAL;
 }
 
@@ -121,22 +130,38 @@ static int kc_tok_add(struct kc *c, const char *s, size_t len, int line, int fil
 	return 0;
 }
 
+/* A file's text, NUL-terminated: 1 MiB at most, no NUL byte in it. */
 static int kc_read_file(const char *path, char **text)
 {
 	FILE *f = fopen(path, "re");
-	size_t n;
-	int ret;
+	size_t n = 0, cap = 0;
+	int ret = 0;
 
+	*text = NULL;
 	if (!f)
 		return -errno;
-	*text = malloc(KC_MAX_BYTES + 1);
-	if (!*text) {
-		fclose(f);
-		return -ENOMEM;
+	for (;;) {
+		size_t want, got;
+
+		if (kc_grow((void **)text, &cap, n + 4097, 1)) {
+			ret = -ENOMEM;
+			break;
+		}
+		want = cap - n - 1;
+		got = fread(*text + n, 1, want, f);
+		n += got;
+		if (n > KC_MAX_BYTES) {
+			ret = -EFBIG;
+			break;
+		}
+		if (got < want) {
+			ret = ferror(f) ? -EIO : 0;
+			break;
+		}
 	}
-	n = fread(*text, 1, KC_MAX_BYTES + 1, f);
-	ret = ferror(f) ? -EIO : n > KC_MAX_BYTES ? -EFBIG : memchr(*text, '\0', n) ? -EINVAL : 0;
 	fclose(f);
+	if (!ret && memchr(*text, '\0', n))
+		ret = -EINVAL;
 	if (ret) {
 		free(*text);
 		*text = NULL;
@@ -338,6 +363,7 @@ __attribute__((format(printf, 3, 4))) static void kc_note(struct kc *c, int tok,
 	va_start(ap, fmt);
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	va_end(ap);
+	kc_one_line(buf);
 	n = (int)strlen(buf);
 	if (kc_grow((void **)&c->notes, &c->ncap, c->nlen + (size_t)n + 2, 1))
 		return;

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Bounded runs of the libFuzzer harnesses, for make check: bash tests/fuzz/run.sh
 #
-# Each harness (make build/fuzz/fuzz_pkt build/fuzz/fuzz_opts) runs FUZZ_SECS seconds (default
+# Each harness (make build/fuzz/fuzz_pkt ... build/fuzz/fuzz_kconf) runs FUZZ_SECS seconds (default
 # 10) under nice, on a copy of its seed corpus in a temporary directory: the seeds (regressions
 # included) run first, then mutations. Prints "ok fuzz_NAME" or "not ok fuzz_NAME: why" per
 # harness, as tests/run.sh counts them; every other line starts with "# " (a summary from
@@ -14,7 +14,7 @@ set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 FUZZ_SECS=${FUZZ_SECS:-10}
-HARNESSES=(pkt opts conf)
+HARNESSES=(pkt opts conf kconf)
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/vrrpd-fuzz.XXXXXX") || exit 1
 KEEP_TMP=0 # a failing input was written there
