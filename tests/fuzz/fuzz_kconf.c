@@ -20,18 +20,24 @@
 #include "fuzz.h"
 #include "kconf.h"
 
+static char path[] = "/tmp/fuzz_kconf.XXXXXX";
+
+static void remove_input(void)
+{
+	unlink(path);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const struct opts cmdline = { .run_dir = VRRPD_RUN_DIR_DFL,
 					     .pin_dir = VRRPD_PIN_DIR_DFL };
-	static char path[] = "/tmp/fuzz_kconf.XXXXXX";
 	static int fd = -1;
 	char err[512] = "", *notes = NULL;
 	struct conf c;
 	int ret;
 
-	if (fd < 0)
-		fd = mkstemp(path);
+	if (fd < 0 && (fd = mkstemp(path)) >= 0)
+		atexit(remove_input);
 	if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
 		return 0;
 	ret = kconf_load(path, &cmdline, &c, &notes, err, sizeof(err));
