@@ -10,6 +10,8 @@
 #   3. A priority change and a tracked file's number are events too (and the FIFO's
 #      MASTER_PRIORITY line); text --watch numbers and times each line; "watch SEQ" replays;
 #      a link going down is an event before the FAULT it causes.
+#   4. A watcher that stops reading through 2000 events does not hold the daemon up, is told
+#      what it lost by one gap in seq, and the other watcher loses nothing.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -133,6 +135,43 @@ t_check events_fifo_fault t_wait_ms 3000 grep -Eq '^INSTANCE "VI_1" FAULT [0-9]+
 lab_exec r1 ip link set eth0 up
 t_check events_link_up t_wait_ms 5000 t_jq \
 	'any(.[]; .vrid == 1 and .type == "link" and .state == "up")' "$LAB_DIR/watch.json"
+# --- 4. A watcher that reads nothing: the daemon goes on, the watcher learns what it lost -----
+# It subscribes, then sleeps through 2000 events: its socket fills, the daemon keeps 512 for it
+# and drops the older ones; when it reads again it gets what is kept, after one gap in seq.
+cat >"$LAB_DIR/slow.py" <<'PY'
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(sys.argv[1])
+s.send(b"watch")
+print(s.recv(512).decode(), flush=True)
+while not os.path.exists(sys.argv[2]):
+    time.sleep(0.05)
+s.settimeout(2)
+try:
+    while True:
+        print(s.recv(1024).decode().split(" ")[0], flush=True)
+except socket.timeout:
+    pass
+PY
+lab_exec r1 /usr/bin/python3 "$LAB_DIR/slow.py" "$LAB_DIR/r1/vrrpd-eth0-1.sock" "$LAB_DIR/go" \
+	>"$LAB_DIR/slow.out" 2>&1 &
+SLOW=$!
+t_wait_ms 5000 grep -q '^ok watching' "$LAB_DIR/slow.out"
+# 2000 priority changes, 100 instances at a time: more than the socket and the 512 kept hold.
+for p in 110 120 110 120 110 120 110 120 110 120 110 120 110 120 110 120 110 120 110 120; do
+	A r1 --priority "$p" >/dev/null
+done
+A r1 --resume >/dev/null # back to 100, less the tracked file's 20
+t_check events_slow_watcher_daemon_goes_on t_wait_ms 5000 eval \
+	'[ "$(states r1 MASTER)" = $N ] && [ "$(t_cfg r1 1 priority)" = 80 ]'
+touch "$LAB_DIR/go"
+wait "$SLOW"
+LAST=$(jq -s '[.[].seq | numbers] | max' "$LAB_DIR/watch.json")
+# One gap, then every event to the last the daemon made.
+t_eq events_slow_watcher_one_gap_then_all "$(sed -n 's/^seq=//p' "$LAB_DIR/slow.out" |
+	awk -v last="$LAST" 'NR > 1 && $1 != prev + 1 { gaps++ } { prev = $1 }
+		END { print (gaps == 1 && prev == last) ? "yes" : "no: " gaps " gaps, last " prev " of " last }')" yes
+t_eq events_others_lost_nothing "$(jq -s '[.[] | select(has("lost"))] | length' "$LAB_DIR/watch.json")" 0
 t_stop cap watch
 t_stop r1
 t_check events_fifo_stop t_wait_ms 3000 grep -Eq '^INSTANCE "VI_1" STOP [0-9]+$' "$LAB_DIR/fifo.out"
