@@ -74,7 +74,11 @@ guest_visible() {
 }
 
 need_busybox() {
-	if [ ! -x "$BB" ] || ! "$BB" --list 2>/dev/null | grep -qx switch_root; then
+	# Its list read whole first: busybox writes it a name at a time, and with pipefail a
+	# grep -q that stops at the match made it die of SIGPIPE, failing the pipeline (CI saw it).
+	local list
+	list=$("$BB" --list 2>/dev/null) || list=
+	if [ ! -x "$BB" ] || ! grep -qx switch_root <<<"$list"; then
 		die "needs a static busybox at $BB (apt-get install busybox-static; make deps)"
 	fi
 	case "$(LC_ALL=C ldd "$BB" 2>&1)" in
