@@ -49,32 +49,7 @@ set -u
 
 ATROPOS=$LAB_ROOT/build/atropos
 KEEPALIVED=${KEEPALIVED:-/usr/sbin/keepalived}
-QUICK=0
-JSON=""
-W=""
-
-usage() {
-	echo "usage: $0 [--quick] [--window SECONDS] --json FILE" >&2
-	exit 2
-}
-while [ $# -gt 0 ]; do
-	case $1 in
-	--quick) QUICK=1 ;;
-	--json)
-		[ $# -ge 2 ] || usage
-		JSON=$2
-		shift
-		;;
-	--window)
-		[ $# -ge 2 ] || usage
-		W=$2
-		shift
-		;;
-	*) usage ;;
-	esac
-	shift
-done
-[ -n "$JSON" ] || usage
+bench_args "$@"
 
 die() {
 	echo "idle.sh: $*" >&2

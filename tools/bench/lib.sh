@@ -12,17 +12,22 @@ ATROPOS=$BENCH_ROOT/build/atropos
 BENCH_VRID=${BENCH_VRID:-51}
 BENCH_VMAC=$(t_vmac "$BENCH_VRID")
 
-# bench_args "$@": the options of a part that takes only --quick and --json FILE (flood.sh,
-# starve.sh): sets QUICK (0 or 1) and JSON, or exits 2 with the usage.
+# bench_args "$@": a part's options, --quick, --json FILE and (idle.sh, track.sh) --window
+# SECONDS: sets QUICK (0 or 1), JSON and W (empty: the part's default), or exits 2 with the usage.
 bench_args() {
-	local usage="usage: $(basename "$0") [--quick] --json FILE"
+	local usage="usage: $(basename "$0") [--quick] [--window SECONDS] --json FILE"
 	QUICK=0
 	JSON=
+	W=
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--quick) QUICK=1 ;;
-		--json)
-			JSON=${2:-}
+		--json | --window)
+			if [ $# -lt 2 ]; then
+				echo "$usage" >&2
+				exit 2
+			fi
+			if [ "$1" = --json ]; then JSON=$2; else W=$2; fi
 			shift
 			;;
 		*)
