@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -154,6 +155,21 @@ int child_start(struct child *c, const char *path, char **argv, char **envp)
 		}
 	}
 	return 0;
+}
+
+void child_lookup(const char *name, char *path, size_t plen)
+{
+	const char *dirs = getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin";
+
+	while (!strchr(name, '/') && *dirs) {
+		size_t dl = strcspn(dirs, ":");
+
+		snprintf(path, plen, "%.*s/%s", (int)dl, dirs, name);
+		if (dl && !access(path, X_OK))
+			return;
+		dirs += dl + (dirs[dl] == ':');
+	}
+	snprintf(path, plen, "%s", name);
 }
 
 bool child_on_fd(struct child *c, int fd)

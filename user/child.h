@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A program vrrpd runs and never waits for in its event loop (the -U/-D scripts, the health
- * checks): stdin /dev/null, its output read a line at a time into a callback, in a process
+ * A program vrrpd runs and never waits for in its event loop (the -U/-D and --notify scripts,
+ * the health checks): stdin /dev/null, its output read a line at a time into a callback, in a process
  * group of its own so that a kill takes whatever it started, its exit seen through a pidfd.
  */
 #ifndef VRRPD_CHILD_H
@@ -33,6 +33,11 @@ void child_init(struct child *c, int epfd, void (*on_line)(void *ctx, const char
  * and is executable or the child exits 127 after saying why on its output).
  */
 int child_start(struct child *c, const char *path, char **argv, char **envp);
+/*
+ * Where execvp(3) would find the program name: name itself if it has a '/', else the first
+ * executable PATH has (a default PATH when there is none), else name.
+ */
+void child_lookup(const char *name, char *path, size_t plen);
 /* An event loop fd: true if it is c's (its output read, or its exit noticed). */
 bool child_on_fd(struct child *c, int fd);
 /* If it exited: its last output read, fds closed, *status its wait status, true. */

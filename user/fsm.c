@@ -110,7 +110,7 @@ static void fsm_enter_master(struct fsm *f, uint64_t now_ns, struct fsm_out *out
 			     enum vrrpd_reason reason)
 {
 	fsm_set_state(f, out, FSM_MASTER, reason);
-	out->actions |= FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP;
+	out->actions |= FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP;
 	f->adver_deadline_ns = fsm_adver_next_ns(f, now_ns);
 	f->down_deadline_ns = 0;
 	f->answered_ns = 0;
@@ -252,7 +252,7 @@ static void fsm_master_advert(struct fsm *f, uint64_t now_ns, const struct fsm_a
 		fsm_set_state(f, out, FSM_BACKUP,
 			      adv->priority > f->priority ? VRRPD_R_HIGHER_PRIO :
 							    VRRPD_R_HIGHER_ADDR);
-		out->actions |= FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
+		out->actions |= FSM_ACT_DEL_VIPS;
 		f->adver_deadline_ns = 0;
 		fsm_follow(f, adv);
 		return;
@@ -397,7 +397,7 @@ static void fsm_link_down(struct fsm *f, struct fsm_out *out)
 	if (f->state == FSM_FAULT)
 		return;
 	if (f->state == FSM_MASTER)
-		out->actions |= FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
+		out->actions |= FSM_ACT_DEL_VIPS;
 	fsm_set_state(f, out, FSM_FAULT, VRRPD_R_LINK_DOWN);
 	fsm_forget(f);
 }
@@ -412,7 +412,7 @@ static void fsm_inhibit(struct fsm *f, uint64_t now_ns, struct fsm_out *out,
 	f->inhibited = true;
 	if (f->state != FSM_MASTER)
 		return;
-	out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
+	out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS;
 	fsm_set_state(f, out, FSM_BACKUP, reason ? reason : VRRPD_R_GROUP);
 	fsm_forget(f);
 	f->master_adver_int_cs = f->cfg.adver_int_cs;
@@ -450,7 +450,7 @@ static void fsm_shutdown(struct fsm *f, struct fsm_out *out)
 		return;
 	/* RFC 9568 6.4.3 (S9): a resigning Master sends priority 0 first, then drops the VIPs. */
 	if (f->state == FSM_MASTER)
-		out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN;
+		out->actions |= FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS;
 	/* RFC 9568 6.4.2 (S9): a Backup just stops its timer. */
 	fsm_set_state(f, out, FSM_INIT, VRRPD_R_SHUTDOWN);
 	fsm_forget(f);

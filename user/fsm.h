@@ -83,8 +83,6 @@ enum fsm_action {
 	 */
 	FSM_ACT_GARP = 1u << 3,
 	FSM_ACT_DEL_VIPS = 1u << 4,
-	FSM_ACT_HOOK_UP = 1u << 5, /* entered Master */
-	FSM_ACT_HOOK_DOWN = 1u << 6, /* left Master */
 	FSM_ACT_STATE = 1u << 7, /* the state changed: publish it */
 	FSM_ACT_MASTER_CHANGED = 1u << 8, /* the master we follow changed: publish it */
 };

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The up and down scripts. The original waited for them in its main loop (wait()), gave them no
- * arguments and its raw socket as stdin; here a script runs on its own while the daemon goes
- * on advertising, gets the transition as arguments and environment, reads /dev/null, and its
- * output goes to the log. One script runs at a time per instance, so they see the transitions
- * in order; a script that outlives the timeout is killed with its process group.
+ * The scripts of a change of state. The original waited for its up and down scripts in its main
+ * loop (wait()), gave them no arguments and its raw socket as stdin; here a script runs on its
+ * own while the daemon goes on advertising, gets the transition as arguments and environment,
+ * reads /dev/null, and its output goes to the log. One script runs at a time per instance, so
+ * they see the transitions in order; a script that outlives the timeout is killed with its
+ * process group.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -22,15 +23,22 @@
 
 extern char **environ;
 
-#define HOOK_ARGS (5 + OPTS_MAX_VIPS + 1)
+/* -U's: IFACE VRID STATE PRIO VIP...; --notify's: its words, INSTANCE NAME STATE PRIO. */
+#define HOOK_ARGS (OPTS_CMD_WORDS + OPTS_MAX_VIPS + 5)
 #define HOOK_ENV_OURS 7 /* VRRPD_IFNAME ... VRRPD_REASON, then VRRPD_VIPS */
 
-static const char *hook_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
+/* The --notify-STATE of each state a script is told of. */
+static const struct {
+	const char *state;
+	enum opts_notify n;
+	const char *opt;
+} hook_notify[] = {
+	{ "MASTER", OPTS_NOTIFY_MASTER, "--notify-master" },
+	{ "BACKUP", OPTS_NOTIFY_BACKUP, "--notify-backup" },
+	{ "FAULT", OPTS_NOTIFY_FAULT, "--notify-fault" },
+	{ "STOP", OPTS_NOTIFY_STOP, "--notify-stop" },
+	{ NULL, OPTS_NOTIFY_ANY, "--notify" },
+};
 
 static void hook_on_line(void *ctx, const char *line, int n);
 
@@ -81,11 +89,86 @@ static int hook_check_one(char *path, const char *opt, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * A --notify command: its program checked as -U's script is. A name without '/' is looked up
+ * in PATH (now, to say so if it is nowhere; again when it runs); a relative path is made
+ * absolute in the command, the arguments after it kept as given.
+ */
+static int hook_check_cmd(char *cmd, const char *opt, char *err, size_t errlen)
+{
+	char words[OPTS_PATH_MAX], path[OPTS_PATH_MAX], out[2 * OPTS_PATH_MAX];
+	char *argv[OPTS_CMD_WORDS];
+	const char *rest = cmd;
+	char q = 0;
+	int ret;
+
+	if (!cmd[0])
+		return 0;
+	if (opts_words(cmd, words, sizeof(words), argv) < 0) { /* opts.c said so already */
+		snprintf(err, errlen, "command '%s' for %s: a quote is not closed", cmd, opt);
+		return -EINVAL;
+	}
+	if (!strchr(argv[0], '/')) {
+		child_lookup(argv[0], path, sizeof(path));
+		if (!strchr(path, '/')) {
+			snprintf(err, errlen, "command '%s' for %s: no '%s' in PATH", cmd, opt,
+				 argv[0]);
+			return -ENOENT;
+		}
+		return hook_check_one(path, opt, err, errlen);
+	}
+	snprintf(path, sizeof(path), "%s", argv[0]);
+	ret = hook_check_one(path, opt, err, errlen);
+	if (ret || argv[0][0] == '/')
+		return ret;
+	/* The first word's end, quotes and all: what follows it stays as it was. */
+	while (*rest == ' ' || *rest == '\t')
+		rest++;
+	for (; *rest && (q || (*rest != ' ' && *rest != '\t')); rest++)
+		q = !q && (*rest == '\'' || *rest == '"') ? *rest : q && *rest == q ? 0 : q;
+	if (strpbrk(path, " \t'\"") ||
+	    snprintf(out, sizeof(out), "%s%s", path, rest) >= OPTS_PATH_MAX) {
+		snprintf(err, errlen, "command '%s' for %s: cannot make its path absolute", cmd,
+			 opt);
+		return -ENAMETOOLONG;
+	}
+	memcpy(cmd, out, strlen(out) + 1);
+	return 0;
+}
+
 int hook_check(struct opts *o, char *err, size_t errlen)
 {
 	int ret = hook_check_one(o->up_script, "-U", err, errlen);
 
-	return ret ? ret : hook_check_one(o->down_script, "-D", err, errlen);
+	if (!ret)
+		ret = hook_check_one(o->down_script, "-D", err, errlen);
+	for (size_t i = 0; !ret && i < sizeof(hook_notify) / sizeof(hook_notify[0]); i++)
+		ret = hook_check_cmd(o->notify[hook_notify[i].n], hook_notify[i].opt, err, errlen);
+	return ret;
+}
+
+/* What step s of job j runs: a path (-U, -D), a command (--notify*), or "" for nothing. */
+static const char *hook_cmd(const struct opts *o, const struct hook_job *j, enum hook_step s)
+{
+	bool master = !strcmp(j->state, "MASTER");
+	size_t i;
+
+	switch (s) {
+	case HOOK_S_UP:
+		return master ? o->up_script : "";
+	case HOOK_S_DOWN:
+		return !master && !strcmp(j->prev, "MASTER") ? o->down_script : "";
+	case HOOK_S_STATE:
+		for (i = 0; hook_notify[i].state; i++)
+			if (!strcmp(j->state, hook_notify[i].state))
+				return o->notify[hook_notify[i].n];
+		return "";
+	case HOOK_S_ANY:
+		return o->notify[OPTS_NOTIFY_ANY];
+	case HOOK_S_END:
+		break;
+	}
+	return "";
 }
 
 /* A script's output, a line at a time, up to CHILD_MAX_LINES a run: a chatty one cannot flood. */
@@ -95,11 +178,11 @@ static void hook_on_line(void *ctx, const char *line, int n)
 	const struct hook_job *j = &h->q[h->head];
 
 	if (n <= CHILD_MAX_LINES)
-		log_info(LOG_INST_FMT "%s: %s", LOG_INST_ARGS(h->o), hook_name(j->path), line);
+		log_info(LOG_INST_FMT "%s: %s", LOG_INST_ARGS(h->o), h->name, line);
 	else if (n == CHILD_MAX_LINES + 1)
 		log_warnx(LOG_INST_FMT
 			  "%s %s: more than %d lines of output: the rest is not logged",
-			  LOG_INST_ARGS(h->o), hook_name(j->path), j->state, CHILD_MAX_LINES);
+			  LOG_INST_ARGS(h->o), h->name, j->state, CHILD_MAX_LINES);
 }
 
 static void hook_start(struct hook *h, uint64_t now_ns);
@@ -107,29 +190,25 @@ static void hook_start(struct hook *h, uint64_t now_ns);
 /* The script exited: its last output, its status, and the next one. */
 static void hook_reap(struct hook *h, uint64_t now_ns)
 {
-	const struct hook_job *j = &h->q[h->head];
+	struct hook_job *j = &h->q[h->head];
 	bool killed = h->c.killed;
 	int status = 0;
 
 	if (!child_reap(&h->c, &status))
 		return;
 	if (killed) /* said when it was killed */
-		log_info(LOG_INST_FMT "%s %s is gone", LOG_INST_ARGS(h->o), hook_name(j->path),
-			 j->state);
+		log_info(LOG_INST_FMT "%s %s is gone", LOG_INST_ARGS(h->o), h->name, j->state);
 	else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		log_info(LOG_INST_FMT "%s %s finished", LOG_INST_ARGS(h->o), hook_name(j->path),
-			 j->state);
+		log_info(LOG_INST_FMT "%s %s finished", LOG_INST_ARGS(h->o), h->name, j->state);
 	else if (WIFEXITED(status))
-		log_warnx(LOG_INST_FMT "%s %s exited with status %d", LOG_INST_ARGS(h->o),
-			  hook_name(j->path), j->state, WEXITSTATUS(status));
+		log_warnx(LOG_INST_FMT "%s %s exited with status %d", LOG_INST_ARGS(h->o), h->name,
+			  j->state, WEXITSTATUS(status));
 	else
 		log_warnx(LOG_INST_FMT "%s %s was killed by signal %d", LOG_INST_ARGS(h->o),
-			  hook_name(j->path), j->state, WTERMSIG(status));
+			  h->name, j->state, WTERMSIG(status));
 	h->deadline_ns = 0;
-	h->head = (h->head + 1) % HOOK_QUEUE;
-	h->len--;
-	if (h->len)
-		hook_start(h, now_ns);
+	j->step++;
+	hook_start(h, now_ns);
 }
 
 static void hook_vip_str(int family, const struct opts_vip *v, char *buf, size_t len)
@@ -144,39 +223,86 @@ static void hook_vip_str(int family, const struct opts_vip *v, char *buf, size_t
 		snprintf(buf, len, "%s/%d", a, v->prefix_len);
 }
 
+/* The words of step s: -U's and -D's own, or the command's (and --notify's four more). */
+struct hook_argv {
+	char *argv[HOOK_ARGS];
+	char words[OPTS_PATH_MAX], path[2 * OPTS_PATH_MAX];
+	char vips[OPTS_MAX_VIPS][INET6_ADDRSTRLEN + 8], vrid[4], prio[4];
+};
+
+static int hook_argv(const struct opts *o, const struct hook_job *j, const char *cmd,
+		     struct hook_argv *a)
+{
+	int i, n = 0;
+
+	snprintf(a->vrid, sizeof(a->vrid), "%d", o->vrid);
+	snprintf(a->prio, sizeof(a->prio), "%d", j->priority);
+	for (i = 0; i < o->nvips; i++)
+		hook_vip_str(o->family, &o->vips[i], a->vips[i], sizeof(a->vips[i]));
+	if (j->step == HOOK_S_UP || j->step == HOOK_S_DOWN) {
+		snprintf(a->path, sizeof(a->path), "%s", cmd);
+		a->argv[n++] = a->path;
+		a->argv[n++] = (char *)o->ifname;
+		a->argv[n++] = a->vrid;
+		a->argv[n++] = (char *)j->state;
+		a->argv[n++] = a->prio;
+		for (i = 0; i < o->nvips; i++)
+			a->argv[n++] = a->vips[i];
+	} else {
+		n = opts_words(cmd, a->words, sizeof(a->words), a->argv);
+		if (n < 0)
+			return n;
+		child_lookup(a->argv[0], a->path, sizeof(a->path));
+		if (j->step == HOOK_S_ANY) {
+			a->argv[n++] = "INSTANCE";
+			a->argv[n++] = (char *)o->name;
+			a->argv[n++] = (char *)j->state;
+			a->argv[n++] = a->prio;
+		}
+	}
+	a->argv[n] = NULL;
+	return 0;
+}
+
+/* Runs the first script of q[head] from its step on; a change with none left goes. */
 static void hook_start(struct hook *h, uint64_t now_ns)
 {
-	const struct hook_job *j = &h->q[h->head];
 	const struct opts *o = h->o;
-	char vips[OPTS_MAX_VIPS][INET6_ADDRSTRLEN + 8], vrid[4], prio[4];
 	char env[HOOK_ENV_OURS - 1][64], env_vips[OPTS_MAX_VIPS * (INET6_ADDRSTRLEN + 9) + 16];
-	char *argv[HOOK_ARGS], **envp;
+	struct hook_job *j;
+	struct hook_argv a;
+	const char *cmd = "";
+	char **envp;
 	int i, n = 0, nenv = 0, off, ret;
 
-	snprintf(vrid, sizeof(vrid), "%d", o->vrid);
-	snprintf(prio, sizeof(prio), "%d", j->priority);
-	argv[n++] = (char *)j->path;
-	argv[n++] = (char *)o->ifname;
-	argv[n++] = vrid;
-	argv[n++] = (char *)j->state;
-	argv[n++] = prio;
-	off = snprintf(env_vips, sizeof(env_vips), "VRRPD_VIPS=");
-	for (i = 0; i < o->nvips; i++) {
-		hook_vip_str(o->family, &o->vips[i], vips[i], sizeof(vips[i]));
-		argv[n++] = vips[i];
-		off += snprintf(env_vips + off, sizeof(env_vips) - (size_t)off, "%s%s",
-				i ? " " : "", vips[i]);
+	while (h->len) {
+		j = &h->q[h->head];
+		while (j->step < HOOK_S_END && !(cmd = hook_cmd(o, j, j->step))[0])
+			j->step++;
+		if (j->step < HOOK_S_END)
+			break;
+		h->head = (h->head + 1) % HOOK_QUEUE;
+		h->len--;
 	}
-	argv[n] = NULL;
+	if (!h->len)
+		return;
+	if (hook_argv(o, j, cmd, &a)) {
+		snprintf(h->name, sizeof(h->name), "%.*s", (int)sizeof(h->name) - 1, cmd);
+		errno = EINVAL;
+		goto skip;
+	}
+	snprintf(h->name, sizeof(h->name), "%.*s", (int)sizeof(h->name) - 1,
+		 strrchr(a.path, '/') ? strrchr(a.path, '/') + 1 : a.path);
 
+	off = snprintf(env_vips, sizeof(env_vips), "VRRPD_VIPS=");
+	for (i = 0; i < o->nvips; i++)
+		off += snprintf(env_vips + off, sizeof(env_vips) - (size_t)off, "%s%s",
+				i ? " " : "", a.vips[i]);
 	while (environ && environ[nenv])
 		nenv++;
 	envp = calloc((size_t)nenv + HOOK_ENV_OURS + 2, sizeof(*envp));
-	if (!envp) {
-		log_warn(LOG_INST_FMT "cannot run %s", LOG_INST_ARGS(o), j->path);
+	if (!envp)
 		goto skip;
-	}
-	n = 0;
 	for (i = 0; i < nenv; i++)
 		if (strncmp(environ[i], "VRRPD_", 6))
 			envp[n++] = environ[i];
@@ -192,59 +318,53 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	envp[n] = NULL;
 
 	/* Deleted or changed since start-up: said plainly; the next transition tries again. */
-	if (access(j->path, X_OK)) {
-		log_warn(LOG_INST_FMT "cannot run %s %s", LOG_INST_ARGS(o), j->path, j->state);
-		free(envp);
-		goto skip;
-	}
-	ret = child_start(&h->c, j->path, argv, envp);
+	ret = access(a.path, X_OK) ? -errno : child_start(&h->c, a.path, a.argv, envp);
 	free(envp);
 	if (ret) {
 		errno = -ret;
-		log_warn(LOG_INST_FMT "cannot run %s", LOG_INST_ARGS(o), j->path);
 		goto skip;
 	}
 	h->deadline_ns = now_ns + (uint64_t)o->script_timeout_s * 1000000000ull;
-	log_info(LOG_INST_FMT "running %s %s (pid %d)", LOG_INST_ARGS(o), j->path, j->state,
+	log_info(LOG_INST_FMT "running %s %s (pid %d)", LOG_INST_ARGS(o), a.path, j->state,
 		 h->c.pid);
 	return;
 skip:
-	h->head = (h->head + 1) % HOOK_QUEUE;
-	h->len--;
-	if (h->len)
-		hook_start(h, now_ns);
+	log_warn(LOG_INST_FMT "cannot run %s %s", LOG_INST_ARGS(o), h->name, j->state);
+	j->step++;
+	hook_start(h, now_ns);
 }
 
-void hook_queue(struct hook *h, bool up, const char *state, const char *prev, const char *reason,
+void hook_queue(struct hook *h, const char *state, const char *prev, const char *reason,
 		uint8_t priority, uint64_t now_ns)
 {
-	const char *path = up ? h->o->up_script : h->o->down_script;
-	struct hook_job *j;
+	struct hook_job *j,
+		job = { .state = state, .prev = prev, .reason = reason, .priority = priority };
 
-	if (!path[0])
-		return;
+	while (job.step < HOOK_S_END && !hook_cmd(h->o, &job, job.step)[0])
+		job.step++;
+	if (job.step == HOOK_S_END)
+		return; /* no script for this change */
 	/*
-	 * Full: the two oldest that wait (not the one running) go, never the new one. Up and down
-	 * alternate (a script runs on entering Master, the other on leaving it), so a pair cancels
-	 * out: the scripts still see the transitions in order, and the last one always runs.
+	 * Full: the two oldest that wait (not the one running) go, never the new one. With -U and
+	 * -D alone the changes alternate (a script on entering Master, the other on leaving it),
+	 * so a pair cancels out; with --notify the last change is still the last told. Either way
+	 * the scripts see the changes in order.
 	 */
 	if (h->len == HOOK_QUEUE) {
 		const struct hook_job *a = &h->q[(h->head + 1) % HOOK_QUEUE];
 		const struct hook_job *b = &h->q[(h->head + 2) % HOOK_QUEUE];
 		int i;
 
-		log_warnx(LOG_INST_FMT
-			  "%d scripts are waiting already: %s %s and %s %s, the oldest, not run",
-			  LOG_INST_ARGS(h->o), HOOK_QUEUE - 1, hook_name(a->path), a->state,
-			  hook_name(b->path), b->state);
+		log_warnx(
+			LOG_INST_FMT
+			"%d changes of state wait for their scripts already: those to %s and %s, the oldest, not run",
+			LOG_INST_ARGS(h->o), HOOK_QUEUE - 1, a->state, b->state);
 		for (i = 1; i < HOOK_QUEUE - 2; i++)
 			h->q[(h->head + i) % HOOK_QUEUE] = h->q[(h->head + i + 2) % HOOK_QUEUE];
 		h->len -= 2;
 	}
 	j = &h->q[(h->head + h->len) % HOOK_QUEUE];
-	*j = (struct hook_job){
-		.path = path, .state = state, .prev = prev, .reason = reason, .priority = priority
-	};
+	*j = job;
 	h->len++;
 	if (h->len == 1)
 		hook_start(h, now_ns);
@@ -277,7 +397,7 @@ void hook_tick(struct hook *h, uint64_t now_ns)
 	if (h->c.pid <= 0 || h->c.killed || now_ns < h->deadline_ns)
 		return;
 	log_warnx(LOG_INST_FMT "%s %s still running after %d s: killed", LOG_INST_ARGS(h->o),
-		  hook_name(j->path), j->state, h->o->script_timeout_s);
+		  h->name, j->state, h->o->script_timeout_s);
 	child_kill(&h->c);
 }
 

@@ -57,10 +57,11 @@ struct inst {
 	bool vip_present[OPTS_MAX_VIPS]; /* there before we started: never added nor removed */
 	bool vips_added;
 	bool resigning; /* inside inst_resign: the addresses and the stop script wait */
-	bool stop_hook_due; /* inst_resign left the stop script to inst_stop */
+	bool stop_hook_due; /* inst_resign left the STOP scripts to inst_stop */
 	bool vips_on_vmac; /* inst_stop_begin left the addresses to the macvlan's removal */
 	bool vmac_grouped; /* inst_stop_begin put the macvlan in the group to remove */
-	uint8_t stop_hook_prio; /* its priority */
+	uint8_t stop_hook_prio; /* their priority */
+	enum fsm_state stop_hook_prev; /* the state left */
 	int garp_left; /* of the takeover burst */
 	uint64_t garp_next_ns;
 	uint64_t garp_refresh_ns; /* next periodic gratuitous ARP while Master, 0: none */

@@ -75,8 +75,8 @@ void inst_vips(struct inst *in, bool add)
 /*
  * What follows a change's addresses: the rest of the gratuitous ARP burst and the magic packet
  * (unless the instance changed again or is no longer Master: they were another state's), and
- * the scripts, at the priority of the change: an up script finds the VIPs in place, a down
- * script gone.
+ * the scripts of a change of state, at its priority: on becoming Master they find the VIPs in
+ * place, on leaving it gone.
  */
 static void inst_after_vips(struct inst *in, const struct fsm_out *out, uint64_t now_ns,
 			    uint8_t prio, bool latest)
@@ -96,21 +96,19 @@ static void inst_after_vips(struct inst *in, const struct fsm_out *out, uint64_t
 			in->garp_refresh_ns = now_ns + inst_ms_ns(in->o->garp_refresh_s * 1000);
 		in->fx->magic(in);
 	}
-	if (act & FSM_ACT_HOOK_UP)
-		in->fx->hook(in, true, "MASTER", fsm_state_name(out->old_state),
-			     fsm_reason_name(out->reason), prio, now_ns);
-	if ((act & FSM_ACT_HOOK_DOWN) && in->resigning) {
+	if ((act & FSM_ACT_STATE) && in->resigning) {
 		in->stop_hook_due = true;
 		in->stop_hook_prio = prio;
-	} else if (act & FSM_ACT_HOOK_DOWN) {
-		in->fx->hook(in, false,
-			     out->reason == VRRPD_R_SHUTDOWN ? "STOP" :
-							       fsm_state_name(out->new_state),
-			     "MASTER", fsm_reason_name(out->reason), prio, now_ns);
+		in->stop_hook_prev = out->old_state;
+	} else if (act & FSM_ACT_STATE) {
+		in->fx->hook(
+			in,
+			out->reason == VRRPD_R_SHUTDOWN ? "STOP" : fsm_state_name(out->new_state),
+			fsm_state_name(out->old_state), fsm_reason_name(out->reason), prio, now_ns);
 	}
 }
 
-#define INST_ACT_REST (FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP | FSM_ACT_HOOK_DOWN)
+#define INST_ACT_REST (FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_STATE)
 
 void inst_vipq_done(struct vipq_job *j)
 {

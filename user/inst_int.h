@@ -46,8 +46,9 @@ struct inst_fx {
 	/* The VIPs' requests, made now (netlink), or queued to vipq's thread (-c). */
 	void (*vips)(struct inst *in, struct vipq_req *r);
 	void (*vips_push)(struct inst *in, const struct vipq_job *j);
-	void (*hook)(struct inst *in, bool up, const char *state, const char *prev,
-		     const char *reason, uint8_t prio, uint64_t now_ns);
+	/* A change of state's scripts (hook.c): state MASTER, BACKUP, FAULT or STOP. */
+	void (*hook)(struct inst *in, const char *state, const char *prev, const char *reason,
+		     uint8_t prio, uint64_t now_ns);
 };
 extern const struct inst_fx inst_fx_system;
 

@@ -400,8 +400,8 @@ void inst_stop_end(struct inst *in, uint64_t now_ns, bool group_removed)
 	in->vips_added = false;
 	/* After the addresses, as inst_apply orders it: the script finds the VIPs gone. */
 	if (in->stop_hook_due)
-		hook_queue(in->hook, false, "STOP", "MASTER", fsm_reason_name(VRRPD_R_SHUTDOWN),
-			   in->stop_hook_prio, now_ns);
+		hook_queue(in->hook, "STOP", fsm_state_name(in->stop_hook_prev),
+			   fsm_reason_name(VRRPD_R_SHUTDOWN), in->stop_hook_prio, now_ns);
 	in->stop_hook_due = false;
 	xdp_release(in->x, &in->key);
 	if (in->tx_fd >= 0)

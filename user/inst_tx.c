@@ -217,10 +217,10 @@ static void inst_fx_vips_push(struct inst *in, const struct vipq_job *j)
 	vipq_push(in->q, j);
 }
 
-static void inst_fx_hook(struct inst *in, bool up, const char *state, const char *prev,
-			 const char *reason, uint8_t prio, uint64_t now_ns)
+static void inst_fx_hook(struct inst *in, const char *state, const char *prev, const char *reason,
+			 uint8_t prio, uint64_t now_ns)
 {
-	hook_queue(in->hook, up, state, prev, reason, prio, now_ns);
+	hook_queue(in->hook, state, prev, reason, prio, now_ns);
 }
 
 const struct inst_fx inst_fx_system = {

@@ -458,6 +458,28 @@ static void kc_suffix(const struct kc_weight *w, int *up_bonus, char *buf, size_
 	snprintf(buf, len, ":-%d", w->w > 0 ? w->w : -w->w);
 }
 
+/*
+ * A command of keepalived's as one vrrpd word (sfx after it: a --track-script's weight). vrrpd
+ * runs it without a shell: one that needs a shell gets one, and with args the words --notify
+ * adds after the command reach it ($@).
+ */
+static int kc_cmd(struct kc *c, int tok, const char *cmd, const char *sfx, bool args, char *word,
+		  size_t len)
+{
+	static const char meta[] = "<>|&;$`*?(){}[]~\\";
+	char cmdw[1100];
+
+	if (strpbrk(cmd, meta) && strchr(cmd, '\'') && strchr(cmd, '"'))
+		return kc_err(c, tok, "script %s: a shell command with both kinds of quote", cmd);
+	if (strpbrk(cmd, meta))
+		snprintf(cmdw, sizeof(cmdw),
+			 strchr(cmd, '\'') ? "/bin/sh -c \"%s%s\"%s%s" : "/bin/sh -c '%s%s'%s%s",
+			 cmd, args ? " $@" : "", args ? " sh" : "", sfx);
+	else
+		snprintf(cmdw, sizeof(cmdw), "%s%s", cmd, sfx);
+	return kc_word(c, tok, cmdw, word, len);
+}
+
 /* vrrp_script NAME: the check's options and its command, for one instance (weight: override). */
 static int kc_script(struct kc *c, int use_tok, const char *name, const struct kc_weight *override,
 		     int *up_bonus)
@@ -465,7 +487,7 @@ static int kc_script(struct kc *c, int use_tok, const char *name, const struct k
 	int d = kc_def(c, "vrrp_script", name), i, ret;
 	struct kc_weight w = { 0 };
 	const char *cmd = NULL;
-	char word[1200], sfx[16], cmdw[1100];
+	char word[1200], sfx[16];
 	double interval = 1, timeout = 0;
 	int rise = 1, fall = 1;
 	struct kc_stmt s, st;
@@ -510,15 +532,7 @@ static int kc_script(struct kc *c, int use_tok, const char *name, const struct k
 	if (override->set)
 		w = *override;
 	kc_suffix(&w, up_bonus, sfx, sizeof(sfx));
-	/* vrrpd runs a check without a shell: one that needs a shell gets one. */
-	if (strpbrk(cmd, "<>|&;$`*?(){}[]~\\") && strchr(cmd, '\'') && strchr(cmd, '"'))
-		return kc_err(c, d, "script %s: a shell command with both kinds of quote", cmd);
-	if (strpbrk(cmd, "<>|&;$`*?(){}[]~\\"))
-		snprintf(cmdw, sizeof(cmdw),
-			 strchr(cmd, '\'') ? "/bin/sh -c \"%s\"%s" : "/bin/sh -c '%s'%s", cmd, sfx);
-	else
-		snprintf(cmdw, sizeof(cmdw), "%s%s", cmd, sfx);
-	ret = kc_word(c, use_tok, cmdw, word, sizeof(word));
+	ret = kc_cmd(c, d, cmd, sfx, false, word, sizeof(word));
 	if (ret)
 		return ret;
 	return kc_out(
@@ -763,8 +777,29 @@ static bool kc_group_of(struct kc *c, const char *inst, const char **group, int 
 	return false;
 }
 
-static const char kc_notify_why[] =
-	"vrrpd runs a script on becoming master (-U, which notify_master \"PATH\" becomes) and on leaving it (-D); for every transition use --notify-fifo or atropos --watch";
+/* notify_master "CMD ARGS" [USER [GROUP]]...: --notify-master 'CMD ARGS'... */
+static int kc_notify(struct kc *c, const struct kc_stmt *st, const char *kw)
+{
+	char word[1200];
+	int ret;
+
+	if (!strcmp(kw, "notify_deleted"))
+		return kc_err(
+			c, st->kw,
+			"notify_deleted: vrrpd tells the scripts STOP (not DELETED, nor keepalived's FAULT) when a reload removes an instance");
+	if (strcmp(kw, "notify") && strcmp(kw, "notify_master") && strcmp(kw, "notify_backup") &&
+	    strcmp(kw, "notify_fault") && strcmp(kw, "notify_stop"))
+		return kc_err(c, st->kw, "%s: no equivalent in vrrpd", kw);
+	if (st->nargs < 1)
+		return kc_err(c, st->kw, "%s: a command is expected", kw);
+	if (st->nargs > 1)
+		kc_note(c, st->kw, "%s's user %s left out: vrrpd runs scripts as itself", kw,
+			kc_arg(c, st, 1));
+	ret = kc_cmd(c, st->kw, kc_arg(c, st, 0), "", !strcmp(kw, "notify"), word, sizeof(word));
+	return ret ? ret :
+		     kc_out(c, st->kw, "--notify%s%s %s", kw[6] ? "-" : "", kw[6] ? kw + 7 : "",
+			    word);
+}
 
 /* One vrrp_instance: a vrrp { } block, a line per statement. */
 static int kc_instance(struct kc *c, const struct kc_stmt *inst)
@@ -853,15 +888,8 @@ static int kc_instance(struct kc *c, const struct kc_stmt *inst)
 		} else if (!strcmp(kw, "track_interface") || !strcmp(kw, "track_script") ||
 			   !strcmp(kw, "track_process") || !strcmp(kw, "track_file"))
 			ret = kc_tracks(c, &st, kw, &up_bonus);
-		else if (!strcmp(kw, "notify_master") && st.nargs == 1 && !strpbrk(a, " \t"))
-			ret = kc_out(c, st.kw, "-U %s", a);
-		else if (!strcmp(kw, "notify_master"))
-			return kc_err(
-				c, st.kw,
-				"notify_master %s: vrrpd runs its -U script with its own arguments (IFACE VRID MASTER PRIO VIP...): give the script's path alone",
-				a);
-		else if (!strncmp(kw, "notify", 6))
-			return kc_err(c, st.kw, "%s: %s", kw, kc_notify_why);
+		else if (!strncmp(kw, "notify", 6) && strcmp(kw, "notify_fifo"))
+			ret = kc_notify(c, &st, kw);
 		else if (kc_in(kc_inst_ignored, kw))
 			kc_note(c, st.kw, "%s left out: %s", kw,
 				!strcmp(kw, "state") ?
@@ -990,8 +1018,10 @@ static int kc_translate(struct kc *c)
 				if (kc_group_members(c, &g))
 					continue;
 				if (!strncmp(kc_kw(c, &g), "notify", 6))
-					return kc_err(c, g.kw, "%s: %s", kc_kw(c, &g),
-						      kc_notify_why);
+					return kc_err(
+						c, g.kw,
+						"vrrp_sync_group: %s: vrrpd runs scripts for each instance, not for a group: give them in its vrrp_instances (--notify says INSTANCE there)",
+						kc_kw(c, &g));
 				if (!strcmp(kc_kw(c, &g), "smtp_alert"))
 					kc_note(c, g.kw, "smtp_alert left out: no e-mail in vrrpd");
 				else

@@ -101,6 +101,17 @@ static const struct opts_def opts_table[] = {
 	  .help = "script run on becoming master, with IFACE VRID MASTER PRIO VIP..." },
 	{ PATH_OPT('D', NULL, "FILE", OPTS_INSTANCE, down_script, "script path"),
 	  .help = "script run on leaving master (to BACKUP, FAULT or STOP)" },
+	{ FN_OPT(0, "notify-master", "'CMD ARGS'", OPTS_INSTANCE, opts_v_notify),
+	  .help = "command run on becoming master, with the arguments given" },
+	{ FN_OPT(0, "notify-backup", "'CMD ARGS'", OPTS_INSTANCE, opts_v_notify),
+	  .help = "command run on becoming backup (at start-up too)" },
+	{ FN_OPT(0, "notify-fault", "'CMD ARGS'", OPTS_INSTANCE, opts_v_notify),
+	  .help = "command run on entering FAULT (a link or a check down)" },
+	{ FN_OPT(0, "notify-stop", "'CMD ARGS'", OPTS_INSTANCE, opts_v_notify),
+	  .help = "command run when the instance stops, in any state" },
+	{ FN_OPT(0, "notify", "'CMD ARGS'", OPTS_INSTANCE, opts_v_notify),
+	  .help = "command run on every change of state, after the others, with\n"
+		  "INSTANCE NAME STATE PRIO after its arguments (as keepalived's)" },
 	{ INT_OPT('M', NULL, "N", OPTS_INSTANCE, monitor, 1, OPTS_MONITOR_MAX, "group size", ""),
 	  .help = "N instances 1.." STR(OPTS_MONITOR_MAX) " go backup together (default off)" },
 	{ FN_OPT(0, "group", "NAME", OPTS_INSTANCE, opts_v_group),
@@ -157,7 +168,7 @@ static const struct opts_def opts_table[] = {
 	  .help = "as master, send one more every S seconds (default 0: off)" },
 	{ INT_OPT(0, "script-timeout", "S", OPTS_INSTANCE, script_timeout_s, 1,
 		  OPTS_SCRIPT_TIMEOUT_MAX_S, "timeout", " s"),
-	  .help = "kill a -U/-D script still running after S seconds (default "
+	  .help = "kill a script (-U, -D, --notify*) still running after S s (default "
 		  STR(OPTS_SCRIPT_TIMEOUT_DFL_S) ")" },
 	{ FN_OPT('c', "config", "FILE", OPTS_CMDLINE, opts_v_config),
 	  .help = "the instances are in FILE, one 'vrrp { OPTIONS }' block each" },

@@ -36,6 +36,23 @@ struct opts_vip {
 	uint8_t prefix_len; /* 1..32 (IPv6: 1..128), default 32 (128) */
 };
 
+/*
+ * The commands run on a change of state, keepalived's notify_master, notify_backup, notify_fault,
+ * notify_stop (run with the words given) and notify (run on every change, with four words more:
+ * INSTANCE NAME STATE PRIORITY).
+ */
+enum opts_notify {
+	OPTS_NOTIFY_MASTER, /* --notify-master */
+	OPTS_NOTIFY_BACKUP, /* --notify-backup */
+	OPTS_NOTIFY_FAULT, /* --notify-fault */
+	OPTS_NOTIFY_STOP, /* --notify-stop */
+	OPTS_NOTIFY_ANY, /* --notify */
+	OPTS_NOTIFY_N,
+};
+
+/* The words of a command (--track-script, --notify-*), and at most how many. */
+#define OPTS_CMD_WORDS 32
+
 /* --track IFACE[:WEIGHT]: another interface whose link the instance depends on. */
 struct opts_track {
 	char ifname[IF_NAMESIZE];
@@ -93,6 +110,8 @@ struct opts {
 	int increase_prio; /* -x, -1: priority + 10 */
 	char up_script[OPTS_PATH_MAX]; /* -U */
 	char down_script[OPTS_PATH_MAX]; /* -D */
+	/* --notify-master ... --notify: commands with their arguments (keepalived's notify_*) */
+	char notify[OPTS_NOTIFY_N][OPTS_PATH_MAX];
 	int script_timeout_s; /* --script-timeout: a script still running then is killed */
 	int monitor; /* -M N, 0: off */
 	char group[VRRPD_GROUP_NAME_LEN]; /* --group, "" for the default group */
@@ -163,5 +182,12 @@ const char *opts_process_word(const char *word, bool *top_ok);
  * dictionaries) to the table.
  */
 int opts_spellings(size_t i, char words[2][40]);
+/*
+ * A command's words (--track-script, --notify-*): split at blanks, '...' and "..." each one
+ * word (or part of one) as in a shell, without escapes; no shell runs it. argv[] points into
+ * buf and ends with NULL. How many words, or -EINVAL: none, a quote not closed, more than
+ * OPTS_CMD_WORDS - 1, or longer than buf.
+ */
+int opts_words(const char *cmd, char *buf, size_t len, char *argv[OPTS_CMD_WORDS]);
 
 #endif /* VRRPD_OPTS_H */

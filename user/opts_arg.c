@@ -345,12 +345,67 @@ int opts_signed_weight(const char *s, bool *weighted, int *w)
 	return (int)(colon - s);
 }
 
+int opts_words(const char *cmd, char *buf, size_t len, char *argv[OPTS_CMD_WORDS])
+{
+	const char *p = cmd;
+	size_t o = 0;
+	int n = 0;
+
+	while (*p) {
+		char q = 0;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (n == OPTS_CMD_WORDS - 1)
+			return -EINVAL;
+		argv[n++] = buf + o;
+		for (; *p && (q || (*p != ' ' && *p != '\t')); p++) {
+			if (!q && (*p == '\'' || *p == '"'))
+				q = *p;
+			else if (q && *p == q)
+				q = 0;
+			else if (o < len - 1)
+				buf[o++] = *p;
+			else
+				return -EINVAL;
+		}
+		if (q || o >= len)
+			return -EINVAL;
+		buf[o++] = '\0';
+	}
+	argv[n] = NULL;
+	return n ? n : -EINVAL;
+}
+
+/* A command a script option gives: its words must be there, quotes closed. */
+static int opts_cmd(const char *s, size_t len, const char *opt, char *err, size_t errlen)
+{
+	char cmd[OPTS_PATH_MAX], buf[OPTS_PATH_MAX], *argv[OPTS_CMD_WORDS];
+
+	if (!len || isspace((unsigned char)s[0]))
+		return opts_err(err, errlen, "invalid %s '%s': a command, then its arguments", opt,
+				s);
+	if (len >= OPTS_PATH_MAX)
+		return opts_err(err, errlen, "%s too long (at most %d characters)", opt,
+				OPTS_PATH_MAX - 1);
+	memcpy(cmd, s, len);
+	cmd[len] = '\0';
+	if (opts_words(cmd, buf, sizeof(buf), argv) < 0)
+		return opts_err(
+			err, errlen,
+			"invalid %s '%s': a quote is not closed, or more than %d words (no shell runs it: '...' and \"...\" quote, nothing else is special)",
+			opt, cmd, OPTS_CMD_WORDS - 1);
+	return 0;
+}
+
 int opts_track_script(struct opts *o, struct opts_pending *pd, const char *s, char *err,
 		      size_t errlen)
 {
 	struct opts_script *sc;
 	size_t len;
-	int n;
+	int n, ret;
 
 	if (o->nscripts == OPTS_MAX_SCRIPTS)
 		return opts_err(err, errlen, "too many --track-script: at most %d",
@@ -364,12 +419,9 @@ int opts_track_script(struct opts *o, struct opts_pending *pd, const char *s, ch
 	len = (size_t)n;
 	while (len && isspace((unsigned char)s[len - 1]))
 		len--;
-	if (!len || isspace((unsigned char)s[0]))
-		return opts_err(err, errlen,
-				"invalid --track-script '%s': a command, then its arguments", s);
-	if (len >= sizeof(sc->cmd))
-		return opts_err(err, errlen, "--track-script too long (at most %d characters)",
-				(int)sizeof(sc->cmd) - 1);
+	ret = opts_cmd(s, len, "--track-script", err, errlen);
+	if (ret)
+		return ret;
 	memcpy(sc->cmd, s, len);
 	sc->cmd[len] = '\0';
 	sc->interval_s = pd->script_interval_s ? pd->script_interval_s : OPTS_TRACK_INTERVAL_DFL_S;
@@ -551,6 +603,27 @@ OPTS_FN(opts_v_peer)
 OPTS_FN(opts_v_track_script)
 {
 	return opts_track_script(o, pd, arg, err, errlen);
+}
+
+/* --notify-master, --notify-backup, --notify-fault, --notify-stop, --notify: 'CMD ARGS'. */
+OPTS_FN(opts_v_notify)
+{
+	static const char *const names[OPTS_NOTIFY_N] = {
+		[OPTS_NOTIFY_MASTER] = "notify-master", [OPTS_NOTIFY_BACKUP] = "notify-backup",
+		[OPTS_NOTIFY_FAULT] = "notify-fault",	[OPTS_NOTIFY_STOP] = "notify-stop",
+		[OPTS_NOTIFY_ANY] = "notify",
+	};
+	char opt[32];
+	int i, ret;
+
+	(void)pd;
+	for (i = 0; i < OPTS_NOTIFY_N && strcmp(d->name, names[i]); i++)
+		;
+	snprintf(opt, sizeof(opt), "--%s", d->name);
+	ret = i < OPTS_NOTIFY_N ? opts_cmd(arg, strlen(arg), opt, err, errlen) : -EINVAL;
+	if (!ret)
+		snprintf(o->notify[i], sizeof(o->notify[i]), "%s", arg);
+	return ret;
 }
 
 /* --track-interval, --track-timeout, --rise, --fall: for the --track-scripts after them. */

@@ -82,6 +82,7 @@ OPTS_FN(opts_v_config);
 OPTS_FN(opts_v_track);
 OPTS_FN(opts_v_peer);
 OPTS_FN(opts_v_track_script);
+OPTS_FN(opts_v_notify);
 OPTS_FN(opts_v_link_delay);
 OPTS_FN(opts_v_track_file);
 OPTS_FN(opts_v_track_process);

@@ -15,8 +15,6 @@
 #include "log.h"
 #include "track.h"
 
-#define TRACK_ARGS 32
-
 void track_init(struct track_set *ts, int epfd)
 {
 	memset(ts, 0, sizeof(*ts));
@@ -91,60 +89,6 @@ const struct track_check *track_get(const struct track_set *ts, int i)
 	return i >= 0 && i < TRACK_MAX ? &ts->t[i] : NULL;
 }
 
-/*
- * The command's words: split at blanks, '...' and "..." each one word (or part of one) as in a
- * shell, without escapes. argv[0] is looked up in PATH if it has no '/'. 0, or -EINVAL.
- */
-static int track_argv(const char *cmd, char *buf, size_t len, char **argv, char *path, size_t plen)
-{
-	const char *p = cmd;
-	size_t o = 0;
-	int n = 0;
-
-	while (*p) {
-		char q = 0;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p)
-			break;
-		if (n == TRACK_ARGS - 1)
-			return -EINVAL;
-		argv[n++] = buf + o;
-		for (; *p && (q || (*p != ' ' && *p != '\t')); p++) {
-			if (!q && (*p == '\'' || *p == '"'))
-				q = *p;
-			else if (q && *p == q)
-				q = 0;
-			else if (o < len - 1)
-				buf[o++] = *p;
-		}
-		if (q || o >= len - 1)
-			return -EINVAL;
-		buf[o++] = '\0';
-	}
-	argv[n] = NULL;
-	if (!n)
-		return -EINVAL;
-	if (strchr(argv[0], '/')) {
-		snprintf(path, plen, "%s", argv[0]);
-		return 0;
-	}
-	/* As execvp(3) would, with a default PATH when there is none. */
-	const char *dirs = getenv("PATH") ? getenv("PATH") : "/usr/sbin:/usr/bin:/sbin:/bin";
-
-	while (*dirs) {
-		size_t dl = strcspn(dirs, ":");
-
-		snprintf(path, plen, "%.*s/%s", (int)dl, dirs, argv[0]);
-		if (dl && !access(path, X_OK))
-			return 0;
-		dirs += dl + (dirs[dl] == ':');
-	}
-	snprintf(path, plen, "%s", argv[0]);
-	return 0;
-}
-
 /* One result: the streak, and the health it decides after rise (fall) in a row. */
 static void track_result(struct track_set *ts, struct track_check *t, bool ok, uint64_t now_ns)
 {
@@ -169,17 +113,15 @@ static void track_result(struct track_set *ts, struct track_check *t, bool ok, u
 static void track_start(struct track_set *ts, struct track_check *t, uint64_t now_ns)
 {
 	char words[OPTS_PATH_MAX], path[2 * OPTS_PATH_MAX];
-	char *argv[TRACK_ARGS];
-	int ret;
+	char *argv[OPTS_CMD_WORDS];
+	int ret = opts_words(t->s.cmd, words, sizeof(words), argv);
 
 	/* The next run is due an interval after this one started, whatever it takes. */
 	t->next_ns = now_ns + (uint64_t)t->s.interval_s * CLOCK_NS_PER_S;
-	if (track_argv(t->s.cmd, words, sizeof(words), argv, path, sizeof(path)))
-		ret = -EINVAL;
-	else if (access(path, X_OK))
-		ret = -errno;
-	else
-		ret = child_start(&t->c, path, argv, NULL);
+	if (ret >= 0) {
+		child_lookup(argv[0], path, sizeof(path));
+		ret = access(path, X_OK) ? -errno : child_start(&t->c, path, argv, NULL);
+	}
 	if (ret) {
 		snprintf(t->last, sizeof(t->last), "cannot be run: %s", strerror(-ret));
 		track_result(ts, t, false, now_ns);

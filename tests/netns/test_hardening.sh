@@ -85,7 +85,7 @@ all_ran() {
 }
 t_wait_ms 30000 all_ran
 t_check hard_scripts_queue_overflowed t_log_has r1 \
-	"VRRP ID 55 on eth0: 15 scripts are waiting already: slow.sh (MASTER|BACKUP) and slow.sh (MASTER|BACKUP), the oldest, not run"
+	"VRRP ID 55 on eth0: 15 changes of state wait for their scripts already: those to (MASTER|BACKUP) and (MASTER|BACKUP), the oldest, not run"
 t_eq hard_scripts_last_is_state "$(tail -n 1 "$LAB_DIR/scripts.log")" BACKUP \
 	"$(tr '\n' ' ' <"$LAB_DIR/scripts.log")"
 t_eq hard_scripts_alternate "$(uniq "$LAB_DIR/scripts.log" | wc -l)" "$(wc -l <"$LAB_DIR/scripts.log")" \

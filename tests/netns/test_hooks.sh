@@ -10,6 +10,9 @@
 #      interval); after --script-timeout it is killed with its process group.
 #   4. A failing script is logged with its status; the daemon goes on.
 #   5. A missing or non-executable script is a start-up error.
+#   6. keepalived's notify commands: --notify-master, -backup (at start-up too), -fault, -stop
+#      (from any state) run with the words given, --notify after them with INSTANCE NAME STATE
+#      PRIO added, after -U/-D, for every change in order; a command nowhere is an error.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -161,4 +164,71 @@ RC=$?
 t_eq hooks_noexec_script_rc "$RC" 1
 t_eq hooks_noexec_script_message "$OUT" \
 	"vrrpd: script '$LAB_DIR/noexec.sh' for -D is not an executable file"
+# --- 6. keepalived's notify commands (--notify-*, --notify) --------------------------------------
+t_phase
+# Each records its name, every argument in brackets (the words as split) and the state it was
+# told of; -U and -D record too, to see the order within a change.
+cat >"$LAB_DIR/kv.sh" <<'EOF'
+#!/bin/sh
+line=$(basename "$0")
+for a; do line="$line [$a]"; done
+echo "$line $VRRPD_STATE" >>"$REC"
+EOF
+chmod +x "$LAB_DIR/kv.sh"
+for n in nm nb nf ns na u d; do ln -s kv.sh "$LAB_DIR/$n.sh"; done
+: >"$REC"
+lines() { [ "$(wc -l <"$REC")" -ge "$1" ]; }
+t_start r1 main --name WAN -i eth0 -v 56 -p 100 -d 0.1 -U "$LAB_DIR/u.sh" -D "$LAB_DIR/d.sh" \
+	--notify-master "$LAB_DIR/nm.sh m1 'two words'" --notify-backup "$LAB_DIR/nb.sh" \
+	--notify-fault "\"$LAB_DIR/nf.sh\" f" --notify-stop "$LAB_DIR/ns.sh" \
+	--notify "$LAB_DIR/na.sh x" "$VIP"
+t_wait_ms 3000 t_only r1 "$VIP"
+t_wait_ms 3000 lines 5
+lab_exec r1 ip link set eth0 down
+t_wait_ms 3000 lines 8
+lab_exec r1 ip link set eth0 up
+t_wait_ms 3000 t_only r1 "$VIP"
+t_wait_ms 3000 lines 13
+t_stop r1 main TERM
+t_wait_ms 3000 lines 16
+D="[eth0] [56]"
+WANT="nb.sh BACKUP
+na.sh [x] [INSTANCE] [WAN] [BACKUP] [100] BACKUP
+u.sh $D [MASTER] [100] [$VIP] MASTER
+nm.sh [m1] [two words] MASTER
+na.sh [x] [INSTANCE] [WAN] [MASTER] [100] MASTER
+d.sh $D [FAULT] [100] [$VIP] FAULT
+nf.sh [f] FAULT
+na.sh [x] [INSTANCE] [WAN] [FAULT] [100] FAULT
+nb.sh BACKUP
+na.sh [x] [INSTANCE] [WAN] [BACKUP] [100] BACKUP
+u.sh $D [MASTER] [100] [$VIP] MASTER
+nm.sh [m1] [two words] MASTER
+na.sh [x] [INSTANCE] [WAN] [MASTER] [100] MASTER
+d.sh $D [STOP] [100] [$VIP] STOP
+ns.sh STOP
+na.sh [x] [INSTANCE] [WAN] [STOP] [100] STOP"
+t_eq hooks_notify_every_change_in_order "$(cat "$REC")" "$WANT" "$(cat "$REC")"
+# From Backup, a stop has its scripts too (never -D: it was not Master).
+: >"$REC"
+t_start r2 main -i eth0 -v 56 -p 200 -d 0.1 "$VIP"
+t_wait_ms 3000 t_only r2 "$VIP"
+t_start r1 main --name WAN -i eth0 -v 56 -p 100 -d 0.1 -D "$LAB_DIR/d.sh" \
+	--notify-stop "$LAB_DIR/ns.sh" --notify "$LAB_DIR/na.sh" "$VIP"
+t_wait_ms 3000 lines 1
+t_stop r1 main TERM
+t_wait_ms 3000 lines 3
+t_eq hooks_notify_stop_from_backup "$(cat "$REC")" "na.sh [INSTANCE] [WAN] [BACKUP] [100] BACKUP
+ns.sh STOP
+na.sh [INSTANCE] [WAN] [STOP] [100] STOP" "$(cat "$REC")"
+t_stop r2
+# A bare name is looked up in PATH; one that is nowhere is a start-up error.
+OUT=$(startup --notify "no-such-notify-cmd arg")
+RC=$?
+t_eq hooks_notify_not_in_path_rc "$RC" 1
+t_eq hooks_notify_not_in_path_message "$OUT" \
+	"vrrpd: command 'no-such-notify-cmd arg' for --notify: no 'no-such-notify-cmd' in PATH"
+OUT=$(startup --notify-fault "$LAB_DIR/missing.sh f")
+t_eq hooks_notify_missing_message "$OUT" \
+	"vrrpd: script '$LAB_DIR/missing.sh' for --notify-fault: No such file or directory"
 t_done

@@ -4,10 +4,14 @@
 # a vrrp_script with weight -100 fails where $LAB_DIR/fail-NETNS exists; notify_master writes
 # which router became master to $LAB_DIR/masters.
 #   1. r2 (keepalived) masters; its notify_master ran.
-#   2. r2's check fails: r1 (vrrpd) takes over, its notify_master (-U) ran; r2's check is healthy
-#      again: r2 does not preempt r1 (equal priority: a Backup does not, whatever the addresses).
+#   2. r2's check fails: r1 (vrrpd) takes over, its notify_master (--notify-master) ran; r2's
+#      check is healthy again: r2 does not preempt r1 (equal priority: a Backup does not,
+#      whatever the addresses).
 #   3. r1's check fails: r2 takes back; the three notify_masters ran in order. keepalived killed:
 #      r1 takes over all the same (its failing check only lowers it to 50).
+#   notify_backup, notify_stop and notify: both daemons tell their scripts the same words
+#   (INSTANCE VI_1 STATE PRIORITY, the priority as it is then) at the same changes; vrrpd
+#   runs them in order, notify last, and STOP when it stops.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -23,7 +27,9 @@ NS1=$(lab_ns r1)
 NS2=$(lab_ns r2)
 printf '#!/bin/sh\n[ ! -e "%s/fail-$(ip netns identify)" ]\n' "$LAB_DIR" >"$LAB_DIR/check.sh"
 printf '#!/bin/sh\necho "$(ip netns identify) MASTER" >>"%s/masters"\n' "$LAB_DIR" >"$LAB_DIR/master.sh"
-chmod 755 "$LAB_DIR/check.sh" "$LAB_DIR/master.sh"
+# Every change, as each daemon tells its notify scripts: "$@", one file per router.
+printf '#!/bin/sh\necho "$*" >>"%s/notify-$(ip netns identify)"\n' "$LAB_DIR" >"$LAB_DIR/notify.sh"
+chmod 755 "$LAB_DIR/check.sh" "$LAB_DIR/master.sh" "$LAB_DIR/notify.sh"
 cat >"$CONF" <<CONF
 ! The same file for both routers.
 global_defs {
@@ -47,6 +53,9 @@ vrrp_instance VI_1 {
         chk
     }
     notify_master "$LAB_DIR/master.sh"
+    notify_backup "$LAB_DIR/notify.sh backup"
+    notify_stop "$LAB_DIR/notify.sh stop"
+    notify "$LAB_DIR/notify.sh any"
 }
 CONF
 # Master_Down_Interval at priority 50 and 1 s: 3.8 s; the checks run every second.
@@ -84,11 +93,20 @@ t_check kconf_interop_r1_check_lowers t_wait_ms "$BOUND" eval '[ "$(t_cfg r1 51 
 t_check kconf_interop_r2_takes_back t_wait_ms "$BOUND" t_only r2 "$VIP"
 t_check kconf_interop_notified_in_order t_wait_ms 3000 eval \
 	'[ "$(masters | tr "\n" ,)" = "$NS2 MASTER,$NS1 MASTER,$NS2 MASTER," ]'
+anys() { grep '^any' "$LAB_DIR/notify-$1" 2>/dev/null | tr '\n' ,; }
+t_wait_ms 3000 eval '[ "$(anys "$NS2" | tr -cd ,)" = ",,,," ]'
+# keepalived starts its scripts without waiting for them: only --notify's lines are in order.
+t_eq kconf_interop_keepalived_notify "$(anys "$NS2")" \
+	"any INSTANCE VI_1 BACKUP 150,any INSTANCE VI_1 MASTER 150,any INSTANCE VI_1 BACKUP 50,any INSTANCE VI_1 MASTER 150,"
 child=$(cat "$LAB_DIR/ka-vrrp.pid" 2>/dev/null)
 kill -STOP "$(t_pid r2 ka)" ${child:+"$child"} 2>/dev/null
 kill -9 "$(t_pid r2 ka)" ${child:+"$child"} 2>/dev/null
 t_reap r2 ka
 lab_exec r2 ip addr del "$VIP/32" dev eth0 2>/dev/null
 t_check kconf_interop_r1_takes_over_alone t_wait_ms "$BOUND" t_only r1 "$VIP"
-t_stop r1
+t_stop r1 main TERM
+# The same words at the same changes, and vrrpd's in order: notify_<state>, then notify.
+t_wait_ms 3000 grep -q "STOP" "$LAB_DIR/notify-$NS1"
+t_eq kconf_interop_vrrpd_notify "$(tr '\n' , <"$LAB_DIR/notify-$NS1")" \
+	"backup,any INSTANCE VI_1 BACKUP 150,any INSTANCE VI_1 MASTER 150,backup,any INSTANCE VI_1 BACKUP 50,any INSTANCE VI_1 MASTER 50,stop,any INSTANCE VI_1 STOP 50,"
 t_done

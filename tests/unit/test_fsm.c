@@ -18,9 +18,8 @@
 #define CS FSM_NS_PER_CS
 #define T_START (1000 * S) /* the fake clock starts here: CLOCK_MONOTONIC is never 0 */
 
-#define ENTER_MASTER \
-	(FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_HOOK_UP | FSM_ACT_STATE)
-#define LEAVE_MASTER (FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN | FSM_ACT_STATE)
+#define ENTER_MASTER (FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_STATE)
+#define LEAVE_MASTER (FSM_ACT_DEL_VIPS | FSM_ACT_STATE)
 
 /* One router under test, its fake clock and the last output. */
 struct fake {
@@ -794,8 +793,7 @@ static void test_s9_shutdown_master(void)
 	CHECK_EQ(fake_start(&k), 0);
 	k.now_ns += 5 * S;
 	CHECK_EQ(fake_input(&k, FSM_IN_SHUTDOWN), 0);
-	CHECK_EQ(k.out.actions,
-		 FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN | FSM_ACT_STATE);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_STATE);
 	CHECK_EQ(k.out.old_state, FSM_MASTER);
 	CHECK_EQ(k.out.new_state, FSM_INIT);
 	CHECK_EQ(k.out.reason, VRRPD_R_SHUTDOWN);
@@ -842,7 +840,7 @@ static void test_link_down_master_to_fault_and_back(void)
 	fake_to_master(&k);
 	k.now_ns += 150 * MS;
 	CHECK_EQ(fake_input(&k, FSM_IN_LINK_DOWN), 0);
-	CHECK_EQ(k.out.actions, FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN | FSM_ACT_STATE);
+	CHECK_EQ(k.out.actions, FSM_ACT_DEL_VIPS | FSM_ACT_STATE);
 	CHECK_EQ(k.out.old_state, FSM_MASTER);
 	CHECK_EQ(k.out.new_state, FSM_FAULT);
 	CHECK_EQ(k.out.reason, VRRPD_R_LINK_DOWN);
@@ -895,7 +893,7 @@ static void test_link_down_backup_init_owner(void)
 	CHECK_EQ(fake_input(&k, FSM_IN_LINK_UP), 0);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	CHECK_EQ(k.out.reason, VRRPD_R_OWNER);
-	CHECK(k.out.actions & FSM_ACT_HOOK_UP);
+	CHECK(k.out.actions & FSM_ACT_ADD_VIPS);
 	/* Link up from INIT is not a startup. */
 	fake_init(&k, 3, 100, true, 100);
 	CHECK_EQ(fake_input(&k, FSM_IN_LINK_UP), 0);
@@ -935,16 +933,15 @@ static void test_group_inhibit_release(void)
 	/* Released: Master now, with everything S2 does. */
 	k.now_ns += 2 * S;
 	CHECK_EQ(fake_input(&k, FSM_IN_RELEASE), 0);
-	CHECK_EQ(k.out.actions, FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP |
-					FSM_ACT_HOOK_UP | FSM_ACT_STATE);
+	CHECK_EQ(k.out.actions,
+		 FSM_ACT_SEND_ADVERT | FSM_ACT_ADD_VIPS | FSM_ACT_GARP | FSM_ACT_STATE);
 	CHECK_EQ(k.out.new_state, FSM_MASTER);
 	CHECK_EQ(k.out.reason, VRRPD_R_GROUP_READY);
 	CHECK(fsm_ready(&k.f));
 	/* Inhibited again: resign with priority 0, Backup with a fresh Master_Down_Timer. */
 	k.now_ns += 1 * S;
 	CHECK_EQ(fake_input(&k, FSM_IN_INHIBIT), 0);
-	CHECK_EQ(k.out.actions,
-		 FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_HOOK_DOWN | FSM_ACT_STATE);
+	CHECK_EQ(k.out.actions, FSM_ACT_SEND_PRIO0 | FSM_ACT_DEL_VIPS | FSM_ACT_STATE);
 	CHECK_EQ(k.out.new_state, FSM_BACKUP);
 	CHECK_EQ(k.out.reason, VRRPD_R_GROUP);
 	CHECK_EQ(k.out.deadline_ns, k.now_ns + 3609375000ull);

@@ -34,6 +34,7 @@ enum fx_event {
 	E_HOOK_UP,
 	E_HOOK_DOWN,
 	E_HOOK_STOP,
+	E_HOOK_OTHER, /* a change of state neither to nor from Master */
 };
 
 static int seen[64], nseen;
@@ -96,15 +97,21 @@ static void fake_vips_push(struct inst *in, const struct vipq_job *j)
 	record(E_PUSH);
 }
 
-static void fake_hook(struct inst *in, bool up, const char *state, const char *prev,
-		      const char *reason, uint8_t prio, uint64_t now_ns)
+static char hook_state[16], hook_prev[16];
+
+static void fake_hook(struct inst *in, const char *state, const char *prev, const char *reason,
+		      uint8_t prio, uint64_t now_ns)
 {
 	(void)in;
-	(void)prev;
 	(void)reason;
 	(void)prio;
 	(void)now_ns;
-	record(up ? E_HOOK_UP : !strcmp(state, "STOP") ? E_HOOK_STOP : E_HOOK_DOWN);
+	snprintf(hook_state, sizeof(hook_state), "%s", state);
+	snprintf(hook_prev, sizeof(hook_prev), "%s", prev);
+	record(!strcmp(state, "MASTER") ? E_HOOK_UP :
+	       !strcmp(state, "STOP")	? E_HOOK_STOP :
+	       !strcmp(prev, "MASTER")	? E_HOOK_DOWN :
+					  E_HOOK_OTHER);
 }
 
 static const struct inst_fx fake_fx = {
@@ -154,9 +161,12 @@ static void setup(bool vmac, bool queued)
 	in.group.fd = -1;
 	inet_pton(AF_INET, "10.0.0.2", &fc.primary_ip.v4);
 	fsm_init(&in.fsm, &fc);
+	nseen = 0;
 	CHECK_EQ(fsm_step(&in.fsm, T_START, &start, &out), 0);
 	inst_apply(&in, &out, T_START);
 	CHECK_EQ(in.fsm.state, FSM_BACKUP);
+	/* Becoming Backup at start-up has its scripts too (--notify-backup), with or without vipq. */
+	CHECK_EQ(at(queued ? E_PUSH : E_HOOK_OTHER), nseen - 1);
 	nseen = 0;
 }
 
@@ -280,6 +290,18 @@ static void test_shutdown_as_master(void)
 	CHECK(at(E_HOOK_STOP) > at(E_VIPS_DEL));
 }
 
+/* S9 as Backup: the STOP scripts (--notify-stop, --notify), told the state left. */
+static void test_shutdown_as_backup(void)
+{
+	struct fsm_input stop = { .type = FSM_IN_SHUTDOWN };
+
+	setup(true, false);
+	step(&stop, T_START + 1 * S);
+	CHECK_EQ(at(E_PRIO0), -1);
+	CHECK_EQ(at(E_HOOK_STOP), nseen - 1);
+	CHECK(!strcmp(hook_prev, "BACKUP"));
+}
+
 /* inst_resign: the priority 0 advert only; the addresses and the script wait for inst_stop. */
 static void test_resign_leaves_the_rest(void)
 {
@@ -295,6 +317,7 @@ static void test_resign_leaves_the_rest(void)
 	CHECK_EQ(at(E_VIPS_DEL), -1);
 	CHECK_EQ(at(E_HOOK_STOP), -1);
 	CHECK(in.stop_hook_due);
+	CHECK_EQ(in.stop_hook_prev, FSM_MASTER);
 }
 
 /* -c: the advert and first GARP at once; the addresses and what follows them in vipq's job. */
@@ -342,6 +365,7 @@ int main(void)
 	RUN(test_step_down);
 	RUN(test_another_master);
 	RUN(test_shutdown_as_master);
+	RUN(test_shutdown_as_backup);
 	RUN(test_resign_leaves_the_rest);
 	RUN(test_takeover_queued);
 	RUN(test_stale_job_sends_nothing);

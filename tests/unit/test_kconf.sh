@@ -54,7 +54,11 @@ track_script_included|--track-interval 2 --track-timeout 1 --rise 2 --fall 3 --t
 track_script_shell|--track-interval 1 --track-timeout 1 --rise 1 --fall 1 --track-script "/bin/sh -c '</dev/tcp/127.0.0.1/80':-5"
 track_process_quorum|--track-process bird:-30:2
 track_file|--track-file /run/vrrpd/prio:-2
-notify_master|-U /etc/vrrpd/master.sh
+notify_master|--notify-master /etc/vrrpd/master.sh
+notify_backup_args|--notify-backup '/etc/vrrpd/state.sh backup'
+notify_fault_user_left_out|--notify-fault '/etc/vrrpd/state.sh fault'
+notify_stop|--notify-stop /etc/vrrpd/stop.sh
+notify_any|--notify '/usr/bin/logger -t vrrp'
 priority_plus_positive_weights|-p 180
 version_global|--vrrp-version 3
 version_instance|--vrrp-version 2
@@ -66,7 +70,7 @@ LINES
 ok kconf_use_vmac_keeps_vmac test "$(grep -c '^-n$' <<<"$CONF")" = 1
 for note in "full.conf:3: global_defs router_id left out" "full.conf:30: state left out" \
 	"full.conf:41: 10.16.1.200/24 label eth0:vip left out" "full.conf:70: unicast_src_ip left out" \
-	"full.conf:80: virtual_server left out"; do
+	"full.conf:84: virtual_server left out" "full.conf:79: notify_fault's user nobody left out"; do
 	ok "kconf_note_${note%%:*}_${note#*: }" grep -qF "$note" "$TMP/notes"
 done
 T=$("$VRRPD" -t --keepalived "$DIR/full.conf" 2>/dev/null)
@@ -94,10 +98,15 @@ inst ' priority 300' >"$TMP/k.conf"
 refused kconf_bad_priority_at_its_line "$TMP/k.conf:4: invalid priority '300'"
 inst ' virtual_routes {\n  10.1.0.0/16 via 10.0.0.254\n }' >"$TMP/k.conf"
 refused kconf_no_equivalent "$TMP/k.conf:4: vrrp_instance VI_1: 'virtual_routes' has no equivalent in vrrpd"
-inst ' notify_master "/x.sh arg"' >"$TMP/k.conf"
-refused kconf_notify_master_args "$TMP/k.conf:4: notify_master /x.sh arg: vrrpd runs its -U script with its own arguments"
-inst ' notify_backup /x.sh' >"$TMP/k.conf"
-refused kconf_notify_backup_why "$TMP/k.conf:4: notify_backup: vrrpd runs a script on becoming master"
+inst ' notify_deleted' >"$TMP/k.conf"
+refused kconf_notify_deleted "$TMP/k.conf:4: notify_deleted: vrrpd tells the scripts STOP"
+inst ' notify_master_rx_lower_pri /x.sh' >"$TMP/k.conf"
+refused kconf_notify_no_equivalent "$TMP/k.conf:4: notify_master_rx_lower_pri: no equivalent in vrrpd"
+# A command that needs a shell gets one; --notify's four words reach it through $@.
+inst ' notify "/x.sh >>/run/x.log"\n notify_master "/x.sh &"' >"$TMP/k.conf"
+out=$("$VRRPD" --print-conf --keepalived "$TMP/k.conf" 2>&1)
+ok kconf_notify_shell has "$out" "--notify \"/bin/sh -c '/x.sh >>/run/x.log \$@' sh\""
+ok kconf_notify_master_shell has "$out" "--notify-master \"/bin/sh -c '/x.sh &'\""
 inst ' track_script {\n  nothere\n }' >"$TMP/k.conf"
 refused kconf_missing_script "$TMP/k.conf:5: track_script nothere: no vrrp_script of that name"
 inst ' authentication {\n  auth_type AH\n  auth_pass x\n }' >"$TMP/k.conf"
@@ -135,10 +144,14 @@ track_interface|dev eth1: vrrpd puts the VIPs on the instance's interface
 vrrp|duplicate virtual IP address '192.168.200.18'
 vrrp.routes|dev eth1: vrrpd puts the VIPs on the instance's interface
 vrrp.rules|dev eth1: vrrpd puts the VIPs on the instance's interface
-vrrp.scripts|notify_backup: vrrpd runs a script on becoming master
+vrrp.scripts|vrrp_sync_group: notify_backup: vrrpd runs scripts for each instance, not for a group
 vrrp.static_ipaddress|'virtual_routes' has no equivalent in vrrpd
-vrrp.sync|notify_backup: vrrpd runs a script on becoming master
+vrrp.sync|vrrp_sync_group: notify_backup: vrrpd runs scripts for each instance, not for a group
 SAMPLES
+# vrrp.scripts without its group's scripts: the instances' own, arguments and all.
+sed '/^  notify_/d' "$SAMPLES/keepalived.conf.vrrp.scripts" >"$TMP/scripts.conf"
+out=$("$VRRPD" --print-conf --keepalived "$TMP/scripts.conf" 2>&1)
+ok kconf_sample_scripts_instances_notify has "$out" "--notify-backup '/usr/local/bin/vrrp.sh  BACKUP   VI_1'"
 # Every sample with a vrrp_instance is in the list above.
 for f in $(grep -l '^[[:space:]]*vrrp_instance' "$SAMPLES"/keepalived.conf.*); do
 	n=${f##*/keepalived.conf.}

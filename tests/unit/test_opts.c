@@ -78,6 +78,12 @@ static const struct misuse misuses[] = {
 	{ "long_takes_no_argument", "-i eth0 -v 1 --foreground=yes 10.0.0.1",
 	  "option '--foreground' takes no argument" },
 	{ "vrid_0", "-i eth0 -v 0 10.0.0.1", "invalid VRID '0' for -v: must be 1..255" },
+	{ "notify_quote_open", "-i eth0 -v 1 --notify-backup 'x.sh 10.0.0.1",
+	  "invalid --notify-backup ''x.sh': a quote is not closed" },
+	{ "notify_empty", "-i eth0 -v 1 --notify '' 10.0.0.1",
+	  "invalid --notify '': a command, then its arguments" },
+	{ "track_script_quote_open", "-i eth0 -v 1 --track-script \"x.sh:-5 10.0.0.1",
+	  "invalid --track-script '\"x.sh': a quote is not closed" },
 	{ "vrid_256", "-i eth0 -v 256 10.0.0.1", "invalid VRID '256' for -v: must be 1..255" },
 	{ "vrid_abc", "-i eth0 -v abc 10.0.0.1", "invalid VRID 'abc' for -v" },
 	{ "vrid_trailing", "-i eth0 -v 51x 10.0.0.1", "invalid VRID '51x' for -v" },
@@ -464,6 +470,32 @@ static void test_track(void)
 	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 -p 255 --track eth1 10.0.0.1"), 0);
 }
 
+/* keepalived's notify_*: a command each, kept as given (hook.c splits it when it runs). */
+static void test_notify(void)
+{
+	char buf[OPTS_PATH_MAX], *argv[OPTS_CMD_WORDS];
+	struct opts o;
+
+	CHECK_EQ(parse_ok(&o, "-i eth0 -v 1 --notify-master m.sh --notify-stop=s.sh --notify n.sh "
+			      "--notify-fault f.sh --notify-backup b.sh 10.0.0.1"),
+		 0);
+	CHECK(!strcmp(o.notify[OPTS_NOTIFY_MASTER], "m.sh"));
+	CHECK(!strcmp(o.notify[OPTS_NOTIFY_BACKUP], "b.sh"));
+	CHECK(!strcmp(o.notify[OPTS_NOTIFY_FAULT], "f.sh"));
+	CHECK(!strcmp(o.notify[OPTS_NOTIFY_STOP], "s.sh"));
+	CHECK(!strcmp(o.notify[OPTS_NOTIFY_ANY], "n.sh"));
+	/* The words as a shell splits them, quotes and all, but nothing else is special. */
+	CHECK_EQ(opts_words(" /x/n.sh  'a b'\tc\"d e\"f $HOME ", buf, sizeof(buf), argv), 4);
+	CHECK(!strcmp(argv[0], "/x/n.sh") && !strcmp(argv[1], "a b") && !strcmp(argv[2], "cd ef") &&
+	      !strcmp(argv[3], "$HOME") && !argv[4]);
+	CHECK_EQ(opts_words("  ", buf, sizeof(buf), argv), -EINVAL);
+	CHECK_EQ(opts_words("a 'b", buf, sizeof(buf), argv), -EINVAL);
+	CHECK_EQ(opts_words("abcdef", buf, 6, argv), -EINVAL); /* no room for the NUL */
+	CHECK_EQ(opts_words("abcde", buf, 6, argv), 1);
+	CHECK_EQ(opts_words("abcde ''", buf, 6, argv), -EINVAL); /* the empty word's NUL */
+	CHECK_EQ(opts_words("abcd ''", buf, 6, argv), 2);
+}
+
 /* -c: only the process's options beside it; the instances come from the file (conf.c). */
 static void test_config(void)
 {
@@ -736,6 +768,7 @@ int main(int argc, char **argv)
 	RUN(test_dirs_foreground);
 	RUN(test_config);
 	RUN(test_track);
+	RUN(test_notify);
 	RUN(test_long_aliases_and_rest);
 	RUN(test_max_vips);
 	RUN(test_help_version);
