@@ -11,8 +11,9 @@
 #   4. A failing script is logged with its status; the daemon goes on.
 #   5. A missing or non-executable script is a start-up error.
 #   6. keepalived's notify commands: --notify-master, -backup (at start-up too), -fault, -stop
-#      (from any state) run with the words given, --notify after them with INSTANCE NAME STATE
-#      PRIO added, after -U/-D, for every change in order; a command nowhere is an error.
+#      (from any state, or removed by a reload) run with the words given, --notify after them
+#      with INSTANCE NAME STATE PRIO added, after -U/-D, for every change in order; a command
+#      nowhere is an error.
 set -u
 # shellcheck source=tests/netns/checks.sh
 . "$(dirname "${BASH_SOURCE[0]}")/checks.sh"
@@ -221,6 +222,17 @@ t_wait_ms 3000 lines 3
 t_eq hooks_notify_stop_from_backup "$(cat "$REC")" "na.sh [INSTANCE] [WAN] [BACKUP] [100] BACKUP
 ns.sh STOP
 na.sh [INSTANCE] [WAN] [STOP] [100] STOP" "$(cat "$REC")"
+# A reload that removes the instance stops it: its STOP scripts run (vrrpd goes on).
+: >"$REC"
+printf 'vrrp {\n%s\n}\n' "--name WAN -i eth0 -v 56 -p 100 -d 0.1 --notify-stop $LAB_DIR/ns.sh $VIP" \
+	>"$LAB_DIR/r1.conf"
+t_start r1 main -c "$LAB_DIR/r1.conf"
+t_wait_ms 3000 t_log_has r1 "VRRP ID 56 on eth0: we are now a backup router"
+printf 'vrrp {\n%s\n}\n' "-i eth0 -v 57 -p 100 -d 0.1 10.99.0.157" >"$LAB_DIR/r1.conf"
+kill -HUP "$(t_pid r1)"
+t_wait_ms 3000 lines 1
+t_eq hooks_notify_stop_on_reload "$(cat "$REC")" "ns.sh STOP" "$(cat "$REC")"
+t_stop r1
 t_stop r2
 # A bare name is looked up in PATH; one that is nowhere is a start-up error.
 OUT=$(startup --notify "no-such-notify-cmd arg")
