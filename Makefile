@@ -12,13 +12,18 @@ ARCH_INC := /usr/include/$(shell uname -m)-linux-gnu
 # below that run deps first) may install libnl after that.
 NL_CFLAGS = $(shell pkg-config --cflags libnl-route-3.0 2>/dev/null)
 NL_LIBS = $(shell pkg-config --libs libnl-route-3.0 2>/dev/null)
+# atropos --agentx: net-snmp's agent library (libsnmp-dev). --as-needed leaves out what the
+# module's Libs name that a subagent does not use (libnetsnmpmibs: snmpd's own MIB modules).
+SNMP_CFLAGS = $(shell pkg-config --cflags netsnmp-agent 2>/dev/null)
+SNMP_LIBS = -Wl,--as-needed $(shell pkg-config --libs netsnmp-agent 2>/dev/null) -Wl,--no-as-needed
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wmissing-prototypes
 CFLAGS ?= -O2 -g
 USER_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Iuser -isystem $(BUILD) $(NL_CFLAGS) \
-	-D_GNU_SOURCE
+	$(SNMP_CFLAGS) -D_GNU_SOURCE
 SAN_CFLAGS = -std=gnu11 $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
-	-fno-sanitize-recover=all -Iinclude -Iuser -isystem $(BUILD) $(NL_CFLAGS) -D_GNU_SOURCE
+	-fno-sanitize-recover=all -Iinclude -Iuser -isystem $(BUILD) $(NL_CFLAGS) $(SNMP_CFLAGS) \
+	-D_GNU_SOURCE
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -I$(ARCH_INC) -Iinclude -Ibpf
 
 BPF_OBJ := $(BUILD)/vrrpd.bpf.o
@@ -29,7 +34,8 @@ PURE_SRCS := user/fsm.c user/pkt.c user/pkt6.c
 VRRPD_SRCS := $(PURE_SRCS) user/main.c user/daemon.c user/loop.c user/opts.c user/opts_arg.c user/log.c user/xdp.c user/pindir.c user/net.c user/tx.c \
 	user/inst.c user/inst_track.c user/inst_apply.c user/inst_tx.c user/inst_life.c user/host.c user/link.c user/hook.c user/child.c user/track.c user/track_proc.c user/group.c user/ctl.c user/conf.c user/kconf.c user/mapdump.c \
 	user/event.c user/vipq.c user/own.c user/priv.c
-ATROPOS_SRCS := atropos/atropos.c atropos/maps.c atropos/show.c atropos/change.c atropos/watch.c user/fsm.c user/ctl.c user/log.c user/mapdump.c user/own.c
+ATROPOS_SRCS := atropos/atropos.c atropos/maps.c atropos/show.c atropos/change.c atropos/watch.c \
+	atropos/agentx.c atropos/agentx_mib.c user/fsm.c user/ctl.c user/log.c user/mapdump.c user/own.c
 
 VRRPD_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(VRRPD_SRCS))
 ATROPOS_OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(ATROPOS_SRCS))
@@ -95,7 +101,7 @@ $(BUILD)/xdp_pass.bpf.o: tests/bpf/xdp_pass.bpf.c | build-deps $(BUILD)
 $(SKEL): $(BPF_OBJ)
 	$(BPFTOOL) gen skeleton $< name vrrpd_bpf > $@
 
-$(BUILD)/obj/%.o: %.c $(SKEL) $(wildcard include/*.h user/*.h)
+$(BUILD)/obj/%.o: %.c $(SKEL) $(wildcard include/*.h user/*.h atropos/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -c $< -o $@
 
@@ -103,14 +109,14 @@ $(BUILD)/vrrpd: $(VRRPD_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz $(NL_LIBS) -pthread
 
 $(BUILD)/atropos: $(ATROPOS_OBJS)
-	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz
+	$(CC) $(CFLAGS) -o $@ $^ -lbpf -lelf -lz $(SNMP_LIBS)
 
 # The same programs with ASan and UBSan, which the namespace tests of make check run (issue 9),
 # built with clang: its ASan and UBSan share one runtime, so UBSan's reports go to the log_path
 # the tests give, as ASan's do; with gcc's two runtimes UBSan's went to stderr (the daemon's log),
 # where sanitizers_no_reports could not see them. san_probe makes one report of each on purpose.
 SAN_BINS := $(BUILD)/san/vrrpd $(BUILD)/san/atropos $(BUILD)/san/san_probe
-$(BUILD)/san/obj/%.o: %.c $(SKEL) $(wildcard include/*.h user/*.h) Makefile
+$(BUILD)/san/obj/%.o: %.c $(SKEL) $(wildcard include/*.h user/*.h atropos/*.h) Makefile
 	@mkdir -p $(dir $@)
 	$(CLANG) $(SAN_CFLAGS) -c $< -o $@
 
@@ -118,7 +124,7 @@ $(BUILD)/san/vrrpd: $(patsubst %.c,$(BUILD)/san/obj/%.o,$(VRRPD_SRCS))
 	$(CLANG) $(SAN_CFLAGS) -o $@ $^ -lbpf -lelf -lz $(NL_LIBS) -pthread
 
 $(BUILD)/san/atropos: $(patsubst %.c,$(BUILD)/san/obj/%.o,$(ATROPOS_SRCS))
-	$(CLANG) $(SAN_CFLAGS) -o $@ $^ -lbpf -lelf -lz
+	$(CLANG) $(SAN_CFLAGS) -o $@ $^ -lbpf -lelf -lz $(SNMP_LIBS)
 
 $(BUILD)/san/san_probe: tests/unit/san_probe.c
 	@mkdir -p $(dir $@)
@@ -284,8 +290,8 @@ format-check:
 	clang-format --dry-run -Werror $(FORMAT_SRCS)
 
 # The daemon carries its BPF program (skeleton): binaries, man pages, a systemd unit for
-# /etc/vrrpd.conf and a template one per instance (vrrpd@NAME: /etc/vrrpd/NAME.args), and a SysV
-# init script. DESTDIR, PREFIX (/usr/local), SYSCONFDIR (/etc), SYSTEMDDIR as usual.
+# /etc/vrrpd.conf and a template one per instance (vrrpd@NAME: /etc/vrrpd/NAME.args), one for
+# the VRRPv3-MIB subagent (vrrpd-agentx: atropos --agentx), and a SysV init script. DESTDIR, PREFIX (/usr/local), SYSCONFDIR (/etc), SYSTEMDDIR as usual.
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
@@ -297,7 +303,9 @@ install: $(BUILD)/vrrpd $(BUILD)/atropos
 	install -m 0644 user/vrrpd.8 atropos/atropos.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	$(SUBST) packaging/systemd/vrrpd.service.in >$(DESTDIR)$(SYSTEMDDIR)/vrrpd.service
 	$(SUBST) packaging/systemd/vrrpd@.service.in >$(DESTDIR)$(SYSTEMDDIR)/vrrpd@.service
-	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/vrrpd.service $(DESTDIR)$(SYSTEMDDIR)/vrrpd@.service
+	$(SUBST) packaging/systemd/vrrpd-agentx.service.in >$(DESTDIR)$(SYSTEMDDIR)/vrrpd-agentx.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDDIR)/vrrpd.service $(DESTDIR)$(SYSTEMDDIR)/vrrpd@.service \
+		$(DESTDIR)$(SYSTEMDDIR)/vrrpd-agentx.service
 	$(SUBST) packaging/sysv/vrrpd.in >$(DESTDIR)$(SYSCONFDIR)/init.d/vrrpd
 	chmod 0755 $(DESTDIR)$(SYSCONFDIR)/init.d/vrrpd
 

@@ -26,6 +26,8 @@ static void usage(FILE *out)
 		"                     tracked objects, links, groups), numbered and timed, in\n"
 		"                     order (--count N: stop after N)\n"
 		"      --prometheus   state and counters in the Prometheus text format\n"
+		"      --agentx [SOCKET]  serve the VRRPv3-MIB (RFC 6527) to snmpd as an AgentX\n"
+		"                     subagent, with its notifications (default socket %s)\n"
 		"Changing (through the daemons' control sockets; returns once it took effect):\n"
 		"  -b, --backup       masters step down and stay backup until --master or --resume\n"
 		"      --master       take over now (at priority 254 unless higher)\n"
@@ -43,7 +45,7 @@ static void usage(FILE *out)
 		"      --timeout S    how long a change may take (default 5)\n"
 		"      --json         machine-readable output (see atropos(8))\n"
 		"  -V, --version      version;  -h, --help: this help\n",
-		VRRPD_PIN_DIR_DFL, VRRPD_RUN_DIR_DFL);
+		ATROPOS_AGENTX_DFL, VRRPD_PIN_DIR_DFL, VRRPD_RUN_DIR_DFL);
 }
 
 /*
@@ -121,6 +123,7 @@ enum {
 	O_TIMEOUT,
 	O_VRID,
 	O_COUNT,
+	O_AGENTX,
 	O_CMD,
 };
 
@@ -157,6 +160,9 @@ static int one_opt(struct args *a, int c, char **argv)
 	case O_JSON:
 		a->json = true;
 		return 0;
+	case O_AGENTX:
+		a->agentx_socket = optarg;
+		return set_cmd(a, CMD_AGENTX);
 	case O_PIN_DIR:
 		a->pin_dir = optarg;
 		return 0;
@@ -186,7 +192,7 @@ static int one_opt(struct args *a, int c, char **argv)
 /* The command line into a: 0, 1 when done (-V, -h), -1 on an error (said). */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-	static struct option longopts[NCOMMANDS + 9] = {
+	static struct option longopts[NCOMMANDS + 10] = {
 		{ "priority", required_argument, NULL, O_PRIORITY },
 		{ "count", required_argument, NULL, O_COUNT },
 		{ "json", no_argument, NULL, O_JSON },
@@ -195,12 +201,13 @@ static int parse_args(int argc, char **argv, struct args *a)
 		{ "vrid", required_argument, NULL, O_VRID },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "agentx", optional_argument, NULL, O_AGENTX },
 	};
 	int c, ret;
 	size_t i;
 
 	for (i = 0; i < NCOMMANDS; i++)
-		longopts[8 + i] =
+		longopts[9 + i] =
 			(struct option){ commands[i].name, no_argument, NULL, (int)(O_CMD + i) };
 	rewrite_v(argc, argv);
 	while (argc > 1 && argv[argc - 1] == NULL)
@@ -211,6 +218,9 @@ static int parse_args(int argc, char **argv, struct args *a)
 		if (ret)
 			return ret;
 	}
+	/* --agentx SOCKET, as well as --agentx=SOCKET */
+	if (a->cmd == CMD_AGENTX && !a->agentx_socket && optind == argc - 1)
+		a->agentx_socket = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "atropos: unexpected argument '%s'\n", argv[optind]);
 		return -1;
@@ -245,6 +255,8 @@ int main(int argc, char **argv)
 		return cmd_reload(&a, &m);
 	case CMD_PROMETHEUS:
 		return cmd_prometheus(&a, &m);
+	case CMD_AGENTX:
+		return cmd_agentx(&a, &m);
 	default:
 		return cmd_change(&a, &m);
 	}

@@ -2,7 +2,8 @@
 /*
  * atropos's parts: atropos.c reads the command line, maps.c reads the pinned maps, show.c
  * prints what they hold (--state, --check, --prometheus), change.c asks the daemons for changes
- * through their control sockets, watch.c follows their event streams there (--watch).
+ * through their control sockets, watch.c follows their event streams there (--watch), agentx.c
+ * and agentx_mib.c serve the VRRPv3-MIB to snmpd (--agentx, agentx.h).
  */
 #ifndef ATROPOS_H
 #define ATROPOS_H
@@ -31,6 +32,7 @@ enum cmd {
 	CMD_GARP,
 	CMD_RELOAD,
 	CMD_PROMETHEUS,
+	CMD_AGENTX,
 };
 
 struct args {
@@ -38,6 +40,7 @@ struct args {
 	const char *pin_dir;
 	const char *run_dir;
 	const char *ifname; /* -i */
+	const char *agentx_socket; /* --agentx SOCKET, NULL: net-snmp's default */
 	int vrid; /* -v N, 0: any */
 	int priority; /* --priority N */
 	int timeout_s;
@@ -74,6 +77,8 @@ struct maps {
 /* maps.c */
 /* Opens the pinned maps of a->pin_dir, checking their sizes; 0, or -1 with a message printed. */
 int maps_open(const struct args *a, struct maps *m);
+/* Closes what maps_open opened (every fd -1 after). */
+void maps_close(struct maps *m);
 /* The instances a selects (-i, -v), up to max, into out: how many. */
 int maps_load(const struct args *a, const struct maps *m, struct pinned_inst *out, int max);
 /* An instance's counters, summed over the CPUs. */
@@ -104,5 +109,9 @@ int cmd_change(const struct args *a, const struct maps *m);
 
 /* watch.c */
 int cmd_watch(const struct args *a, const struct maps *m);
+
+/* agentx.c: --agentx, until SIGTERM or SIGINT; 1 when snmpd cannot be reached. */
+#define ATROPOS_AGENTX_DFL "/var/agentx/master" /* net-snmp's NETSNMP_AGENTX_SOCKET */
+int cmd_agentx(const struct args *a, struct maps *m);
 
 #endif /* ATROPOS_H */

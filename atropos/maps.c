@@ -90,6 +90,17 @@ int maps_open(const struct args *a, struct maps *m)
 	return 0;
 }
 
+void maps_close(struct maps *m)
+{
+	int *fds[] = { &m->cfg, &m->stats, &m->vip, &m->group, &m->peer, &m->track, &m->owners };
+
+	for (size_t i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
 void maps_sum_stats(int fd, const struct vrrpd_key *key, struct vrrpd_stats *sum)
 {
 	int ncpu = libbpf_num_possible_cpus();

@@ -16,9 +16,13 @@ PKGS=(
 	# build
 	clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libnl-3-dev libnl-route-3-dev
 	pkg-config make gcc libclang-rt-14-dev clang-format
+	# atropos --agentx: net-snmp's agent library
+	libsnmp-dev
 	# run and test
 	iproute2 iputils-ping iputils-arping util-linux procps tcpdump psmisc jq bc man-db strace
 	ethtool valgrind mawk python3 systemd apt
+	# the VRRPv3-MIB through Debian's snmpd, read with snmpwalk, notifications to snmptrapd
+	snmpd snmp snmptrapd
 	# interoperability and decoding (issue 7): real peers and independent decoders
 	keepalived frr tshark python3-scapy
 	# the benchmarks (make bench): trafgen for the floods, gnuplot for the plots, git for the
@@ -35,7 +39,7 @@ PKGS=(
 
 # The build's own needs, as make sees them: commands, and pkg-config modules.
 BUILD_CMDS=(clang bpftool pkg-config cc)
-BUILD_PC=(libbpf libelf zlib libnl-3.0 libnl-route-3.0)
+BUILD_PC=(libbpf libelf zlib libnl-3.0 libnl-route-3.0 netsnmp-agent)
 
 check_build() {
 	local c m missing=()

@@ -14,7 +14,8 @@ else
 fi
 rm -f "$DEST.log"
 for f in sbin/vrrpd sbin/atropos share/man/man8/vrrpd.8 share/man/man8/atropos.8 \
-	lib/systemd/system/vrrpd.service lib/systemd/system/vrrpd@.service; do
+	lib/systemd/system/vrrpd.service lib/systemd/system/vrrpd@.service \
+	lib/systemd/system/vrrpd-agentx.service; do
 	t_check "install_has_${f//\//_}" test -s "$DEST/usr/$f"
 done
 t_check install_vrrpd_runs eval "\"$DEST/usr/sbin/vrrpd\" -V >/dev/null"

@@ -1,8 +1,9 @@
 #!/bin/bash
 # Running vrrpd as a service (issue 10):
-#   1. the systemd units that make install writes pass systemd-analyze verify, and vrrpd speaks
-#      the notification protocol of Type=notify without libsystemd: READY=1 once every instance
-#      runs, RELOADING=1 and READY=1 around a SIGHUP reload, STOPPING=1 at SIGTERM;
+#   1. the systemd units that make install writes (vrrpd's, and the VRRPv3-MIB subagent's) pass
+#      systemd-analyze verify, and vrrpd speaks the notification protocol of Type=notify without
+#      libsystemd: READY=1 once every instance runs, RELOADING=1 and READY=1 around a SIGHUP
+#      reload, STOPPING=1 at SIGTERM;
 #   2. the SysV init script starts, reports, reloads and stops a vrrpd -c FILE in a router of
 #      the lab, and refuses a file with a mistake without starting anything.
 set -u
@@ -24,13 +25,14 @@ make -s -C "$LAB_ROOT" install PREFIX="$DEST/usr" SYSCONFDIR="$DEST/etc" >/dev/n
 UNITS=$DEST/usr/lib/systemd/system
 ln -s vrrpd@.service "$UNITS/vrrpd@eth0-51.service"
 if command -v systemd-analyze >/dev/null; then
-	for u in vrrpd.service vrrpd@eth0-51.service; do
+	for u in vrrpd.service vrrpd@eth0-51.service vrrpd-agentx.service; do
 		OUT=$(cd "$UNITS" && systemd-analyze verify --man=no "./$u" 2>&1)
 		t_eq "service_unit_verifies_${u%%.*}" "$OUT" "" "$OUT"
 	done
 else
 	echo "skip service_unit_verifies_vrrpd: needs systemd-analyze"
 	echo "skip service_unit_verifies_vrrpd@eth0-51: needs systemd-analyze"
+	echo "skip service_unit_verifies_vrrpd-agentx: needs systemd-analyze"
 fi
 t_check service_unit_execstart grep -qx "ExecStart=$DEST/usr/sbin/vrrpd --foreground -c /etc/vrrpd.conf" \
 	"$UNITS/vrrpd.service"
