@@ -18,7 +18,10 @@
 
 /* The name net-snmp knows us by: its configuration file would be atropos.conf. */
 #define AX_APP "atropos"
-/* snmpd is asked every so often whether it is there; when not, the subagent connects anew. */
+/*
+ * snmpd is asked every so often whether it is there; once lost, net-snmp connects anew (every 15
+ * seconds, its own period).
+ */
 #define AX_PING_S 5
 /* A host on the LAN can make errors as fast as it likes: the notifications are bounded. */
 #define AX_NOTES_PER_S 20
@@ -93,11 +96,11 @@ static void ax_maps_check(void)
 	snprintf(path, sizeof(path), "%s/%s", ax_args->pin_dir, VRRPD_MAP_CFG);
 	if (stat(path, &st) || st.st_ino == ax_cfg_ino)
 		return;
+	/* Tried once per new pin: maps of another layout are said once, not every second. */
+	ax_cfg_ino = st.st_ino;
 	maps_close(ax_maps);
 	if (maps_open(ax_args, ax_maps))
-		maps_close(ax_maps); /* none: no rows until they come back */
-	else
-		ax_cfg_ino = st.st_ino;
+		maps_close(ax_maps); /* none: no rows until maps this atropos reads come */
 }
 
 /* One notification: snmpTrapOID.0 and the varbinds RFC 6527 gives it. */
@@ -132,7 +135,7 @@ static void ax_notify(uint64_t now_ns)
 		if (ax_dropped)
 			snmp_log(
 				LOG_WARNING,
-				"atropos: %zu VRRPv3-MIB notifications left out (at most %d a second)\n",
+				"atropos: %zu VRRPv3-MIB notifications left out (at most %d a second, none while snmpd is away)\n",
 				ax_dropped, AX_NOTES_PER_S);
 		ax_window_ns = now_ns;
 		ax_sent = 0;
