@@ -287,7 +287,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 	if (!h->len)
 		return;
 	if (hook_argv(o, j, cmd, &a)) {
-		snprintf(h->name, sizeof(h->name), "%.*s", (int)sizeof(h->name) - 1, cmd);
+		snprintf(a.path, sizeof(a.path), "%s", cmd);
 		errno = EINVAL;
 		goto skip;
 	}
@@ -329,7 +329,7 @@ static void hook_start(struct hook *h, uint64_t now_ns)
 		 h->c.pid);
 	return;
 skip:
-	log_warn(LOG_INST_FMT "cannot run %s %s", LOG_INST_ARGS(o), h->name, j->state);
+	log_warn(LOG_INST_FMT "cannot run %s %s", LOG_INST_ARGS(o), a.path, j->state);
 	j->step++;
 	hook_start(h, now_ns);
 }
