@@ -291,7 +291,8 @@ format-check:
 
 # The daemon carries its BPF program (skeleton): binaries, man pages, a systemd unit for
 # /etc/vrrpd.conf and a template one per instance (vrrpd@NAME: /etc/vrrpd/NAME.args), one for
-# the VRRPv3-MIB subagent (vrrpd-agentx: atropos --agentx), and a SysV init script. DESTDIR, PREFIX (/usr/local), SYSCONFDIR (/etc), SYSTEMDDIR as usual.
+# the VRRPv3-MIB subagent (vrrpd-agentx: atropos --agentx), and a SysV init script. DESTDIR,
+# PREFIX (/usr/local), SYSCONFDIR (/etc), SYSTEMDDIR as usual.
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
 SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
