@@ -134,7 +134,7 @@ t_stop() {
 
 	pid=${LAB_PID[$key]:-}
 	[ -n "$pid" ] || return 255
-	[ "$sig" = 0 ] || kill "-$sig" "$pid" 2>/dev/null
+	[ "$sig" = 0 ] || lab_kill "$key" "$sig"
 	wait "$pid" 2>/dev/null
 	rc=$?
 	unset "LAB_PID[$key]"

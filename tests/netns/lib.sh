@@ -96,11 +96,20 @@ lab_vrrpd() {
 	echo $!
 }
 
+# lab_kill KEY SIG: the process LAB_PID[KEY], and for a capture or a helper (cap.*), its children:
+# a function run in the background (A r1 --watch &) is a subshell, and what it runs is its child,
+# which outlives the subshell's kill (atropos --watch processes were left running).
+lab_kill() {
+	local p=${LAB_PID[$1]}
+	case $1 in cap.*) pkill "-$2" -P "$p" 2>/dev/null ;; esac
+	kill "-$2" "$p" 2>/dev/null
+}
+
 lab_down() {
-	local p h
+	local p h k
 	[ -n "$LAB_PREFIX" ] || return 0
-	for p in "${LAB_PID[@]}"; do
-		kill "$p" 2>/dev/null
+	for k in "${!LAB_PID[@]}"; do
+		lab_kill "$k" TERM
 	done
 	for p in "${LAB_PID[@]}"; do
 		wait "$p" 2>/dev/null
